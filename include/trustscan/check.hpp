@@ -1,0 +1,58 @@
+// trustscan — checks and findings.
+//
+// A Check reads what was observed about one device and produces Findings. It never touches the
+// network and never knows whether a fact came from a live probe or a capture (DESIGN.md).
+#pragma once
+
+#include "trustscan/types.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trustscan {
+
+/// Result state of a check (STANDARDS.md §4.5). Absence of evidence is never `pass`.
+enum class CheckStatus : std::uint8_t { pass, fail, not_applicable, not_tested, error, info };
+std::string_view to_string(CheckStatus s) noexcept;
+
+/// Severity of a *failure* of the check, aligned to the CVSS v3.1 qualitative bands.
+enum class Severity : std::uint8_t { info, low, medium, high, critical };
+std::string_view to_string(Severity s) noexcept;
+
+/// Everything known about one device when checks run: the port scan and the observations of
+/// every probe (active) or dissector (passive). Checks take it by const reference.
+struct DeviceFacts {
+  Target target;
+  std::vector<PortResult> ports;          ///< sorted by endpoint
+  std::vector<Observation> observations;  ///< in the order they were made
+  bool scan_complete = true;              ///< false when the run was interrupted
+};
+
+/// One check's verdict on one device (and optionally one endpoint).
+struct Finding {
+  std::string check;                  ///< stable id, e.g. "svc.inventory"
+  CheckStatus status = CheckStatus::not_tested;
+  Severity severity = Severity::info;
+  std::optional<Endpoint> endpoint;   ///< absent for device-wide findings
+  std::vector<std::string> outcomes;  ///< "IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.6-1"…
+  std::string summary;                ///< one line for humans
+  std::string reason;                 ///< machine reason for not_tested / error ("out_of_vantage")
+  std::vector<Evidence> evidence;
+};
+
+/// A check implemented in C++. Most checks will be YAML predicates (profiles issue); the ones
+/// that need code implement this interface. Implementations are immutable and thread-compatible.
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual std::string_view id() const noexcept = 0;
+  /// Appends zero or more findings for `device`. Must not throw.
+  virtual void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const = 0;
+};
+
+/// The checks built into the binary, in a fixed order ("add your check here" lives in the .cpp).
+const std::vector<std::unique_ptr<Check>>& builtin_checks();
+
+}  // namespace trustscan

@@ -1,0 +1,57 @@
+// trustscan — profiles and scores.
+//
+// A Profile is loaded from YAML (profiles/*.yaml, or embedded copies of them in the binary),
+// validated once at load time with file:line errors, then frozen.
+#pragma once
+
+#include "trustscan/check.hpp"
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+/// A port set: what `-p` defaults to when the user names none.
+struct PortSet {
+  std::vector<std::uint16_t> tcp;  ///< sorted, unique
+  std::vector<std::uint16_t> udp;  ///< sorted, unique
+};
+
+struct Profile {
+  std::string id;       ///< "ir8425-consumer"
+  std::string version;  ///< profile revision, a string ("1", "2026.11")
+  std::string title;
+  std::string source;   ///< the document it profiles ("NIST IR 8425 (2022)")
+  PortSet ports;        ///< default scan ports
+  std::string origin;   ///< where it was loaded from (path, or "builtin:<id>")
+};
+
+/// Profile verdict and weighted score for one device (STANDARDS.md §4.5).
+struct Score {
+  std::string verdict = "incomplete";  ///< conformant | non-conformant | incomplete
+  std::string grade;                   ///< empty until outcomes are scored
+  double score = 0.0;                  ///< weighted score over executed checks, 0..100
+  double coverage = 0.0;               ///< executed required weight / required weight, 0..1
+  std::map<std::string, int> counts;   ///< per CheckStatus name; every status present
+};
+
+/// Thrown by profile loading with a message of the form "FILE:LINE: what is wrong".
+class ProfileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Loads a profile by built-in id ("ir8425-consumer") or by path to a YAML file.
+/// Throws ProfileError on any problem.
+Profile load_profile(const std::string& id_or_path);
+/// Parses profile YAML text; `origin` names it in error messages.
+Profile parse_profile(const std::string& yaml_text, const std::string& origin);
+/// Ids of the profiles embedded in the binary, sorted.
+std::vector<std::string> builtin_profile_ids();
+/// The id used when the user names no profile.
+inline constexpr const char* kDefaultProfile = "ir8425-consumer";
+
+}  // namespace trustscan

@@ -1,0 +1,57 @@
+// trustscan — the report and its sinks.
+//
+// A Report is the complete result of one run (scan, replay, demo). Sinks render it; the JSON
+// sink is the contract of INTERFACE.md ("trustscan.report/1"). Every sink sorts what it writes
+// (device address, check id, transport, port) so two runs on the same device diff cleanly.
+#pragma once
+
+#include "trustscan/check.hpp"
+#include "trustscan/profile.hpp"
+
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+struct DeviceReport {
+  DeviceFacts facts;
+  std::vector<Finding> results;
+  Score score;
+};
+
+struct Report {
+  std::string mode = "scan";      ///< scan | replay | assess | demo
+  std::string vantage = "lan";
+  std::chrono::system_clock::time_point started_at{};
+  std::chrono::system_clock::time_point finished_at{};
+  bool complete = true;           ///< false: interrupted or a runtime error cut the run short
+  Profile profile;
+  std::vector<DeviceReport> devices;  ///< sorted by address
+  bool redact = false;            ///< hide found passwords in evidence
+};
+
+/// Renders a Report in one format. Implementations write to the stream they are given; writing
+/// a file atomically is the caller's job (write_report_file).
+class ReportSink {
+ public:
+  virtual ~ReportSink() = default;
+  virtual void write(const Report& report, std::ostream& out) const = 0;
+};
+
+/// The sink for a format name ("json", "jsonl", "txt"), or nullptr if unknown.
+std::unique_ptr<ReportSink> make_sink(std::string_view format);
+/// The format implied by a file name's extension ("out/r.json" → "json"), or "" if none fits.
+std::string format_for_path(std::string_view path);
+/// Writes the report to `path` atomically (temporary file in the same folder, then rename).
+/// Throws std::runtime_error with a one-line message on failure.
+void write_report_file(const Report& report, const ReportSink& sink, const std::string& path);
+/// The short human summary printed on stdout.
+void write_summary(const Report& report, std::ostream& out);
+
+/// Sorts results (check id, transport, port) and devices (address) in place.
+void sort_report(Report& report);
+
+}  // namespace trustscan

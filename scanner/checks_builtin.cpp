@@ -1,0 +1,73 @@
+// trustscan — checks implemented in C++, and the one list of them.
+//
+// Most checks will be YAML predicates over observations (profiles issue). The ones here need
+// code: svc.inventory summarises the port scan itself.
+#include "trustscan/check.hpp"
+
+#include <string>
+
+namespace trustscan {
+
+namespace {
+
+// svc.inventory (STANDARDS.md §2.3): the baseline of every svc.* check. Informational by
+// definition; not_tested when the scan of this device did not finish, because a partial
+// inventory must never read as a complete one.
+class ServiceInventory final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "svc.inventory"; }
+
+  void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
+    Finding f;
+    f.check = std::string(id());
+    f.severity = Severity::info;
+    f.outcomes = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.6-1"};
+    if (device.ports.empty()) {
+      f.status = CheckStatus::not_tested;
+      f.reason = device.scan_complete ? "not_scanned" : "inconclusive:interrupted";
+      f.summary = "no port of this device was scanned";
+      out.push_back(std::move(f));
+      return;
+    }
+    std::size_t open_tcp = 0, open_udp = 0, ambiguous = 0, filtered = 0;
+    std::string list;
+    for (const auto& p : device.ports) {
+      if (p.state == PortState::filtered) ++filtered;
+      if (p.state == PortState::open_filtered) ++ambiguous;
+      if (p.state != PortState::open) continue;
+      (p.endpoint.transport == Transport::tcp ? open_tcp : open_udp) += 1;
+      const std::string name = std::to_string(p.endpoint.port) + "/" + std::string(to_string(p.endpoint.transport));
+      list += (list.empty() ? "" : ", ") + name;
+      Evidence e;
+      e.kind = "port_scan";
+      e.detail = name + " open (" + (p.endpoint.transport == Transport::tcp ? "connection accepted" : "reply received") +
+                 " after " + std::to_string(p.rtt.count()) + " us)";
+      f.evidence.push_back(std::move(e));
+    }
+    f.summary = std::to_string(open_tcp) + " open TCP, " + std::to_string(open_udp) + " open UDP of " +
+                std::to_string(device.ports.size()) + " scanned" + (list.empty() ? "" : ": " + list);
+    if (ambiguous) f.summary += "; " + std::to_string(ambiguous) + " UDP open|filtered";
+    if (filtered) f.summary += "; " + std::to_string(filtered) + " filtered";
+    if (!device.scan_complete) {
+      f.status = CheckStatus::not_tested;
+      f.reason = "inconclusive:interrupted";
+    } else {
+      f.status = CheckStatus::info;
+    }
+    out.push_back(std::move(f));
+  }
+};
+
+}  // namespace
+
+const std::vector<std::unique_ptr<Check>>& builtin_checks() {
+  static const std::vector<std::unique_ptr<Check>> checks = [] {
+    std::vector<std::unique_ptr<Check>> v;
+    // The one list of C++ checks: add new ones here.
+    v.push_back(std::make_unique<ServiceInventory>());
+    return v;
+  }();
+  return checks;
+}
+
+}  // namespace trustscan

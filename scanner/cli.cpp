@@ -1,0 +1,315 @@
+// trustscan — the command line.
+#include "cli.hpp"
+
+#include "demo.hpp"
+#include "plan.hpp"
+#include "targets.hpp"
+#include "trustscan/profile.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <map>
+
+namespace trustscan {
+
+namespace {
+
+struct ScanArgs {
+  std::vector<std::string> targets;
+  std::string ports;
+  std::string scope;
+  std::string scope_file;
+  std::string profile = kDefaultProfile;
+  std::string vantage = "lan";
+  std::string shard = "1/1";
+  std::uint64_t seed = 0;
+  bool dry_run = false;
+  EngineOptions engine;
+  int timeout_ms = 1000;
+};
+
+void add_output_options(CLI::App& cmd, OutputOptions& o) {
+  cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt");
+  cmd.add_option("--format", o.format, "Format for every -o file, overriding the extension")
+      ->check(CLI::IsMember({"json", "jsonl", "txt"}));
+  cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
+  cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
+  cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a check fails with at least this severity, or 'never'")
+      ->check(CLI::IsMember({"fail", "critical", "high", "medium", "low", "info", "never"}));
+}
+
+void add_engine_options(CLI::App& cmd, ScanArgs& a) {
+  cmd.add_option("--rate", a.engine.rate, "New connections per second, all devices (0: unlimited)")
+      ->check(CLI::Range(0.0, 10'000'000.0));
+  cmd.add_option("--max-inflight", a.engine.max_inflight, "Operations in flight, all devices")
+      ->check(CLI::Range(1, 1'000'000));
+  cmd.add_option("--per-device", a.engine.per_device, "Operations in flight against one device")
+      ->check(CLI::Range(1, 100'000));
+  cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
+  cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
+}
+
+// Every output file's format is settled before anything is sent: a typo in -o must not cost a
+// whole scan.
+void validate_outputs(const OutputOptions& o) {
+  for (const auto& f : o.files) {
+    if (f.empty()) throw InputError("empty output file name");
+    if (o.format.empty() && format_for_path(f).empty())
+      throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl or .txt, or --format)");
+  }
+}
+
+Score score_results(const std::vector<Finding>& results) {
+  Score s;
+  for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::not_applicable, CheckStatus::not_tested,
+                  CheckStatus::error, CheckStatus::info})
+    s.counts[std::string(to_string(st))] = 0;
+  for (const auto& f : results) ++s.counts[std::string(to_string(f.status))];
+  // Profile outcomes are not scored yet (profiles issue): a device is non-conformant as soon as
+  // a check fails, and otherwise incomplete — never conformant by default.
+  s.verdict = s.counts["fail"] > 0 ? "non-conformant" : "incomplete";
+  return s;
+}
+
+bool fails(const Finding& f, const std::string& fail_on) {
+  if (f.status != CheckStatus::fail || fail_on == "never") return false;
+  if (fail_on == "fail") return true;
+  static const std::map<std::string, Severity> levels = {{"info", Severity::info},     {"low", Severity::low},
+                                                         {"medium", Severity::medium}, {"high", Severity::high},
+                                                         {"critical", Severity::critical}};
+  return f.severity >= levels.at(fail_on);
+}
+
+int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  const Profile profile = load_profile(a.profile);
+  const PortList ports = a.ports.empty() ? PortList{profile.ports.tcp, profile.ports.udp} : parse_port_spec(a.ports);
+  if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
+  const Scope scope = !a.scope.empty() ? Scope::parse(a.scope)
+                      : !a.scope_file.empty() ? Scope::from_file(a.scope_file)
+                                              : Scope::defaults();
+  const Shard shard = parse_shard(a.shard);
+  validate_outputs(output);
+  // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
+  // socket is ever opened.
+  auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
+  const ScanPlan plan = make_plan(std::move(targets), ports, a.seed, shard);
+  if (a.dry_run) {
+    print_plan(plan, out);
+    return kExitOk;
+  }
+
+  EngineOptions engine = a.engine;
+  engine.timeout = std::chrono::milliseconds(a.timeout_ms);
+  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
+
+  Report report;
+  report.mode = "scan";
+  report.vantage = a.vantage;
+  report.profile = profile;
+  report.redact = output.redact;
+  report.started_at = std::chrono::system_clock::now();
+  net::io_context io(1);
+  bool interrupted = false;
+  report.devices = run_port_scan(io, plan, engine, interrupted);
+  report.finished_at = std::chrono::system_clock::now();
+  return finish_report(report, output, interrupted, out, err);
+}
+
+int run_demo(bool serve, const std::string& profile_id, const OutputOptions& output, std::ostream& out,
+             std::ostream& err) {
+  const Profile profile = load_profile(profile_id);
+  validate_outputs(output);
+  net::io_context io(1);
+  DemoDevice device(io);
+  if (serve) {
+    out << "demo device listening on 127.0.0.1:";
+    for (const auto& s : device.services()) out << " " << s.name << "=" << s.port;
+    out << "\nscan it with: trustscan scan 127.0.0.1 -p ";
+    for (std::size_t i = 0; i < device.services().size(); ++i) out << (i ? "," : "") << device.services()[i].port;
+    out << "\nCtrl-C stops it." << std::endl;
+    net::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](error_code, int) { io.stop(); });
+    io.run();
+    return kExitOk;
+  }
+
+  PortList ports;
+  for (const auto& s : device.services()) ports.tcp.push_back(s.port);
+  std::sort(ports.tcp.begin(), ports.tcp.end());
+  const ScanPlan plan = make_plan({Target{*Address::parse("127.0.0.1"), "demo-device"}}, ports, 0, Shard{});
+
+  Report report;
+  report.mode = "demo";
+  report.profile = profile;
+  report.redact = output.redact;
+  report.started_at = std::chrono::system_clock::now();
+  bool interrupted = false;
+  EngineOptions engine;
+  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
+  report.devices = run_port_scan(io, plan, engine, interrupted);
+  report.finished_at = std::chrono::system_clock::now();
+  device.close();
+  return finish_report(report, output, interrupted, out, err);
+}
+
+int list_profiles(std::ostream& out) {
+  for (const auto& id : builtin_profile_ids()) {
+    const Profile p = load_profile(id);
+    out << p.id << "  v" << p.version << "  " << p.title << "  (" << p.ports.tcp.size() << " TCP, "
+        << p.ports.udp.size() << " UDP ports)\n";
+  }
+  return kExitOk;
+}
+
+int show_profile(const std::string& id, std::ostream& out) {
+  const Profile p = load_profile(id);
+  out << "id: " << p.id << "\nversion: " << p.version << "\ntitle: " << p.title << "\nsource: " << p.source
+      << "\norigin: " << p.origin << "\nports:\n  tcp:";
+  for (auto port : p.ports.tcp) out << " " << port;
+  out << "\n  udp:";
+  for (auto port : p.ports.udp) out << " " << port;
+  out << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<DeviceReport> run_port_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                        bool& interrupted) {
+  PortScanner scanner(plan, options);
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](error_code ec, int) {
+    if (ec) return;
+    interrupted = true;
+    scanner.stop();
+  });
+  std::exception_ptr failure;
+  net::co_spawn(io, scanner.run(), [&](std::exception_ptr e) {
+    failure = e;
+    error_code ignored;
+    signals.cancel(ignored);
+    io.stop();  // the demo device's listeners keep the context busy; the scan is what we wait for
+  });
+  io.run();
+  io.restart();
+  if (failure) std::rethrow_exception(failure);
+
+  std::vector<DeviceReport> devices(plan.targets.size());
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+    devices[d].facts.target = plan.targets[d];
+    devices[d].facts.scan_complete = scanner.complete();
+  }
+  std::map<Address, std::size_t> index;
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
+  for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+  return devices;
+}
+
+int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err) {
+  report.complete = !interrupted;
+  for (auto& d : report.devices) {
+    d.facts.scan_complete = d.facts.scan_complete && !interrupted;
+    for (const auto& check : builtin_checks()) check->evaluate(d.facts, d.results);
+    d.score = score_results(d.results);
+  }
+  sort_report(report);
+
+  int code = kExitOk;
+  for (const auto& file : output.files) {
+    const auto sink = make_sink(output.format.empty() ? format_for_path(file) : output.format);
+    try {
+      write_report_file(report, *sink, file);
+    } catch (const std::exception& e) {
+      err << "trustscan: error: " << e.what() << "\n";
+      code = kExitRuntime;
+    }
+  }
+  if (!output.quiet) write_summary(report, out);
+  if (code != kExitOk) return code;
+  if (interrupted) return kExitInterrupted;
+  for (const auto& d : report.devices)
+    for (const auto& f : d.results)
+      if (fails(f, output.fail_on)) return kExitFailed;
+  return kExitOk;
+}
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"trustscan — network conformance scanner for IoT devices and routers (NIST IR 8259A, 8425, 8425A)",
+               "trustscan"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+
+  ScanArgs scan_args;
+  OutputOptions scan_output;
+  auto* scan = app.add_subcommand("scan", "Active scan of devices, scored against a profile");
+  scan->add_option("targets", scan_args.targets,
+                   "Addresses, CIDR blocks (198.18.0.0/24), ranges (198.18.0.10-20), hostnames, @FILE")
+      ->required();
+  scan->add_option("-p,--ports", scan_args.ports, "Ports, nmap syntax: 22,80,443  1-1024  -  T:23,U:161 (default: the profile's)");
+  scan->add_option("--scope", scan_args.scope, "Ranges the scan may reach, CIDR[,CIDR…] (default: non-routable ranges)");
+  scan->add_option("--scope-file", scan_args.scope_file, "File of CIDR blocks the scan may reach, one per line");
+  scan->add_option("--profile", scan_args.profile, "Profile id or YAML path")->capture_default_str();
+  scan->add_option("--vantage", scan_args.vantage, "Where the scanner sits relative to the device")
+      ->check(CLI::IsMember({"lan", "wan"}))
+      ->capture_default_str();
+  scan->add_option("--seed", scan_args.seed, "Seed of the port order (runs with the same seed are identical)");
+  scan->add_option("--shard", scan_args.shard, "Scan only part K of N of the (device, port) space");
+  scan->add_flag("--dry-run", scan_args.dry_run, "Print the plan and send nothing");
+  add_engine_options(*scan, scan_args);
+  add_output_options(*scan, scan_output);
+
+  bool demo_serve = false;
+  std::string demo_profile = kDefaultProfile;
+  OutputOptions demo_output;
+  auto* demo = app.add_subcommand("demo", "Start the built-in emulated device on 127.0.0.1 and scan it");
+  demo->add_flag("--serve", demo_serve, "Keep the device running for manual scans instead");
+  demo->add_option("--profile", demo_profile, "Profile id or YAML path")->capture_default_str();
+  add_output_options(*demo, demo_output);
+
+  auto* profiles = app.add_subcommand("profiles", "List or show the built-in profiles");
+  profiles->require_subcommand(1);
+  auto* profiles_list = profiles->add_subcommand("list", "List the built-in profiles");
+  std::string profile_to_show;
+  auto* profiles_show = profiles->add_subcommand("show", "Show one profile");
+  profiles_show->add_option("profile", profile_to_show, "Profile id or YAML path")->required();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "trustscan: error: " << e.what() << " (see trustscan --help)\n";
+    return kExitUsage;
+  }
+
+  try {
+    if (version->parsed()) {
+      out << "trustscan " << TRUSTSCAN_VERSION << "\n";
+      return kExitOk;
+    }
+    if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
+    if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
+    if (profiles_list->parsed()) return list_profiles(out);
+    if (profiles_show->parsed()) return show_profile(profile_to_show, out);
+  } catch (const InputError& e) {
+    err << "trustscan: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ProfileError& e) {
+    err << "trustscan: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    err << "trustscan: runtime error: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+  err << "trustscan: error: no command (see trustscan --help)\n";
+  return kExitUsage;
+}
+
+}  // namespace trustscan

@@ -1,0 +1,45 @@
+// trustscan — the command line (INTERFACE.md "Commands", "Exit codes").
+#pragma once
+
+#include "engine.hpp"
+#include "trustscan/report.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+/// Exit codes of INTERFACE.md.
+enum ExitCode : int {
+  kExitOk = 0,           ///< ran to completion; no check failed (per --fail-on)
+  kExitFailed = 1,       ///< ran to completion; at least one check failed
+  kExitUsage = 2,        ///< usage or input error; one line on stderr
+  kExitRuntime = 3,      ///< runtime error; partial report written
+  kExitInterrupted = 130 ///< interrupted; partial report written
+};
+
+/// Output options shared by scan, demo (and later replay, assess).
+struct OutputOptions {
+  std::vector<std::string> files;  ///< -o, repeatable
+  std::string format;              ///< --format, overrides the extension
+  bool quiet = false;              ///< -q: no summary on stdout
+  bool redact = false;             ///< --redact: hide found passwords
+  std::string fail_on = "fail";    ///< --fail-on: fail|critical|high|medium|low|never
+};
+
+/// Runs trustscan with the given arguments (argv[0] is the program name) and returns the exit
+/// code. Never throws; every error becomes one line on `err` and an exit code.
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+/// The tail every mode shares: checks on each device, scoring, sorting, writing every output
+/// file and the summary, and the exit code.
+int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err);
+
+/// Runs the port scan of `plan` on `io` (which may also serve other work, e.g. the demo
+/// device) and returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.
+std::vector<DeviceReport> run_port_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                        bool& interrupted);
+
+}  // namespace trustscan

@@ -1,0 +1,70 @@
+// trustscan — names of the core enums, and time formatting.
+#include "trustscan/check.hpp"
+#include "trustscan/types.hpp"
+
+#include <ctime>
+
+namespace trustscan {
+
+std::string_view to_string(Transport t) noexcept { return t == Transport::tcp ? "tcp" : "udp"; }
+
+std::string_view to_string(PortState s) noexcept {
+  switch (s) {
+    case PortState::open: return "open";
+    case PortState::closed: return "closed";
+    case PortState::filtered: return "filtered";
+    case PortState::open_filtered: return "open|filtered";
+  }
+  return "?";
+}
+
+std::string_view to_string(Status s) noexcept {
+  switch (s) {
+    case Status::success: return "success";
+    case Status::not_detected: return "not_detected";
+    case Status::connection_refused: return "connection_refused";
+    case Status::connection_timeout: return "connection_timeout";
+    case Status::io_timeout: return "io_timeout";
+    case Status::connection_closed: return "connection_closed";
+    case Status::unreachable: return "unreachable";
+    case Status::tls_error: return "tls_error";
+    case Status::protocol_error: return "protocol_error";
+    case Status::not_observable: return "not_observable";
+    case Status::internal_error: return "internal_error";
+  }
+  return "?";
+}
+
+std::string_view to_string(CheckStatus s) noexcept {
+  switch (s) {
+    case CheckStatus::pass: return "pass";
+    case CheckStatus::fail: return "fail";
+    case CheckStatus::not_applicable: return "not_applicable";
+    case CheckStatus::not_tested: return "not_tested";
+    case CheckStatus::error: return "error";
+    case CheckStatus::info: return "info";
+  }
+  return "?";
+}
+
+std::string_view to_string(Severity s) noexcept {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::low: return "low";
+    case Severity::medium: return "medium";
+    case Severity::high: return "high";
+    case Severity::critical: return "critical";
+  }
+  return "?";
+}
+
+std::string format_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace trustscan
