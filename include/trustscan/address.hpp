@@ -33,7 +33,10 @@ struct Address {
   /// Canonical text form (RFC 5952 for IPv6).
   std::string to_string() const;
 
-  friend auto operator<=>(const Address&, const Address&) = default;
+  friend std::strong_ordering operator<=>(const Address& a, const Address& b) noexcept {
+    if (a.v6 != b.v6) return a.v6 ? std::strong_ordering::greater : std::strong_ordering::less;
+    return a.bytes <=> b.bytes;
+  }
   friend bool operator==(const Address&, const Address&) = default;
 };
 

@@ -1,1 +1,242 @@
+// The command line: usage errors, scope refusal, exit codes, SIGINT, the demo.
+#include "cli.hpp"
+
+#include "../support/sockets.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace trustscan;
+using namespace std::chrono_literals;
+using testsupport::Listener;
+using testsupport::run_binary;
+
+namespace {
+
+struct Cli {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Cli cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "trustscan");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  Cli r;
+  r.code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+std::string temp_path(const char* suffix) {
+  char tmpl[] = "/tmp/trustscan-cli-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  ::close(fd);
+  std::remove(tmpl);
+  return std::string(tmpl) + suffix;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("bad input: one line on stderr, exit 2, nothing on stdout") {
+  const std::vector<std::vector<std::string>> cases = {
+      {"scan", "300.1.1.1"},
+      {"scan", "10.0.0.0/33"},
+      {"scan", "1-2-3"},
+      {"scan", "127.0.0.1", "-p", "70000"},
+      {"scan", "127.0.0.1", "-p", "22,,80"},
+      {"scan", "@/nonexistent/targets.txt"},
+      {"scan", "127.0.0.1", "--scope", "10.0.0.0/99"},
+      {"scan", "127.0.0.1", "--shard", "3/2"},
+      {"scan", "127.0.0.1", "--timeout", "0"},
+      {"scan", "127.0.0.1", "--rate", "-5"},
+      {"scan", "127.0.0.1", "--profile", "no-such-profile"},
+      {"scan", "127.0.0.1", "-o", "report.unknown"},
+      {"scan", "127.0.0.1", "--bogus-flag"},
+      {"scan"},
+      {"frobnicate"},
+      {},
+  };
+  for (const auto& args : cases) {
+    const auto r = cli(args);
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    CAPTURE(joined);
+    CAPTURE(r.err);
+    CHECK(r.code == kExitUsage);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.starts_with("trustscan: error: "));
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("an empty target file is one clear error") {
+  const auto path = temp_path(".txt");
+  std::ofstream(path) << "# no targets\n";
+  const auto r = cli({"scan", "@" + path});
+  std::remove(path.c_str());
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "trustscan: error: target file '" + path + "' lists no targets\n");
+}
+
+TEST_CASE("scope refusal: exit 2 and not one connection reaches the target") {
+  // The listener is on loopback (reachable), but the user's scope excludes it: the scanner must
+  // refuse before opening any socket. The listener's accept count proves nothing arrived.
+  Listener l;
+  const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(l.port()), "--scope", "198.18.0.0/15"});
+  std::this_thread::sleep_for(100ms);
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err ==
+        "trustscan: error: target 127.0.0.1 is outside the scan scope (198.18.0.0/15); nothing was sent. To allow "
+        "it, pass --scope 127.0.0.1/32\n");
+  CHECK(l.accepted() == 0);
+
+  // The same scan inside the scope connects.
+  const auto ok = cli({"scan", "127.0.0.1", "-p", std::to_string(l.port()), "--scope", "127.0.0.0/8", "-q"});
+  std::this_thread::sleep_for(100ms);
+  CHECK(ok.code == kExitOk);
+  CHECK(l.accepted() >= 1);
+}
+
+TEST_CASE("the default scope refuses public addresses") {
+  const auto r = cli({"scan", "8.8.8.8", "-p", "53"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err.find("outside the scan scope (the default non-routable ranges)") != std::string::npos);
+  CHECK(r.err.find("--scope 8.8.8.8/32") != std::string::npos);
+}
+
+TEST_CASE("a scan writes the JSON report with the interface's fields, sorted") {
+  Listener a, b;
+  const auto closed = testsupport::closed_port();
+  const auto json_path = temp_path(".json");
+  const auto jsonl_path = temp_path(".jsonl");
+  const auto spec = std::to_string(b.port()) + "," + std::to_string(a.port()) + "," + std::to_string(closed);
+  const auto r = cli({"scan", "127.0.0.1", "-p", spec, "-o", json_path, "-o", jsonl_path});
+  CHECK(r.code == kExitOk);
+  CHECK(r.out.find("svc.inventory") != std::string::npos);
+
+  const auto j = read_json(json_path);
+  CHECK(j["schema"] == "trustscan.report/1");
+  CHECK(j["tool"]["name"] == "trustscan");
+  CHECK(j["mode"] == "scan");
+  CHECK(j["vantage"] == "lan");
+  CHECK(j["complete"] == true);
+  CHECK(j["profile"]["id"] == "ir8425-consumer");
+  CHECK(j["started_at"].get<std::string>().ends_with("Z"));
+  REQUIRE(j["devices"].size() == 1);
+  const auto& d = j["devices"][0];
+  CHECK(d["address"] == "127.0.0.1");
+  REQUIRE(d["services"].size() == 3);  // few closed ports are listed, not summarised
+  std::vector<int> ports;
+  for (const auto& s : d["services"]) ports.push_back(s["port"].get<int>());
+  CHECK(std::is_sorted(ports.begin(), ports.end()));
+  int open = 0;
+  for (const auto& s : d["services"]) {
+    CHECK(s["transport"] == "tcp");
+    if (s["state"] == "open") ++open;
+    if (s["port"] == closed) CHECK(s["state"] == "closed");
+  }
+  CHECK(open == 2);
+  REQUIRE(d["results"].size() == 1);
+  CHECK(d["results"][0]["check"] == "svc.inventory");
+  CHECK(d["results"][0]["status"] == "info");
+  CHECK(d["results"][0]["evidence"].size() == 2);
+  CHECK(d["score"]["verdict"] == "incomplete");  // nothing scored yet is never "conformant"
+  CHECK(d["score"]["counts"]["info"] == 1);
+
+  std::ifstream jl(jsonl_path);
+  std::string line;
+  int records = 0;
+  while (std::getline(jl, line)) {
+    const auto rec = nlohmann::json::parse(line);
+    CHECK(rec["device"] == "127.0.0.1");
+    ++records;
+  }
+  CHECK(records == 1);
+  std::remove(json_path.c_str());
+  std::remove(jsonl_path.c_str());
+}
+
+TEST_CASE("--dry-run prints the plan and sends nothing") {
+  Listener l;
+  const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(l.port()) + ",1-10", "--dry-run"});
+  std::this_thread::sleep_for(50ms);
+  CHECK(r.code == kExitOk);
+  CHECK(r.out.find("11 endpoint(s)") != std::string::npos);
+  CHECK(r.out.find("nothing sent") != std::string::npos);
+  CHECK(l.accepted() == 0);
+}
+
+TEST_CASE("the binary: version, help, and a usage error without a stack trace") {
+  auto r = run_binary({"version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("trustscan 0."));
+
+  r = run_binary({"scan", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("--scope") != std::string::npos);
+
+  r = run_binary({"scan", "127.0.0.1", "-p", "70000"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "trustscan: error: invalid port spec '70000': port 70000 is out of range (1-65535)\n");
+
+  // nmap's "-p-" spelling reaches the port parser as "-".
+  Listener l;
+  r = run_binary({"scan", "127.0.0.1", "-p-", "--dry-run"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("65535 endpoint(s)") != std::string::npos);
+}
+
+TEST_CASE("SIGINT writes a partial report marked incomplete and exits 130") {
+  Listener silent(false, 0);
+  const auto fillers = testsupport::fill_backlog(silent.port());
+  const auto path = temp_path(".json");
+  const auto r = run_binary({"scan", "127.0.0.1", "-p", std::to_string(silent.port()), "--timeout", "20000", "-q",
+                             "-o", path},
+                            500ms);
+  for (int fd : fillers) ::close(fd);
+  CHECK(r.exit_code == 130);
+  const auto j = read_json(path);
+  CHECK(j["complete"] == false);
+  CHECK(j["devices"][0]["results"][0]["status"] == "not_tested");
+  CHECK(j["devices"][0]["results"][0]["reason"] == "inconclusive:interrupted");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("demo: starts the device on loopback, scans it, reports its services") {
+  const auto path = temp_path(".json");
+  const auto r = run_binary({"demo", "-o", path});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("demo") != std::string::npos);
+  const auto j = read_json(path);
+  CHECK(j["mode"] == "demo");
+  REQUIRE(j["devices"].size() == 1);
+  CHECK(j["devices"][0]["address"] == "127.0.0.1");
+  int open = 0;
+  for (const auto& s : j["devices"][0]["services"]) open += s["state"] == "open";
+  CHECK(open == 3);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("profiles: list and show the built-in ones") {
+  auto r = cli({"profiles", "list"});
+  CHECK(r.code == 0);
+  for (const char* id : {"ir8259a-core", "ir8425-consumer", "ir8425a-router"}) CHECK(r.out.find(id) != std::string::npos);
+  r = cli({"profiles", "show", "ir8425a-router"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("7547") != std::string::npos);
+}

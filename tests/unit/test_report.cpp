@@ -1,1 +1,139 @@
+// Report sinks, atomic writes, and profile loading errors.
+#include "trustscan/profile.hpp"
+#include "trustscan/report.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <dirent.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace trustscan;
+
+namespace {
+
+std::string profile_error(const std::string& yaml) {
+  try {
+    parse_profile(yaml, "p.yaml");
+  } catch (const ProfileError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+Report sample_report() {
+  Report r;
+  r.profile = load_profile("ir8425-consumer");
+  for (const char* addr : {"198.18.0.20", "198.18.0.10"}) {
+    DeviceReport d;
+    d.facts.target.address = *Address::parse(addr);
+    for (std::uint16_t p : {std::uint16_t{443}, std::uint16_t{22}}) {
+      PortResult pr;
+      pr.endpoint = Endpoint{d.facts.target.address, Transport::tcp, p};
+      pr.state = PortState::open;
+      pr.status = Status::success;
+      d.facts.ports.push_back(pr);
+    }
+    Finding f;
+    f.check = "zz.last";
+    f.status = CheckStatus::fail;
+    Evidence e;
+    e.kind = "credential";
+    e.username = "admin";
+    e.password = "admin";
+    e.excerpt = std::string("\xff\xfe banner", 9);  // not UTF-8: the report must stay valid JSON
+    f.evidence.push_back(e);
+    d.results.push_back(f);
+    f.check = "aa.first";
+    f.evidence.clear();
+    d.results.push_back(f);
+    r.devices.push_back(d);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("JSON sink: sorted devices and results, valid UTF-8, redaction") {
+  auto r = sample_report();
+  sort_report(r);
+  std::ostringstream out;
+  make_sink("json")->write(r, out);
+  const auto j = nlohmann::json::parse(out.str());
+  CHECK(j["devices"][0]["address"] == "198.18.0.10");
+  CHECK(j["devices"][0]["results"][0]["check"] == "aa.first");
+  CHECK(j["devices"][0]["services"][0]["port"] == 22);
+  CHECK(j["devices"][0]["results"][1]["evidence"][0]["password"] == "admin");
+
+  r.redact = true;
+  std::ostringstream redacted;
+  make_sink("json")->write(r, redacted);
+  CHECK(redacted.str().find("\"admin\"") != std::string::npos);  // the user name stays
+  CHECK(nlohmann::json::parse(redacted.str())["devices"][0]["results"][1]["evidence"][0]["password"] == "<redacted>");
+}
+
+TEST_CASE("the same report renders byte-identically twice") {
+  auto a = sample_report(), b = sample_report();
+  sort_report(a);
+  sort_report(b);
+  std::ostringstream x, y;
+  make_sink("json")->write(a, x);
+  make_sink("json")->write(b, y);
+  CHECK(x.str() == y.str());
+}
+
+TEST_CASE("formats from file names") {
+  CHECK(format_for_path("out/r.json") == "json");
+  CHECK(format_for_path("R.JSONL") == "jsonl");
+  CHECK(format_for_path("summary.txt") == "txt");
+  CHECK(format_for_path("report") == "");
+  CHECK(format_for_path("dir.json/report") == "");
+  CHECK(format_for_path("x.pdf") == "");
+  CHECK(make_sink("pdf") == nullptr);
+}
+
+TEST_CASE("report files are written atomically and leave no temporary files") {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("trustscan-report-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto path = (dir / "r.json").string();
+  auto r = sample_report();
+  write_report_file(r, *make_sink("json"), path);
+  CHECK(fs::exists(path));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 1);
+  CHECK_THROWS_WITH_AS(write_report_file(r, *make_sink("json"), (dir / "missing" / "r.json").string()),
+                       doctest::Contains("cannot write report"), std::runtime_error);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("built-in profiles load and their ids match their file names") {
+  const auto ids = builtin_profile_ids();
+  REQUIRE(ids.size() == 3);
+  for (const auto& id : ids) {
+    const auto p = load_profile(id);
+    CHECK(p.id == id);
+    CHECK_FALSE(p.ports.tcp.empty());
+    CHECK(std::is_sorted(p.ports.tcp.begin(), p.ports.tcp.end()));
+  }
+}
+
+TEST_CASE("profile errors carry file:line") {
+  CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports: {tcp: [22]}\ncolour: red\n") ==
+        "p.yaml:5: unknown key 'colour' (known: id, version, title, source, ports)");
+  CHECK(profile_error("id: x\ntitle: t\nports: {tcp: [22]}\n") == "p.yaml:1: missing required key 'version'");
+  CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports:\n  tcp: [22, 70000]\n") ==
+        "p.yaml:5: invalid port spec '70000': port 70000 is out of range (1-65535)");
+  CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports:\n  tcp: [22]\n  sctp: [1]\n") ==
+        "p.yaml:6: unknown key 'ports.sctp' (known: tcp, udp)");
+  CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports: {tcp: ['U:22']}\n").find("no T:/U: prefix") !=
+        std::string::npos);
+  CHECK(profile_error("id: [unclosed\n").starts_with("p.yaml:"));
+  CHECK(profile_error("- a\n- b\n") == "p.yaml:1: a profile must be a YAML mapping (id, version, title, ports…)");
+  CHECK(profile_error("id: x\nversion: 1\ntitle: t\n") == "p.yaml:1: the profile names no ports to scan ('ports')");
+  CHECK_THROWS_WITH_AS(load_profile("/nonexistent/p.yaml"), doctest::Contains("cannot read profile"), ProfileError);
+}
