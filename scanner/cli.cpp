@@ -49,6 +49,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(1, 100'000));
   cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
   cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
+  cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
+      ->check(CLI::Range(0, 64));
 }
 
 // Every output file's format is settled before anything is sent: a typo in -o must not cost a

@@ -24,14 +24,15 @@ struct EngineOptions {
   double rate = 0;                      ///< --rate: new operations per second, 0 = unlimited
   std::chrono::milliseconds timeout{1000};  ///< --timeout: deadline of one attempt
   int retries = 1;                      ///< --retries: extra attempts after a timeout
+  std::size_t threads = 0;              ///< --threads: engine threads, 0 = one per core (at most 4)
 };
 
 /// Counters of what the engine did; tests use them to prove what was (not) sent.
 struct EngineStats {
   std::size_t attempts = 0;        ///< connection attempts / datagrams sent
   std::size_t local_retries = 0;   ///< attempts repeated because a local resource ran out
-  std::size_t max_inflight_seen = 0;
-  std::size_t max_per_device_seen = 0;
+  std::size_t max_inflight_seen = 0;    ///< summed over threads: an upper bound of the total
+  std::size_t max_per_device_seen = 0;  ///< summed over threads: an upper bound of the total
 };
 
 /// Runs a plan's jobs. Create it, co_spawn run() on an io_context, run the context. stop() may be
@@ -44,7 +45,10 @@ class PortScanner {
   PortScanner(const PortScanner&) = delete;
   PortScanner& operator=(const PortScanner&) = delete;
 
+  /// Runs every job; co_await it on the caller's context. Stats and results are final when it
+  /// returns.
   net::awaitable<void> run();
+  /// Called on the caller's context (e.g. from a signal handler there): no new job starts.
   void stop();
 
   /// True when every job of the plan finished.
