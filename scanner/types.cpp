@@ -1,7 +1,9 @@
 // trustscan — names of the core enums, and time formatting.
 #include "trustscan/check.hpp"
+#include "trustscan/parse.hpp"
 #include "trustscan/types.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 namespace trustscan {
@@ -65,6 +67,32 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+}  // namespace trustscan
+
+namespace trustscan {
+
+std::string printable_excerpt(Bytes b, std::size_t max) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  const std::size_t n = std::min(b.size(), max);
+  out.reserve(n + 8);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t c = b[i];
+    if (c == '\r') out += "\\r";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\\') out += "\\\\";
+    else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  if (b.size() > max) out += "…";
+  return out;
 }
 
 }  // namespace trustscan

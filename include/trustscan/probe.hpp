@@ -7,6 +7,7 @@
 #pragma once
 
 #include "trustscan/net.hpp"
+#include "trustscan/parse.hpp"
 #include "trustscan/types.hpp"
 
 #include <chrono>
@@ -16,9 +17,6 @@
 #include <vector>
 
 namespace trustscan {
-
-/// Tri-state result of an incremental parser (Envoy ParseState, Suricata ok/incomplete/err).
-enum class Parse : std::uint8_t { done, need_more, invalid };
 
 /// Static description of a probe: applicability is data, apart from the work (STYLE.md rule 10).
 struct ProbeSpec {

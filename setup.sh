@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# trustscan set-up: installs what is missing (Debian 12, as root), builds, and runs.
+#
+#   ./setup.sh demo    install, build, and run `trustscan demo` (the built-in device on loopback)
+#   ./setup.sh test    install, build with warnings as errors, run every test: the suite, the
+#                      suite again under ASan+UBSan, and each libFuzzer harness briefly
+#   ./setup.sh build   install and build only
+#
+# Idempotent and quiet when everything is present. Environment: BUILD_DIR (default build),
+# FUZZ_SECONDS (per harness, default 20), SKIP_ASAN=1 / SKIP_FUZZ=1 to shorten a local run.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+# Build dependencies (Debian 12 package names). Why each one is here: docs/dependencies.md.
+BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
+            libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev)
+# What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
+# lab namespaces, procps for pkill-free process checks.
+TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps)
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "missing packages: ${missing[*]} (run as root, or install them with apt-get)"
+    exit 1
+  fi
+  say "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {  # build DIR [extra cmake args]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUSTSCAN_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir"
+}
+
+run_fuzzers() {
+  local dir="$BUILD_DIR-fuzz" f name corpus
+  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DTRUSTSCAN_FUZZ=ON -DTRUSTSCAN_WERROR=ON >/dev/null
+  cmake --build "$dir"
+  for f in "$dir"/fuzz_*; do
+    name=${f##*/fuzz_}
+    corpus=$(mktemp -d)
+    cp tests/fuzz/corpus/"$name"/* "$corpus"/
+    say "fuzzing $name for ${FUZZ_SECONDS}s"
+    "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 "$corpus" 2>"$corpus.log" || {
+      tail -40 "$corpus.log" >&2; say "fuzzer $name found a crash"; exit 1; }
+    grep -E '^#[0-9]+.*DONE' "$corpus.log" | tail -1 >&2 || true
+    rm -rf "$corpus" "$corpus.log"
+  done
+  echo "fuzz: $(ls "$dir"/fuzz_* | wc -l) passed, 0 failed"
+}
+
+case "${1:-}" in
+  demo)
+    install_missing "${BUILD_DEPS[@]}"
+    build "$BUILD_DIR"
+    exec "$BUILD_DIR/trustscan" demo
+    ;;
+  build)
+    install_missing "${BUILD_DEPS[@]}"
+    build "$BUILD_DIR"
+    ;;
+  test)
+    install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    build "$BUILD_DIR"
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
+    if [ "${SKIP_ASAN:-0}" != 1 ]; then
+      build "$BUILD_DIR-asan" -DTRUSTSCAN_SANITIZE=ON
+      ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j2
+    fi
+    [ "${SKIP_FUZZ:-0}" = 1 ] || run_fuzzers
+    ;;
+  *)
+    echo "usage: ./setup.sh demo | test | build" >&2
+    exit 2
+    ;;
+esac
