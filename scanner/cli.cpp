@@ -3,6 +3,7 @@
 
 #include "demo.hpp"
 #include "plan.hpp"
+#include "service_table.hpp"
 #include "targets.hpp"
 #include "trustscan/profile.hpp"
 
@@ -28,6 +29,8 @@ struct ScanArgs {
   bool dry_run = false;
   EngineOptions engine;
   int timeout_ms = 1000;
+  ProbeOptions probe;
+  bool no_probes = false;
 };
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
@@ -49,6 +52,7 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(1, 100'000));
   cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
   cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
+  cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
       ->check(CLI::Range(0, 64));
 }
@@ -114,7 +118,10 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   report.started_at = std::chrono::system_clock::now();
   net::io_context io(1);
   bool interrupted = false;
-  report.devices = run_port_scan(io, plan, engine, interrupted);
+  ProbeOptions probe = a.probe;
+  probe.probes = !a.no_probes;
+  probe.per_device = std::min(probe.per_device, engine.per_device);
+  report.devices = run_active_scan(io, plan, engine, probe, interrupted);
   report.finished_at = std::chrono::system_clock::now();
   return finish_report(report, output, interrupted, out, err);
 }
@@ -150,7 +157,7 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
   bool interrupted = false;
   EngineOptions engine;
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
-  report.devices = run_port_scan(io, plan, engine, interrupted);
+  report.devices = run_active_scan(io, plan, engine, ProbeOptions{}, interrupted);
   report.finished_at = std::chrono::system_clock::now();
   device.close();
   return finish_report(report, output, interrupted, out, err);
@@ -178,17 +185,31 @@ int show_profile(const std::string& id, std::ostream& out) {
 
 }  // namespace
 
-std::vector<DeviceReport> run_port_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
-                                        bool& interrupted) {
+std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                          const ProbeOptions& probe, bool& interrupted) {
+  // Load the identification table before anything is sent: a broken table is a usage error.
+  const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
   PortScanner scanner(plan, options);
+  std::vector<DeviceReport> devices(plan.targets.size());
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](error_code ec, int) {
     if (ec) return;
     interrupted = true;
     scanner.stop();
   });
+  auto job = [&]() -> net::awaitable<void> {
+    co_await scanner.run();
+    for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+      devices[d].facts.target = plan.targets[d];
+      devices[d].facts.scan_complete = scanner.complete();
+    }
+    std::map<Address, std::size_t> index;
+    for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
+    for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+    if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
+  };
   std::exception_ptr failure;
-  net::co_spawn(io, scanner.run(), [&](std::exception_ptr e) {
+  net::co_spawn(io, job(), [&](std::exception_ptr e) {
     failure = e;
     error_code ignored;
     signals.cancel(ignored);
@@ -197,15 +218,6 @@ std::vector<DeviceReport> run_port_scan(net::io_context& io, const ScanPlan& pla
   io.run();
   io.restart();
   if (failure) std::rethrow_exception(failure);
-
-  std::vector<DeviceReport> devices(plan.targets.size());
-  for (std::size_t d = 0; d < plan.targets.size(); ++d) {
-    devices[d].facts.target = plan.targets[d];
-    devices[d].facts.scan_complete = scanner.complete();
-  }
-  std::map<Address, std::size_t> index;
-  for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
-  for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
   return devices;
 }
 

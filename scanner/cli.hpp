@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine.hpp"
+#include "probe_runner.hpp"
 #include "trustscan/report.hpp"
 
 #include <ostream>
@@ -38,8 +39,9 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
                   std::ostream& err);
 
 /// Runs the port scan of `plan` on `io` (which may also serve other work, e.g. the demo
-/// device) and returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.
-std::vector<DeviceReport> run_port_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
-                                        bool& interrupted);
+/// device), then identifies and probes the services found (unless `probe.probes` is false), and
+/// returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.
+std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                          const ProbeOptions& probe, bool& interrupted);
 
 }  // namespace trustscan

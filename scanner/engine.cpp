@@ -1,6 +1,8 @@
 // trustscan — the asynchronous port-scan engine.
 #include "engine.hpp"
 
+#include "deadline.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -15,33 +17,6 @@ using Clock = std::chrono::steady_clock;
 namespace ip = net::ip;
 
 namespace {
-
-// Boost 1.74 has no per-operation cancellation (cancel_after, awaitable operators), so a timer
-// cancels the socket when the deadline passes (TOOLCHAIN.md §2). The guard is disarmed before the
-// socket dies, so a timer handler already queued never touches a dead socket.
-template <class Socket>
-class Deadline {
- public:
-  Deadline(Socket& s, Clock::duration d) : timer_(s.get_executor(), d) {
-    timer_.async_wait([&s, armed = armed_](error_code ec) {
-      if (!ec && *armed) {
-        error_code ignored;
-        s.cancel(ignored);
-      }
-    });
-  }
-  ~Deadline() {
-    *armed_ = false;
-    timer_.cancel();
-  }
-  Deadline(const Deadline&) = delete;
-  Deadline& operator=(const Deadline&) = delete;
-  bool expired() const { return timer_.expiry() <= Clock::now(); }
-
- private:
-  net::steady_timer timer_;
-  std::shared_ptr<bool> armed_ = std::make_shared<bool>(true);
-};
 
 template <class Protocol>
 typename Protocol::endpoint to_asio(const Endpoint& ep) {
@@ -224,8 +199,9 @@ struct Worker {
       if (attempt > 0) co_await take_token();
       ++stats.attempts;
       r.attempts = attempt + 1;
-      const Attempt a = job.endpoint.transport == Transport::tcp ? co_await tcp_attempt(job.endpoint, opt.timeout)
-                                                                 : co_await udp_attempt(job.endpoint, opt.timeout);
+      Attempt a;  // no co_await inside ?: (g++ 12 miscompiles it, see probe_runner.cpp)
+      if (job.endpoint.transport == Transport::tcp) a = co_await tcp_attempt(job.endpoint, opt.timeout);
+      else a = co_await udp_attempt(job.endpoint, opt.timeout);
       r.state = a.state;
       r.status = a.status;
       r.rtt = a.rtt;

@@ -29,6 +29,16 @@ std::string dump(const json& j, int indent) {
   return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
+// What identification learned about each endpoint: (endpoint, "name"|"product"|"version") →
+// value, from the service.* observations (the first one wins).
+std::map<std::pair<Endpoint, std::string>, std::string> service_identity(const DeviceFacts& facts) {
+  std::map<std::pair<Endpoint, std::string>, std::string> ident;
+  for (const auto& o : facts.observations)
+    if (o.endpoint && o.key.starts_with("service.") && std::holds_alternative<std::string>(o.value))
+      ident.emplace(std::make_pair(*o.endpoint, o.key.substr(8)), std::get<std::string>(o.value));
+  return ident;
+}
+
 json evidence_json(const Evidence& e, bool redact) {
   json j = {{"kind", e.kind}, {"source", e.source}, {"detail", e.detail}};
   if (!e.excerpt.empty()) j["excerpt"] = e.excerpt;
@@ -67,6 +77,8 @@ json device_json(const DeviceReport& d, bool redact) {
   std::map<PortState, std::size_t> per_state;
   for (const auto& p : facts.ports) ++per_state[p.state];
 
+  const auto ident = service_identity(facts);
+
   json services = json::array();
   json not_shown = json::object();
   for (const auto& p : facts.ports) {
@@ -75,6 +87,9 @@ json device_json(const DeviceReport& d, bool redact) {
     json s = {{"transport", std::string(to_string(p.endpoint.transport))}, {"port", p.endpoint.port},
               {"state", std::string(to_string(p.state))}, {"reason", std::string(reason_of(p))}};
     if (p.rtt.count() > 0) s["rtt_us"] = p.rtt.count();
+    for (const char* field : {"name", "product", "version"})
+      if (const auto it = ident.find({p.endpoint, field}); it != ident.end())
+        s[std::string(field) == "name" ? "service" : field] = it->second;
     services.push_back(std::move(s));
   }
   for (const auto& [state, n] : per_state)
@@ -89,6 +104,8 @@ json device_json(const DeviceReport& d, bool redact) {
     json v;
     std::visit([&](const auto& x) { v = x; }, o.value);
     json oj = {{"key", o.key}, {"value", v}, {"source", o.evidence.source}};
+    if (!o.evidence.detail.empty()) oj["detail"] = o.evidence.detail;
+    if (!o.evidence.excerpt.empty()) oj["excerpt"] = o.evidence.excerpt;
     if (o.endpoint) {
       oj["transport"] = std::string(to_string(o.endpoint->transport));
       oj["port"] = o.endpoint->port;
@@ -228,10 +245,14 @@ void write_summary(const Report& r, std::ostream& out) {
     out << "  " << facts.ports.size() << " port(s) scanned:";
     for (const auto& [state, n] : per_state) out << " " << n << " " << to_string(state);
     out << "\n";
+    const auto ident = service_identity(facts);
     for (const auto& p : facts.ports) {
       if (p.state != PortState::open && p.state != PortState::open_filtered) continue;
       const std::string name = std::to_string(p.endpoint.port) + "/" + std::string(to_string(p.endpoint.transport));
-      out << "  " << std::left << std::setw(12) << name << std::setw(14) << to_string(p.state) << "\n";
+      out << "  " << std::left << std::setw(12) << name << std::setw(14) << to_string(p.state);
+      for (const char* field : {"name", "product", "version"})
+        if (const auto it = ident.find({p.endpoint, field}); it != ident.end()) out << it->second << " ";
+      out << "\n";
     }
     for (const auto& f : d.results) {
       out << "  [" << std::left << std::setw(14) << to_string(f.status) << "] " << f.check;

@@ -1,10 +1,10 @@
-# Writes a C++ file that holds every profile YAML as a string, keyed by its file stem.
-# Called at build time: cmake -DOUT=file.cpp -DDIR=profiles -P embed_profiles.cmake
+# Writes a C++ file that defines FUNC(): every DIR/*.yaml as a string, keyed by file stem.
+# Called at build time: cmake -DOUT=file.cpp -DDIR=profiles -DFUNC=builtin_profile_texts -P embed_yaml.cmake
 file(GLOB FILES "${DIR}/*.yaml")
 list(SORT FILES)
-set(body "// Generated from profiles/*.yaml by scanner/embed_profiles.cmake. Do not edit.\n")
+set(body "// Generated from ${DIR}/*.yaml by scanner/embed_yaml.cmake. Do not edit.\n")
 string(APPEND body "#include <map>\n#include <string>\nnamespace trustscan {\n")
-string(APPEND body "const std::map<std::string, std::string>& builtin_profile_texts() {\n")
+string(APPEND body "const std::map<std::string, std::string>& ${FUNC}() {\n")
 string(APPEND body "  static const std::map<std::string, std::string> texts = {\n")
 foreach(f IN LISTS FILES)
   get_filename_component(stem "${f}" NAME_WE)

@@ -1,0 +1,69 @@
+// trustscan — live sessions: the only way a probe touches the network.
+//
+// Every operation is bounded twice: by the probe's remaining budget (a deadline owned here, not
+// by the probe) and by the probe's byte cap. A device that trickles one byte every five seconds
+// or sends a gigabyte banner ends a probe with io_timeout or protocol_error, never a hang and
+// never unbounded memory.
+#pragma once
+
+#include "trustscan/probe.hpp"
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+namespace trustscan {
+
+using SteadyClock = std::chrono::steady_clock;
+
+/// A TCP connection to one endpoint with a total budget and a byte cap.
+class TcpSession final : public Session {
+ public:
+  /// Connects within `connect_timeout`; the budget starts when the connection is up.
+  /// Returns nullopt and sets `status` when the connection fails.
+  static net::awaitable<std::optional<TcpSession>> connect(const Endpoint& ep, std::chrono::milliseconds connect_timeout,
+                                                           std::chrono::milliseconds budget, std::size_t max_reply,
+                                                           Status& status);
+
+  TcpSession(TcpSession&&) noexcept = default;
+  TcpSession& operator=(TcpSession&&) noexcept = default;
+  ~TcpSession() override;
+
+  const Endpoint& endpoint() const noexcept override { return endpoint_; }
+  net::awaitable<IoResult> send(std::span<const std::uint8_t> bytes) override;
+  net::awaitable<IoResult> receive(std::vector<std::uint8_t>& into) override;
+  /// receive() with a shorter wait than the remaining budget (e.g. "is there a banner within
+  /// 1.5 s?"); the budget still applies if it is shorter.
+  net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait);
+
+  std::size_t received_total() const noexcept { return received_; }
+  SteadyClock::time_point deadline() const noexcept { return deadline_; }
+
+ private:
+  TcpSession(net::ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply);
+
+  std::unique_ptr<net::ip::tcp::socket> socket_;  // stable address for the deadline timer
+  Endpoint endpoint_;
+  SteadyClock::time_point deadline_;
+  std::size_t max_reply_;
+  std::size_t received_ = 0;
+};
+
+/// Sends one datagram to `ep` and collects what comes back within `wait` (at most
+/// `max_datagrams` replies of at most 64 KiB each). Status: success when at least one reply came,
+/// connection_refused on ICMP port unreachable, io_timeout otherwise.
+struct UdpExchange {
+  Status status = Status::io_timeout;
+  std::vector<std::vector<std::uint8_t>> replies;
+};
+net::awaitable<UdpExchange> udp_exchange(const Endpoint& ep, std::span<const std::uint8_t> payload,
+                                         std::chrono::milliseconds wait, std::size_t max_datagrams = 1);
+
+/// Maps an Asio error from a probe operation to the Status vocabulary.
+Status status_from(const error_code& ec, bool timed_out) noexcept;
+
+/// Converts our Endpoint to Asio's.
+net::ip::tcp::endpoint to_tcp(const Endpoint& ep);
+net::ip::udp::endpoint to_udp(const Endpoint& ep);
+
+}  // namespace trustscan
