@@ -2,7 +2,7 @@
 //
 // Most checks will be YAML predicates over observations (profiles issue). The ones here need
 // code: svc.inventory summarises the port scan itself.
-#include "trustscan/check.hpp"
+#include "checks.hpp"
 
 #include <string>
 
@@ -60,11 +60,38 @@ class ServiceInventory final : public Check {
 
 }  // namespace
 
+Finding make_finding(std::string_view id, CheckStatus status, Severity severity, std::vector<std::string> outcomes,
+                     std::string summary) {
+  Finding f;
+  f.check = std::string(id);
+  f.status = status;
+  f.severity = severity;
+  f.outcomes = std::move(outcomes);
+  f.summary = std::move(summary);
+  return f;
+}
+
+Evidence evidence_from(const Observation& o) {
+  Evidence e = o.evidence;
+  if (e.kind.empty()) e.kind = "probe";
+  return e;
+}
+
+std::string not_judgeable(const DeviceFacts& device) {
+  if (!device.scan_complete) return "inconclusive:interrupted";
+  if (device.ports.empty()) return "not_scanned";
+  if (!device.probed) return "probes_disabled";
+  return {};
+}
+
+void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out) { out.push_back(std::make_unique<ServiceInventory>()); }
+
 const std::vector<std::unique_ptr<Check>>& builtin_checks() {
   static const std::vector<std::unique_ptr<Check>> checks = [] {
     std::vector<std::unique_ptr<Check>> v;
-    // The one list of C++ checks: add new ones here.
-    v.push_back(std::make_unique<ServiceInventory>());
+    // The groups of C++ checks: add a group here, a check to its group's file.
+    add_inventory_checks(v);
+    add_service_checks(v);
     return v;
   }();
   return checks;

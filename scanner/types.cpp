@@ -96,3 +96,33 @@ std::string printable_excerpt(Bytes b, std::size_t max) {
 }
 
 }  // namespace trustscan
+
+namespace trustscan {
+
+std::vector<const Observation*> DeviceFacts::find(std::string_view key) const {
+  std::vector<const Observation*> out;
+  for (const auto& o : observations)
+    if (o.key == key) out.push_back(&o);
+  return out;
+}
+
+std::string DeviceFacts::value_at(const Endpoint& ep, std::string_view key) const {
+  for (const auto& o : observations)
+    if (o.endpoint && *o.endpoint == ep && o.key == key && std::holds_alternative<std::string>(o.value))
+      return std::get<std::string>(o.value);
+  return {};
+}
+
+std::vector<Endpoint> DeviceFacts::endpoints_of(std::initializer_list<std::string_view> services) const {
+  std::vector<Endpoint> out;
+  for (const auto& o : observations) {
+    if (!o.endpoint || o.key != "service.name" || !std::holds_alternative<std::string>(o.value)) continue;
+    const auto& name = std::get<std::string>(o.value);
+    if (std::find(services.begin(), services.end(), name) != services.end() &&
+        std::find(out.begin(), out.end(), *o.endpoint) == out.end())
+      out.push_back(*o.endpoint);
+  }
+  return out;
+}
+
+}  // namespace trustscan

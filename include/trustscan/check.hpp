@@ -6,6 +6,7 @@
 
 #include "trustscan/types.hpp"
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,14 @@ struct DeviceFacts {
   std::vector<PortResult> ports;          ///< sorted by endpoint
   std::vector<Observation> observations;  ///< in the order they were made
   bool scan_complete = true;              ///< false when the run was interrupted
+  bool probed = false;                    ///< service identification and protocol probes ran
+
+  /// The observations with `key`, in order.
+  std::vector<const Observation*> find(std::string_view key) const;
+  /// The string value of `key` on `ep`, or "" when absent.
+  std::string value_at(const Endpoint& ep, std::string_view key) const;
+  /// Endpoints whose `service.name` is one of `services`.
+  std::vector<Endpoint> endpoints_of(std::initializer_list<std::string_view> services) const;
 };
 
 /// One check's verdict on one device (and optionally one endpoint).

@@ -229,7 +229,7 @@ in_scan()  { timeout --foreground -k 3 "$RUN_TIMEOUT" ip netns exec "${PREFIX}${
 # The first start of a tool can be very slow on a cold page cache (seen: a
 # 50 s first nmap start here), which would dominate a 3-run median.
 if [[ $WARMUP == 1 ]]; then
-    in_scan "$BIN" scan "$DEV_ADDR" -p 1 -q -o "$TMP/warm.json" >/dev/null 2>&1
+    in_scan "$BIN" scan "$DEV_ADDR" -p 1 --no-probes -q -o "$TMP/warm.json" >/dev/null 2>&1
     in_scan nmap -sT -p 1 -n -Pn -oX /dev/null "$DEV_ADDR" >/dev/null 2>&1
 fi
 
@@ -241,7 +241,7 @@ declare -a REASONS=()
 for ((r = 1; r <= REPEAT; r++)); do
     # a) trustscan
     t0=$(now)
-    in_scan "$BIN" scan "$DEV_ADDR" -p- -q -o "$TMP/ts.$r.json" >"$TMP/ts.$r.log" 2>&1
+    in_scan "$BIN" scan "$DEV_ADDR" -p- --no-probes -q -o "$TMP/ts.$r.json" >"$TMP/ts.$r.log" 2>&1
     rc=$?
     t1=$(now)
     if (( rc != 0 && rc != 1 )); then

@@ -62,6 +62,7 @@ class Listener {
   Listener& operator=(const Listener&) = delete;
 
   std::uint16_t port() const { return port_; }
+  int fd() const { return fd_; }
   int accepted() const { return accepted_; }
 
  private:

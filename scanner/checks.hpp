@@ -1,0 +1,26 @@
+// trustscan — internal: the groups of C++ checks that builtin_checks() lists, and the helpers
+// they share. (Checks as YAML predicates arrive with the profiles issue; these need code.)
+#pragma once
+
+#include "trustscan/check.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out);
+void add_service_checks(std::vector<std::unique_ptr<Check>>& out);
+
+/// A finding with the check's fixed fields filled in.
+Finding make_finding(std::string_view id, CheckStatus status, Severity severity, std::vector<std::string> outcomes,
+                     std::string summary);
+
+/// The evidence an observation carries, as found-on-this-endpoint evidence for a finding.
+Evidence evidence_from(const Observation& o);
+
+/// The reason a probe-based check cannot judge this device, or "" when it can.
+std::string not_judgeable(const DeviceFacts& device);
+
+}  // namespace trustscan

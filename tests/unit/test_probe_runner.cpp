@@ -1,0 +1,168 @@
+// The probe runner against hostile loopback peers: a tarpit, a flood, a reset, garbage. Each
+// must end within the endpoint budget with bounded memory, and the scan goes on.
+#include "probe_runner.hpp"
+#include "service_table.hpp"
+
+#include "../support/sockets.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+using namespace trustscan;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A loopback server; `behaviour` runs on its own thread for each accepted connection and must
+// return soon after `stopping()` becomes true.
+class Peer {
+ public:
+  explicit Peer(std::function<void(int, const std::atomic<bool>&)> behaviour) : listener_(false) {
+    thread_ = std::thread([this, behaviour] {
+      while (!stop_) {
+        pollfd p{listener_.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        const int c = ::accept(listener_.fd(), nullptr, nullptr);
+        if (c < 0) continue;
+        ++accepted_;
+        workers_.emplace_back([this, c, behaviour] {
+          behaviour(c, stop_);
+          ::close(c);
+        });
+      }
+    });
+  }
+  ~Peer() {
+    stop_ = true;
+    thread_.join();
+    for (auto& w : workers_) w.join();
+  }
+  std::uint16_t port() const { return listener_.port(); }
+  int accepted() const { return accepted_; }
+
+ private:
+  testsupport::Listener listener_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+  std::vector<std::thread> workers_;
+};
+
+struct Run {
+  std::vector<DeviceReport> devices;
+  std::chrono::steady_clock::duration elapsed{};
+};
+
+Run probe(std::vector<std::uint16_t> ports, ProbeOptions opt) {
+  Run run;
+  run.devices.resize(1);
+  auto& facts = run.devices[0].facts;
+  facts.target.address = *Address::parse("127.0.0.1");
+  for (auto p : ports) {
+    PortResult r;
+    r.endpoint = Endpoint{facts.target.address, Transport::tcp, p};
+    r.state = PortState::open;
+    facts.ports.push_back(r);
+  }
+  net::io_context io(1);
+  bool stop = false;
+  const auto start = std::chrono::steady_clock::now();
+  net::co_spawn(io, probe_devices(run.devices, opt, builtin_service_table(), stop), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
+  io.run();
+  run.elapsed = std::chrono::steady_clock::now() - start;
+  return run;
+}
+
+std::string value_of(const DeviceFacts& f, std::uint16_t port, const std::string& key) {
+  for (const auto& o : f.observations)
+    if (o.endpoint && o.endpoint->port == port && o.key == key && std::holds_alternative<std::string>(o.value))
+      return std::get<std::string>(o.value);
+  return {};
+}
+
+void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (!stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+}
+
+}  // namespace
+
+TEST_CASE("a tarpit (1 byte every 5 s) and a flood end within the budget, the scan goes on") {
+  Peer tarpit([](int fd, const std::atomic<bool>& stop) {
+    while (!stop) {
+      if (::send(fd, "x", 1, MSG_NOSIGNAL) != 1) return;
+      sleep_unless(stop, 5000ms);
+    }
+  });
+  std::atomic<std::size_t> flooded{0};
+  Peer flood([&](int fd, const std::atomic<bool>& stop) {
+    // A "1 GB banner": keeps sending as long as the scanner reads.
+    std::vector<char> chunk(64 * 1024, 'A');
+    while (!stop) {
+      const auto n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      flooded += static_cast<std::size_t>(n);
+    }
+  });
+  Peer ssh([](int fd, const std::atomic<bool>&) {
+    const char banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+    ::send(fd, banner, sizeof banner - 1, MSG_NOSIGNAL);
+    char buf[256];
+    ::recv(fd, buf, sizeof buf, 0);
+  });
+
+  ProbeOptions opt;
+  opt.endpoint_budget = 2500ms;
+  opt.max_reply = 32 * 1024;
+  const auto run = probe({tarpit.port(), flood.port(), ssh.port()}, opt);
+  const auto& facts = run.devices[0].facts;
+  CHECK(run.elapsed < 8s);  // budgets of 2.5 s each, in parallel: a deadline that holds
+  CHECK(value_of(facts, ssh.port(), "service.name") == "ssh");
+  CHECK(value_of(facts, tarpit.port(), "service.name").empty());
+  CHECK(value_of(facts, flood.port(), "service.name").empty());
+  // The flood's excerpt is capped, whatever it sent.
+  for (const auto& o : facts.observations) CHECK(o.evidence.excerpt.size() <= 4 * Evidence::kMaxExcerpt + 8);
+}
+
+TEST_CASE("a peer that resets at once or sends garbage is not identified and does not stop the scan") {
+  Peer reset([](int fd, const std::atomic<bool>&) {
+    linger l{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);  // close() sends RST
+  });
+  Peer garbage([](int fd, const std::atomic<bool>&) {
+    std::string junk;
+    for (int i = 0; i < 3000; ++i) junk += static_cast<char>((i * 131) & 0xff);
+    ::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+  });
+  Peer http([](int fd, const std::atomic<bool>&) {
+    char buf[1024];
+    ::recv(fd, buf, sizeof buf, 0);
+    const char reply[] = "HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\nContent-Length: 0\r\n\r\n";
+    ::send(fd, reply, sizeof reply - 1, MSG_NOSIGNAL);
+  });
+  ProbeOptions opt;
+  opt.endpoint_budget = 3000ms;
+  const auto run = probe({reset.port(), garbage.port(), http.port()}, opt);
+  const auto& facts = run.devices[0].facts;
+  CHECK(value_of(facts, reset.port(), "service.name").empty());
+  CHECK(value_of(facts, garbage.port(), "service.name").empty());
+  CHECK_FALSE(value_of(facts, garbage.port(), "service.banner").empty());  // kept as evidence
+  CHECK(value_of(facts, http.port(), "service.name") == "http");
+  CHECK(value_of(facts, http.port(), "service.product") == "lighttpd");
+  CHECK(value_of(facts, http.port(), "service.version") == "1.4.69");
+}
+
+TEST_CASE("services on non-standard ports are identified by their replies") {
+  // An HTTP server on a port no hello names: found after the banner wait, by the HTTP hello.
+  Peer http([](int fd, const std::atomic<bool>&) {
+    char buf[1024];
+    if (::recv(fd, buf, sizeof buf, 0) <= 0) return;
+    const char reply[] = "HTTP/1.0 302 Found\r\nLocation: https://198.18.0.11/\r\n\r\n";
+    ::send(fd, reply, sizeof reply - 1, MSG_NOSIGNAL);
+  });
+  const auto run = probe({http.port()}, ProbeOptions{});
+  CHECK(value_of(run.devices[0].facts, http.port(), "service.name") == "http");
+}
