@@ -20,6 +20,11 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
 # lab namespaces, procps for pkill-free process checks.
 TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps)
+# The daemons of the device lab (tests/lab/packages.txt: one package per line).
+if [ -f tests/lab/packages.txt ]; then
+  mapfile -t LAB_DEPS < <(grep -v '^\s*\(#\|$\)' tests/lab/packages.txt)
+  TEST_DEPS+=("${LAB_DEPS[@]}")
+fi
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -35,7 +40,16 @@ install_missing() {
   fi
   say "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Daemon packages (sshd, snmpd, mosquitto…) must not start system services on install: the lab
+  # runs its own copies in network namespaces. policy-rc.d 101 = "do not start".
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+    [ $created = 1 ] && rm -f "$policy"; say "apt-get install failed"; exit 1; }
+  [ $created = 1 ] && rm -f "$policy"
+  return 0
 }
 
 build() {  # build DIR [extra cmake args]

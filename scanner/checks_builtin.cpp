@@ -16,12 +16,17 @@ namespace {
 class ServiceInventory final : public Check {
  public:
   std::string_view id() const noexcept override { return "svc.inventory"; }
+  CheckInfo info() const override {
+    return {std::string(id()), "Inventory of open TCP and UDP services", Severity::info, kOutcomes};
+  }
+  static inline const std::vector<std::string> kOutcomes = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC",
+                                                            "EN303645:5.6-1"};
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     Finding f;
     f.check = std::string(id());
     f.severity = Severity::info;
-    f.outcomes = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.6-1"};
+    f.outcomes = kOutcomes;
     if (device.ports.empty()) {
       f.status = CheckStatus::not_tested;
       f.reason = device.scan_complete ? "not_scanned" : "inconclusive:interrupted";

@@ -38,6 +38,9 @@ class PresenceCheck final : public Check {
  public:
   explicit PresenceCheck(const PresenceRule& r) : rule_(r) {}
   std::string_view id() const noexcept override { return rule_.id; }
+  CheckInfo info() const override {
+    return {rule_.id, std::string("No ") + rule_.what + " on the device", rule_.severity, rule_.outcomes};
+  }
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     if (const auto why = not_judgeable(device); !why.empty()) {

@@ -8,6 +8,9 @@
 #include "trustscan/profile.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
 
 #include <csignal>
 #include <iostream>
@@ -172,6 +175,24 @@ int list_profiles(std::ostream& out) {
   return kExitOk;
 }
 
+int list_checks(bool as_json, std::ostream& out) {
+  for (const auto& c : builtin_checks()) {
+    const auto i = c->info();
+    if (as_json) {
+      out << nlohmann::json{{"id", i.id}, {"title", i.title}, {"severity", std::string(to_string(i.severity))},
+                            {"outcomes", i.outcomes}}
+                 .dump()
+          << "\n";
+      continue;
+    }
+    out << std::left << std::setw(22) << i.id << std::setw(10) << to_string(i.severity) << i.title << "\n"
+        << std::setw(32) << "" << "outcomes:";
+    for (const auto& o : i.outcomes) out << " " << o;
+    out << "\n";
+  }
+  return kExitOk;
+}
+
 int show_profile(const std::string& id, std::ostream& out) {
   const Profile p = load_profile(id);
   out << "id: " << p.id << "\nversion: " << p.version << "\ntitle: " << p.title << "\nsource: " << p.source
@@ -290,6 +311,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* profiles_show = profiles->add_subcommand("show", "Show one profile");
   profiles_show->add_option("profile", profile_to_show, "Profile id or YAML path")->required();
 
+  auto* checks = app.add_subcommand("checks", "The check catalog");
+  checks->require_subcommand(1);
+  auto* checks_list = checks->add_subcommand("list", "List every check with its severity and outcome mapping");
+  bool checks_json = false;
+  checks_list->add_flag("--json", checks_json, "One JSON object per line");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -311,6 +338,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
+    if (checks_list->parsed()) return list_checks(checks_json, out);
     if (profiles_show->parsed()) return show_profile(profile_to_show, out);
   } catch (const InputError& e) {
     err << "trustscan: error: " << e.what() << "\n";

@@ -51,12 +51,22 @@ struct Finding {
   std::vector<Evidence> evidence;
 };
 
+/// What a check is, for `trustscan checks list` and reports: id, title, severity of a failure,
+/// and the outcomes of the documents it evidences.
+struct CheckInfo {
+  std::string id;
+  std::string title;
+  Severity severity = Severity::info;
+  std::vector<std::string> outcomes;
+};
+
 /// A check implemented in C++. Most checks will be YAML predicates (profiles issue); the ones
 /// that need code implement this interface. Implementations are immutable and thread-compatible.
 class Check {
  public:
   virtual ~Check() = default;
   virtual std::string_view id() const noexcept = 0;
+  virtual CheckInfo info() const = 0;
   /// Appends zero or more findings for `device`. Must not throw.
   virtual void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const = 0;
 };
