@@ -65,6 +65,7 @@ run_fuzzers() {
   for f in "$dir"/fuzz_*; do
     name=${f##*/fuzz_}
     corpus=$(mktemp -d)
+    [ -d tests/fuzz/corpus/"$name" ] || { say "no seed corpus tests/fuzz/corpus/$name/"; exit 1; }
     cp tests/fuzz/corpus/"$name"/* "$corpus"/
     say "fuzzing $name for ${FUZZ_SECONDS}s"
     "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 "$corpus" 2>"$corpus.log" || {

@@ -97,6 +97,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     // The groups of C++ checks: add a group here, a check to its group's file.
     add_inventory_checks(v);
     add_service_checks(v);
+    add_protocol_checks(v);
     return v;
   }();
   return checks;

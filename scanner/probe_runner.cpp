@@ -169,7 +169,9 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
     if (found.id) {
       const auto& probes = protocol_probes();
       if (const auto it = probes.find(found.id->service); it != probes.end()) {
-        ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options};
+        // The protocol probe gets a budget of its own: identification may have used most of the
+        // first one on a slow device.
+        ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + options.endpoint_budget};
         try {
           co_await it->second(ctx, obs);
         } catch (const std::exception& e) {

@@ -40,6 +40,13 @@ struct ProbeContext {
   Identification id;
   std::vector<std::uint8_t> first_reply;
   const ProbeOptions& options;
+  std::chrono::steady_clock::time_point deadline;  ///< the protocol probe's whole budget ends here
+
+  /// Time left before `deadline` (zero when past it).
+  std::chrono::milliseconds remaining() const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::max(left, std::chrono::milliseconds(0));
+  }
 };
 using ProtocolProbe = std::function<net::awaitable<void>(ProbeContext& ctx, std::vector<Observation>& out)>;
 

@@ -4,12 +4,307 @@
 // through a TcpSession or udp_exchange (deadline and byte cap owned by the session) and turns
 // what the parsers return into observations. Add a probe: write it here and list it below.
 #include "probe_runner.hpp"
+#include "service_table.hpp"
 #include "session.hpp"
+
+#include "ftp.hpp"
+#include "http.hpp"
+#include "mqtt.hpp"
+#include "rtsp.hpp"
+#include "ssh.hpp"
+#include "telnet.hpp"
+
+#include "trustscan/profile.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <random>
 
 namespace trustscan {
 
+namespace {
+
+using namespace std::chrono_literals;
+
+// Receives into `buf` until `parse(buf)` is done or invalid, or the session ends. Returns the
+// last parse state (need_more when the session ended first) and the session's status.
+template <class ParseFn>
+net::awaitable<std::pair<Parse, Status>> receive_until(TcpSession& s, std::vector<std::uint8_t>& buf, ParseFn parse) {
+  Parse state = buf.empty() ? Parse::need_more : parse(Bytes(buf));
+  while (state == Parse::need_more) {
+    const auto r = co_await s.receive(buf);
+    if (r.status != Status::success) co_return std::make_pair(state, r.status);
+    state = parse(Bytes(buf));
+  }
+  co_return std::make_pair(state, Status::success);
+}
+
+net::awaitable<std::optional<TcpSession>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
+                                        ctx.options.max_reply, st);
+  if (!s)
+    out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)),
+                                   "could not connect for the protocol probe"));
+  co_return s;
+}
+
+void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why) {
+  out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)), why));
+}
+
+// ---- SSH: identification line, then the server's KEXINIT (RFC 4253 §4.2, §7.1) ----------------
+net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto s = co_await open(ctx, out, "ssh");
+  if (!s) co_return;
+  std::vector<std::uint8_t> buf;
+  SshResult result;
+  std::size_t consumed = 0;
+  auto [state, st] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_ssh_ident(b, result.ident, consumed); });
+  if (state != Parse::done) {
+    record_status(ctx, out, "ssh", state == Parse::invalid ? Status::protocol_error : st, "no valid SSH identification line");
+    co_return;
+  }
+  // Our identification makes the server send its KEXINIT (it may already have).
+  (void)co_await s->send(build_ssh_ident());
+  std::vector<std::uint8_t> rest(buf.begin() + static_cast<std::ptrdiff_t>(consumed), buf.end());
+  SshKexInit kex;
+  std::size_t used = 0;
+  auto [kstate, kst] = co_await receive_until(*s, rest, [&](Bytes b) { return parse_ssh_kexinit(b, kex, used); });
+  if (kstate == Parse::done) result.kexinit = std::move(kex);
+  else record_status(ctx, out, "ssh", kstate == Parse::invalid ? Status::protocol_error : kst, "no KEXINIT after the identification");
+  for (auto& o : ssh_observations(result, ctx.endpoint)) out.push_back(std::move(o));
+}
+
+// ---- FTP: greeting, then an anonymous login attempt (RFC 959 §4, RFC 1635) --------------------
+net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto s = co_await open(ctx, out, "ftp");
+  if (!s) co_return;
+  std::vector<std::uint8_t> buf;
+  FtpReply greeting;
+  std::size_t consumed = 0;
+  auto [state, st] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_ftp_reply(b, greeting, consumed); });
+  if (state != Parse::done) {
+    record_status(ctx, out, "ftp", state == Parse::invalid ? Status::protocol_error : st, "no valid FTP greeting");
+    co_return;
+  }
+  for (auto& o : ftp_observations(greeting, ctx.endpoint)) out.push_back(std::move(o));
+  if (greeting.code != 220) co_return;
+
+  // One command, one reply: anything buffered past a reply belongs to the next one.
+  auto command = [&](std::string_view verb, std::string_view arg) -> net::awaitable<std::optional<FtpReply>> {
+    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(std::min(consumed, buf.size())));
+    consumed = 0;
+    if ((co_await s->send(build_ftp_command(verb, arg))).status != Status::success) co_return std::nullopt;
+    FtpReply reply;
+    auto [rs, rst] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+    if (rs != Parse::done) co_return std::nullopt;
+    co_return reply;
+  };
+  auto user = co_await command("USER", "anonymous");
+  if (!user) co_return;
+  bool accepted = user->code == 230;  // some servers log anonymous in without a password
+  std::string transcript = "USER anonymous -> " + std::to_string(user->code);
+  if (user->code == 331) {
+    auto pass = co_await command("PASS", "trustscan@example.invalid");
+    if (!pass) co_return;
+    accepted = pass->code == 230;
+    transcript += "; PASS <email> -> " + std::to_string(pass->code) + (pass->lines.empty() ? "" : " " + pass->lines.back());
+  }
+  auto o = make_observation(ctx.endpoint, "ftp.anonymous_login", accepted, transcript);
+  o.evidence.kind = "credential";
+  if (accepted) {
+    o.evidence.username = "anonymous";
+    o.evidence.password = "trustscan@example.invalid";
+  }
+  out.push_back(std::move(o));
+  (void)co_await s->send(build_ftp_command("QUIT"));
+}
+
+// ---- Telnet: negotiate options (refusing them), read to the first prompt (RFC 854) -------------
+net::awaitable<void> probe_telnet(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto s = co_await open(ctx, out, "telnet");
+  if (!s) co_return;
+  TelnetParser parser;
+  std::vector<std::uint8_t> buf;
+  Parse state = Parse::need_more;
+  const auto until = SteadyClock::now() + 5s;  // a prompt comes within seconds or not at all
+  while (state == Parse::need_more && SteadyClock::now() < until) {
+    buf.clear();
+    const auto r = co_await s->receive_for(buf, std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()));
+    if (r.status != Status::success) break;
+    state = parser.feed(Bytes(buf));
+    if (auto replies = parser.take_replies(); !replies.empty())
+      if ((co_await s->send(replies)).status != Status::success) break;
+  }
+  if (state == Parse::invalid) record_status(ctx, out, "telnet", Status::protocol_error, "invalid option negotiation");
+  for (auto& o : telnet_observations(parser.result(), ctx.endpoint)) out.push_back(std::move(o));
+}
+
+// ---- HTTP: the root page, then paths where devices leak logs and configuration backups --------
+
+std::string host_header(const ProbeContext& ctx) {
+  if (!ctx.device.target.name.empty()) return ctx.device.target.name;
+  const auto a = ctx.endpoint.address.to_string();
+  return ctx.endpoint.address.v6 ? "[" + a + "]" : a;
+}
+
+// One request on its own connection; nullopt when no complete response arrived.
+net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std::string_view method, std::string_view path,
+                                                         std::span<const HttpHeader> extra = {}) {
+  Status st = Status::success;
+  // The parser keeps at most kHttpMaxBody of a body: read a little past it, never more.
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
+                                        std::max(ctx.options.max_reply, kHttpMaxBody + kHttpMaxHeaderBlock), st);
+  if (!s) co_return std::nullopt;
+  if ((co_await s->send(build_http_request(method, host_header(ctx), path, extra))).status != Status::success)
+    co_return std::nullopt;
+  std::vector<std::uint8_t> buf;
+  HttpResponse resp;
+  std::size_t consumed = 0;
+  const HttpParseOptions opts{method == "HEAD", false};
+  auto [state, rst] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_http_response(b, resp, consumed, opts); });
+  if (state == Parse::need_more && rst == Status::connection_closed) state = finish_at_eof(Bytes(buf), resp, consumed, opts);
+  if (state != Parse::done) co_return std::nullopt;
+  co_return resp;
+}
+
+// Paths that expose logs or configuration backups on real devices (profiles/data/http-paths.yaml).
+struct ExposurePaths {
+  std::vector<std::string> log;
+  std::vector<std::string> backup;
+};
+
+const ExposurePaths& exposure_paths() {
+  static const ExposurePaths paths = [] {
+    ExposurePaths p;
+    const YAML::Node root = YAML::Load(builtin_data_texts().at("http-paths"));
+    for (const auto& n : root["log"]) p.log.push_back(n.as<std::string>());
+    for (const auto& n : root["backup"]) p.backup.push_back(n.as<std::string>());
+    return p;
+  }();
+  return paths;
+}
+
+// A page counts as exposed content only when it is a real answer: 200, a body, not the device's
+// answer to a path that cannot exist (a "soft 404"), and not a login form.
+bool real_content(const HttpResponse& r, const std::optional<HttpResponse>& missing) {
+  if (r.status != 200 || r.body.empty() || r.login_form) return false;
+  if (missing && missing->status == 200 && (missing->body == r.body || missing->title == r.title)) return false;
+  return true;
+}
+
+net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto root = co_await http_request(ctx, "GET", "/");
+  if (!root) {
+    record_status(ctx, out, "http", Status::protocol_error, "no complete HTTP response to GET /");
+    co_return;
+  }
+  for (auto& o : http_observations(*root, ctx.endpoint)) out.push_back(std::move(o));
+  if (root->status >= 300 && root->status < 400) co_return;  // a redirect: the target is judged there
+
+  // The device's answer to a path that cannot exist, to tell real content from a catch-all page.
+  std::mt19937_64 rng(std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port);
+  const auto missing = co_await http_request(ctx, "GET", "/trustscan-" + std::to_string(rng() % 1000000000) + ".txt");
+  for (const auto& [key, list] : {std::pair{"http.exposed_logs", &exposure_paths().log},
+                                  std::pair{"http.exposed_backups", &exposure_paths().backup}}) {
+    std::vector<std::string> found;
+    std::string excerpt;
+    for (const auto& path : *list) {
+      if (SteadyClock::now() >= ctx.deadline) break;
+      const auto r = co_await http_request(ctx, "GET", path);
+      if (!r || !real_content(*r, missing)) continue;
+      if (excerpt.empty()) excerpt = path + ": " + printable_excerpt(as_bytes(r->body), 256);
+      found.push_back(path);
+    }
+    if (!found.empty())
+      out.push_back(make_observation(ctx.endpoint, key, found, "served without authentication (200, not a soft 404)", excerpt));
+  }
+}
+
+// ---- MQTT: CONNECT without credentials; if accepted, subscribe to '#' briefly ------------------
+net::awaitable<void> probe_mqtt(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto s = co_await open(ctx, out, "mqtt");
+  if (!s) co_return;
+  if ((co_await s->send(build_mqtt_connect("trustscan", std::nullopt, std::nullopt))).status != Status::success) co_return;
+  std::vector<std::uint8_t> buf;
+  MqttConnack connack;
+  std::size_t consumed = 0;
+  auto [state, st] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_mqtt_connack(b, connack, consumed); });
+  if (state != Parse::done) {
+    record_status(ctx, out, "mqtt", state == Parse::invalid ? Status::protocol_error : st, "no CONNACK");
+    co_return;
+  }
+  std::vector<std::string> topics;
+  bool subscribed = false;
+  if (connack.code == 0) {
+    // Accepted anonymously: does it carry data? Listen to every topic for a short, fixed time.
+    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(consumed));
+    if ((co_await s->send(build_mqtt_subscribe(1, "#"))).status == Status::success) {
+      const auto until = SteadyClock::now() + 2s;
+      while (SteadyClock::now() < until && topics.size() < 64) {
+        MqttPacket pkt;
+        std::size_t used = 0;
+        const auto ps = parse_mqtt_packet(Bytes(buf), pkt, used);
+        if (ps == Parse::invalid) break;
+        if (ps == Parse::need_more) {
+          const auto r = co_await s->receive_for(buf, std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()));
+          if (r.status != Status::success) break;
+          continue;
+        }
+        if (pkt.type == MqttPacketType::suback) subscribed = true;
+        if (pkt.type == MqttPacketType::publish) {
+          MqttPublish pub;
+          std::size_t n = 0;
+          if (parse_mqtt_publish(Bytes(buf), pub, n) == Parse::done) add_mqtt_topic(topics, pub.topic);
+        }
+        buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(used));
+      }
+    }
+    (void)co_await s->send(build_mqtt_disconnect());
+  }
+  for (auto& o : mqtt_observations(connack, ctx.endpoint, false, subscribed ? &topics : nullptr)) out.push_back(std::move(o));
+}
+
+// ---- RTSP: OPTIONS, then DESCRIBE without credentials (does the camera hand out its stream?) --
+net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out) {
+  auto s = co_await open(ctx, out, "rtsp");
+  if (!s) co_return;
+  const std::string url = "rtsp://" + host_header(ctx) + ":" + std::to_string(ctx.endpoint.port) + "/";
+  std::vector<std::uint8_t> buf;
+  auto exchange = [&](std::string_view method, std::uint32_t cseq,
+                      std::span<const std::pair<std::string_view, std::string_view>> extra)
+      -> net::awaitable<std::optional<RtspResponse>> {
+    if ((co_await s->send(build_rtsp_request(method, url, cseq, extra))).status != Status::success) co_return std::nullopt;
+    RtspResponse resp;
+    std::size_t consumed = 0;
+    auto [state, st] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_rtsp_response(b, resp, consumed); });
+    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(std::min(consumed, buf.size())));
+    if (state != Parse::done) co_return std::nullopt;
+    co_return resp;
+  };
+  const auto options = co_await exchange("OPTIONS", 1, {});
+  if (!options) {
+    record_status(ctx, out, "rtsp", Status::protocol_error, "no valid answer to OPTIONS");
+    co_return;
+  }
+  for (auto& o : rtsp_observations(*options, ctx.endpoint)) out.push_back(std::move(o));
+  const std::pair<std::string_view, std::string_view> accept[] = {{"Accept", "application/sdp"}};
+  if (const auto describe = co_await exchange("DESCRIBE", 2, accept)) {
+    const bool sdp = describe->status == 200 && !describe->body.empty();
+    out.push_back(make_observation(ctx.endpoint, "rtsp.describe_status", std::int64_t{describe->status},
+                                   "DESCRIBE " + url + " without credentials", describe->raw_header));
+    out.push_back(make_observation(ctx.endpoint, "rtsp.stream_unauthenticated", sdp,
+                                   sdp ? "the stream description was returned without credentials" : "DESCRIBE refused"));
+  }
+}
+
+}  // namespace
+
 const std::map<std::string, ProtocolProbe>& protocol_probes() {
   static const std::map<std::string, ProtocolProbe> probes = {
+      {"ftp", probe_ftp},   {"http", probe_http}, {"mqtt", probe_mqtt},
+      {"rtsp", probe_rtsp}, {"ssh", probe_ssh},   {"telnet", probe_telnet},
   };
   return probes;
 }

@@ -10,8 +10,6 @@
 
 namespace trustscan {
 
-const std::map<std::string, std::string>& builtin_data_texts();  // generated at build time
-
 namespace {
 
 [[noreturn]] void fail(const std::string& origin, const YAML::Node& node, const std::string& what) {

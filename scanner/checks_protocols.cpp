@@ -1,0 +1,244 @@
+// trustscan — checks judged per endpoint from what the protocol probes observed.
+//
+// Shape of every check here: the services it applies to; for each such endpoint a verdict from
+// that endpoint's observations (pass / fail / not_tested when the probe did not get far enough);
+// not_applicable when the device has no such service (citing the inventory); not_tested when the
+// device could not be judged at all (interrupted, probes disabled).
+#include "checks.hpp"
+
+#include <functional>
+#include <optional>
+
+namespace trustscan {
+
+namespace {
+
+const Observation* observation(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  for (const auto& o : d.observations)
+    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
+  return nullptr;
+}
+
+std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  if (!o || !std::holds_alternative<bool>(o->value)) return std::nullopt;
+  return std::get<bool>(o->value);
+}
+
+std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
+
+// The verdict on one endpoint: status, summary, and the observations that prove it.
+struct Verdict {
+  CheckStatus status = CheckStatus::not_tested;
+  std::string summary;
+  std::vector<const Observation*> proof;
+  std::string reason;  // for not_tested
+  Severity severity;   // of this failure, when it differs from the check's
+  bool severity_set = false;
+};
+
+struct EndpointRule {
+  const char* id;
+  const char* title;
+  Severity severity;
+  std::vector<std::string> outcomes;
+  std::vector<std::string_view> services;
+  std::function<Verdict(const DeviceFacts&, const Endpoint&)> judge;
+};
+
+class EndpointCheck final : public Check {
+ public:
+  explicit EndpointCheck(EndpointRule r) : rule_(std::move(r)) {}
+  std::string_view id() const noexcept override { return rule_.id; }
+  CheckInfo info() const override { return {rule_.id, rule_.title, rule_.severity, rule_.outcomes}; }
+
+  void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
+    if (const auto why = not_judgeable(device); !why.empty()) {
+      auto f = make_finding(rule_.id, CheckStatus::not_tested, rule_.severity, rule_.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    std::vector<Endpoint> eps;
+    for (const auto* o : device.find("service.name")) {
+      const auto& name = std::get<std::string>(o->value);
+      if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end())
+        eps.push_back(*o->endpoint);
+    }
+    if (eps.empty()) {
+      auto f = make_finding(rule_.id, CheckStatus::not_applicable, rule_.severity, rule_.outcomes,
+                            "no such service among the " + std::to_string(device.ports.size()) + " scanned ports");
+      Evidence e;
+      e.kind = "service_identification";
+      e.detail = "svc.inventory: none of the open ports speaks a protocol this check applies to";
+      f.evidence.push_back(std::move(e));
+      out.push_back(std::move(f));
+      return;
+    }
+    for (const auto& ep : eps) {
+      Verdict v = rule_.judge(device, ep);
+      auto f = make_finding(rule_.id, v.status, v.severity_set ? v.severity : rule_.severity, rule_.outcomes,
+                            v.summary + " on " + where(ep));
+      f.endpoint = ep;
+      f.reason = v.reason;
+      for (const auto* o : v.proof) f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
+  }
+
+ private:
+  EndpointRule rule_;
+};
+
+Verdict untested(std::string summary, std::string reason = "inconclusive:probe_incomplete") {
+  Verdict v;
+  v.status = CheckStatus::not_tested;
+  v.summary = std::move(summary);
+  v.reason = std::move(reason);
+  return v;
+}
+
+Verdict verdict(CheckStatus st, std::string summary, std::vector<const Observation*> proof) {
+  Verdict v;
+  v.status = st;
+  v.summary = std::move(summary);
+  v.proof = std::move(proof);
+  return v;
+}
+
+// Plain HTTP is acceptable only as a redirect to HTTPS.
+Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* status = observation(d, ep, "http.status");
+  if (!status) return untested("the HTTP probe got no complete response");
+  const auto code = std::get<std::int64_t>(status->value);
+  const auto* loc = observation(d, ep, "http.location");
+  const bool to_https = loc && std::get<std::string>(loc->value).starts_with("https://");
+  if (code >= 300 && code < 400 && to_https) return verdict(CheckStatus::pass, "plain HTTP only redirects to HTTPS", {status, loc});
+  std::vector<const Observation*> proof{status};
+  if (const auto* auth = observation(d, ep, "http.auth_schemes")) proof.push_back(auth);
+  if (const auto* title = observation(d, ep, "http.title")) proof.push_back(title);
+  return verdict(CheckStatus::fail, "content served over plain HTTP (status " + std::to_string(code) + ")", proof);
+}
+
+Verdict judge_exposed(const DeviceFacts& d, const Endpoint& ep, std::string_view key, const char* what) {
+  if (!observation(d, ep, "http.status")) return untested("the HTTP probe got no complete response");
+  if (const auto* o = observation(d, ep, key)) {
+    std::string paths;
+    for (const auto& p : std::get<std::vector<std::string>>(o->value)) paths += (paths.empty() ? "" : ", ") + p;
+    return verdict(CheckStatus::fail, std::string(what) + " readable without authentication: " + paths, {o});
+  }
+  const auto* redirect = observation(d, ep, "http.location");
+  if (redirect) return untested("the site redirects; judged at the redirect target", "inconclusive:redirect");
+  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {observation(d, ep, "http.status")});
+}
+
+Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
+  const auto accepted = flag(d, ep, "mqtt.anonymous_accepted");
+  if (!accepted) return untested("the MQTT probe got no CONNACK");
+  const auto* o = observation(d, ep, "mqtt.anonymous_accepted");
+  if (!*accepted) return verdict(CheckStatus::pass, "the broker refuses clients without credentials", {o});
+  auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
+  if (const auto* topics = observation(d, ep, "mqtt.topics_seen"); topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
+    v.summary += " and publishes device data to them";
+    v.proof.push_back(topics);
+  }
+  return v;
+}
+
+Verdict judge_ftp_anonymous(const DeviceFacts& d, const Endpoint& ep) {
+  const auto ok = flag(d, ep, "ftp.anonymous_login");
+  if (!ok) return untested("the FTP probe did not reach the login");
+  const auto* o = observation(d, ep, "ftp.anonymous_login");
+  if (*ok) return verdict(CheckStatus::fail, "anonymous FTP login accepted", {o});
+  return verdict(CheckStatus::pass, "anonymous FTP login refused", {o});
+}
+
+Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto open = flag(d, ep, "rtsp.stream_unauthenticated");
+  if (!open) return untested("the RTSP probe got no answer to DESCRIBE");
+  const auto* o = observation(d, ep, "rtsp.stream_unauthenticated");
+  if (*open) return verdict(CheckStatus::fail, "the stream description is served without credentials", {o});
+  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused", {o, observation(d, ep, "rtsp.describe_status")});
+}
+
+// SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
+// SP 800-131A for SHA-1 and 3DES) says to turn off.
+bool weak_ssh_algorithm(std::string_view a) {
+  static constexpr std::string_view weak_exact[] = {
+      "diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1",
+      "ssh-dss", "3des-cbc", "blowfish-cbc", "cast128-cbc", "arcfour", "arcfour128", "arcfour256",
+      "hmac-md5", "hmac-md5-96", "hmac-sha1-96", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com",
+      "hmac-sha1-96-etm@openssh.com", "none"};
+  for (auto w : weak_exact)
+    if (a == w) return true;
+  return a.ends_with("-cbc") || a.starts_with("arcfour");
+}
+
+Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* proto = observation(d, ep, "ssh.proto_version");
+  if (!proto) return untested("no SSH identification line");
+  const auto& pv = std::get<std::string>(proto->value);
+  if (pv.starts_with("1.") && pv != "1.99") {
+    auto v = verdict(CheckStatus::fail, "SSH protocol 1 only (" + pv + ")", {proto});
+    return v;
+  }
+  std::vector<std::string> weak;
+  std::vector<const Observation*> proof{proto};
+  bool have_lists = false;
+  for (const char* key : {"ssh.kex_algorithms", "ssh.host_key_algorithms", "ssh.ciphers", "ssh.macs"}) {
+    const auto* o = observation(d, ep, key);
+    if (!o) continue;
+    have_lists = true;
+    bool any = false;
+    for (const auto& a : std::get<std::vector<std::string>>(o->value))
+      if (weak_ssh_algorithm(a)) weak.push_back(a), any = true;
+    if (any) proof.push_back(o);
+  }
+  if (!have_lists) return untested("the server's KEXINIT was not received");
+  if (weak.empty()) return verdict(CheckStatus::pass, "no weak SSH algorithms offered", proof);
+  std::string list;
+  for (const auto& w : weak) list += (list.empty() ? "" : ", ") + w;
+  auto v = verdict(CheckStatus::fail, "weak SSH algorithms offered: " + list, proof);
+  v.severity = Severity::medium;
+  v.severity_set = true;
+  return v;
+}
+
+}  // namespace
+
+void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
+  const std::vector<std::string> iac = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC"};
+  auto with = [](std::vector<std::string> base, std::initializer_list<const char*> more) {
+    for (const char* m : more) base.emplace_back(m);
+    return base;
+  };
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.http.cleartext", "Plain HTTP only redirects to HTTPS", Severity::medium,
+      {"IR8259A:LAI", "IR8259A:DP", "IR8425:IAC.1", "IR8425:DP.3", "IR8425A:R-IAC", "EN303645:5.5-1"}, {"http"},
+      judge_http_cleartext}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "log.exposed", "No logs readable without authentication", Severity::high,
+      {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http"},
+      [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, "http.exposed_logs", "logs"); }}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "cfg.backup.exposure", "No configuration backup downloadable without authentication", Severity::critical,
+      {"IR8259A:DC", "IR8259A:DP", "IR8425:PC.1", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.5-5", "EN303645:5.5-7"},
+      {"http"}, [](const DeviceFacts& d, const Endpoint& ep) {
+        return judge_exposed(d, ep, "http.exposed_backups", "configuration backups");
+      }}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,
+      with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt"}, judge_mqtt_anonymous}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "cred.default.ftp", "FTP refuses anonymous and default logins", Severity::high, with(iac, {"EN303645:5.1-1"}),
+      {"ftp"}, judge_ftp_anonymous}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "cred.default.media", "Camera streams need credentials", Severity::critical,
+      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp"}, judge_rtsp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "ssh.config", "SSH offers only current protocol and algorithms", Severity::high,
+      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"},
+      judge_ssh}));
+}
+
+}  // namespace trustscan

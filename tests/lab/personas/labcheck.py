@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""tests/lab/personas/labcheck.py -- lab self-checks driven by ground_truth.json.
+
+    labcheck.py ready GROUND_TRUTH [--deadline SECONDS]
+        Run INSIDE the scanner namespace (ip netns exec tsl-scan ...).  Polls every
+        "open" port of every persona until it answers: TCP by connect(), UDP by a
+        real request (udp/53 DNS A query, udp/161 SNMPv2c GET sysDescr.0 with
+        community "public", udp/1900 unicast SSDP M-SEARCH).  Exit 0 when all
+        answered before the deadline, else 1 with one line per silent port.
+
+    labcheck.py listeners GROUND_TRUTH
+        Run as root in the root namespace (it only runs `ip netns exec NS ss`).
+        Compares, per persona, the set of listening TCP / bound UDP sockets on the
+        persona address or a wildcard with the "open" set in the ground truth.
+        Exit 0 when every set matches exactly, else 1 with the differences.
+
+Standard library only.  Sends traffic only to the persona addresses listed in
+the ground-truth file, which are checked to lie in 198.18.0.0/15.
+"""
+import argparse
+import ipaddress
+import json
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+LAB_NET = ipaddress.ip_network("198.18.0.0/15")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        gt = json.load(f)
+    for p in gt["personas"]:
+        if ipaddress.ip_address(p["address"]) not in LAB_NET:
+            sys.exit(f"labcheck: refusing {p['address']}: outside 198.18.0.0/15")
+    return gt
+
+
+# --- tiny BER encoder for one SNMP GET ---------------------------------------
+def _len(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def _tlv(tag, body):
+    return bytes([tag]) + _len(len(body)) + body
+
+
+def _int(v):
+    return _tlv(0x02, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
+
+
+def _oid(dotted):
+    parts = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * parts[0] + parts[1]])
+    for p in parts[2:]:
+        enc = [p & 0x7F]
+        p >>= 7
+        while p:
+            enc.append(0x80 | (p & 0x7F))
+            p >>= 7
+        out += bytes(reversed(enc))
+    return _tlv(0x06, out)
+
+
+def snmp_get(community, oid, reqid):
+    varbind = _tlv(0x30, _tlv(0x30, _oid(oid) + b"\x05\x00"))
+    pdu = _tlv(0xA0, _int(reqid) + _int(0) + _int(0) + varbind)
+    return _tlv(0x30, _int(1) + _tlv(0x04, community.encode()) + pdu)
+
+
+def dns_query(name, qid):
+    q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\x00"
+    return struct.pack(">HHHHHH", qid, 0x0000, 1, 0, 0, 0) + q + struct.pack(">HH", 1, 1)
+
+
+def udp_probe(addr, port, domain):
+    """Return True when the UDP service on addr:port gave a valid answer."""
+    if port == 53:
+        qid = random.randrange(1, 0xFFFF)
+        req = dns_query(f"router.{domain}", qid)
+        ok = lambda d: len(d) >= 12 and struct.unpack(">H", d[:2])[0] == qid and d[2] & 0x80 \
+            and (d[3] & 0x0F) == 0 and struct.unpack(">H", d[6:8])[0] >= 1
+    elif port == 161:
+        rid = random.randrange(1, 0x7FFFFFFF)
+        req = snmp_get("public", "1.3.6.1.2.1.1.1.0", rid)
+        ok = lambda d: d[:1] == b"\x30" and b"\xa2" in d and _int(rid) in d
+    elif port == 1900:
+        req = (f"M-SEARCH * HTTP/1.1\r\nHOST: {addr}:1900\r\nMAN: \"ssdp:discover\"\r\n"
+               "MX: 1\r\nST: upnp:rootdevice\r\n\r\n").encode()
+        ok = lambda d: d.startswith(b"HTTP/1.1 200") and b"LOCATION:" in d.upper()
+    else:
+        raise SystemExit(f"labcheck: no UDP probe for port {port}; add one")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(0.5)
+        s.connect((addr, port))
+        s.send(req)
+        return bool(ok(s.recv(4096)))
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def tcp_probe(addr, port):
+    try:
+        with socket.create_connection((addr, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def cmd_ready(gt, deadline):
+    end = time.monotonic() + deadline
+    domain = gt.get("dns_domain", "trustscan.test")
+    todo = [(p["name"], p["address"], e) for p in gt["personas"] for e in p["open"]]
+    while todo and time.monotonic() < end:
+        left = []
+        for name, addr, ep in todo:
+            proto, port = ep.split("/")
+            up = tcp_probe(addr, int(port)) if proto == "tcp" else udp_probe(addr, int(port), domain)
+            if not up:
+                left.append((name, addr, ep))
+        todo = left
+        if todo:
+            time.sleep(0.2)
+    for name, addr, ep in todo:
+        print(f"labcheck: {name} {addr} {ep}: no answer within {deadline:g} s")
+    return 1 if todo else 0
+
+
+def listening(ns, addr):
+    out = subprocess.run(["ip", "netns", "exec", ns, "ss", "-Hlntu"], check=True,
+                         capture_output=True, text=True).stdout
+    found = set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) < 5:
+            continue
+        proto, local = f[0], f[4]
+        host, _, port = local.rpartition(":")
+        host = host.strip("[]").split("%")[0]
+        if host in (addr, "0.0.0.0", "*", "::"):
+            found.add(f"{proto}/{port}")
+    return found
+
+
+def cmd_listeners(gt):
+    bad = 0
+    for p in gt["personas"]:
+        have = listening(p["namespace"], p["address"])
+        want = set(p["open"])
+        if have != want:
+            bad = 1
+            print(f"labcheck: {p['name']}: listening {sorted(have)} but ground truth says "
+                  f"{sorted(want)} (extra {sorted(have - want)}, missing {sorted(want - have)})")
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("command", choices=["ready", "listeners"])
+    ap.add_argument("ground_truth")
+    ap.add_argument("--deadline", type=float, default=20.0)
+    a = ap.parse_args()
+    gt = load(a.ground_truth)
+    if a.command == "ready":
+        return cmd_ready(gt, a.deadline)
+    if os.geteuid() != 0:
+        sys.exit("labcheck: listeners needs root")
+    return cmd_listeners(gt)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
