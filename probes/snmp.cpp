@@ -268,6 +268,8 @@ bool render_value(const ber::Tlv& t, SnmpVarbind& vb) {
       while (!trimmed.empty() && trimmed.back() == 0) trimmed = trimmed.first(trimmed.size() - 1);
       if (is_text(trimmed)) {
         vb.value.assign(reinterpret_cast<const char*>(trimmed.data()), trimmed.size());
+        // The scanner's opt-in SET writes `value` back; it must then be the agent's exact bytes.
+        vb.exact = trimmed.size() == v.size();
       } else {
         vb.value = hex_pairs(s);
         vb.hex = true;

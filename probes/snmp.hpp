@@ -114,11 +114,15 @@ struct SnmpVarbind {
   /// "endOfMibView", or "tag 0xNN" for anything else.
   std::string type;
   /// Decimal for numbers, dotted for OIDs and IpAddress, empty for NULL and the exceptions.
-  /// OCTET STRING: the text when it is printable UTF-8 (\r \n \t allowed), else lowercase hex
-  /// pairs separated by spaces with `hex` set; Opaque and unknown tags are always hex.
+  /// OCTET STRING: the text when it is printable UTF-8 (\r \n \t allowed; trailing NULs, which
+  /// some embedded agents append, are dropped), else lowercase hex pairs separated by spaces
+  /// with `hex` set; Opaque and unknown tags are always hex.
   /// Cut at kSnmpMaxValue input bytes.
   std::string value;
   bool hex = false;
+  /// OCTET STRING only: `value` is byte for byte the content (printable, nothing trimmed or
+  /// cut). Check this, not just !hex, before writing a value back with build_snmp_set.
+  bool exact = false;
 };
 
 /// A decoded v1/v2c message with the common PDU layout (every PDU but the v1 Trap).

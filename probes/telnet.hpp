@@ -105,7 +105,8 @@ struct TelnetResult {
 class TelnetParser {
  public:
   /// Consumes all of `in`. Returns invalid (now and for every later call) once a subnegotiation
-  /// exceeds kTelnetMaxSubneg; done when prompt() is not none after these bytes; need_more
+  /// exceeds kTelnetMaxSubneg; result() then describes the bytes before the failure and later
+  /// bytes are ignored. Returns done when prompt() is not none after these bytes; need_more
   /// otherwise. Bytes handled: IAC IAC → data 0xff; IAC WILL/WONT/DO/DONT opt → negotiation;
   /// IAC SB … IAC SE → recorded as "SB <opt>", content skipped (IAC IAC inside is data);
   /// IAC <other command> (NOP, GA, AYT…) → ignored; NUL → dropped (NVT "CR NUL" is a bare CR);

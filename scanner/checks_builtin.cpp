@@ -98,6 +98,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_inventory_checks(v);
     add_service_checks(v);
     add_protocol_checks(v);
+    add_identity_checks(v);
     return v;
   }();
   return checks;

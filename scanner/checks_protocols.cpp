@@ -204,6 +204,59 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
   return v;
 }
 
+Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* comms = observation(d, ep, "snmp.communities");
+  if (!comms) return untested("no SNMP answer to any community tried");
+  const auto& list = std::get<std::vector<std::string>>(comms->value);
+  std::string names;
+  for (const auto& c : list) names += (names.empty() ? "" : ", ") + c;
+  auto v = verdict(CheckStatus::fail, "SNMPv1/v2c readable with default communit" + std::string(list.size() > 1 ? "ies " : "y ") + names,
+                   {comms});
+  v.severity = Severity::high;
+  v.severity_set = true;
+  if (const auto* w = observation(d, ep, "snmp.write_communities"); w && !std::get<std::vector<std::string>>(w->value).empty()) {
+    v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
+    v.severity = Severity::critical;
+    v.proof.push_back(w);
+  } else if (const auto t = flag(d, ep, "snmp.write_tested"); t && !*t) {
+    v.summary += " (write access not tested: --snmp-write)";
+  }
+  return v;
+}
+
+// UPnP IGD defines no authentication: a LAN-side IGD lets any host open ports through the router.
+Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto igd = flag(d, ep, "upnp.igd");
+  const auto* server = observation(d, ep, "ssdp.server");
+  if (igd && *igd) {
+    auto v = verdict(CheckStatus::fail, "UPnP Internet Gateway Device enabled: port mappings without authentication",
+                     {observation(d, ep, "upnp.igd")});
+    if (const auto* s = observation(d, ep, "upnp.services")) v.proof.push_back(s);
+    return v;
+  }
+  if (!igd) {
+    auto v = verdict(CheckStatus::info, "UPnP answers M-SEARCH; no device description could be read", {});
+    if (server) v.proof.push_back(server);
+    return v;
+  }
+  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, "upnp.igd")});
+}
+
+Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
+  if (const auto m = flag(d, ep, "ntp.monlist"); m && *m)
+    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)", {observation(d, ep, "ntp.monlist")});
+  std::vector<const Observation*> proof;
+  if (const auto* mode = observation(d, ep, "ntp.mode")) proof.push_back(mode);
+  if (const auto* m6 = observation(d, ep, "ntp.mode6")) proof.push_back(m6);
+  return verdict(CheckStatus::info, "serves time to the LAN; no monlist", proof);
+}
+
+Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* res = observation(d, ep, "coap.resources");
+  if (!res) return verdict(CheckStatus::info, "CoAP answers without DTLS", {observation(d, ep, "coap.code")});
+  return verdict(CheckStatus::info, "CoAP resources listed without DTLS (whether they act is not tested)", {res});
+}
+
 }  // namespace
 
 void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
@@ -235,6 +288,18 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "cred.default.media", "Camera streams need credentials", Severity::critical,
       {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp"}, judge_rtsp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.snmp.community", "SNMP does not answer default communities", Severity::high,
+      with(iac, {"EN303645:5.1-1", "EN303645:5.6-1"}), {"snmp"}, judge_snmp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.upnp.lan", "No unauthenticated UPnP port mapping", Severity::medium, with(iac, {"EN303645:5.6-1"}), {"ssdp"},
+      judge_upnp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.ntp.server", "NTP service does not amplify", Severity::medium, with(iac, {"EN303645:5.6-5"}), {"ntp"},
+      judge_ntp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.coap.unauth", "CoAP resources need DTLS", Severity::medium,
+      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.5-4"}, {"coap"}, judge_coap}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "ssh.config", "SSH offers only current protocol and algorithms", Severity::high,
       {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"},

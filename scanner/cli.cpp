@@ -56,6 +56,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
   cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_flag("--snmp-write", a.probe.snmp_write,
+               "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
       ->check(CLI::Range(0, 64));
 }

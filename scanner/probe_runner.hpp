@@ -30,6 +30,7 @@ struct ProbeOptions {
   std::size_t per_device = 4;                        ///< endpoints probed at once on one device
   std::size_t max_inflight = 256;                    ///< endpoints probed at once in all
   bool probes = true;                                ///< false: --no-probes, port scan only
+  bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
 };
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that

@@ -7,8 +7,13 @@
 #include "service_table.hpp"
 #include "session.hpp"
 
+#include "coap.hpp"
+#include "dns.hpp"
 #include "ftp.hpp"
 #include "http.hpp"
+#include "ntp.hpp"
+#include "snmp.hpp"
+#include "ssdp.hpp"
 #include "mqtt.hpp"
 #include "rtsp.hpp"
 #include "ssh.hpp"
@@ -18,6 +23,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <random>
 
 namespace trustscan {
@@ -299,12 +305,157 @@ net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out
   }
 }
 
+// ---- UDP ----------------------------------------------------------------------------------------
+
+// One datagram exchange with the context's endpoint; the first reply, or nullopt.
+net::awaitable<std::optional<std::vector<std::uint8_t>>> ask(ProbeContext& ctx, const std::vector<std::uint8_t>& payload,
+                                                             std::chrono::milliseconds wait = 1500ms) {
+  auto ex = co_await udp_exchange(ctx.endpoint, payload, std::min(wait, ctx.remaining()));
+  if (ex.status != Status::success) co_return std::nullopt;
+  co_return std::move(ex.replies.front());
+}
+
+// SNMP v1/v2c: who answers with which community (read), and, only when the user opted in,
+// whether a community can write (svc.snmp.community). The write test sets a system object
+// (sysContact, sysLocation or sysName) to the value it already has: the device is unchanged.
+net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out) {
+  static const std::vector<std::string> system_oids = {"1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.5.0"};
+  static const std::vector<std::string> communities = {"public", "private", "community", "admin", "default", "snmp"};
+  // sysContact.0, sysLocation.0, sysName.0
+  static const std::vector<std::string> writable_oids = {"1.3.6.1.2.1.1.4.0", "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.1.5.0"};
+  std::vector<std::string> accepted;
+  std::vector<std::string> writable;
+  std::int32_t request_id = 0x7473;
+  std::optional<SnmpResponse> first;
+  for (const auto& community : communities) {
+    if (ctx.remaining() <= 0ms) break;
+    const auto reply = co_await ask(ctx, build_snmp_get(kSnmpV2c, community, ++request_id, system_oids), 1000ms);
+    SnmpResponse resp;
+    if (!reply || parse_snmp_response(Bytes(*reply), resp) != Parse::done || resp.request_id != request_id) continue;
+    accepted.push_back(community);
+    if (!first) first = resp;
+    if (!ctx.options.snmp_write) continue;
+    // Read a writable-by-design system object and write the same value back: an innocuous SET
+    // that proves write access. sysContact first: agents often pin sysLocation in their config.
+    for (const auto& oid : writable_oids) {
+      const std::vector<std::string> one = {oid};
+      const auto cur = co_await ask(ctx, build_snmp_get(kSnmpV2c, community, ++request_id, one), 1000ms);
+      SnmpResponse cr;
+      if (!cur || parse_snmp_response(Bytes(*cur), cr) != Parse::done || cr.varbinds.empty() || cr.error_status != 0 ||
+          cr.varbinds[0].type != "OCTET STRING" || cr.varbinds[0].hex || !cr.varbinds[0].exact)
+        continue;  // only a printable value can be written back byte for byte
+      const auto set = co_await ask(ctx, build_snmp_set(kSnmpV2c, community, ++request_id, oid, cr.varbinds[0].value), 1000ms);
+      SnmpResponse sr;
+      if (set && parse_snmp_response(Bytes(*set), sr) == Parse::done && sr.error_status == 0) {
+        writable.push_back(community);
+        break;
+      }
+    }
+  }
+  if (first)
+    for (auto& o : snmp_observations(*first, ctx.endpoint)) out.push_back(std::move(o));
+  if (!accepted.empty()) {
+    auto o = make_observation(ctx.endpoint, "snmp.communities", accepted, "SNMPv2c GET of the system group answered");
+    o.evidence.kind = "credential";
+    out.push_back(std::move(o));
+  }
+  out.push_back(make_observation(ctx.endpoint, "snmp.write_tested", ctx.options.snmp_write,
+                                 ctx.options.snmp_write ? "SET of a system object to its own value" : "opt-in (--snmp-write) not given"));
+  if (ctx.options.snmp_write)
+    out.push_back(make_observation(ctx.endpoint, "snmp.write_communities", writable, "SET of a system object to its own value"));
+}
+
+// DNS: version.bind CH TXT (the identification hello already asked it). Recursion is read from
+// the RA flag only: trustscan never sends a query that would make the device resolve outward.
+net::awaitable<void> probe_dns(ProbeContext& ctx, std::vector<Observation>& out) {
+  DnsMessage m;
+  if (parse_dns_message(Bytes(ctx.first_reply), m) != Parse::done) {
+    record_status(ctx, out, "dns", Status::protocol_error, "the reply to version.bind is not a DNS message");
+    co_return;
+  }
+  for (auto& o : dns_observations(m, ctx.endpoint)) out.push_back(std::move(o));
+}
+
+net::awaitable<void> probe_mdns(ProbeContext& ctx, std::vector<Observation>& out) {
+  DnsMessage m;
+  if (parse_dns_message(Bytes(ctx.first_reply), m) != Parse::done) co_return;
+  for (auto& o : mdns_observations(m, ctx.endpoint)) out.push_back(std::move(o));
+}
+
+// NTP: the time reply (from identification), then mode 6 (read variables) and mode 7 monlist,
+// the amplification vector (svc.ntp.server).
+net::awaitable<void> probe_ntp(ProbeContext& ctx, std::vector<Observation>& out) {
+  NtpPacket p;
+  if (parse_ntp_response(Bytes(ctx.first_reply), p) == Parse::done)
+    for (auto& o : ntp_observations(p, ctx.endpoint)) out.push_back(std::move(o));
+  if (const auto r6 = co_await ask(ctx, build_ntp_mode6_readvar())) {
+    NtpControlResponse c;
+    if (parse_ntp_mode6(Bytes(*r6), c) == Parse::done)
+      for (auto& o : ntp_observations(c, ctx.endpoint)) out.push_back(std::move(o));
+  }
+  bool monlist = false;
+  if (const auto r7 = co_await ask(ctx, build_ntp_mode7_monlist())) {
+    NtpMode7Response m;
+    if (parse_ntp_mode7(Bytes(*r7), m) == Parse::done) {
+      for (auto& o : ntp_observations(m, ctx.endpoint)) out.push_back(std::move(o));
+      monlist = true;
+    }
+  }
+  if (!monlist) out.push_back(make_observation(ctx.endpoint, "ntp.monlist", false, "no answer to a mode 7 MON_GETLIST request"));
+}
+
+// SSDP/UPnP: the M-SEARCH reply, then the device description at LOCATION — fetched only when
+// LOCATION names this very device (never another host, whatever the reply says).
+net::awaitable<void> probe_ssdp(ProbeContext& ctx, std::vector<Observation>& out) {
+  SsdpResponse r;
+  if (parse_ssdp_response(Bytes(ctx.first_reply), r) != Parse::done) co_return;
+  for (auto& o : ssdp_observations(r, ctx.endpoint)) out.push_back(std::move(o));
+  std::string_view loc = r.location;
+  if (!loc.starts_with("http://")) co_return;
+  loc.remove_prefix(7);
+  const auto slash = loc.find('/');
+  const auto authority = loc.substr(0, slash);
+  const std::string path = slash == std::string_view::npos ? "/" : std::string(loc.substr(slash));
+  const auto colon = authority.rfind(':');
+  const auto host = authority.substr(0, colon);
+  std::uint16_t port = 80;
+  if (colon != std::string_view::npos) {
+    const auto digits = authority.substr(colon + 1);
+    unsigned v = 0;
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), v).ec != std::errc{} || v == 0 || v > 65535) co_return;
+    port = static_cast<std::uint16_t>(v);
+  }
+  if (host != ctx.endpoint.address.to_string()) {
+    record_status(ctx, out, "ssdp", Status::not_detected, "LOCATION names another host; not fetched");
+    co_return;
+  }
+  ProbeContext http_ctx{ctx.device, Endpoint{ctx.endpoint.address, Transport::tcp, port}, ctx.id, {}, ctx.options, ctx.deadline};
+  const auto desc = co_await http_request(http_ctx, "GET", path);
+  if (!desc || desc->status != 200) co_return;
+  UpnpDescription d;
+  const auto ds = parse_upnp_description(as_bytes(desc->body), d);
+  // A description cut at the body cap still holds the root device's fields found so far.
+  if (ds == Parse::done || (ds == Parse::need_more && desc->body_truncated))
+    for (auto& o : upnp_observations(d, ctx.endpoint)) {
+      o.evidence.detail = "device description " + r.location;
+      out.push_back(std::move(o));
+    }
+}
+
+net::awaitable<void> probe_coap(ProbeContext& ctx, std::vector<Observation>& out) {
+  CoapMessage m;
+  if (parse_coap_message(Bytes(ctx.first_reply), m) != Parse::done) co_return;
+  for (auto& o : coap_observations(m, ctx.endpoint)) out.push_back(std::move(o));
+  co_return;
+}
+
 }  // namespace
 
 const std::map<std::string, ProtocolProbe>& protocol_probes() {
   static const std::map<std::string, ProtocolProbe> probes = {
-      {"ftp", probe_ftp},   {"http", probe_http}, {"mqtt", probe_mqtt},
-      {"rtsp", probe_rtsp}, {"ssh", probe_ssh},   {"telnet", probe_telnet},
+      {"coap", probe_coap}, {"dns", probe_dns},   {"ftp", probe_ftp},   {"http", probe_http},
+      {"mdns", probe_mdns}, {"mqtt", probe_mqtt}, {"ntp", probe_ntp},   {"rtsp", probe_rtsp},
+      {"snmp", probe_snmp}, {"ssdp", probe_ssdp}, {"ssh", probe_ssh},   {"telnet", probe_telnet},
   };
   return probes;
 }

@@ -273,6 +273,24 @@ TEST_CASE("snmp: builder edge cases") {
   const auto set = build_snmp_set(kSnmpV2c, "private", 7, kOidSysLocation, std::string(kSnmpMaxValue, 'v'));
   REQUIRE(parse_snmp_message(set, r) == Parse::done);
   CHECK(r.varbinds[0].value.size() == kSnmpMaxValue);
+  CHECK(r.varbinds[0].exact);
+  // One byte more (crafted, the builder refuses it): cut, so not exact.
+  std::vector<std::uint8_t> vb, list, pdu, body, msg, oid;
+  REQUIRE(ber::encode_oid(kOidSysLocation, oid));
+  ber::append_tlv(vb, ber::kOid, oid);
+  ber::append_tlv(vb, ber::kOctetString, as_bytes(std::string(kSnmpMaxValue + 1, 'v')));
+  ber::append_tlv(list, ber::kSequence, vb);
+  ber::append_integer(pdu, 7);
+  ber::append_integer(pdu, 0);
+  ber::append_integer(pdu, 0);
+  ber::append_tlv(pdu, ber::kSequence, list);
+  ber::append_integer(body, kSnmpV2c);
+  ber::append_tlv(body, ber::kOctetString, as_bytes("private"));
+  ber::append_tlv(body, ber::kGetResponse, pdu);
+  ber::append_tlv(msg, ber::kSequence, body);
+  REQUIRE(parse_snmp_response(msg, r) == Parse::done);
+  CHECK(r.varbinds[0].value.size() == kSnmpMaxValue);
+  CHECK_FALSE(r.varbinds[0].exact);
 }
 
 TEST_CASE("snmp: snmpd v2c GetResponse for the system group") {
@@ -361,6 +379,7 @@ TEST_CASE("snmp: snmpd SetRequest write-back, rw and ro communities") {
   REQUIRE(parse_snmp_response(kSnmpGetV2cLoc, r) == Parse::done);
   CHECK(r.community == "private");
   CHECK(r.varbinds[0].value == "Unknown");
+  CHECK(r.varbinds[0].exact);  // safe to write back
   REQUIRE(parse_snmp_response(kSnmpSetV2cLoc, r) == Parse::done);
   CHECK(r.request_id == 0x123c);
   CHECK(r.error_status == 0);  // written: "private" is read-write
@@ -397,10 +416,13 @@ TEST_CASE("snmp: OCTET STRING rendering") {
   CHECK(r.community == "pub\\x5clic\\x01");
   REQUIRE(r.varbinds.size() == 3);
   CHECK(r.varbinds[0].hex);
+  CHECK_FALSE(r.varbinds[0].exact);
   CHECK(r.varbinds[0].value == "00 1b 63 84 45 e6");
   CHECK_FALSE(r.varbinds[1].hex);
   CHECK(r.varbinds[1].value == "cam");
+  CHECK_FALSE(r.varbinds[1].exact);  // the NUL was dropped: not safe to write back
   CHECK(r.varbinds[2].value == "B\xc3\xbcro");
+  CHECK(r.varbinds[2].exact);
 }
 
 TEST_CASE("snmp: BER primitives") {
