@@ -99,6 +99,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_service_checks(v);
     add_protocol_checks(v);
     add_identity_checks(v);
+    add_credential_checks(v);
     return v;
   }();
   return checks;

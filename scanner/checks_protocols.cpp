@@ -62,7 +62,8 @@ class EndpointCheck final : public Check {
     std::vector<Endpoint> eps;
     for (const auto* o : device.find("service.name")) {
       const auto& name = std::get<std::string>(o->value);
-      if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end())
+      if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end() &&
+          std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
         eps.push_back(*o->endpoint);
     }
     if (eps.empty()) {
@@ -143,14 +144,6 @@ Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
     v.proof.push_back(topics);
   }
   return v;
-}
-
-Verdict judge_ftp_anonymous(const DeviceFacts& d, const Endpoint& ep) {
-  const auto ok = flag(d, ep, "ftp.anonymous_login");
-  if (!ok) return untested("the FTP probe did not reach the login");
-  const auto* o = observation(d, ep, "ftp.anonymous_login");
-  if (*ok) return verdict(CheckStatus::fail, "anonymous FTP login accepted", {o});
-  return verdict(CheckStatus::pass, "anonymous FTP login refused", {o});
 }
 
 Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
@@ -271,20 +264,17 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       judge_http_cleartext}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
-      {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http"},
+      {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},
       [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, "http.exposed_logs", "logs"); }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "cfg.backup.exposure", "No configuration backup downloadable without authentication", Severity::critical,
       {"IR8259A:DC", "IR8259A:DP", "IR8425:PC.1", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.5-5", "EN303645:5.5-7"},
-      {"http"}, [](const DeviceFacts& d, const Endpoint& ep) {
+      {"http", "https"}, [](const DeviceFacts& d, const Endpoint& ep) {
         return judge_exposed(d, ep, "http.exposed_backups", "configuration backups");
       }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,
       with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt"}, judge_mqtt_anonymous}));
-  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "cred.default.ftp", "FTP refuses anonymous and default logins", Severity::high, with(iac, {"EN303645:5.1-1"}),
-      {"ftp"}, judge_ftp_anonymous}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "cred.default.media", "Camera streams need credentials", Severity::critical,
       {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp"}, judge_rtsp}));

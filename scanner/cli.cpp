@@ -1,6 +1,7 @@
 // trustscan — the command line.
 #include "cli.hpp"
 
+#include "credentials.hpp"
 #include "demo.hpp"
 #include "plan.hpp"
 #include "service_table.hpp"
@@ -34,6 +35,8 @@ struct ScanArgs {
   int timeout_ms = 1000;
   ProbeOptions probe;
   bool no_probes = false;
+  bool no_creds = false;
+  std::string creds_file;
 };
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
@@ -56,6 +59,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
   cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
+  cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
   cmd.add_flag("--snmp-write", a.probe.snmp_write,
                "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
@@ -102,6 +107,9 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
                                               : Scope::defaults();
   const Shard shard = parse_shard(a.shard);
   validate_outputs(output);
+  if (a.no_creds && !a.creds_file.empty()) throw InputError("give --no-creds or --creds-file, not both");
+  std::optional<CredentialPolicy> creds_from_file;
+  if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
   // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
   // socket is ever opened.
   auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
@@ -125,6 +133,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   bool interrupted = false;
   ProbeOptions probe = a.probe;
   probe.probes = !a.no_probes;
+  probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
   report.devices = run_active_scan(io, plan, engine, probe, interrupted);
   report.finished_at = std::chrono::system_clock::now();
@@ -162,7 +171,9 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
   bool interrupted = false;
   EngineOptions engine;
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
-  report.devices = run_active_scan(io, plan, engine, ProbeOptions{}, interrupted);
+  ProbeOptions probe;
+  probe.credentials = &builtin_credentials();
+  report.devices = run_active_scan(io, plan, engine, probe, interrupted);
   report.finished_at = std::chrono::system_clock::now();
   device.close();
   return finish_report(report, output, interrupted, out, err);

@@ -23,6 +23,8 @@
 
 namespace trustscan {
 
+struct CredentialPolicy;
+
 struct ProbeOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds endpoint_budget{10000};  ///< identification + protocol probe, one endpoint
@@ -31,6 +33,7 @@ struct ProbeOptions {
   std::size_t max_inflight = 256;                    ///< endpoints probed at once in all
   bool probes = true;                                ///< false: --no-probes, port scan only
   bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
+  const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
 };
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that
@@ -42,6 +45,7 @@ struct ProbeContext {
   std::vector<std::uint8_t> first_reply;
   const ProbeOptions& options;
   std::chrono::steady_clock::time_point deadline;  ///< the protocol probe's whole budget ends here
+  bool tls = false;                                ///< application probes speak through TLS
 
   /// Time left before `deadline` (zero when past it).
   std::chrono::milliseconds remaining() const {

@@ -3,9 +3,9 @@
 // Each probe is a thin coroutine over the pure parsers in probes/: it talks to the endpoint
 // through a TcpSession or udp_exchange (deadline and byte cap owned by the session) and turns
 // what the parsers return into observations. Add a probe: write it here and list it below.
-#include "probe_runner.hpp"
+#include "credentials.hpp"
+#include "probe_util.hpp"
 #include "service_table.hpp"
-#include "session.hpp"
 
 #include "coap.hpp"
 #include "dns.hpp"
@@ -31,33 +31,6 @@ namespace trustscan {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Receives into `buf` until `parse(buf)` is done or invalid, or the session ends. Returns the
-// last parse state (need_more when the session ended first) and the session's status.
-template <class ParseFn>
-net::awaitable<std::pair<Parse, Status>> receive_until(TcpSession& s, std::vector<std::uint8_t>& buf, ParseFn parse) {
-  Parse state = buf.empty() ? Parse::need_more : parse(Bytes(buf));
-  while (state == Parse::need_more) {
-    const auto r = co_await s.receive(buf);
-    if (r.status != Status::success) co_return std::make_pair(state, r.status);
-    state = parse(Bytes(buf));
-  }
-  co_return std::make_pair(state, Status::success);
-}
-
-net::awaitable<std::optional<TcpSession>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
-  Status st = Status::success;
-  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        ctx.options.max_reply, st);
-  if (!s)
-    out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)),
-                                   "could not connect for the protocol probe"));
-  co_return s;
-}
-
-void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why) {
-  out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)), why));
-}
 
 // ---- SSH: identification line, then the server's KEXINIT (RFC 4253 §4.2, §7.1) ----------------
 net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out) {
@@ -125,6 +98,8 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
   }
   out.push_back(std::move(o));
   (void)co_await s->send(build_ftp_command("QUIT"));
+  s.reset();
+  co_await try_ftp_credentials(ctx, out);
 }
 
 // ---- Telnet: negotiate options (refusing them), read to the first prompt (RFC 854) -------------
@@ -145,35 +120,11 @@ net::awaitable<void> probe_telnet(ProbeContext& ctx, std::vector<Observation>& o
   }
   if (state == Parse::invalid) record_status(ctx, out, "telnet", Status::protocol_error, "invalid option negotiation");
   for (auto& o : telnet_observations(parser.result(), ctx.endpoint)) out.push_back(std::move(o));
+  s.reset();  // one connection at a time: each login attempt opens its own
+  if (parser.prompt() != TelnetPrompt::none) co_await try_telnet_credentials(ctx, out);
 }
 
 // ---- HTTP: the root page, then paths where devices leak logs and configuration backups --------
-
-std::string host_header(const ProbeContext& ctx) {
-  if (!ctx.device.target.name.empty()) return ctx.device.target.name;
-  const auto a = ctx.endpoint.address.to_string();
-  return ctx.endpoint.address.v6 ? "[" + a + "]" : a;
-}
-
-// One request on its own connection; nullopt when no complete response arrived.
-net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std::string_view method, std::string_view path,
-                                                         std::span<const HttpHeader> extra = {}) {
-  Status st = Status::success;
-  // The parser keeps at most kHttpMaxBody of a body: read a little past it, never more.
-  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        std::max(ctx.options.max_reply, kHttpMaxBody + kHttpMaxHeaderBlock), st);
-  if (!s) co_return std::nullopt;
-  if ((co_await s->send(build_http_request(method, host_header(ctx), path, extra))).status != Status::success)
-    co_return std::nullopt;
-  std::vector<std::uint8_t> buf;
-  HttpResponse resp;
-  std::size_t consumed = 0;
-  const HttpParseOptions opts{method == "HEAD", false};
-  auto [state, rst] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_http_response(b, resp, consumed, opts); });
-  if (state == Parse::need_more && rst == Status::connection_closed) state = finish_at_eof(Bytes(buf), resp, consumed, opts);
-  if (state != Parse::done) co_return std::nullopt;
-  co_return resp;
-}
 
 // Paths that expose logs or configuration backups on real devices (profiles/data/http-paths.yaml).
 struct ExposurePaths {
@@ -200,14 +151,11 @@ bool real_content(const HttpResponse& r, const std::optional<HttpResponse>& miss
   return true;
 }
 
-net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out) {
-  auto root = co_await http_request(ctx, "GET", "/");
-  if (!root) {
-    record_status(ctx, out, "http", Status::protocol_error, "no complete HTTP response to GET /");
-    co_return;
-  }
+net::awaitable<void> http_probe_body(ProbeContext& ctx, const HttpResponse& response, std::vector<Observation>& out) {
+  const std::optional<HttpResponse> root = response;
   for (auto& o : http_observations(*root, ctx.endpoint)) out.push_back(std::move(o));
   if (root->status >= 300 && root->status < 400) co_return;  // a redirect: the target is judged there
+  co_await try_http_credentials(ctx, *root, "/", out);
 
   // The device's answer to a path that cannot exist, to tell real content from a catch-all page.
   std::mt19937_64 rng(std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port);
@@ -226,6 +174,30 @@ net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out
     if (!found.empty())
       out.push_back(make_observation(ctx.endpoint, key, found, "served without authentication (200, not a soft 404)", excerpt));
   }
+}
+
+net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out) {
+  const auto root = co_await http_request(ctx, "GET", "/");
+  if (!root) {
+    record_status(ctx, out, "http", Status::protocol_error, "no complete HTTP response to GET /");
+    co_return;
+  }
+  co_await http_probe_body(ctx, *root, out);
+}
+
+// ---- TLS: what speaks inside it. HTTPS gets the HTTP probe through the TLS session. The TLS
+// configuration itself is judged by the TLS analyzer. --------------------------------------------
+net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out) {
+  ProbeContext inner = ctx;
+  inner.tls = true;
+  const auto root = co_await http_request(inner, "GET", "/");
+  if (!root) {
+    record_status(ctx, out, "tls", Status::not_detected, "no HTTP response inside TLS");
+    co_return;
+  }
+  out.push_back(make_observation(ctx.endpoint, "service.name", std::string("https"), "an HTTP response to GET / inside TLS",
+                                 root->raw_head));
+  co_await http_probe_body(inner, *root, out);
 }
 
 // ---- MQTT: CONNECT without credentials; if accepted, subscribe to '#' briefly ------------------
@@ -456,6 +428,7 @@ const std::map<std::string, ProtocolProbe>& protocol_probes() {
       {"coap", probe_coap}, {"dns", probe_dns},   {"ftp", probe_ftp},   {"http", probe_http},
       {"mdns", probe_mdns}, {"mqtt", probe_mqtt}, {"ntp", probe_ntp},   {"rtsp", probe_rtsp},
       {"snmp", probe_snmp}, {"ssdp", probe_ssdp}, {"ssh", probe_ssh},   {"telnet", probe_telnet},
+      {"tls", probe_tls},
   };
   return probes;
 }

@@ -30,12 +30,13 @@ std::string dump(const json& j, int indent) {
 }
 
 // What identification learned about each endpoint: (endpoint, "name"|"product"|"version") →
-// value, from the service.* observations (the first one wins).
+// value, from the service.* observations. The last one wins: a protocol probe refines what the
+// identification table said (a TLS port found to carry HTTP becomes "https").
 std::map<std::pair<Endpoint, std::string>, std::string> service_identity(const DeviceFacts& facts) {
   std::map<std::pair<Endpoint, std::string>, std::string> ident;
   for (const auto& o : facts.observations)
     if (o.endpoint && o.key.starts_with("service.") && std::holds_alternative<std::string>(o.value))
-      ident.emplace(std::make_pair(*o.endpoint, o.key.substr(8)), std::get<std::string>(o.value));
+      ident[std::make_pair(*o.endpoint, o.key.substr(8))] = std::get<std::string>(o.value);
   return ident;
 }
 

@@ -3,6 +3,9 @@
 
 #include "deadline.hpp"
 
+#include <boost/asio/ssl.hpp>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <array>
 
@@ -37,6 +40,11 @@ Status status_from(const error_code& ec, bool timed_out) noexcept {
 
 TcpSession::TcpSession(ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply)
     : socket_(std::make_unique<ip::tcp::socket>(std::move(s))), endpoint_(ep), deadline_(deadline), max_reply_(max_reply) {}
+
+int TcpSession::release_socket() {
+  error_code ignored;
+  return socket_->release(ignored);
+}
 
 TcpSession::~TcpSession() {
   if (socket_ && socket_->is_open()) {
@@ -105,6 +113,119 @@ net::awaitable<IoResult> TcpSession::receive_for(std::vector<std::uint8_t>& into
   into.insert(into.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
   received_ += n;
   if (n > 0) co_return IoResult{Status::success, n};
+  co_return IoResult{status_from(ec, timed_out), 0};
+}
+
+// ---- TLS ----------------------------------------------------------------------------------------
+
+namespace {
+net::ssl::context& legacy_client_context() {
+  static net::ssl::context ctx = [] {
+    net::ssl::context c(net::ssl::context::tls_client);
+    SSL_CTX* raw = c.native_handle();
+    // Devices still serve TLS 1.0, 1024-bit keys and SHA-1: talk to them anyway (TOOLCHAIN.md §3:
+    // security level 0 both through the API and in the cipher string, which overrides it).
+    SSL_CTX_set_security_level(raw, 0);
+    SSL_CTX_set_cipher_list(raw, "ALL:@SECLEVEL=0");
+    SSL_CTX_set_min_proto_version(raw, TLS1_VERSION);
+    SSL_CTX_set_max_proto_version(raw, 0);
+    SSL_CTX_set_options(raw, SSL_OP_LEGACY_SERVER_CONNECT);
+    c.set_verify_mode(net::ssl::verify_none);
+    return c;
+  }();
+  return ctx;
+}
+}  // namespace
+
+struct TlsSession::Impl {
+  net::ssl::stream<ip::tcp::socket> stream;
+  SteadyClock::time_point deadline;
+  std::size_t max_reply;
+  std::size_t received = 0;
+  Impl(ip::tcp::socket s, SteadyClock::time_point d, std::size_t m)
+      : stream(std::move(s), legacy_client_context()), deadline(d), max_reply(m) {}
+};
+
+TlsSession::TlsSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TlsSession::TlsSession(TlsSession&&) noexcept = default;
+TlsSession& TlsSession::operator=(TlsSession&&) noexcept = default;
+TlsSession::~TlsSession() {
+  if (impl_) {
+    error_code ignored;
+    auto& sock = impl_->stream.lowest_layer();
+    sock.set_option(ip::tcp::socket::linger(true, 0), ignored);
+    sock.close(ignored);
+  }
+}
+
+void* TlsSession::native_handle() { return impl_->stream.native_handle(); }
+
+net::awaitable<std::optional<TlsSession>> TlsSession::connect(const Endpoint& ep, const std::string& sni,
+                                                              std::chrono::milliseconds connect_timeout,
+                                                              std::chrono::milliseconds budget, std::size_t max_reply,
+                                                              Status& status) {
+  auto tcp = co_await TcpSession::connect(ep, connect_timeout, budget, max_reply, status);
+  if (!tcp) co_return std::nullopt;
+  // Take the connected socket out of the TCP session (it would close it on destruction).
+  ip::tcp::socket sock(co_await net::this_coro::executor);
+  error_code ec;
+  sock.assign(ep.address.v6 ? ip::tcp::v6() : ip::tcp::v4(), tcp->release_socket(), ec);
+  if (ec) {
+    status = Status::internal_error;
+    co_return std::nullopt;
+  }
+  auto impl = std::make_unique<Impl>(std::move(sock), SteadyClock::now() + budget, max_reply);
+  // SNI only for names: RFC 6066 forbids IP literals in server_name.
+  if (!sni.empty() && !Address::parse(sni)) SSL_set_tlsext_host_name(impl->stream.native_handle(), sni.c_str());
+  bool timed_out = false;
+  {
+    Deadline guard(impl->stream.lowest_layer(), std::min(impl->deadline, SteadyClock::now() + connect_timeout));
+    co_await impl->stream.async_handshake(net::ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
+    timed_out = ec == net::error::operation_aborted && guard.expired();
+  }
+  if (ec) {
+    status = timed_out ? Status::io_timeout : Status::tls_error;
+    co_return std::nullopt;
+  }
+  status = Status::success;
+  TlsSession s(std::move(impl));
+  s.endpoint_ = ep;
+  co_return s;
+}
+
+net::awaitable<IoResult> TlsSession::send(std::span<const std::uint8_t> bytes) {
+  auto& i = *impl_;
+  if (SteadyClock::now() >= i.deadline) co_return IoResult{Status::io_timeout, 0};
+  error_code ec;
+  bool timed_out = false;
+  std::size_t n = 0;
+  {
+    Deadline guard(i.stream.lowest_layer(), i.deadline);
+    n = co_await net::async_write(i.stream, net::buffer(bytes.data(), bytes.size()), net::redirect_error(net::use_awaitable, ec));
+    timed_out = ec == net::error::operation_aborted && guard.expired();
+  }
+  co_return IoResult{status_from(ec, timed_out), n};
+}
+
+net::awaitable<IoResult> TlsSession::receive(std::vector<std::uint8_t>& into) {
+  auto& i = *impl_;
+  if (i.received >= i.max_reply) co_return IoResult{Status::protocol_error, 0};
+  if (SteadyClock::now() >= i.deadline) co_return IoResult{Status::io_timeout, 0};
+  std::array<std::uint8_t, 4096> chunk;
+  const std::size_t room = std::min(chunk.size(), i.max_reply - i.received);
+  error_code ec;
+  bool timed_out = false;
+  std::size_t n = 0;
+  {
+    Deadline guard(i.stream.lowest_layer(), i.deadline);
+    n = co_await i.stream.async_read_some(net::buffer(chunk.data(), room), net::redirect_error(net::use_awaitable, ec));
+    timed_out = ec == net::error::operation_aborted && guard.expired();
+  }
+  into.insert(into.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
+  i.received += n;
+  if (n > 0) co_return IoResult{Status::success, n};
+  // A peer that closes without close_notify ends the stream like EOF (Beast documents the same).
+  if (ec == net::ssl::error::stream_truncated) co_return IoResult{Status::connection_closed, 0};
   co_return IoResult{status_from(ec, timed_out), 0};
 }
 

@@ -37,6 +37,8 @@ class TcpSession final : public Session {
   net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait);
 
   std::size_t received_total() const noexcept { return received_; }
+  /// Gives up the connected socket's descriptor (the session no longer owns it).
+  int release_socket();
   SteadyClock::time_point deadline() const noexcept { return deadline_; }
 
  private:
@@ -47,6 +49,33 @@ class TcpSession final : public Session {
   SteadyClock::time_point deadline_;
   std::size_t max_reply_;
   std::size_t received_ = 0;
+};
+
+/// A TLS connection (OpenSSL through asio::ssl) to one endpoint, with the same budget and byte
+/// cap rules as TcpSession. The client context accepts what legacy devices offer (TLS 1.0 and
+/// up, security level 0, legacy renegotiation, no certificate verification): this session is
+/// for talking to the application inside TLS, not for judging TLS (the TLS analyzer does that).
+class TlsSession final : public Session {
+ public:
+  static net::awaitable<std::optional<TlsSession>> connect(const Endpoint& ep, const std::string& sni,
+                                                           std::chrono::milliseconds connect_timeout,
+                                                           std::chrono::milliseconds budget, std::size_t max_reply,
+                                                           Status& status);
+  TlsSession(TlsSession&&) noexcept;
+  TlsSession& operator=(TlsSession&&) noexcept;
+  ~TlsSession() override;
+
+  const Endpoint& endpoint() const noexcept override { return endpoint_; }
+  net::awaitable<IoResult> send(std::span<const std::uint8_t> bytes) override;
+  net::awaitable<IoResult> receive(std::vector<std::uint8_t>& into) override;
+  /// The OpenSSL handle, for reading the negotiated version, suite and peer certificate.
+  void* native_handle();
+
+ private:
+  struct Impl;
+  explicit TlsSession(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  Endpoint endpoint_;
 };
 
 /// Sends one datagram to `ep` and collects what comes back within `wait` (at most

@@ -1,0 +1,61 @@
+// trustscan — credential trials: default, blank and anonymous logins, lockout-safe.
+//
+// Every trial follows the same rules (issue "Credential checks"):
+//  - one attempt with a random user name and password comes first: a pair counts as accepted
+//    only when the device's answer is a success AND differs from that known-bad answer, so a
+//    page that answers 200 to everything is never a finding;
+//  - at most `max_attempts` pairs per login surface, `delay` between attempts, stop at the first
+//    success; a sign of throttling or lockout (HTTP 429/503, FTP 421, refused connections after
+//    answers) stops the trial and is reported as inconclusive:lockout, never hammered on;
+//  - the results are observations on the endpoint (keys below); checks judge them.
+//
+// Observation keys (per endpoint, one login surface each):
+//   cred.surface         string  what was tried: "HTTP Basic realm=\"admin\" on /", "HTML form
+//                                POST /login", "Telnet login", "FTP USER/PASS"
+//   cred.attempts        int     pairs tried (the known-bad attempt not counted)
+//   cred.accepted        bool    a pair was accepted (evidence carries username and password)
+//   cred.blank_tested    bool    a pair with an empty password was tried
+//   cred.blank_accepted  bool    …and accepted
+//   cred.no_auth         bool    the random known-bad pair was accepted: no authentication
+//   cred.inconclusive    string  why the trial stopped early: "lockout", "errors", "budget"
+#pragma once
+
+#include "http.hpp"
+#include "probe_runner.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+struct CredentialPair {
+  std::string user;
+  std::string password;
+};
+
+struct CredentialPolicy {
+  std::vector<CredentialPair> pairs;
+  std::size_t max_attempts = 6;
+  std::chrono::milliseconds delay{250};
+  std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path
+};
+
+/// Parses a credential list (profiles/credentials/defaults.yaml format). Throws ProfileError
+/// with file:line.
+CredentialPolicy parse_credentials(const std::string& yaml_text, const std::string& origin);
+/// The built-in list.
+const CredentialPolicy& builtin_credentials();
+/// --creds-file: a YAML file in the same format. Throws ProfileError.
+CredentialPolicy load_credentials_file(const std::string& path);
+
+/// HTTP login surfaces of a page already fetched (`root` is the response to GET `path`): Basic
+/// authentication when it answered 401 with a Basic challenge, an HTML login form otherwise.
+net::awaitable<void> try_http_credentials(ProbeContext& ctx, const HttpResponse& root, std::string_view path,
+                                          std::vector<Observation>& out);
+/// A Telnet login prompt: user name, password, and whether a shell prompt follows.
+net::awaitable<void> try_telnet_credentials(ProbeContext& ctx, std::vector<Observation>& out);
+/// FTP USER/PASS with the pairs (anonymous is the FTP probe's own question).
+net::awaitable<void> try_ftp_credentials(ProbeContext& ctx, std::vector<Observation>& out);
+
+}  // namespace trustscan
