@@ -121,6 +121,25 @@ Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {
   return verdict(CheckStatus::fail, "content served over plain HTTP (status " + std::to_string(code) + ")", proof);
 }
 
+// tls.http.redirect: an admin UI or API reached over plain HTTP must redirect to HTTPS (or be
+// refused) before any credential is asked for. A page that serves nothing (404) is no UI.
+Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* status = observation(d, ep, "http.status");
+  if (!status) return untested("the HTTP probe got no complete response");
+  const auto code = std::get<std::int64_t>(status->value);
+  const auto* loc = observation(d, ep, "http.location");
+  if (code >= 300 && code < 400) {
+    if (loc && std::get<std::string>(loc->value).starts_with("https://"))
+      return verdict(CheckStatus::pass, "plain HTTP redirects to HTTPS", {status, loc});
+    return verdict(CheckStatus::fail, "plain HTTP redirects, but not to HTTPS", {status, loc ? loc : status});
+  }
+  if (code == 404 || code == 410) return verdict(CheckStatus::not_applicable, "no UI or API served over plain HTTP (status " + std::to_string(code) + ")", {status});
+  std::vector<const Observation*> proof{status};
+  for (const char* k : {"http.auth_schemes", "http.login_form", "http.title"})
+    if (const auto* o = observation(d, ep, k)) proof.push_back(o);
+  return verdict(CheckStatus::fail, "the UI is served over plain HTTP without a redirect to HTTPS (status " + std::to_string(code) + ")", proof);
+}
+
 Verdict judge_exposed(const DeviceFacts& d, const Endpoint& ep, std::string_view key, const char* what) {
   if (!observation(d, ep, "http.status")) return untested("the HTTP probe got no complete response");
   if (const auto* o = observation(d, ep, key)) {
@@ -262,6 +281,10 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       "svc.http.cleartext", "Plain HTTP only redirects to HTTPS", Severity::medium,
       {"IR8259A:LAI", "IR8259A:DP", "IR8425:IAC.1", "IR8425:DP.3", "IR8425A:R-IAC", "EN303645:5.5-1"}, {"http"},
       judge_http_cleartext}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.http.redirect", "Plain HTTP redirects to HTTPS before any login", Severity::high,
+      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-1"},
+      {"http"}, judge_http_redirect}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
       {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},
