@@ -147,9 +147,9 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
   net::io_context io(1);
   DemoDevice device(io);
   if (serve) {
-    out << "demo device listening on 127.0.0.1:";
+    out << "demo device listening on " << kDemoAddress << ":";
     for (const auto& s : device.services()) out << " " << s.name << "=" << s.port;
-    out << "\nscan it with: trustscan scan 127.0.0.1 -p ";
+    out << "\nscan it with: trustscan scan " << kDemoAddress << " -p ";
     for (std::size_t i = 0; i < device.services().size(); ++i) out << (i ? "," : "") << device.services()[i].port;
     out << "\nCtrl-C stops it." << std::endl;
     net::signal_set signals(io, SIGINT, SIGTERM);
@@ -161,7 +161,7 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
   PortList ports;
   for (const auto& s : device.services()) ports.tcp.push_back(s.port);
   std::sort(ports.tcp.begin(), ports.tcp.end());
-  const ScanPlan plan = make_plan({Target{*Address::parse("127.0.0.1"), "demo-device"}}, ports, 0, Shard{});
+  const ScanPlan plan = make_plan({Target{*Address::parse(kDemoAddress), "demo-device"}}, ports, 0, Shard{});
 
   Report report;
   report.mode = "demo";

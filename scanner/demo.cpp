@@ -1,5 +1,19 @@
 // trustscan — the built-in demo device.
+//
+// "DemoCam IPC-100", a camera that gets everything wrong the way real products do: an HTTP
+// admin page behind Basic authentication with admin/admin, the same admin page over TLS 1.0
+// with a 1024-bit self-signed certificate made at start, a Telnet login that takes admin/admin
+// and gives a shell prompt, and an MQTT broker that accepts anonymous clients and publishes
+// the camera's status to whoever subscribes. Every exchange is bounded in time and size like
+// the scanner itself, so a stuck client cannot pin the demo.
 #include "demo.hpp"
+
+#include "deadline.hpp"
+
+#include <boost/asio/ssl.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <array>
 #include <chrono>
@@ -13,83 +27,243 @@ namespace {
 using net::ip::tcp;
 using namespace std::chrono_literals;
 
-// How a demo service answers one connection: what it reads (bounded) decides what it writes.
-using Responder = std::function<std::string(std::string_view request)>;
+constexpr std::size_t kMaxRequest = 8 * 1024;
+constexpr auto kConnectionLife = 20s;
+
+const char kAdminPage[] =
+    "<html><head><title>DemoCam IPC-100 admin</title></head><body><h1>DemoCam IPC-100</h1>"
+    "<p>Firmware 2.1.7 &mdash; stream rtsp://demo/live</p></body></html>";
+
+// Reads into `buf` until `done(buf)` or the cap; false when the peer went away or the cap hit.
+template <class Stream>
+net::awaitable<bool> read_until(Stream& s, std::string& buf, std::function<bool(const std::string&)> done) {
+  std::array<char, 1024> chunk;
+  while (!done(buf)) {
+    if (buf.size() >= kMaxRequest) co_return false;
+    error_code ec;
+    const auto n = co_await s.async_read_some(net::buffer(chunk), net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return false;
+    buf.append(chunk.data(), n);
+  }
+  co_return true;
+}
+
+template <class Stream>
+net::awaitable<void> write(Stream& s, std::string_view text) {
+  error_code ec;
+  co_await net::async_write(s, net::buffer(text), net::redirect_error(net::use_awaitable, ec));
+}
+
+std::string base64_decode(std::string_view in) {
+  std::string out;
+  int val = 0, bits = -8;
+  for (const unsigned char c : in) {
+    int d;
+    if (c >= 'A' && c <= 'Z') d = c - 'A';
+    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') d = c - '0' + 52;
+    else if (c == '+') d = 62;
+    else if (c == '/') d = 63;
+    else break;
+    val = (val << 6) + d;
+    bits += 6;
+    if (bits >= 0) {
+      out += static_cast<char>((val >> bits) & 0xff);
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+// HTTP admin (plain or inside TLS): 401 unless Basic admin/admin; the admin page otherwise.
+template <class Stream>
+net::awaitable<void> serve_http(Stream& s) {
+  std::string req;
+  if (!co_await read_until(s, req, [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; })) co_return;
+  std::string auth;
+  for (std::size_t pos = 0; (pos = req.find("\r\n", pos)) != std::string::npos;) {
+    pos += 2;
+    if (req.compare(pos, 21, "Authorization: Basic ") == 0) {
+      const auto end = req.find("\r\n", pos);
+      auth = base64_decode(std::string_view(req).substr(pos + 21, end - pos - 21));
+    }
+  }
+  const bool root = req.starts_with("GET / ") || req.starts_with("GET /index");
+  if (auth == "admin:admin" && root) {
+    co_await write(s, std::string("HTTP/1.1 200 OK\r\nServer: DemoCam-httpd/1.0\r\nContent-Type: text/html\r\nContent-Length: ") +
+                          std::to_string(sizeof kAdminPage - 1) + "\r\nConnection: close\r\n\r\n" + kAdminPage);
+  } else if (root) {
+    co_await write(s, "HTTP/1.1 401 Unauthorized\r\nServer: DemoCam-httpd/1.0\r\nWWW-Authenticate: Basic realm=\"DemoCam admin\"\r\n"
+                      "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  } else {
+    co_await write(s, "HTTP/1.1 404 Not Found\r\nServer: DemoCam-httpd/1.0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  }
+}
+
+// Telnet: a login that takes admin/admin and answers with a shell prompt; three tries.
+net::awaitable<void> serve_telnet(tcp::socket& s) {
+  co_await write(s, "\r\nDemoCam IPC-100 (firmware 2.1.7)\r\n");
+  for (int tries = 0; tries < 3; ++tries) {
+    co_await write(s, "login: ");
+    std::string user, pass;
+    if (!co_await read_until(s, user, [](const std::string& b) { return b.find('\n') != std::string::npos; })) co_return;
+    co_await write(s, "Password: ");
+    if (!co_await read_until(s, pass, [](const std::string& b) { return b.find('\n') != std::string::npos; })) co_return;
+    auto trim = [](std::string v) {
+      while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == '\0')) v.pop_back();
+      return v;
+    };
+    if (trim(user) == "admin" && trim(pass) == "admin") {
+      co_await write(s, "\r\n\r\nBusyBox v1.35.0 built-in shell (ash)\r\n# ");
+      std::string ignored;
+      (void)co_await read_until(s, ignored, [](const std::string& b) { return b.find('\n') != std::string::npos; });
+      co_return;
+    }
+    co_await write(s, "\r\nLogin incorrect\r\n");
+  }
+}
+
+// MQTT: CONNACK 0 to any CONNECT; SUBACK to a SUBSCRIBE, then the camera's status topics.
+net::awaitable<void> serve_mqtt(tcp::socket& s) {
+  std::string buf;
+  auto packet_complete = [](const std::string& b) {
+    if (b.size() < 2) return false;
+    std::size_t len = 0, mult = 1, i = 1;
+    for (; i < b.size() && i < 5; ++i) {
+      len += (static_cast<unsigned char>(b[i]) & 0x7f) * mult;
+      if (!(static_cast<unsigned char>(b[i]) & 0x80)) break;
+      mult *= 128;
+    }
+    return i < b.size() && b.size() >= i + 1 + len;
+  };
+  if (!co_await read_until(s, buf, packet_complete) || (static_cast<unsigned char>(buf[0]) >> 4) != 1) co_return;
+  co_await write(s, std::string("\x20\x02\x00\x00", 4));
+  std::string sub;
+  if (!co_await read_until(s, sub, packet_complete) || (static_cast<unsigned char>(sub[0]) >> 4) != 8 || sub.size() < 4) co_return;
+  const std::string packet_id = sub.substr(2, 2);
+  co_await write(s, std::string("\x90\x03", 2) + packet_id + std::string("\x00", 1));
+  for (const auto& [topic, payload] : {std::pair<std::string, std::string>{"democam/status", "{\"recording\":true}"},
+                                       {"democam/wifi", "{\"ssid\":\"HomeNet\",\"psk\":\"hunter22\"}"}}) {
+    std::string body = std::string(1, '\0') + static_cast<char>(topic.size()) + topic + payload;
+    co_await write(s, std::string(1, '\x30') + static_cast<char>(body.size()) + body);
+  }
+  std::string rest;
+  (void)co_await read_until(s, rest, [](const std::string& b) { return !b.empty(); });
+}
+
+// A 1024-bit RSA key and a self-signed SHA-1 certificate, made at start: what many devices ship.
+struct WeakIdentity {
+  std::string cert_pem, key_pem;
+};
+
+WeakIdentity make_weak_identity() {
+  WeakIdentity id;
+  EVP_PKEY* key = EVP_RSA_gen(1024);
+  X509* x = X509_new();
+  if (!key || !x) throw std::runtime_error("demo: cannot create a key");
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+  X509_gmtime_adj(X509_getm_notBefore(x), 0);
+  X509_gmtime_adj(X509_getm_notAfter(x), 60L * 60 * 24 * 365 * 10);
+  X509_set_pubkey(x, key);
+  X509_NAME* name = X509_get_subject_name(x);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("DemoCam"), -1, -1, 0);
+  X509_set_issuer_name(x, name);
+  X509_sign(x, key, EVP_sha1());
+  auto pem = [](auto write_fn) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    write_fn(bio);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    std::string out(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+    return out;
+  };
+  id.cert_pem = pem([&](BIO* b) { PEM_write_bio_X509(b, x); });
+  id.key_pem = pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); });
+  X509_free(x);
+  EVP_PKEY_free(key);
+  return id;
+}
+
+std::unique_ptr<net::ssl::context> make_legacy_server_context() {
+  const auto id = make_weak_identity();
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  SSL_CTX* raw = ctx->native_handle();
+  // TLS 1.0 and 1.1 still accepted, every suite OpenSSL 3 can still do (TOOLCHAIN.md §3).
+  SSL_CTX_set_security_level(raw, 0);
+  SSL_CTX_set_cipher_list(raw, "ALL:@SECLEVEL=0");
+  SSL_CTX_set_min_proto_version(raw, TLS1_VERSION);
+  ctx->use_certificate_chain(net::buffer(id.cert_pem));
+  ctx->use_private_key(net::buffer(id.key_pem), net::ssl::context::pem);
+  return ctx;
+}
+
+enum class Kind { http, https, telnet, mqtt };
 
 struct ServiceDef {
   const char* name;
-  const char* greeting;  // sent on connect, before reading (Telnet, FTP); may be empty
-  Responder respond;     // answer to what the client sent; empty string: close
+  Kind kind;
+  std::uint16_t port;  // the port such a device uses (unprivileged); ephemeral when taken
 };
-
-// The demo device's personality: a camera-like device with a web admin page behind Basic
-// authentication, a Telnet login and an MQTT broker that accepts anonymous clients. The protocol
-// probes and checks of later issues judge these; the port scan sees them as open ports.
-std::vector<ServiceDef> personality() {
-  return {
-      {"http-admin", "",
-       [](std::string_view) {
-         return std::string(
-             "HTTP/1.1 401 Unauthorized\r\nServer: DemoCam-httpd/1.0\r\n"
-             "WWW-Authenticate: Basic realm=\"DemoCam admin\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-       }},
-      {"telnet", "\r\nDemoCam IPC-100 (firmware 2.1.7)\r\nlogin: ", [](std::string_view) { return std::string(); }},
-      {"mqtt", "",
-       [](std::string_view req) {
-         // CONNECT is packet type 1; answer CONNACK "accepted" whatever the credentials.
-         if (!req.empty() && (static_cast<unsigned char>(req[0]) >> 4) == 1) return std::string("\x20\x02\x00\x00", 4);
-         return std::string();
-       }},
-  };
-}
-
-// One connection: greet, read once (at most 4 KiB, 5 s), answer, close. Bounded in time and
-// size like everything else in trustscan, so a stuck client cannot pin the demo.
-net::awaitable<void> serve_one(tcp::socket sock, const ServiceDef& def) {
-  error_code ec;
-  net::steady_timer deadline(sock.get_executor(), 5s);
-  deadline.async_wait([&sock](error_code e) {
-    if (!e) {
-      error_code ignored;
-      sock.cancel(ignored);
-    }
-  });
-  if (*def.greeting)
-    co_await net::async_write(sock, net::buffer(std::string_view(def.greeting)), net::redirect_error(net::use_awaitable, ec));
-  std::array<char, 4096> buf;
-  std::size_t n = 0;
-  if (!ec) n = co_await sock.async_read_some(net::buffer(buf), net::redirect_error(net::use_awaitable, ec));
-  if (!ec) {
-    const std::string reply = def.respond(std::string_view(buf.data(), n));
-    if (!reply.empty()) co_await net::async_write(sock, net::buffer(reply), net::redirect_error(net::use_awaitable, ec));
-  }
-  deadline.cancel();
-  sock.shutdown(tcp::socket::shutdown_both, ec);
-}
-
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServiceDef& def) {
-  for (;;) {
-    error_code ec;
-    tcp::socket sock = co_await acceptor.async_accept(net::redirect_error(net::use_awaitable, ec));
-    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) continue;  // e.g. the peer reset before accept: keep serving
-    net::co_spawn(acceptor.get_executor(), serve_one(std::move(sock), def), net::detached);
-  }
-}
 
 }  // namespace
 
 struct DemoDevice::Impl {
-  std::vector<ServiceDef> defs = personality();
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<Service> services;
+  std::unique_ptr<net::ssl::context> tls = make_legacy_server_context();
+
+  net::awaitable<void> serve(tcp::socket sock, Kind kind) {
+    // One deadline for the whole connection: the demo never waits on a client for long.
+    Deadline<tcp::socket> life(sock, kConnectionLife);
+    switch (kind) {
+      case Kind::http: co_await serve_http(sock); break;
+      case Kind::telnet: co_await serve_telnet(sock); break;
+      case Kind::mqtt: co_await serve_mqtt(sock); break;
+      case Kind::https: {
+        net::ssl::stream<tcp::socket&> stream(sock, *tls);
+        error_code ec;
+        co_await stream.async_handshake(net::ssl::stream_base::server, net::redirect_error(net::use_awaitable, ec));
+        if (!ec) co_await serve_http(stream);
+        break;
+      }
+    }
+    error_code ignored;
+    sock.shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  net::awaitable<void> accept_loop(tcp::acceptor& acceptor, Kind kind) {
+    for (;;) {
+      error_code ec;
+      tcp::socket sock = co_await acceptor.async_accept(net::redirect_error(net::use_awaitable, ec));
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) continue;  // e.g. the peer reset before accept: keep serving
+      net::co_spawn(acceptor.get_executor(), serve(std::move(sock), kind), net::detached);
+    }
+  }
 };
 
 DemoDevice::DemoDevice(net::io_context& io) : impl_(std::make_unique<Impl>()) {
-  for (const auto& def : impl_->defs) {
-    auto acc = std::make_unique<tcp::acceptor>(io, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+  static constexpr ServiceDef defs[] = {{"http-admin", Kind::http, 8080},
+                                        {"https-admin", Kind::https, 8443},
+                                        {"telnet", Kind::telnet, 2323},
+                                        {"mqtt", Kind::mqtt, 1883}};
+  const auto address = net::ip::make_address_v4(kDemoAddress);
+  for (const auto& def : defs) {
+    // The usual port when it is free (identification is immediate there), else any port.
+    auto acc = std::make_unique<tcp::acceptor>(io);
+    error_code ec;
+    acc->open(tcp::v4(), ec);
+    if (!ec) acc->bind(tcp::endpoint(address, def.port), ec);
+    if (ec) {
+      acc = std::make_unique<tcp::acceptor>(io, tcp::endpoint(address, 0));
+    } else {
+      acc->listen(net::socket_base::max_listen_connections, ec);
+      if (ec) throw std::system_error(ec);
+    }
     impl_->services.push_back(Service{def.name, acc->local_endpoint().port()});
-    net::co_spawn(io, accept_loop(*acc, def), net::detached);
+    net::co_spawn(io, impl_->accept_loop(*acc, def.kind), net::detached);
     impl_->acceptors.push_back(std::move(acc));
   }
 }

@@ -1,8 +1,8 @@
 // trustscan — the built-in demo device: an emulated IoT device on 127.0.0.1.
 //
 // Product code, not test code: `trustscan demo` starts it and scans it so a new user sees the
-// whole product work in seconds with no root and no network. Every service binds 127.0.0.1 on
-// an ephemeral port, so it never collides with what else runs on the machine.
+// whole product work in seconds with no root and no network. Every service binds kDemoAddress
+// (loopback) on the port such a device would use, or an ephemeral port when that one is taken.
 #pragma once
 
 #include "trustscan/net.hpp"
@@ -13,6 +13,10 @@
 #include <vector>
 
 namespace trustscan {
+
+/// Where the demo device listens: a loopback address of its own, so its usual ports (8080,
+/// 8443, 2323, 1883) are unlikely to be taken by anything else on the machine.
+inline constexpr const char* kDemoAddress = "127.77.0.1";
 
 class DemoDevice {
  public:
