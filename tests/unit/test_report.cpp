@@ -137,3 +137,11 @@ TEST_CASE("profile errors carry file:line") {
   CHECK(profile_error("id: x\nversion: 1\ntitle: t\n") == "p.yaml:1: the profile names no ports to scan ('ports')");
   CHECK_THROWS_WITH_AS(load_profile("/nonexistent/p.yaml"), doctest::Contains("cannot read profile"), ProfileError);
 }
+
+TEST_CASE("docs/checks.md lists every check the binary has") {
+  std::ifstream in(TRUSTSCAN_SOURCE_DIR "/docs/checks.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& c : builtin_checks()) CHECK_MESSAGE(text.str().find("`" + std::string(c->id()) + "`") != std::string::npos, c->id());
+}
