@@ -66,6 +66,10 @@ class DefaultCredentials final : public Check {
       } else if (is_true(at(d, ep, "cred.no_auth"))) {
         f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
         f.evidence.push_back(evidence_from(*at(d, ep, "cred.no_auth")));
+      } else if (const auto* pw = at(d, ep, "ssh.password_auth"); pw && !is_true(pw)) {
+        f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + where(ep));
+        f.evidence.push_back(evidence_from(*pw));
+        if (const auto* m = at(d, ep, "ssh.auth_methods")) f.evidence.push_back(evidence_from(*m));
       } else if (inconclusive) {
         f = finding(CheckStatus::not_tested, "trial stopped early on " + where(ep));
         f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
@@ -219,6 +223,8 @@ void add_credential_checks(std::vector<std::unique_ptr<Check>>& out) {
                                                      std::vector<std::string_view>{"http", "https"}));
   out.push_back(std::make_unique<DefaultCredentials>("cred.default.telnet", "Telnet", Severity::critical,
                                                      std::vector<std::string_view>{"telnet"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ssh", "SSH", Severity::critical,
+                                                     std::vector<std::string_view>{"ssh"}));
   out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)", Severity::high,
                                                      std::vector<std::string_view>{"ftp"}));
   out.push_back(std::make_unique<CleartextCredentials>());

@@ -81,16 +81,6 @@ CredentialPolicy load_credentials_file(const std::string& path) {
 
 namespace {
 
-// What one login attempt showed. `success` is the authenticator's reading of the answer;
-// `signature` summarises the answer so that it can be compared with the known-bad one.
-struct Answer {
-  enum class Kind : std::uint8_t { answered, lockout, error } kind = Kind::error;
-  bool success = false;
-  std::string signature;
-  std::string detail;  // one line for the evidence
-};
-using Authenticator = std::function<net::awaitable<Answer>(const CredentialPair&)>;
-
 std::string random_token(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   static constexpr char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
@@ -114,8 +104,10 @@ net::awaitable<void> pause(std::chrono::milliseconds d) {
   co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
 }
 
-net::awaitable<void> run_trials(ProbeContext& ctx, const std::string& surface, const Authenticator& attempt,
-                                std::vector<Observation>& out) {
+}  // namespace
+
+net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string& surface, const Authenticator& attempt,
+                                           std::vector<Observation>& out) {
   const auto& policy = *ctx.options.credentials;
   const auto obs = [&](const char* key, Value v, std::string detail = {}) {
     out.push_back(make_observation(ctx.endpoint, key, std::move(v), surface + (detail.empty() ? "" : ": " + detail)));
@@ -124,9 +116,9 @@ net::awaitable<void> run_trials(ProbeContext& ctx, const std::string& surface, c
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port;
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
-  const Answer baseline = co_await attempt(bad);
-  if (baseline.kind != Answer::Kind::answered) {
-    obs("cred.inconclusive", std::string(baseline.kind == Answer::Kind::lockout ? "lockout" : "errors"),
+  const CredentialAnswer baseline = co_await attempt(bad);
+  if (baseline.kind != CredentialAnswer::Kind::answered) {
+    obs("cred.inconclusive", std::string(baseline.kind == CredentialAnswer::Kind::lockout ? "lockout" : "errors"),
         "the known-bad attempt got no usable answer: " + baseline.detail);
     co_return;
   }
@@ -145,13 +137,13 @@ net::awaitable<void> run_trials(ProbeContext& ctx, const std::string& surface, c
       break;
     }
     co_await pause(policy.delay);
-    const Answer a = co_await attempt(pair);
-    if (a.kind == Answer::Kind::lockout) {
+    const CredentialAnswer a = co_await attempt(pair);
+    if (a.kind == CredentialAnswer::Kind::lockout) {
       stop_reason = "lockout";
       obs("cred.inconclusive", std::string("lockout"), "throttling or lockout after " + std::to_string(tried) + " attempts: " + a.detail);
       break;
     }
-    if (a.kind == Answer::Kind::error) {
+    if (a.kind == CredentialAnswer::Kind::error) {
       if (++errors >= 2) {
         stop_reason = "errors";
         obs("cred.inconclusive", std::string("errors"), a.detail);
@@ -181,6 +173,8 @@ net::awaitable<void> run_trials(ProbeContext& ctx, const std::string& surface, c
   if (stop_reason == "budget") obs("cred.inconclusive", stop_reason, "the endpoint's time budget ran out");
 }
 
+namespace {
+
 // ---- HTTP -------------------------------------------------------------------------------------
 
 std::string base64(std::string_view in) {
@@ -201,15 +195,15 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-Answer http_answer(const std::optional<HttpResponse>& r, bool form) {
-  Answer a;
+CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
+  CredentialAnswer a;
   if (!r) {
     a.detail = "no complete HTTP response";
     return a;
   }
-  a.kind = Answer::Kind::answered;
+  a.kind = CredentialAnswer::Kind::answered;
   if (r->status == 429 || (r->status == 503 && r->header("retry-after"))) {
-    a.kind = Answer::Kind::lockout;
+    a.kind = CredentialAnswer::Kind::lockout;
     a.detail = "HTTP " + std::to_string(r->status);
     return a;
   }
@@ -241,11 +235,11 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
   }
   if (root.status == 401 && basic) {
     const std::string surface = "HTTP Basic" + (basic->realm ? " realm=\"" + *basic->realm + "\"" : std::string()) + " on " + page;
-    Authenticator attempt = [&ctx, page](const CredentialPair& p) -> net::awaitable<Answer> {
+    Authenticator attempt = [&ctx, page](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
       const HttpHeader auth[] = {{"Authorization", "Basic " + base64(p.user + ":" + p.password)}};
       co_return http_answer(co_await http_request(ctx, "GET", page, auth), false);
     };
-    co_await run_trials(ctx, surface, attempt, out);
+    co_await run_credential_trials(ctx, surface, attempt, out);
     co_return;
   }
   if (!root.login_form) co_return;
@@ -256,7 +250,7 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
   const std::string method = form->method == "post" ? "POST" : "GET";
   const std::string surface = "HTML form " + method + " " + *action;
   const HtmlForm f = *form;
-  Authenticator attempt = [&ctx, f, method, target = *action](const CredentialPair& p) -> net::awaitable<Answer> {
+  Authenticator attempt = [&ctx, f, method, target = *action](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
     std::string body;
     for (const auto& in : f.inputs) {
       if (in.name.empty() || in.type == "submit" || in.type == "button" || in.type == "reset") continue;
@@ -272,7 +266,7 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
     }
     co_return http_answer(co_await http_request(ctx, "GET", target + (target.find('?') == std::string::npos ? "?" : "&") + body), true);
   };
-  co_await run_trials(ctx, surface, attempt, out);
+  co_await run_credential_trials(ctx, surface, attempt, out);
 }
 
 // ---- Telnet -----------------------------------------------------------------------------------
@@ -305,13 +299,13 @@ net::awaitable<TelnetPrompt> await_prompt(TcpSession& s, TelnetParser& p, std::f
   co_return fresh_prompt();
 }
 
-net::awaitable<Answer> telnet_attempt(ProbeContext& ctx, const CredentialPair& pair) {
-  Answer a;
+net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const CredentialPair& pair) {
+  CredentialAnswer a;
   Status st = Status::success;
   auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
                                         ctx.options.max_reply, st);
   if (!s) {
-    a.kind = st == Status::connection_refused ? Answer::Kind::lockout : Answer::Kind::error;
+    a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
     a.detail = "connect: " + std::string(to_string(st));
     co_return a;
   }
@@ -319,7 +313,7 @@ net::awaitable<Answer> telnet_attempt(ProbeContext& ctx, const CredentialPair& p
   auto any = [](TelnetPrompt t) { return t != TelnetPrompt::none; };
   auto prompt = co_await await_prompt(*s, p, any, 5000ms);
   if (prompt == TelnetPrompt::shell) {  // a shell before any login: no authentication at all
-    a.kind = Answer::Kind::answered;
+    a.kind = CredentialAnswer::Kind::answered;
     a.success = true;
     a.signature = "shell before login";
     a.detail = "shell prompt without a login";
@@ -337,7 +331,7 @@ net::awaitable<Answer> telnet_attempt(ProbeContext& ctx, const CredentialPair& p
   const std::string line = pair.password + "\r\n";
   (void)co_await s->send(as_bytes(line));
   prompt = co_await await_prompt(*s, p, any, 6000ms);
-  a.kind = Answer::Kind::answered;
+  a.kind = CredentialAnswer::Kind::answered;
   a.success = prompt == TelnetPrompt::shell;
   a.signature = std::string(to_string(prompt));
   const auto& tail = p.result().tail;
@@ -351,8 +345,8 @@ net::awaitable<Answer> telnet_attempt(ProbeContext& ctx, const CredentialPair& p
 net::awaitable<void> try_telnet_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
   ProbeContext ctx = trial_context(probe_ctx);
-  Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<Answer> { co_return co_await telnet_attempt(ctx, p); };
-  co_await run_trials(ctx, "Telnet login", attempt, out);
+  Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<CredentialAnswer> { co_return co_await telnet_attempt(ctx, p); };
+  co_await run_credential_trials(ctx, "Telnet login", attempt, out);
 }
 
 // ---- FTP --------------------------------------------------------------------------------------
@@ -360,13 +354,13 @@ net::awaitable<void> try_telnet_credentials(ProbeContext& probe_ctx, std::vector
 net::awaitable<void> try_ftp_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
   ProbeContext ctx = trial_context(probe_ctx);
-  Authenticator attempt = [&ctx](const CredentialPair& pair) -> net::awaitable<Answer> {
-    Answer a;
+  Authenticator attempt = [&ctx](const CredentialPair& pair) -> net::awaitable<CredentialAnswer> {
+    CredentialAnswer a;
     Status st = Status::success;
     auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
                                           ctx.options.max_reply, st);
     if (!s) {
-      a.kind = st == Status::connection_refused ? Answer::Kind::lockout : Answer::Kind::error;
+      a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
       a.detail = "connect: " + std::string(to_string(st));
       co_return a;
     }
@@ -382,7 +376,7 @@ net::awaitable<void> try_ftp_credentials(ProbeContext& probe_ctx, std::vector<Ob
     };
     const auto greeting = co_await reply();
     if (!greeting || greeting->code != 220) {
-      a.kind = greeting && greeting->code == 421 ? Answer::Kind::lockout : Answer::Kind::error;
+      a.kind = greeting && greeting->code == 421 ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
       a.detail = "greeting " + (greeting ? std::to_string(greeting->code) : std::string("missing"));
       co_return a;
     }
@@ -396,13 +390,13 @@ net::awaitable<void> try_ftp_credentials(ProbeContext& probe_ctx, std::vector<Ob
       if (!pass) co_return a;
       code = pass->code;
     }
-    a.kind = code == 421 ? Answer::Kind::lockout : Answer::Kind::answered;
+    a.kind = code == 421 ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::answered;
     a.success = code == 230;
     a.signature = std::to_string(code);
     a.detail = "USER/PASS -> " + std::to_string(code);
     co_return a;
   };
-  co_await run_trials(ctx, "FTP USER/PASS", attempt, out);
+  co_await run_credential_trials(ctx, "FTP USER/PASS", attempt, out);
 }
 
 }  // namespace trustscan

@@ -24,6 +24,7 @@
 #include "probe_runner.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,22 @@ const CredentialPolicy& builtin_credentials();
 /// --creds-file: a YAML file in the same format. Throws ProfileError.
 CredentialPolicy load_credentials_file(const std::string& path);
 
+/// What one login attempt showed. `success` is the authenticator's reading of the answer;
+/// `signature` summarises the answer so that it can be compared with the known-bad one.
+struct CredentialAnswer {
+  enum class Kind : std::uint8_t { answered, lockout, error } kind = Kind::error;
+  bool success = false;
+  std::string signature;
+  std::string detail;  ///< one line for the evidence
+};
+/// Tries one pair against one login surface.
+using Authenticator = std::function<net::awaitable<CredentialAnswer>(const CredentialPair&)>;
+
+/// The trial loop every surface shares (rules at the top of this file); appends the cred.*
+/// observations for `surface` to `out`. Uses ctx.options.credentials (must be set).
+net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string& surface, const Authenticator& attempt,
+                                           std::vector<Observation>& out);
+
 /// HTTP login surfaces of a page already fetched (`root` is the response to GET `path`): Basic
 /// authentication when it answered 401 with a Basic challenge, an HTML login form otherwise.
 net::awaitable<void> try_http_credentials(ProbeContext& ctx, const HttpResponse& root, std::string_view path,
@@ -57,5 +74,8 @@ net::awaitable<void> try_http_credentials(ProbeContext& ctx, const HttpResponse&
 net::awaitable<void> try_telnet_credentials(ProbeContext& ctx, std::vector<Observation>& out);
 /// FTP USER/PASS with the pairs (anonymous is the FTP probe's own question).
 net::awaitable<void> try_ftp_credentials(ProbeContext& ctx, std::vector<Observation>& out);
+/// SSH password and keyboard-interactive logins (libssh, scanner/ssh_login.cpp). Records
+/// ssh.auth_methods and ssh.password_auth; servers that take keys only get no trial.
+net::awaitable<void> try_ssh_credentials(ProbeContext& ctx, std::vector<Observation>& out);
 
 }  // namespace trustscan

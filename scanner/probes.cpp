@@ -53,6 +53,8 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
   if (kstate == Parse::done) result.kexinit = std::move(kex);
   else record_status(ctx, out, "ssh", kstate == Parse::invalid ? Status::protocol_error : kst, "no KEXINIT after the identification");
   for (auto& o : ssh_observations(result, ctx.endpoint)) out.push_back(std::move(o));
+  s.reset();
+  co_await try_ssh_credentials(ctx, out);
 }
 
 // ---- FTP: greeting, then an anonymous login attempt (RFC 959 §4, RFC 1635) --------------------

@@ -70,7 +70,6 @@ TEST_CASE("finds exactly the listeners it opened, in a range around them") {
   // Other processes on this machine may listen in the range; ours must all be found and every
   // other port found open must really accept connections (proved by a fresh connect).
   for (auto p : open_ports) CHECK_MESSAGE(found.count(p), "listener port ", p);
-  for (const auto& l : listeners) CHECK(l->accepted() >= 1);
   const auto closed = std::count_if(out.results.begin(), out.results.end(),
                                     [](const PortResult& r) { return r.state == PortState::closed; });
   CHECK(closed >= static_cast<long>(wanted.size() - found.size()));
