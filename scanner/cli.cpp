@@ -77,18 +77,6 @@ void validate_outputs(const OutputOptions& o) {
   }
 }
 
-Score score_results(const std::vector<Finding>& results) {
-  Score s;
-  for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::not_applicable, CheckStatus::not_tested,
-                  CheckStatus::error, CheckStatus::info})
-    s.counts[std::string(to_string(st))] = 0;
-  for (const auto& f : results) ++s.counts[std::string(to_string(f.status))];
-  // Profile outcomes are not scored yet (profiles issue): a device is non-conformant as soon as
-  // a check fails, and otherwise incomplete — never conformant by default.
-  s.verdict = s.counts["fail"] > 0 ? "non-conformant" : "incomplete";
-  return s;
-}
-
 bool fails(const Finding& f, const std::string& fail_on) {
   if (f.status != CheckStatus::fail || fail_on == "never") return false;
   if (fail_on == "fail") return true;
@@ -213,7 +201,14 @@ int show_profile(const std::string& id, std::ostream& out) {
   for (auto port : p.ports.tcp) out << " " << port;
   out << "\n  udp:";
   for (auto port : p.ports.udp) out << " " << port;
-  out << "\n";
+  out << "\noutcomes:\n";
+  for (const auto& o : p.outcomes) {
+    out << "  " << o.id << " [" << to_string(o.level) << "] " << o.title;
+    if (!o.attestation.empty()) out << " (attestation: " << o.attestation << ")";
+    out << "\n    checks:";
+    for (const auto& c : o.checks) out << " " << c;
+    out << "\n";
+  }
   return kExitOk;
 }
 
@@ -261,7 +256,7 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
     for (const auto& check : builtin_checks()) check->evaluate(d.facts, d.results);
-    d.score = score_results(d.results);
+    score_device(report.profile, d);
   }
   sort_report(report);
 
@@ -330,6 +325,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   bool checks_json = false;
   checks_list->add_flag("--json", checks_json, "One JSON object per line");
 
+  std::string profile_to_lint;
+  auto* profiles_lint = profiles->add_subcommand("lint", "Validate a profile file; errors name file:line");
+  profiles_lint->add_option("file", profile_to_lint, "Profile YAML file")->required();
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -353,6 +352,14 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (profiles_list->parsed()) return list_profiles(out);
     if (checks_list->parsed()) return list_checks(checks_json, out);
     if (profiles_show->parsed()) return show_profile(profile_to_show, out);
+    if (profiles_lint->parsed()) {
+      const Profile p = load_profile(profile_to_lint);
+      std::size_t mapped = 0;
+      for (const auto& o : p.outcomes) mapped += o.checks.size();
+      out << profile_to_lint << ": ok (" << p.id << " v" << p.version << ", " << p.outcomes.size() << " outcomes, " << mapped
+          << " check mappings)\n";
+      return kExitOk;
+    }
   } catch (const InputError& e) {
     err << "trustscan: error: " << e.what() << "\n";
     return kExitUsage;

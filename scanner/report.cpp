@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <unistd.h>
@@ -119,13 +120,21 @@ json device_json(const DeviceReport& d, bool redact) {
   json score = {{"verdict", d.score.verdict}, {"score", d.score.score}, {"coverage", d.score.coverage},
                 {"counts", counts}};
   if (!d.score.grade.empty()) score["grade"] = d.score.grade;
+  if (!d.score.caps.empty()) score["caps"] = d.score.caps;
+  json outcomes = json::array();
+  for (const auto& o : d.outcomes) {
+    json oj = {{"id", o.id}, {"status", o.status}, {"coverage", std::round(o.coverage * 1000) / 1000}};
+    if (!o.failed_checks.empty()) oj["failed_checks"] = o.failed_checks;
+    if (!o.note.empty()) oj["note"] = o.note;
+    outcomes.push_back(std::move(oj));
+  }
 
   json j = {{"address", facts.target.address.to_string()},
             {"services", std::move(services)},
             {"ports_scanned", facts.ports.size()},
             {"results", std::move(results)},
             {"observations", std::move(observations)},
-            {"outcomes", json::array()},
+            {"outcomes", std::move(outcomes)},
             {"score", std::move(score)}};
   if (!not_shown.empty()) j["not_shown"] = std::move(not_shown);
   if (!facts.target.name.empty()) j["name"] = facts.target.name;
@@ -262,10 +271,22 @@ void write_summary(const Report& r, std::ostream& out) {
       if (!f.reason.empty()) out << " (" << f.reason << ")";
       out << "\n";
     }
+    std::size_t failed_outcomes = 0;
+    for (const auto& o : d.outcomes) failed_outcomes += o.status == "fail";
+    if (failed_outcomes) {
+      out << "  failed outcomes:";
+      for (const auto& o : d.outcomes)
+        if (o.status == "fail") out << " " << o.id;
+      out << "\n";
+    }
     out << "  verdict: " << d.score.verdict;
+    if (!d.score.grade.empty()) out << ", grade " << d.score.grade;
+    out << ", score " << std::setprecision(1) << d.score.score << " with coverage " << std::setprecision(0)
+        << d.score.coverage * 100 << "%";
     for (const auto& [k, n] : d.score.counts)
       if (n) out << ", " << n << " " << k;
-    out << "\n";
+    out << std::setprecision(2) << "\n";
+    for (const auto& cap : d.score.caps) out << "  cap: " << cap << "\n";
   }
 }
 

@@ -1,6 +1,7 @@
 // trustscan — names of the core enums, and time formatting.
 #include "trustscan/check.hpp"
 #include "trustscan/parse.hpp"
+#include "trustscan/profile.hpp"
 #include "trustscan/types.hpp"
 
 #include <algorithm>
@@ -56,6 +57,16 @@ std::string_view to_string(Severity s) noexcept {
     case Severity::medium: return "medium";
     case Severity::high: return "high";
     case Severity::critical: return "critical";
+  }
+  return "?";
+}
+
+std::string_view to_string(OutcomeLevel l) noexcept {
+  switch (l) {
+    case OutcomeLevel::required: return "required";
+    case OutcomeLevel::required_if_applicable: return "required-if-applicable";
+    case OutcomeLevel::recommended: return "recommended";
+    case OutcomeLevel::informational: return "informational";
   }
   return "?";
 }

@@ -20,6 +20,24 @@ struct PortSet {
   std::vector<std::uint16_t> udp;  ///< sorted, unique
 };
 
+/// How much an outcome counts for the profile verdict (Google Testrun's levels).
+enum class OutcomeLevel : std::uint8_t { required, required_if_applicable, recommended, informational };
+std::string_view to_string(OutcomeLevel l) noexcept;
+
+/// One outcome of the profiled document ("IR8425:IAC.1") and the checks that evidence it.
+struct ProfileOutcome {
+  std::string id;
+  std::string title;
+  OutcomeLevel level = OutcomeLevel::required;
+  /// Non-network elements of the outcome ("document", "vendor", "manual"): they need an
+  /// attestation, so network evidence alone makes the outcome at best `partial`. Empty: none.
+  std::string attestation;
+  /// The checks, resolved at load time: the explicit `checks:` list of the YAML, or else every
+  /// built-in check whose outcome mapping names this outcome id.
+  std::vector<std::string> checks;
+  int line = 0;  ///< line in the profile file
+};
+
 struct Profile {
   std::string id;       ///< "ir8425-consumer"
   std::string version;  ///< profile revision, a string ("1", "2026.11")
@@ -27,6 +45,21 @@ struct Profile {
   std::string source;   ///< the document it profiles ("NIST IR 8425 (2022)")
   PortSet ports;        ///< default scan ports
   std::string origin;   ///< where it was loaded from (path, or "builtin:<id>")
+  std::vector<ProfileOutcome> outcomes;
+  /// Weight of a check in the score by the severity of its failure (STANDARDS.md §4.5).
+  std::map<Severity, double> weights = {{Severity::critical, 10}, {Severity::high, 7}, {Severity::medium, 4},
+                                        {Severity::low, 1}, {Severity::info, 0}};
+  /// Letter grades by minimum score, best first ({"A", 90}, {"B", 80}…); below the last: "F".
+  std::vector<std::pair<std::string, double>> grades = {{"A", 90}, {"B", 80}, {"C", 65}, {"D", 50}};
+};
+
+/// The roll-up of one outcome on one device.
+struct OutcomeResult {
+  std::string id;
+  std::string status;     ///< pass | fail | partial | not_tested | not_applicable
+  double coverage = 0.0;  ///< checks that ran / checks of the outcome
+  std::vector<std::string> failed_checks;
+  std::string note;       ///< e.g. "needs attestation: document"
 };
 
 /// Profile verdict and weighted score for one device (STANDARDS.md §4.5).
@@ -36,6 +69,7 @@ struct Score {
   double score = 0.0;                  ///< weighted score over executed checks, 0..100
   double coverage = 0.0;               ///< executed required weight / required weight, 0..1
   std::map<std::string, int> counts;   ///< per CheckStatus name; every status present
+  std::vector<std::string> caps;       ///< hard caps applied ("critical failure: cred.default.http")
 };
 
 /// Thrown by profile loading with a message of the form "FILE:LINE: what is wrong".

@@ -19,8 +19,13 @@ namespace trustscan {
 struct DeviceReport {
   DeviceFacts facts;
   std::vector<Finding> results;
+  std::vector<OutcomeResult> outcomes;
   Score score;
 };
+
+/// Rolls a device's results up to the profile's outcomes and scores the device
+/// (STANDARDS.md §4.5; docs/profiles.md). Fills `device.outcomes` and `device.score`.
+void score_device(const Profile& profile, DeviceReport& device);
 
 struct Report {
   std::string mode = "scan";      ///< scan | replay | assess | demo

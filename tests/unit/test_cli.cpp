@@ -253,3 +253,17 @@ TEST_CASE("profiles: list and show the built-in ones") {
   CHECK(r.code == 0);
   CHECK(r.out.find("7547") != std::string::npos);
 }
+
+TEST_CASE("profiles lint: the shipped profiles pass, a broken one fails with file:line") {
+  for (const char* id : {"ir8259a-core", "ir8425-consumer", "ir8425a-router"}) {
+    const auto r = cli({"profiles", "lint", std::string(TRUSTSCAN_SOURCE_DIR) + "/profiles/" + id + ".yaml"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find(": ok (") != std::string::npos);
+  }
+  const auto path = temp_path(".yaml");
+  std::ofstream(path) << "id: broken\nversion: 1\ntitle: t\nports: {tcp: [22]}\noutcomes:\n  - {id: X, title: x, checks: [svc.nope]}\n";
+  const auto r = cli({"profiles", "lint", path});
+  std::remove(path.c_str());
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "trustscan: error: " + path + ":6: unknown check 'svc.nope' (see: trustscan checks list)\n");
+}

@@ -1,0 +1,152 @@
+// trustscan — from check results to outcomes to a profile verdict (STANDARDS.md §4.5).
+//
+// Three numbers, never one blended number:
+//  1. the verdict: conformant only when every required outcome passes (or does not apply);
+//     non-conformant when one fails; incomplete otherwise — a sparse scan never looks complete;
+//  2. hard caps: a failed check of critical severity makes the device non-conformant with
+//     grade F whatever else passed (SSL Labs' lesson: averages hide critical defects);
+//  3. a weighted score over the checks that ran, shown with its coverage (the share of the
+//     profile's check weight that actually ran), so that not_tested stays in view.
+#include "trustscan/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace trustscan {
+
+namespace {
+
+// A check ran when it produced a verdict about the device: pass, fail, or a not_applicable
+// backed by the inventory. not_tested and error did not run; info ran (it is informational).
+bool ran(CheckStatus s) {
+  return s == CheckStatus::pass || s == CheckStatus::fail || s == CheckStatus::not_applicable || s == CheckStatus::info;
+}
+
+// The worst-first summary of one check's results on a device (a check may have one result per
+// endpoint).
+CheckStatus combine(const std::vector<const Finding*>& results) {
+  if (results.empty()) return CheckStatus::not_tested;
+  auto has = [&](CheckStatus s) { return std::any_of(results.begin(), results.end(), [&](auto* f) { return f->status == s; }); };
+  if (has(CheckStatus::fail)) return CheckStatus::fail;
+  if (has(CheckStatus::error)) return CheckStatus::error;
+  if (has(CheckStatus::not_tested)) return CheckStatus::not_tested;
+  if (has(CheckStatus::pass)) return CheckStatus::pass;
+  if (has(CheckStatus::info)) return CheckStatus::info;
+  return CheckStatus::not_applicable;
+}
+
+}  // namespace
+
+void score_device(const Profile& profile, DeviceReport& device) {
+  Score score;
+  for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::not_applicable, CheckStatus::not_tested,
+                  CheckStatus::error, CheckStatus::info})
+    score.counts[std::string(to_string(st))] = 0;
+  for (const auto& f : device.results) ++score.counts[std::string(to_string(f.status))];
+
+  std::map<std::string, std::vector<const Finding*>> by_check;
+  for (const auto& f : device.results) by_check[f.check].push_back(&f);
+  auto weight = [&](const Finding& f) {
+    const auto it = profile.weights.find(f.severity);
+    return it == profile.weights.end() ? 0.0 : it->second;
+  };
+
+  // Hard caps first: any critical failure, wherever it comes from.
+  for (const auto& f : device.results)
+    if (f.status == CheckStatus::fail && f.severity == Severity::critical &&
+        std::find(score.caps.begin(), score.caps.end(), "critical failure: " + f.check) == score.caps.end())
+      score.caps.push_back("critical failure: " + f.check);
+
+  // Outcomes.
+  device.outcomes.clear();
+  bool any_required_fail = false, all_required_pass = true;
+  std::set<std::string> profile_checks;
+  for (const auto& o : profile.outcomes) {
+    OutcomeResult r;
+    r.id = o.id;
+    std::size_t executed = 0, not_applicable = 0, passed = 0;
+    for (const auto& c : o.checks) {
+      profile_checks.insert(c);
+      const auto it = by_check.find(c);
+      const CheckStatus st = it == by_check.end() ? CheckStatus::not_tested : combine(it->second);
+      if (ran(st)) ++executed;
+      if (st == CheckStatus::fail) r.failed_checks.push_back(c);
+      if (st == CheckStatus::not_applicable) ++not_applicable;
+      if (st == CheckStatus::pass) ++passed;
+    }
+    r.coverage = o.checks.empty() ? 0.0 : static_cast<double>(executed) / static_cast<double>(o.checks.size());
+    if (!r.failed_checks.empty()) {
+      r.status = "fail";
+    } else if (o.checks.empty()) {
+      r.status = "not_tested";
+      r.note = "needs attestation: " + (o.attestation.empty() ? std::string("not network-observable") : o.attestation);
+    } else if (executed == 0) {
+      r.status = "not_tested";
+    } else if (not_applicable == o.checks.size()) {
+      r.status = o.attestation.empty() ? "not_applicable" : "partial";
+    } else if (executed < o.checks.size()) {
+      r.status = "partial";
+    } else if (!o.attestation.empty()) {
+      r.status = "partial";
+      r.note = "network evidence only; needs attestation: " + o.attestation;
+    } else if (passed == 0) {
+      // Only informational facts (and inapplicable checks): observed, never judged a pass.
+      r.status = "partial";
+      r.note = "informational evidence only";
+    } else {
+      r.status = "pass";
+    }
+    const bool required = o.level == OutcomeLevel::required || o.level == OutcomeLevel::required_if_applicable;
+    if (required) {
+      if (r.status == "fail") any_required_fail = true;
+      if (r.status != "pass" && r.status != "not_applicable") all_required_pass = false;
+    }
+    device.outcomes.push_back(std::move(r));
+  }
+
+  // Weighted score over the profile's checks that ran; coverage over all of them.
+  double earned = 0, possible = 0, executed_weight = 0, total_weight = 0;
+  for (const auto& c : profile_checks) {
+    const auto it = by_check.find(c);
+    if (it == by_check.end()) {
+      // Never produced: weight unknown without a result; counts against coverage with the
+      // catalog's default weight for a high-severity check.
+      total_weight += profile.weights.count(Severity::high) ? profile.weights.at(Severity::high) : 1.0;
+      continue;
+    }
+    const Finding& first = *it->second.front();
+    const double w = weight(first);
+    const CheckStatus st = combine(it->second);
+    total_weight += w;
+    if (ran(st)) executed_weight += w;
+    if (st == CheckStatus::pass) earned += w, possible += w;
+    if (st == CheckStatus::fail) {
+      double worst = 0;
+      for (const auto* f : it->second)
+        if (f->status == CheckStatus::fail) worst = std::max(worst, weight(*f));
+      possible += worst;
+    }
+  }
+  score.score = possible > 0 ? std::round(1000.0 * earned / possible) / 10.0 : 0.0;
+  score.coverage = total_weight > 0 ? std::round(1000.0 * executed_weight / total_weight) / 1000.0 : 0.0;
+
+  if (any_required_fail || !score.caps.empty()) score.verdict = "non-conformant";
+  else if (all_required_pass && !profile.outcomes.empty()) score.verdict = "conformant";
+  else score.verdict = "incomplete";
+
+  if (!score.caps.empty() || possible == 0) {
+    score.grade = score.caps.empty() ? "" : "F";
+  } else {
+    score.grade = "F";
+    for (const auto& [letter, min] : profile.grades)
+      if (score.score >= min) {
+        score.grade = letter;
+        break;
+      }
+  }
+  device.score = std::move(score);
+}
+
+}  // namespace trustscan
