@@ -269,6 +269,131 @@ Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
   return verdict(CheckStatus::info, "CoAP resources listed without DTLS (whether they act is not tested)", {res});
 }
 
+// ---- TLS (from the TLS analyzer's observations) ----------------------------------------------
+
+const std::vector<std::string>* list_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  return o && std::holds_alternative<std::vector<std::string>>(o->value) ? &std::get<std::vector<std::string>>(o->value) : nullptr;
+}
+
+std::optional<std::int64_t> int_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  if (!o || !std::holds_alternative<std::int64_t>(o->value)) return std::nullopt;
+  return std::get<std::int64_t>(o->value);
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* versions = list_at(d, ep, "tls.versions");
+  if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  std::vector<std::string> legacy;
+  bool ssl = false;
+  for (const auto& v : *versions)
+    if (v == "SSLv2" || v == "SSLv3" || v == "TLSv1.0" || v == "TLSv1.1") {
+      legacy.push_back(v);
+      ssl = ssl || v.starts_with("SSL");
+    }
+  const auto* proof = observation(d, ep, "tls.versions");
+  if (legacy.empty()) return verdict(CheckStatus::pass, "only TLS 1.2 or later accepted (" + joined(*versions) + ")", {proof});
+  auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + joined(legacy), {proof});
+  v.severity = ssl ? Severity::critical : Severity::high;
+  v.severity_set = true;
+  return v;
+}
+
+Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* versions = list_at(d, ep, "tls.versions");
+  if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  const auto* proof = observation(d, ep, "tls.versions");
+  const bool v12 = std::find(versions->begin(), versions->end(), "TLSv1.2") != versions->end();
+  const bool v13 = std::find(versions->begin(), versions->end(), "TLSv1.3") != versions->end();
+  if (v12 || v13) return verdict(CheckStatus::pass, std::string("TLS 1.2 or 1.3 supported") + (v13 ? "" : " (no TLS 1.3)"), {proof});
+  return verdict(CheckStatus::fail, "neither TLS 1.2 nor TLS 1.3 supported", {proof});
+}
+
+Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* weak = list_at(d, ep, "tls.weak_ciphers");
+  if (!weak) return untested("no suite enumeration");
+  const auto* proof = observation(d, ep, "tls.weak_ciphers");
+  if (weak->empty()) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
+  return verdict(CheckStatus::fail, std::to_string(weak->size()) + " weak suite(s) accepted: " + joined(*weak), {proof});
+}
+
+Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
+  if (!list_at(d, ep, "tls.versions")) return untested("no TLS version completed a ServerHello");
+  std::vector<std::string> why;
+  std::vector<const Observation*> proof;
+  const auto key_type = observation(d, ep, "tls.cert.key_type");
+  const auto key_bits = int_at(d, ep, "tls.cert.key_bits");
+  if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA") &&
+      *key_bits < 2048) {
+    why.push_back(std::get<std::string>(key_type->value) + " key of " + std::to_string(*key_bits) + " bits");
+    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+  }
+  if (const auto dh = int_at(d, ep, "tls.dh_bits"); dh && *dh < 2048) {
+    why.push_back("DH group of " + std::to_string(*dh) + " bits");
+    proof.push_back(observation(d, ep, "tls.dh_bits"));
+  }
+  if (const auto ec = int_at(d, ep, "tls.ecdhe_bits"); ec && *ec < 224) {
+    why.push_back("ECDH group of " + std::to_string(*ec) + " bits");
+    proof.push_back(observation(d, ep, "tls.ecdhe_bits"));
+  }
+  if (!why.empty()) {
+    auto v = verdict(CheckStatus::fail, "weak key exchange: " + joined(why), proof);
+    v.severity = Severity::high;
+    v.severity_set = true;
+    return v;
+  }
+  if (const auto* fs = observation(d, ep, "tls.forward_secrecy"); fs && !std::get<bool>(fs->value)) {
+    auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted", {fs});
+    v.severity = Severity::medium;
+    v.severity_set = true;
+    return v;
+  }
+  return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy",
+                 {observation(d, ep, "tls.forward_secrecy")});
+}
+
+Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* subject = observation(d, ep, "tls.cert.subject");
+  if (!subject) return untested("no certificate was read");
+  std::vector<std::string> why;
+  std::vector<const Observation*> proof{subject};
+  auto flag_true = [&](const char* key, const char* text) {
+    if (const auto* o = observation(d, ep, key); o && std::get<bool>(o->value)) {
+      why.push_back(text);
+      proof.push_back(o);
+    }
+  };
+  flag_true("tls.cert.expired", "expired");
+  flag_true("tls.cert.not_yet_valid", "not yet valid");
+  if (const auto* sig = observation(d, ep, "tls.cert.signature")) {
+    const auto& s = std::get<std::string>(sig->value);
+    if (s.find("md5") != std::string::npos || s.find("sha1") != std::string::npos || s.find("SHA1") != std::string::npos) {
+      why.push_back("signed with " + s);
+      proof.push_back(sig);
+    }
+  }
+  const auto* kt = observation(d, ep, "tls.cert.key_type");
+  if (const auto bits = int_at(d, ep, "tls.cert.key_bits"); kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
+    why.push_back("RSA key of " + std::to_string(*bits) + " bits");
+    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+  }
+  if (const auto* v = observation(d, ep, "tls.cert.verified"); v && !std::get<bool>(v->value)) {
+    why.push_back("does not verify against the --ca-file");
+    proof.push_back(v);
+  }
+  if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
+  std::string note;
+  if (const auto* ss = observation(d, ep, "tls.cert.self_signed"); ss && std::get<bool>(ss->value)) note = " (self-signed: informational on a LAN device)";
+  return verdict(CheckStatus::pass, "certificate valid, strong key and signature" + note, proof);
+}
+
 }  // namespace
 
 void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
@@ -285,6 +410,19 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       "tls.http.redirect", "Plain HTTP redirects to HTTPS before any login", Severity::high,
       {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-1"},
       {"http"}, judge_http_redirect}));
+  const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"}, judge_tls_legacy}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"}, judge_tls_modern}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites", Severity::high, dp3, {"tls", "https"},
+      judge_tls_ciphers}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"}, judge_tls_kex}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
+      judge_tls_cert}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
       {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},

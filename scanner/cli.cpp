@@ -59,6 +59,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
   cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
+      ->check(CLI::ExistingFile);
   cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
   cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
   cmd.add_flag("--snmp-write", a.probe.snmp_write,

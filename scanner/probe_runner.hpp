@@ -34,6 +34,7 @@ struct ProbeOptions {
   bool probes = true;                                ///< false: --no-probes, port scan only
   bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
+  std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
 };
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that

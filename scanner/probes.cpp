@@ -6,6 +6,7 @@
 #include "credentials.hpp"
 #include "probe_util.hpp"
 #include "service_table.hpp"
+#include "tls_analyzer.hpp"
 
 #include "coap.hpp"
 #include "dns.hpp"
@@ -190,6 +191,12 @@ net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out
 // ---- TLS: what speaks inside it. HTTPS gets the HTTP probe through the TLS session. The TLS
 // configuration itself is judged by the TLS analyzer. --------------------------------------------
 net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out) {
+  {
+    // The TLS configuration first, with a budget of its own.
+    ProbeContext analysis = ctx;
+    analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
+    co_await analyze_tls(analysis, out);
+  }
   ProbeContext inner = ctx;
   inner.tls = true;
   const auto root = co_await http_request(inner, "GET", "/");

@@ -239,7 +239,8 @@ TEST_CASE("demo: starts the device on loopback, scans it, reports its services a
     if (res["status"] == "fail") failed.insert(res["check"].get<std::string>());
   CHECK(services == std::set<std::string>{"http", "https", "mqtt", "telnet"});
   for (const char* check : {"svc.telnet", "svc.mqtt.cleartext", "svc.mqtt.anonymous", "cred.default.http",
-                            "cred.default.telnet", "cred.transport.cleartext", "svc.http.cleartext", "tls.http.redirect"})
+                            "cred.default.telnet", "cred.transport.cleartext", "svc.http.cleartext", "tls.http.redirect",
+                            "tls.protocol.legacy", "tls.kex.weak", "tls.cert.quality"})
     CHECK_MESSAGE(failed.count(check), check);
   CHECK_FALSE(failed.count("svc.ftp_tftp"));
   std::remove(path.c_str());

@@ -1,0 +1,23 @@
+// trustscan — the TLS analyzer (tls.* checks).
+//
+// Observation keys (per TLS endpoint):
+//   tls.versions              list    "SSLv2", "SSLv3", "TLSv1.0" … "TLSv1.3" that completed a ServerHello
+//   tls.ciphers.<version>     list    IANA names of the suites accepted at that version, in the order found
+//   tls.weak_ciphers          list    "<version> <suite> (<why>)" for NULL/EXPORT/anon/RC4/DES/3DES/IDEA/RC2/MD5
+//   tls.forward_secrecy       bool    an (EC)DHE suite was accepted
+//   tls.dh_bits               int     smallest DHE prime seen
+//   tls.ecdhe_curves          list    groups chosen for ECDHE; tls.ecdhe_bits: the smallest
+//   tls.secure_renegotiation  bool    RFC 5746 support (TLS <= 1.2)
+//   tls.cert.*                subject, issuer, not_before, not_after, expired, not_yet_valid,
+//                             self_signed, signature, key_type, key_bits, name_match, verified
+//                             (verified only with --ca-file)
+#pragma once
+
+#include "probe_runner.hpp"
+
+namespace trustscan {
+
+/// Enumerates versions and suites of the context's endpoint and reads its certificate.
+net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out);
+
+}  // namespace trustscan
