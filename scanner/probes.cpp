@@ -350,7 +350,10 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
 // the RA flag only: trustscan never sends a query that would make the device resolve outward.
 net::awaitable<void> probe_dns(ProbeContext& ctx, std::vector<Observation>& out) {
   DnsMessage m;
-  if (parse_dns_message(Bytes(ctx.first_reply), m) != Parse::done) {
+  std::size_t used = 0;
+  const Parse ps = ctx.endpoint.transport == Transport::tcp ? parse_dns_tcp_message(Bytes(ctx.first_reply), m, used)
+                                                            : parse_dns_message(Bytes(ctx.first_reply), m);
+  if (ps != Parse::done) {
     record_status(ctx, out, "dns", Status::protocol_error, "the reply to version.bind is not a DNS message");
     co_return;
   }

@@ -125,6 +125,22 @@ int main() {
     for (const auto& o : got_open)
       if (!want_open.count(o)) fail(name + ": " + o + " reported open but the device does not listen there");
 
+    // Identification: what each open port speaks, and nothing invented on the others.
+    const auto identify = p.value("identify", json::object());
+    for (const auto& s : d["services"]) {
+      if (s["state"] != "open") continue;
+      const std::string key = s["transport"].get<std::string>() + "/" + std::to_string(s["port"].get<int>());
+      if (!identify.contains(key)) {
+        if (s.contains("service")) fail(name + ": " + key + " reported as '" + s["service"].get<std::string>() + "' but speaks no known protocol");
+        continue;
+      }
+      for (const char* field : {"service", "product", "version"}) {
+        if (!identify[key].contains(field)) continue;
+        const std::string want = identify[key][field], got = s.value(field, "");
+        if (want != got) fail(name + ": " + key + " " + field + " is '" + got + "', expected '" + want + "'");
+      }
+    }
+
     for (const auto& e : p.value("expect", json::array())) {
       const std::string check = e["check"];
       if (!known.count(check)) {  // exact ids in expect entries
