@@ -8,6 +8,7 @@
 // the scanner itself, so a stuck client cannot pin the demo.
 #include "demo.hpp"
 
+#include "client_hello.hpp"
 #include "deadline.hpp"
 
 #include <boost/asio/ssl.hpp>
@@ -15,6 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <functional>
@@ -153,7 +155,7 @@ net::awaitable<void> serve_mqtt(tcp::socket& s) {
 
 // A 1024-bit RSA key and a self-signed SHA-1 certificate, made at start: what many devices ship.
 struct WeakIdentity {
-  std::string cert_pem, key_pem;
+  std::string cert_pem, key_pem, cert_der;
 };
 
 WeakIdentity make_weak_identity() {
@@ -181,13 +183,16 @@ WeakIdentity make_weak_identity() {
   };
   id.cert_pem = pem([&](BIO* b) { PEM_write_bio_X509(b, x); });
   id.key_pem = pem([&](BIO* b) { PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); });
+  unsigned char* der = nullptr;
+  const int n = i2d_X509(x, &der);
+  if (n > 0) id.cert_der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(n));
+  OPENSSL_free(der);
   X509_free(x);
   EVP_PKEY_free(key);
   return id;
 }
 
-std::unique_ptr<net::ssl::context> make_legacy_server_context() {
-  const auto id = make_weak_identity();
+std::unique_ptr<net::ssl::context> make_legacy_server_context(const WeakIdentity& id) {
   auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
   SSL_CTX* raw = ctx->native_handle();
   // TLS 1.0 and 1.1 still accepted, every suite OpenSSL 3 can still do (TOOLCHAIN.md §3).
@@ -199,7 +204,78 @@ std::unique_ptr<net::ssl::context> make_legacy_server_context() {
   return ctx;
 }
 
-enum class Kind { http, https, telnet, mqtt };
+// The legacy TLS responder: OpenSSL 3 cannot serve SSLv3, RC4 or 3DES (TOOLCHAIN.md §3), so this
+// port answers ClientHellos byte by byte: SSLv3 or TLS 1.0, RC4/3DES/DES/export suites only,
+// with a ServerHello, the weak certificate and ServerHelloDone — enough for any enumerator to
+// see what such a device accepts. It never completes a handshake.
+constexpr std::uint16_t kLegacySuites[] = {0x0004, 0x0005, 0x000a, 0x0009, 0x0003};
+
+std::string record(std::uint16_t version, std::uint8_t type, const std::string& body) {
+  std::string r;
+  r += static_cast<char>(type);
+  r += static_cast<char>(version >> 8);
+  r += static_cast<char>(version & 0xff);
+  r += static_cast<char>(body.size() >> 8);
+  r += static_cast<char>(body.size() & 0xff);
+  return r + body;
+}
+
+std::string handshake(std::uint8_t type, const std::string& body) {
+  std::string h(1, static_cast<char>(type));
+  h += static_cast<char>((body.size() >> 16) & 0xff);
+  h += static_cast<char>((body.size() >> 8) & 0xff);
+  h += static_cast<char>(body.size() & 0xff);
+  return h + body;
+}
+
+net::awaitable<void> serve_legacy_tls(tcp::socket& s, const std::string& cert_der) {
+  std::string buf;
+  ClientHelloInfo hello;
+  std::size_t used = 0;
+  Parse state = Parse::need_more;
+  std::array<char, 2048> chunk;
+  while (state == Parse::need_more && buf.size() < 16384 + 5) {
+    error_code ec;
+    const auto n = co_await s.async_read_some(net::buffer(chunk), net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return;
+    buf.append(chunk.data(), n);
+    state = parse_client_hello(as_bytes(buf), hello, used);
+  }
+  if (state != Parse::done) co_return;
+  const std::uint16_t version = hello.max_version() >= 0x0301 ? 0x0301 : hello.max_version() == 0x0300 ? 0x0300 : 0;
+  std::uint16_t suite = 0;
+  for (const auto offered : hello.cipher_suites)
+    if (std::find(std::begin(kLegacySuites), std::end(kLegacySuites), offered) != std::end(kLegacySuites)) {
+      suite = offered;
+      break;
+    }
+  if (version == 0 || suite == 0) {
+    // handshake_failure, fatal
+    co_await write(s, record(version ? version : 0x0301, 0x15, std::string("\x02\x28", 2)));
+    co_return;
+  }
+  std::string sh;
+  sh += static_cast<char>(version >> 8);
+  sh += static_cast<char>(version & 0xff);
+  for (int i = 0; i < 32; ++i) sh += static_cast<char>(0x40 + i);
+  sh += '\0';  // no session id
+  sh += static_cast<char>(suite >> 8);
+  sh += static_cast<char>(suite & 0xff);
+  sh += '\0';  // null compression
+  std::string certs;
+  const std::string one = std::string(1, static_cast<char>((cert_der.size() >> 16) & 0xff)) +
+                          static_cast<char>((cert_der.size() >> 8) & 0xff) + static_cast<char>(cert_der.size() & 0xff) + cert_der;
+  certs += static_cast<char>((one.size() >> 16) & 0xff);
+  certs += static_cast<char>((one.size() >> 8) & 0xff);
+  certs += static_cast<char>(one.size() & 0xff);
+  certs += one;
+  co_await write(s, record(version, 0x16, handshake(2, sh)) + record(version, 0x16, handshake(11, certs)) +
+                        record(version, 0x16, handshake(14, "")));
+  std::string ignored;
+  (void)co_await read_until(s, ignored, [](const std::string& b) { return !b.empty(); });
+}
+
+enum class Kind { http, https, telnet, mqtt, legacy_tls };
 
 struct ServiceDef {
   const char* name;
@@ -212,7 +288,8 @@ struct ServiceDef {
 struct DemoDevice::Impl {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<Service> services;
-  std::unique_ptr<net::ssl::context> tls = make_legacy_server_context();
+  WeakIdentity identity = make_weak_identity();
+  std::unique_ptr<net::ssl::context> tls = make_legacy_server_context(identity);
 
   net::awaitable<void> serve(tcp::socket sock, Kind kind) {
     // One deadline for the whole connection: the demo never waits on a client for long.
@@ -221,6 +298,7 @@ struct DemoDevice::Impl {
       case Kind::http: co_await serve_http(sock); break;
       case Kind::telnet: co_await serve_telnet(sock); break;
       case Kind::mqtt: co_await serve_mqtt(sock); break;
+      case Kind::legacy_tls: co_await serve_legacy_tls(sock, identity.cert_der); break;
       case Kind::https: {
         net::ssl::stream<tcp::socket&> stream(sock, *tls);
         error_code ec;
@@ -248,7 +326,8 @@ DemoDevice::DemoDevice(net::io_context& io) : impl_(std::make_unique<Impl>()) {
   static constexpr ServiceDef defs[] = {{"http-admin", Kind::http, 8080},
                                         {"https-admin", Kind::https, 8443},
                                         {"telnet", Kind::telnet, 2323},
-                                        {"mqtt", Kind::mqtt, 1883}};
+                                        {"mqtt", Kind::mqtt, 1883},
+                                        {"legacy-tls", Kind::legacy_tls, 4443}};
   const auto address = net::ip::make_address_v4(kDemoAddress);
   for (const auto& def : defs) {
     // The usual port when it is free (identification is immediate there), else any port.

@@ -1,0 +1,37 @@
+// trustscan — parsing a TLS ClientHello (the client side's first flight).
+//
+// Used by the demo device's byte-level legacy TLS responder (which must answer hellos offering
+// SSLv3, RC4 and 3DES that OpenSSL 3 cannot serve), and the basis for client fingerprints in
+// capture replay. Pure and bounded like every parser here (docs/probes.md): one record of at
+// most 16 KiB + 5 bytes, at most kMaxOfferedSuites suites and kMaxExtensions extensions kept.
+#pragma once
+
+#include "trustscan/parse.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+struct ClientHelloInfo {
+  static constexpr std::size_t kMaxOfferedSuites = 1024;
+  static constexpr std::size_t kMaxExtensions = 64;
+  std::uint16_t record_version = 0;
+  std::uint16_t legacy_version = 0;            ///< client_version field (0x0303 for TLS 1.2 and 1.3)
+  std::vector<std::uint16_t> cipher_suites;    ///< in offer order
+  std::vector<std::uint8_t> compression_methods;
+  std::vector<std::uint16_t> extensions;       ///< types, in order
+  std::vector<std::uint16_t> supported_versions;  ///< from the supported_versions extension
+  std::string server_name;                     ///< SNI host_name, when present (<= 255 bytes)
+  /// The highest version the client offers: max(supported_versions) or legacy_version.
+  std::uint16_t max_version() const noexcept;
+};
+
+/// Parses one TLS record holding a ClientHello. need_more until the record (and the hello in it)
+/// is complete; invalid when the bytes are not a TLS handshake record with a ClientHello, or a
+/// length field points past its container. `consumed` = bytes of the record.
+Parse parse_client_hello(Bytes in, ClientHelloInfo& out, std::size_t& consumed) noexcept;
+
+}  // namespace trustscan
