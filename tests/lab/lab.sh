@@ -104,7 +104,7 @@ starttime() {
 start() {
     local host=$1 name=$2 pid
     shift 2
-    # 9<&-: the daemons must not inherit the flock on lab.sh (see lock()).
+    # 9<&-: the daemons must not inherit the lab's flock (see lock()).
     setsid ip netns exec "${PREFIX}${host}" "$@" >"$RUN/$host/$name.log" 2>&1 </dev/null 9<&- &
     pid=$!
     printf '%s %s %s %s\n' "$host" "$name" "$pid" "$(starttime "$pid" || echo 0)" >>"$PIDS"
@@ -677,9 +677,10 @@ cmd_status() {
     return 0
 }
 
-# One lab.sh at a time (the lab is a machine-wide singleton): lock this script.
+# One lab.sh at a time (the lab is a machine-wide singleton): a machine-wide lock, so that two
+# checkouts (a developer's and a CI clone) never build or tear down the lab at once.
 lock() {
-    exec 9<"$LAB_DIR/lab.sh"
+    exec 9>/run/trustscan-lab.lock
     flock -x -w 120 9 || { say "another lab.sh is still running"; exit 1; }
 }
 
