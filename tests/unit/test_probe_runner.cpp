@@ -1,7 +1,9 @@
 // The probe runner against hostile loopback peers: a tarpit, a flood, a reset, garbage. Each
 // must end within the endpoint budget with bounded memory, and the scan goes on.
+#include "credentials.hpp"
 #include "probe_runner.hpp"
 #include "service_table.hpp"
+#include "trustscan/check.hpp"
 
 #include "../support/sockets.hpp"
 
@@ -61,6 +63,7 @@ Run probe(std::vector<std::uint16_t> ports, ProbeOptions opt) {
   run.devices.resize(1);
   auto& facts = run.devices[0].facts;
   facts.target.address = *Address::parse("127.0.0.1");
+  run.devices[0].facts.scan_complete = true;
   for (auto p : ports) {
     PortResult r;
     r.endpoint = Endpoint{facts.target.address, Transport::tcp, p};
@@ -165,4 +168,83 @@ TEST_CASE("services on non-standard ports are identified by their replies") {
   });
   const auto run = probe({http.port()}, ProbeOptions{});
   CHECK(value_of(run.devices[0].facts, http.port(), "service.name") == "http");
+}
+
+namespace {
+
+// A tiny HTTP/1.0 server body: reads one request (bounded), answers with `reply(request)`.
+void http_peer(int fd, const std::function<std::string(const std::string&)>& reply) {
+  std::string req;
+  char buf[2048];
+  while (req.find("\r\n\r\n") == std::string::npos && req.size() < 16384) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) return;
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    req.append(buf, static_cast<std::size_t>(n));
+  }
+  // A POST body follows the headers: read what is there.
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 50) > 0) {
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) req.append(buf, static_cast<std::size_t>(n));
+  }
+  const auto r = reply(req);
+  ::send(fd, r.data(), r.size(), MSG_NOSIGNAL);
+}
+
+const Finding* result_for(const std::vector<Finding>& results, std::string_view check) {
+  for (const auto& f : results)
+    if (f.check == check) return &f;
+  return nullptr;
+}
+
+std::vector<Finding> judge(Run& run) {
+  std::vector<Finding> out;
+  for (const auto& c : builtin_checks()) c->evaluate(run.devices[0].facts, out);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a login page that answers 200 with the form to everything is never a finding") {
+  std::atomic<int> posts{0};
+  Peer page([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) {
+      if (req.starts_with("POST")) ++posts;
+      const std::string body = "<html><title>Login</title><form method=post action=/login>"
+                               "<input name=user><input type=password name=pass></form></html>";
+      return "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    });
+  });
+  ProbeOptions opt;
+  opt.credentials = &builtin_credentials();
+  auto run = probe({page.port()}, opt);
+  const auto results = judge(run);
+  const auto* f = result_for(results, "cred.default.http");
+  REQUIRE(f);
+  CHECK(f->status == CheckStatus::pass);  // every pair "rejected": the answer never changed
+  CHECK(posts.load() >= 2);               // the known-bad attempt and at least one pair were sent
+}
+
+TEST_CASE("a device that starts throttling is reported as lockout, not hammered") {
+  std::atomic<int> attempts{0};
+  Peer locking([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) -> std::string {
+      if (req.find("Authorization:") == std::string::npos)
+        return "HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"cam\"\r\nContent-Length: 0\r\n\r\n";
+      // The known-bad attempt and one pair get a plain 401; then the device throttles.
+      if (++attempts > 2) return "HTTP/1.0 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n";
+      return "HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"cam\"\r\nContent-Length: 0\r\n\r\n";
+    });
+  });
+  ProbeOptions opt;
+  opt.credentials = &builtin_credentials();
+  auto run = probe({locking.port()}, opt);
+  const auto results = judge(run);
+  const auto* f = result_for(results, "cred.default.http");
+  REQUIRE(f);
+  CHECK(f->status == CheckStatus::not_tested);
+  CHECK(f->reason == "inconclusive:lockout");
+  CHECK(attempts.load() == 3);  // stopped at the first sign of throttling
 }
