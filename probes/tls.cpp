@@ -115,7 +115,7 @@ void put_bytes(std::vector<std::uint8_t>& v, Bytes b) {
   for (const std::uint8_t c : b) v.push_back(c);  // (a loop: g++ 12 misreports insert ranges)
 }
 
-// A length-prefixed block: write a placeholder now, patch it once the contents are known.
+// A length-prefixed block: reserve the length field now, fill it in once the contents are known.
 std::size_t open_block(std::vector<std::uint8_t>& v, int width) {
   const std::size_t at = v.size();
   for (int i = 0; i < width; ++i) v.push_back(0);

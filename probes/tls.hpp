@@ -64,7 +64,7 @@ struct TlsNamedGroup {
   /// Size of the group for key-strength checks: field/order bits for curves (secp256r1 256,
   /// x25519 255, sect163k1 163), modulus bits for FFDHE groups (2048), the classical curve's
   /// bits for hybrid post-quantum groups (X25519MLKEM768 255), 0 for pure ML-KEM and the
-  /// arbitrary_explicit_* placeholders (treat 0 as "not a classical size", never as weak).
+  /// arbitrary_explicit_* code points (no fixed curve) (treat 0 as "not a classical size", never as weak).
   std::uint16_t bits = 0;
 };
 /// The registry entry, or nullptr.

@@ -120,20 +120,20 @@ def tcp_probe(addr, port):
 def cmd_ready(gt, deadline):
     end = time.monotonic() + deadline
     domain = gt.get("dns_domain", "trustscan.test")
-    todo = [(p["name"], p["address"], e) for p in gt["personas"] for e in p["open"]]
-    while todo and time.monotonic() < end:
+    waiting = [(p["name"], p["address"], e) for p in gt["personas"] for e in p["open"]]
+    while waiting and time.monotonic() < end:
         left = []
-        for name, addr, ep in todo:
+        for name, addr, ep in waiting:
             proto, port = ep.split("/")
             up = tcp_probe(addr, int(port)) if proto == "tcp" else udp_probe(addr, int(port), domain)
             if not up:
                 left.append((name, addr, ep))
-        todo = left
-        if todo:
+        waiting = left
+        if waiting:
             time.sleep(0.2)
-    for name, addr, ep in todo:
+    for name, addr, ep in waiting:
         print(f"labcheck: {name} {addr} {ep}: no answer within {deadline:g} s")
-    return 1 if todo else 0
+    return 1 if waiting else 0
 
 
 def listening(ns, addr):
