@@ -1,5 +1,5 @@
 // trustscan — internal: the groups of C++ checks that builtin_checks() lists, and the helpers
-// they share. (Checks as YAML predicates arrive with the profiles issue; these need code.)
+// they share. Checks that are predicates over observations are data: profiles/checks/*.yaml.
 #pragma once
 
 #include "trustscan/check.hpp"
@@ -11,7 +11,6 @@
 namespace trustscan {
 
 void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out);
-void add_service_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_identity_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_credential_checks(std::vector<std::unique_ptr<Check>>& out);

@@ -1,7 +1,8 @@
 // trustscan — checks implemented in C++, and the one list of them.
 //
-// Most checks will be YAML predicates over observations (profiles issue). The ones here need
-// code: svc.inventory summarises the port scan itself.
+// Checks that are predicates over observations live in profiles/checks/*.yaml (check_yaml.cpp);
+// the ones in C++ need code. svc.inventory summarises the port scan itself.
+#include "check_yaml.hpp"
 #include "checks.hpp"
 
 #include <string>
@@ -96,7 +97,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     std::vector<std::unique_ptr<Check>> v;
     // The groups of C++ checks: add a group here, a check to its group's file.
     add_inventory_checks(v);
-    add_service_checks(v);
+    add_yaml_checks(v);  // profiles/checks/*.yaml: checks as data
     add_protocol_checks(v);
     add_identity_checks(v);
     add_credential_checks(v);

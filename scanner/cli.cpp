@@ -178,19 +178,30 @@ int list_profiles(std::ostream& out) {
   return kExitOk;
 }
 
-int list_checks(bool as_json, std::ostream& out) {
-  for (const auto& c : builtin_checks()) {
+// The catalog, or with a profile: the checks the profile runs that evidence one of its outcomes,
+// each with those outcomes.
+int list_checks(bool as_json, const std::string& profile_id, std::ostream& out) {
+  std::optional<Profile> profile;
+  if (!profile_id.empty()) profile = load_profile(profile_id);
+  const auto checks = profile ? checks_of(*profile) : checks_of(Profile{});
+  for (const auto* c : checks) {
     const auto i = c->info();
+    std::vector<std::string> in_profile;
+    if (profile) {
+      for (const auto& o : profile->outcomes)
+        if (std::find(o.checks.begin(), o.checks.end(), i.id) != o.checks.end()) in_profile.push_back(o.id);
+      if (in_profile.empty()) continue;
+    }
     if (as_json) {
-      out << nlohmann::json{{"id", i.id}, {"title", i.title}, {"severity", std::string(to_string(i.severity))},
-                            {"outcomes", i.outcomes}}
-                 .dump()
-          << "\n";
+      nlohmann::json j{{"id", i.id}, {"title", i.title}, {"severity", std::string(to_string(i.severity))},
+                       {"outcomes", i.outcomes}};
+      if (profile) j["profile_outcomes"] = in_profile;
+      out << j.dump() << "\n";
       continue;
     }
     out << std::left << std::setw(22) << i.id << std::setw(10) << to_string(i.severity) << i.title << "\n"
-        << std::setw(32) << "" << "outcomes:";
-    for (const auto& o : i.outcomes) out << " " << o;
+        << std::setw(32) << "" << (profile ? "evidences:" : "outcomes:");
+    for (const auto& o : profile ? in_profile : i.outcomes) out << " " << o;
     out << "\n";
   }
   return kExitOk;
@@ -257,7 +268,7 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   report.complete = !interrupted;
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
-    for (const auto& check : builtin_checks()) check->evaluate(d.facts, d.results);
+    for (const auto* check : checks_of(report.profile)) check->evaluate(d.facts, d.results);
     score_device(report.profile, d);
   }
   sort_report(report);
@@ -326,6 +337,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* checks_list = checks->add_subcommand("list", "List every check with its severity and outcome mapping");
   bool checks_json = false;
   checks_list->add_flag("--json", checks_json, "One JSON object per line");
+  std::string checks_profile;
+  checks_list->add_option("--profile", checks_profile,
+                          "Only the checks this profile (id or YAML path) runs, with the outcomes each evidences");
 
   std::string profile_to_lint;
   auto* profiles_lint = profiles->add_subcommand("lint", "Validate a profile file; errors name file:line");
@@ -352,7 +366,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
-    if (checks_list->parsed()) return list_checks(checks_json, out);
+    if (checks_list->parsed()) return list_checks(checks_json, checks_profile, out);
     if (profiles_show->parsed()) return show_profile(profile_to_show, out);
     if (profiles_lint->parsed()) {
       const Profile p = load_profile(profile_to_lint);

@@ -1,4 +1,5 @@
 // trustscan — profile loading: YAML → a frozen Profile, every error with file:line.
+#include "check_yaml.hpp"
 #include "targets.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/profile.hpp"
@@ -56,7 +57,8 @@ std::vector<std::uint16_t> port_list(const std::string& origin, const YAML::Node
 void parse_outcomes(const std::string& origin, const YAML::Node& list, Profile& p) {
   if (!list.IsSequence()) fail(origin, list, "'outcomes' must be a list");
   std::set<std::string> known_checks;
-  for (const auto& c : builtin_checks()) known_checks.insert(std::string(c->id()));
+  const auto all_checks = checks_of(p);
+  for (const auto* c : all_checks) known_checks.insert(std::string(c->id()));
   static const std::map<std::string, OutcomeLevel> levels = {{"required", OutcomeLevel::required},
                                                              {"required-if-applicable", OutcomeLevel::required_if_applicable},
                                                              {"recommended", OutcomeLevel::recommended},
@@ -89,7 +91,7 @@ void parse_outcomes(const std::string& origin, const YAML::Node& list, Profile& 
       }
     } else {
       // Checks as data: every check whose outcome mapping names this outcome evidences it.
-      for (const auto& c : builtin_checks()) {
+      for (const auto* c : all_checks) {
         const auto info = c->info();
         if (std::find(info.outcomes.begin(), info.outcomes.end(), o.id) != info.outcomes.end()) o.checks.push_back(info.id);
       }
@@ -142,11 +144,11 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   }
   if (!root.IsMap()) throw ProfileError(origin + ":1: a profile must be a YAML mapping (id, version, title, ports…)");
 
-  static const std::set<std::string> known = {"id", "version", "title", "source", "ports", "outcomes", "scoring"};
+  static const std::set<std::string> known = {"id", "version", "title", "source", "ports", "checks", "outcomes", "scoring"};
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
-      fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, outcomes, scoring)");
+      fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring)");
   }
 
   Profile p;
@@ -165,6 +167,16 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
     if (ports["udp"]) p.ports.udp = port_list(origin, ports["udp"], "udp");
   }
   if (p.ports.tcp.empty() && p.ports.udp.empty()) fail(origin, root, "the profile names no ports to scan ('ports')");
+  if (const auto checks = root["checks"]) {
+    std::set<std::string> builtin;
+    for (const auto& c : builtin_checks()) builtin.insert(std::string(c->id()));
+    auto own = parse_yaml_checks(checks, origin);
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      if (builtin.count(std::string(own[i]->id())))
+        fail(origin, checks[i], "check '" + std::string(own[i]->id()) + "' is built in; give the profile's own check another id");
+      p.own_checks.push_back(std::move(own[i]));
+    }
+  }
   if (const auto outcomes = root["outcomes"]) parse_outcomes(origin, outcomes, p);
   if (const auto scoring = root["scoring"]) parse_scoring(origin, scoring, p);
   return p;
@@ -187,6 +199,13 @@ Profile load_profile(const std::string& id_or_path) {
   text << in.rdbuf();
   if (text.str().size() > (4u << 20)) throw ProfileError(id_or_path + ": profile larger than 4 MiB");
   return parse_profile(text.str(), id_or_path);
+}
+
+std::vector<const Check*> checks_of(const Profile& profile) {
+  std::vector<const Check*> out;
+  for (const auto& c : builtin_checks()) out.push_back(c.get());
+  for (const auto& c : profile.own_checks) out.push_back(c.get());
+  return out;
 }
 
 std::vector<std::string> builtin_profile_ids() {

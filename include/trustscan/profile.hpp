@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct Profile {
   PortSet ports;        ///< default scan ports
   std::string origin;   ///< where it was loaded from (path, or "builtin:<id>")
   std::vector<ProfileOutcome> outcomes;
+  /// Checks the profile defines itself (its `checks:` list, docs/profiles.md), run in addition
+  /// to the built-in ones.
+  std::vector<std::shared_ptr<const Check>> own_checks;
   /// Weight of a check in the score by the severity of its failure (STANDARDS.md §4.5).
   std::map<Severity, double> weights = {{Severity::critical, 10}, {Severity::high, 7}, {Severity::medium, 4},
                                         {Severity::low, 1}, {Severity::info, 0}};
@@ -85,6 +89,9 @@ Profile load_profile(const std::string& id_or_path);
 Profile parse_profile(const std::string& yaml_text, const std::string& origin);
 /// Ids of the profiles embedded in the binary, sorted.
 std::vector<std::string> builtin_profile_ids();
+/// Every check a scan under this profile runs: the built-in ones, then the profile's own.
+std::vector<const Check*> checks_of(const Profile& profile);
+
 /// The id used when the user names no profile.
 inline constexpr const char* kDefaultProfile = "ir8425-consumer";
 
