@@ -10,6 +10,7 @@
 
 #include "checks.hpp"
 #include "trustscan/profile.hpp"
+#include "yaml_util.hpp"
 
 #include <algorithm>
 #include <map>
@@ -24,8 +25,7 @@ const std::map<std::string, std::string>& builtin_check_texts();  // generated a
 namespace {
 
 [[noreturn]] void fail_at(const std::string& origin, const YAML::Node& node, const std::string& what) {
-  const auto mark = node.Mark();
-  throw ProfileError(origin + (mark.is_null() ? "" : ":" + std::to_string(mark.line + 1)) + ": " + what);
+  yaml_fail(origin, node, what);
 }
 
 std::string value_text(const Value& v) {
@@ -499,12 +499,7 @@ std::vector<std::unique_ptr<Check>> parse_yaml_checks(const YAML::Node& list, co
 void add_yaml_checks(std::vector<std::unique_ptr<Check>>& out) {
   for (const auto& [stem, text] : builtin_check_texts()) {
     const std::string origin = "builtin:checks/" + stem + ".yaml";
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-      throw ProfileError(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-    }
+    const YAML::Node root = yaml_load(text, origin);
     if (!root.IsMap() || !root["checks"]) throw ProfileError(origin + ":1: a checks file is a mapping with a 'checks' list");
     for (auto& c : parse_yaml_checks(root["checks"], origin)) out.push_back(std::move(c));
   }

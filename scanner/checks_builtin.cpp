@@ -101,6 +101,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_protocol_checks(v);
     add_identity_checks(v);
     add_credential_checks(v);
+    add_declaration_checks(v);
     return v;
   }();
   return checks;

@@ -37,7 +37,17 @@ struct ScanArgs {
   bool no_probes = false;
   bool no_creds = false;
   std::string creds_file;
+  std::string declaration;
+  std::string attestation;
 };
+
+// --declaration and --attestation: side files for the scoring, read before anything is sent.
+void add_assessment_options(CLI::App& cmd, std::string& declaration, std::string& attestation) {
+  cmd.add_option("--declaration", declaration,
+                 "Manufacturer's declaration (YAML): expected services, update and cloud endpoints (docs/profiles.md)");
+  cmd.add_option("--attestation", attestation,
+                 "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
+}
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
   cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt");
@@ -97,6 +107,10 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
                                               : Scope::defaults();
   const Shard shard = parse_shard(a.shard);
   validate_outputs(output);
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  std::vector<Attestation> attestations;
+  if (!a.attestation.empty()) attestations = load_attestations(a.attestation, profile);
   if (a.no_creds && !a.creds_file.empty()) throw InputError("give --no-creds or --creds-file, not both");
   std::optional<CredentialPolicy> creds_from_file;
   if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
@@ -117,6 +131,8 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   report.mode = "scan";
   report.vantage = a.vantage;
   report.profile = profile;
+  report.declaration = a.declaration;
+  report.attestations = std::move(attestations);
   report.redact = output.redact;
   report.started_at = std::chrono::system_clock::now();
   net::io_context io(1);
@@ -126,6 +142,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
   report.devices = run_active_scan(io, plan, engine, probe, interrupted);
+  for (auto& d : report.devices) d.facts.declaration = declaration;
   report.finished_at = std::chrono::system_clock::now();
   return finish_report(report, output, interrupted, out, err);
 }
@@ -269,7 +286,7 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
     for (const auto* check : checks_of(report.profile)) check->evaluate(d.facts, d.results);
-    score_device(report.profile, d);
+    score_device(report.profile, d, report.attestations);
   }
   sort_report(report);
 
@@ -315,6 +332,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan->add_option("--shard", scan_args.shard, "Scan only part K of N of the (device, port) space");
   scan->add_flag("--dry-run", scan_args.dry_run, "Print the plan and send nothing");
   add_engine_options(*scan, scan_args);
+  add_assessment_options(*scan, scan_args.declaration, scan_args.attestation);
   add_output_options(*scan, scan_output);
 
   bool demo_serve = false;

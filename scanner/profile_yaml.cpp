@@ -1,6 +1,7 @@
 // trustscan — profile loading: YAML → a frozen Profile, every error with file:line.
 #include "check_yaml.hpp"
 #include "targets.hpp"
+#include "yaml_util.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/profile.hpp"
 
@@ -21,19 +22,11 @@ const std::map<std::string, std::string>& builtin_profile_texts();  // generated
 namespace {
 
 [[noreturn]] void fail(const std::string& origin, const YAML::Node& node, const std::string& what) {
-  const auto mark = node.Mark();
-  const std::string line = mark.is_null() ? "" : ":" + std::to_string(mark.line + 1);
-  throw ProfileError(origin + line + ": " + what);
+  yaml_fail(origin, node, what);
 }
 
 std::string scalar(const std::string& origin, const YAML::Node& map, const char* key, bool required) {
-  const auto node = map[key];
-  if (!node) {
-    if (required) fail(origin, map, std::string("missing required key '") + key + "'");
-    return {};
-  }
-  if (!node.IsScalar() || node.Scalar().empty()) fail(origin, node, std::string("'") + key + "' must be a non-empty string");
-  return node.Scalar();
+  return yaml_text(origin, map, key, required);
 }
 
 std::vector<std::uint16_t> port_list(const std::string& origin, const YAML::Node& node, const char* which) {
@@ -136,12 +129,7 @@ void parse_scoring(const std::string& origin, const YAML::Node& n, Profile& p) {
 }  // namespace
 
 Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ProfileError(origin + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
-  }
+  const YAML::Node root = yaml_load(yaml_text, origin);
   if (!root.IsMap()) throw ProfileError(origin + ":1: a profile must be a YAML mapping (id, version, title, ports…)");
 
   static const std::set<std::string> known = {"id", "version", "title", "source", "ports", "checks", "outcomes", "scoring"};
@@ -193,12 +181,7 @@ Profile load_profile(const std::string& id_or_path) {
     for (const auto& [id, text] : builtin) ids += (ids.empty() ? "" : ", ") + id;
     throw ProfileError("unknown profile '" + id_or_path + "' (built-in: " + ids + "; or give a path to a .yaml file)");
   }
-  std::ifstream in(id_or_path, std::ios::binary);
-  if (!in) throw ProfileError("cannot read profile '" + id_or_path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > (4u << 20)) throw ProfileError(id_or_path + ": profile larger than 4 MiB");
-  return parse_profile(text.str(), id_or_path);
+  return parse_profile(read_config_file(id_or_path, "profile"), id_or_path);
 }
 
 std::vector<const Check*> checks_of(const Profile& profile) {

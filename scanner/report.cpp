@@ -144,7 +144,7 @@ json device_json(const DeviceReport& d, bool redact) {
 json report_json(const Report& r) {
   json devices = json::array();
   for (const auto& d : r.devices) devices.push_back(device_json(d, r.redact));
-  return json{{"schema", "trustscan.report/1"},
+  json j{{"schema", "trustscan.report/1"},
               {"tool", {{"name", "trustscan"}, {"version", TRUSTSCAN_VERSION}}},
               {"mode", r.mode},
               {"vantage", r.vantage},
@@ -153,6 +153,15 @@ json report_json(const Report& r) {
               {"complete", r.complete},
               {"profile", {{"id", r.profile.id}, {"version", r.profile.version}, {"title", r.profile.title}}},
               {"devices", std::move(devices)}};
+  if (!r.declaration.empty()) j["declaration"] = r.declaration;
+  if (!r.attestations.empty()) {
+    json a = json::array();
+    for (const auto& x : r.attestations)
+      a.push_back({{"outcome", x.outcome}, {"status", x.status}, {"evidence", x.evidence}, {"by", x.by}});
+    j["attestations"] = std::move(a);
+  }
+  if (!r.inputs.empty()) j["inputs"] = r.inputs;
+  return j;
 }
 
 class JsonSink final : public ReportSink {

@@ -39,7 +39,7 @@ CheckStatus combine(const std::vector<const Finding*>& results) {
 
 }  // namespace
 
-void score_device(const Profile& profile, DeviceReport& device) {
+void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations) {
   Score score;
   for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::not_applicable, CheckStatus::not_tested,
                   CheckStatus::error, CheckStatus::info})
@@ -66,6 +66,10 @@ void score_device(const Profile& profile, DeviceReport& device) {
   for (const auto& o : profile.outcomes) {
     OutcomeResult r;
     r.id = o.id;
+    const auto att_it = std::find_if(attestations.begin(), attestations.end(),
+                                     [&](const Attestation& a) { return a.outcome == o.id; });
+    const Attestation* att = att_it == attestations.end() ? nullptr : &*att_it;
+    const std::string attested = att ? "attested " + att->status + ": " + att->evidence + " (" + att->by + ")" : "";
     std::size_t executed = 0, not_applicable = 0, passed = 0;
     for (const auto& c : o.checks) {
       profile_checks.insert(c);
@@ -79,16 +83,23 @@ void score_device(const Profile& profile, DeviceReport& device) {
     r.coverage = o.checks.empty() ? 0.0 : static_cast<double>(executed) / static_cast<double>(o.checks.size());
     if (!r.failed_checks.empty()) {
       r.status = "fail";
+      if (att) r.note = attested;
+    } else if (att && att->status == "fail") {
+      r.status = "fail";
+      r.note = attested;
     } else if (o.checks.empty()) {
-      r.status = "not_tested";
-      r.note = "needs attestation: " + (o.attestation.empty() ? std::string("not network-observable") : o.attestation);
+      // Nothing the network can show: the attestation alone decides.
+      r.status = att ? "pass" : "not_tested";
+      r.note = att ? attested
+                   : "needs attestation: " + (o.attestation.empty() ? std::string("not network-observable") : o.attestation);
     } else if (executed == 0) {
       r.status = "not_tested";
     } else if (not_applicable == o.checks.size()) {
-      r.status = o.attestation.empty() ? "not_applicable" : "partial";
+      r.status = o.attestation.empty() ? "not_applicable" : att ? "pass" : "partial";
+      if (att) r.note = attested;
     } else if (executed < o.checks.size()) {
       r.status = "partial";
-    } else if (!o.attestation.empty()) {
+    } else if (!o.attestation.empty() && !att) {
       r.status = "partial";
       r.note = "network evidence only; needs attestation: " + o.attestation;
     } else if (passed == 0) {
@@ -97,6 +108,7 @@ void score_device(const Profile& profile, DeviceReport& device) {
       r.note = "informational evidence only";
     } else {
       r.status = "pass";
+      if (att) r.note = "network evidence and " + attested;
     }
     const bool required = o.level == OutcomeLevel::required || o.level == OutcomeLevel::required_if_applicable;
     if (required) {

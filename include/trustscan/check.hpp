@@ -4,6 +4,7 @@
 // network and never knows whether a fact came from a live probe or a capture (DESIGN.md).
 #pragma once
 
+#include "trustscan/declaration.hpp"
 #include "trustscan/types.hpp"
 
 #include <initializer_list>
@@ -30,6 +31,8 @@ struct DeviceFacts {
   std::vector<Observation> observations;  ///< in the order they were made
   bool scan_complete = true;              ///< false when the run was interrupted
   bool probed = false;                    ///< service identification and protocol probes ran
+  /// The manufacturer's declaration for this device (--declaration), or null.
+  std::shared_ptr<const Declaration> declaration;
 
   /// The observations with `key`, in order.
   std::vector<const Observation*> find(std::string_view key) const;

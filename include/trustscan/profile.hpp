@@ -66,6 +66,21 @@ struct OutcomeResult {
   std::string note;       ///< e.g. "needs attestation: document"
 };
 
+/// A signed statement that a non-network outcome is met (or not), read with --attestation
+/// (docs/profiles.md, "Attestations"). Only outcomes the profile marks `attestation:` take one.
+struct Attestation {
+  std::string outcome;   ///< "IR8425:DOC"
+  std::string status;    ///< pass | fail
+  std::string evidence;  ///< document reference, URL, review record
+  std::string by;        ///< who attests, and when
+  int line = 0;
+};
+
+/// Reads an attestation file for `profile`. Throws ProfileError("FILE:LINE: what").
+std::vector<Attestation> load_attestations(const std::string& path, const Profile& profile);
+std::vector<Attestation> parse_attestations(const std::string& yaml_text, const std::string& origin,
+                                            const Profile& profile);
+
 /// Profile verdict and weighted score for one device (STANDARDS.md §4.5).
 struct Score {
   std::string verdict = "incomplete";  ///< conformant | non-conformant | incomplete

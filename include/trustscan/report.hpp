@@ -25,7 +25,7 @@ struct DeviceReport {
 
 /// Rolls a device's results up to the profile's outcomes and scores the device
 /// (STANDARDS.md §4.5; docs/profiles.md). Fills `device.outcomes` and `device.score`.
-void score_device(const Profile& profile, DeviceReport& device);
+void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations = {});
 
 struct Report {
   std::string mode = "scan";      ///< scan | replay | assess | demo
@@ -36,6 +36,9 @@ struct Report {
   Profile profile;
   std::vector<DeviceReport> devices;  ///< sorted by address
   bool redact = false;            ///< hide found passwords in evidence
+  std::vector<Attestation> attestations;  ///< --attestation: non-network outcomes attested
+  std::string declaration;        ///< --declaration: the file the checks compared against, or ""
+  std::vector<std::string> inputs;  ///< assess: the reports merged; replay: the captures read
 };
 
 /// Renders a Report in one format. Implementations write to the stream they are given; writing

@@ -68,6 +68,9 @@ TEST_CASE("bad input: one line on stderr, exit 2, nothing on stdout") {
       {"scan", "127.0.0.1", "--profile", "no-such-profile"},
       {"scan", "127.0.0.1", "-o", "report.unknown"},
       {"scan", "127.0.0.1", "--bogus-flag"},
+      {"scan", "127.0.0.1", "--declaration", "/nonexistent/declaration.yaml"},
+      {"scan", "127.0.0.1", "--attestation", "/nonexistent/attestation.yaml"},
+      {"checks", "list", "--profile", "no-such-profile"},
       {"scan"},
       {"frobnicate"},
       {},
@@ -273,4 +276,56 @@ TEST_CASE("profiles lint: the shipped profiles pass, a broken one fails with fil
   std::remove(path.c_str());
   CHECK(r.code == kExitUsage);
   CHECK(r.err == "trustscan: error: " + path + ":6: unknown check 'svc.nope' (see: trustscan checks list)\n");
+}
+
+TEST_CASE("--declaration: undeclared listeners fail svc.undeclared; --attestation errors name file:line") {
+  Listener declared, undeclared;
+  const auto decl = temp_path(".yaml");
+  std::ofstream(decl) << "services:\n  - {port: " << declared.port() << "}\n";
+  const auto json_path = temp_path(".json");
+  const auto spec = std::to_string(declared.port()) + "," + std::to_string(undeclared.port());
+  auto r = cli({"scan", "127.0.0.1", "-p", spec, "--no-probes", "--declaration", decl, "-o", json_path, "-q"});
+  CHECK(r.code == kExitFailed);
+  auto j = read_json(json_path);
+  CHECK(j["declaration"] == decl);
+  int fails = 0;
+  for (const auto& res : j["devices"][0]["results"])
+    if (res["check"] == "svc.undeclared") {
+      CHECK(res["status"] == "fail");
+      CHECK(res["port"] == undeclared.port());
+      ++fails;
+    }
+  CHECK(fails == 1);
+
+  // Without the declaration the same scan cannot judge it.
+  r = cli({"scan", "127.0.0.1", "-p", spec, "--no-probes", "-o", json_path, "-q"});
+  j = read_json(json_path);
+  for (const auto& res : j["devices"][0]["results"])
+    if (res["check"] == "svc.undeclared") CHECK(res["reason"] == "no_declaration");
+
+  const auto att = temp_path(".yaml");
+  std::ofstream(att) << "attestations:\n  - {outcome: \"IR8425:IAC.1\", status: pass, evidence: e, by: b}\n";
+  r = cli({"scan", "127.0.0.1", "-p", spec, "--attestation", att});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "trustscan: error: " + att + ":2: 'IR8425:IAC.1' is judged from the network alone in profile "
+                 "ir8425-consumer; it takes no attestation\n");
+  std::remove(decl.c_str());
+  std::remove(att.c_str());
+  std::remove(json_path.c_str());
+}
+
+TEST_CASE("checks list --profile: only the profile's checks, with the outcomes each evidences") {
+  const auto all = cli({"checks", "list", "--json"});
+  const auto router = cli({"checks", "list", "--json", "--profile", "ir8425a-router"});
+  REQUIRE(all.code == kExitOk);
+  REQUIRE(router.code == kExitOk);
+  CHECK(lines(router.out) <= lines(all.out));
+  std::istringstream in(router.out);
+  int n = 0;
+  for (std::string line; std::getline(in, line); ++n) {
+    const auto c = nlohmann::json::parse(line);
+    REQUIRE(c["profile_outcomes"].size() >= 1);
+    for (const auto& o : c["profile_outcomes"]) CHECK(o.get<std::string>().starts_with("IR8425A:"));
+  }
+  CHECK(n > 20);
 }
