@@ -64,8 +64,8 @@ bool Declaration::host_declared(std::string_view host, const std::vector<std::st
   return false;
 }
 
-Declaration parse_declaration(const std::string& yaml_text, const std::string& origin) {
-  const YAML::Node root = yaml_load(yaml_text, origin);
+Declaration parse_declaration(const std::string& text, const std::string& origin) {
+  const YAML::Node root = yaml_load(text, origin);
   if (!root.IsMap()) throw ProfileError(origin + ":1: a declaration is a YAML mapping (device, services, update_endpoints…)");
   only_keys(origin, root,
             {"device", "services", "login_methods", "update_endpoints", "cloud_endpoints", "components"},
@@ -110,9 +110,9 @@ Declaration load_declaration(const std::string& path) {
   return parse_declaration(read_config_file(path, "declaration"), path);
 }
 
-std::vector<Attestation> parse_attestations(const std::string& yaml_text, const std::string& origin,
+std::vector<Attestation> parse_attestations(const std::string& text, const std::string& origin,
                                             const Profile& profile) {
-  const YAML::Node root = yaml_load(yaml_text, origin);
+  const YAML::Node root = yaml_load(text, origin);
   if (!root.IsMap() || !root["attestations"])
     throw ProfileError(origin + ":1: an attestation file is a mapping with an 'attestations' list");
   only_keys(origin, root, {"attestations"}, "attestation file");
