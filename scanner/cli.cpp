@@ -1,6 +1,7 @@
 // trustscan — the command line.
 #include "cli.hpp"
 
+#include "assess.hpp"
 #include "credentials.hpp"
 #include "demo.hpp"
 #include "plan.hpp"
@@ -186,6 +187,35 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
   return finish_report(report, output, interrupted, out, err);
 }
 
+struct AssessArgs {
+  std::vector<std::string> reports;
+  std::string profile;  // default: the profile of the first report
+  std::string attestation;
+};
+
+// assess: reports from several vantages of the same devices → one scored assessment.
+int run_assess(const AssessArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  validate_outputs(output);
+  std::vector<Report> inputs;
+  for (const auto& path : a.reports) inputs.push_back(read_report_file(path));
+  std::string profile_id = a.profile;
+  if (profile_id.empty()) {
+    profile_id = inputs.front().profile.id;
+    const auto ids = builtin_profile_ids();
+    if (std::find(ids.begin(), ids.end(), profile_id) == ids.end())
+      throw InputError(a.reports.front() + " was scored with profile '" + profile_id +
+                       "', which is not built in: name it with --profile FILE");
+  }
+  Report report = merge_reports(inputs);
+  report.profile = load_profile(profile_id);
+  report.redact = output.redact;
+  report.inputs = a.reports;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
+  for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
+  sort_report(report);
+  return write_outputs(report, output, !report.complete, out, err);
+}
+
 int list_profiles(std::ostream& out) {
   for (const auto& id : builtin_profile_ids()) {
     const Profile p = load_profile(id);
@@ -289,7 +319,11 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
     score_device(report.profile, d, report.attestations);
   }
   sort_report(report);
+  return write_outputs(report, output, interrupted, out, err);
+}
 
+int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err) {
   int code = kExitOk;
   for (const auto& file : output.files) {
     const auto sink = make_sink(output.format.empty() ? format_for_path(file) : output.format);
@@ -343,6 +377,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   demo->add_option("--profile", demo_profile, "Profile id or YAML path")->capture_default_str();
   add_output_options(*demo, demo_output);
 
+  AssessArgs assess_args;
+  OutputOptions assess_output;
+  auto* assess = app.add_subcommand("assess", "Merge reports of the same devices from several vantages into one scored assessment");
+  assess->add_option("reports", assess_args.reports, "trustscan JSON reports (scan, replay, assess)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  assess->add_option("--profile", assess_args.profile, "Profile id or YAML path (default: the first report's)");
+  assess->add_option("--attestation", assess_args.attestation,
+                     "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
+  add_output_options(*assess, assess_output);
+
   auto* profiles = app.add_subcommand("profiles", "List or show the built-in profiles");
   profiles->require_subcommand(1);
   auto* profiles_list = profiles->add_subcommand("list", "List the built-in profiles");
@@ -382,6 +427,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       return kExitOk;
     }
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
+    if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
     if (checks_list->parsed()) return list_checks(checks_json, checks_profile, out);

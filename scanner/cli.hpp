@@ -38,6 +38,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
                   std::ostream& err);
 
+/// Writes every output file and the summary of a scored report; returns the exit code.
+int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err);
+
 /// Runs the port scan of `plan` on `io` (which may also serve other work, e.g. the demo
 /// device), then identifies and probes the services found (unless `probe.probes` is false), and
 /// returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.

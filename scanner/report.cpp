@@ -58,6 +58,7 @@ json finding_json(const Finding& f, bool redact) {
     j["port"] = f.endpoint->port;
   }
   if (!f.reason.empty()) j["reason"] = f.reason;
+  if (!f.vantage.empty()) j["vantage"] = f.vantage;
   json ev = json::array();
   for (const auto& e : f.evidence) ev.push_back(evidence_json(e, redact));
   j["evidence"] = std::move(ev);

@@ -52,6 +52,7 @@ struct Finding {
   std::string summary;                ///< one line for humans
   std::string reason;                 ///< machine reason for not_tested / error ("out_of_vantage")
   std::vector<Evidence> evidence;
+  std::string vantage;                ///< assess: the vantage of the report it came from; else ""
 };
 
 /// What a check is, for `trustscan checks list` and reports: id, title, severity of a failure,
