@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 using namespace trustscan;
@@ -197,4 +199,22 @@ outcomes:
   } catch (const ProfileError& e) {
     CHECK(std::string(e.what()) == "clash.yaml:6: check 'svc.telnet' is built in; give the profile's own check another id");
   }
+}
+
+TEST_CASE("the full profile example of docs/profiles.md loads, with its own check mapped") {
+  std::ifstream in(TRUSTSCAN_SOURCE_DIR "/docs/profiles.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const auto start = doc.find("```yaml\n", doc.find("## The profile file"));
+  REQUIRE(start != std::string::npos);
+  const auto end = doc.find("```", start + 8);
+  const auto p = parse_profile(doc.substr(start + 8, end - start - 8), "docs/profiles.md");
+  CHECK(p.id == "acme-camera");
+  REQUIRE(p.own_checks.size() == 1);
+  bool mapped = false;
+  for (const auto& o : p.outcomes)
+    if (o.id == "ACME:STREAM") mapped = o.checks == std::vector<std::string>{"acme.no_rtsp_without_tls"};
+  CHECK(mapped);
 }

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 using namespace trustscan;
 
@@ -225,4 +227,23 @@ TEST_CASE("attestation files are validated against the profile with file:line") 
         "att.yaml:2: status is pass or fail");
   CHECK(error("attestations:\n  - {outcome: \"X:DOC\", status: pass, by: b}\n") == "att.yaml:2: missing required key 'evidence'");
   CHECK(error("other: 1\n").find("att.yaml:1: an attestation file is a mapping with an 'attestations' list") == 0);
+}
+
+TEST_CASE("the declaration and attestation examples of docs/profiles.md load") {
+  std::ifstream in(TRUSTSCAN_SOURCE_DIR "/docs/profiles.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  auto block = [&](const char* heading) {
+    const auto start = doc.find("```yaml\n", doc.find(heading));
+    REQUIRE(start != std::string::npos);
+    return doc.substr(start + 8, doc.find("```", start + 8) - start - 8);
+  };
+  const auto d = parse_declaration(block("## Declarations"), "docs/profiles.md");
+  CHECK(d.services.size() == 2);
+  CHECK(Declaration::host_declared("eu.cdn.acme.example", d.update_endpoints));
+  const auto a = parse_attestations(block("## Attestations"), "docs/profiles.md", load_profile("ir8425-consumer"));
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].outcome == "IR8425:DOC");
 }
