@@ -59,6 +59,75 @@ bool matches(const json& want, const json& got) {
   return true;
 }
 
+
+std::string outcome_status(const json& device, const std::string& id) {
+  for (const auto& o : device["outcomes"])
+    if (o["id"] == id) return o["status"];
+  return "(missing)";
+}
+
+// Issue 7: verdicts and failing outcomes per persona, the same report re-scored against the
+// router profile by `assess`, and a scan with its probes blocked, which must stay incomplete.
+void check_verdicts(const json& truth, std::map<std::string, json>& devices, const std::string& bin,
+                    const std::string& report) {
+  if (!truth.contains("verdicts")) return;
+  std::map<std::string, std::string> address;
+  for (const auto& p : truth["personas"]) address[p["name"]] = p["address"];
+  const std::string rescored = report + ".router.json";
+  int st = 0;
+  run(bin + " assess " + report + " --profile ir8425a-router -q -o " + rescored + " 2>&1", &st);
+  json router_view;
+  if (std::ifstream in(rescored); in) router_view = json::parse(in);
+  else fail("assess --profile ir8425a-router wrote no report (exit " + std::to_string(st) + ")");
+  std::remove(rescored.c_str());
+
+  for (const auto& [name, want] : truth["verdicts"].items()) {
+    if (name.starts_with("_")) continue;
+    const std::string addr = address[name];
+    if (!devices.count(addr)) continue;  // already reported missing
+    const auto& d = devices[addr];
+    const std::string verdict = d["score"]["verdict"];
+    std::cout << "persona " << name << ": verdict " << verdict << ", grade " << d["score"].value("grade", "-") << ", coverage "
+              << d["score"]["coverage"] << "\n";
+    if (want.contains("verdict") && verdict != want["verdict"])
+      fail(name + ": verdict " + verdict + ", expected " + want["verdict"].get<std::string>());
+    if (want.contains("not_verdict") && verdict == want["not_verdict"])
+      fail(name + ": verdict must not be " + verdict);
+    for (const auto& id : want.value("failed_outcomes", json::array()))
+      if (outcome_status(d, id) != "fail") fail(name + ": outcome " + id.get<std::string>() + " is " + outcome_status(d, id) + ", expected fail");
+    if (want.value("no_failed_outcome", false))
+      for (const auto& o : d["outcomes"])
+        if (o["status"] == "fail") fail(name + ": outcome " + o["id"].get<std::string>() + " failed on the well-configured persona");
+    for (const auto& id : want.value("failed_outcomes_ir8425a-router", json::array())) {
+      std::string got = "(no device)";
+      for (const auto& rd : router_view.value("devices", json::array()))
+        if (rd["address"] == addr) got = outcome_status(rd, id);
+      if (got != "fail") fail(name + ": re-scored for ir8425a-router, outcome " + id.get<std::string>() + " is " + got + ", expected fail");
+    }
+    if (want.contains("blocked_probes_verdict")) {
+      // The same device with every probe blocked: the port scan alone must never look conformant.
+      const std::string blocked = report + ".blocked.json";
+      run("ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " + addr + " -p " +
+              truth["scan_ports"].get<std::string>() + " --no-probes -q -o " + blocked + " 2>&1",
+          &st);
+      std::ifstream in(blocked);
+      if (!in) {
+        fail(name + ": the --no-probes scan wrote no report (exit " + std::to_string(st) + ")");
+        continue;
+      }
+      const json b = json::parse(in);
+      std::remove(blocked.c_str());
+      const auto& bd = b["devices"][0];
+      std::cout << "persona " << name << " with probes blocked: verdict " << bd["score"]["verdict"] << ", coverage "
+                << bd["score"]["coverage"] << "\n";
+      if (bd["score"]["verdict"] != want["blocked_probes_verdict"])
+        fail(name + ": with probes blocked the verdict is " + bd["score"]["verdict"].get<std::string>());
+      if (bd["score"]["coverage"].get<double>() >= d["score"]["coverage"].get<double>())
+        fail(name + ": blocking the probes did not lower the coverage");
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -103,7 +172,6 @@ int main() {
   }
   std::ifstream rin(report);
   const json r = json::parse(rin);
-  std::remove(report.c_str());
 
   std::map<std::string, json> devices;
   for (const auto& d : r["devices"]) devices[d["address"].get<std::string>()] = d;
@@ -156,6 +224,8 @@ int main() {
       for (const auto& res : d["results"])
         if (matches(f, res)) fail(name + ": reported " + key_of(res) + ", which is forbidden: " + res.value("summary", ""));
   }
+  check_verdicts(truth, devices, bin, report);
+  std::remove(report.c_str());
   std::cout << "lab: " << failures << " failure(s), " << pending << " planted flaw(s) pending a check\n";
   return failures == 0 ? 0 : 1;
 }
