@@ -260,6 +260,7 @@ struct Definition {
   bool device_scope = false;
   std::optional<Pred> applies_when, fail_when, pass_when;
   std::map<std::string, std::string> summary;  // fail / pass / not_applicable / not_tested templates
+  std::string no_evidence_reason = "no_evidence";  // the not_tested reason when pass_when finds nothing
 };
 
 class YamlCheck final : public Check {
@@ -298,7 +299,7 @@ class YamlCheck final : public Check {
     bool failed = false;
     for (const auto* c : applicable) {
       std::vector<const Observation*> why;
-      if (!eval(*d_.fail_when, *c, why)) continue;
+      if (!d_.fail_when || !eval(*d_.fail_when, *c, why)) continue;
       failed = true;
       auto f = finding(CheckStatus::fail, text("fail", d_.info.title + ": failed (" + d_.fail_when->text + ")", c, first(why), device));
       f.endpoint = c->endpoint;
@@ -324,7 +325,7 @@ class YamlCheck final : public Check {
       if (eval(*d_.pass_when, *c, why) && !passed) passed = c;
     if (!passed) {
       auto f = finding(CheckStatus::not_tested, text("not_tested", "no evidence either way: nothing matched " + d_.pass_when->text, nullptr, nullptr, device));
-      f.reason = "no_evidence";
+      f.reason = d_.no_evidence_reason;
       out.push_back(std::move(f));
       return;
     }
@@ -413,14 +414,15 @@ class YamlCheck final : public Check {
 
 Definition parse_definition(const YAML::Node& n, const std::string& origin) {
   static const std::set<std::string> known = {"id",    "title",        "severity",  "outcomes",  "requires",
-                                              "scope", "applies_when", "fail_when", "pass_when", "summary"};
+                                              "scope", "applies_when", "fail_when", "pass_when", "summary", "no_evidence_reason"};
   if (!n.IsMap()) fail_at(origin, n, "each check is a mapping (id, title, severity, outcomes, fail_when…)");
   for (const auto& kv : n) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
       fail_at(origin, kv.first,
               "unknown check key '" + key +
-                  "' (known: id, title, severity, outcomes, requires, scope, applies_when, fail_when, pass_when, summary)");
+                  "' (known: id, title, severity, outcomes, requires, scope, applies_when, fail_when, pass_when, summary, "
+                  "no_evidence_reason)");
   }
   auto scalar = [&](const char* key) {
     const auto v = n[key];
@@ -461,14 +463,21 @@ Definition parse_definition(const YAML::Node& n, const std::string& origin) {
     d.device_scope = sc == "device";
   }
   PredParser pp(origin);
-  if (!n["fail_when"]) fail_at(origin, n, "check '" + d.info.id + "' needs 'fail_when': the predicate that fails it");
-  d.fail_when = pp.parse(n["fail_when"]);
-  if (n["applies_when"]) d.applies_when = pp.parse(n["applies_when"]);
+  if (n["fail_when"]) d.fail_when = pp.parse(n["fail_when"]);
   if (n["pass_when"]) d.pass_when = pp.parse(n["pass_when"]);
+  if (!d.fail_when && !d.pass_when)
+    fail_at(origin, n, "check '" + d.info.id + "' needs 'fail_when' (what fails it), 'pass_when' (what passes it), or both");
+  if (n["applies_when"]) d.applies_when = pp.parse(n["applies_when"]);
   if (d.requires_ == Requires::none && !d.pass_when)
     fail_at(origin, n,
             "check '" + d.info.id +
                 "' requires nothing, so it needs 'pass_when': absence of a failure is not evidence of a pass");
+  if (n["no_evidence_reason"]) {
+    static const std::regex reason_form("[a-z_]+(:[a-z_]+)?");
+    d.no_evidence_reason = n["no_evidence_reason"].as<std::string>("");
+    if (!std::regex_match(d.no_evidence_reason, reason_form) || !d.pass_when)
+      fail_at(origin, n["no_evidence_reason"], "no_evidence_reason is a lower_snake reason and needs 'pass_when'");
+  }
   if (const auto sm = n["summary"]) {
     if (!sm.IsMap()) fail_at(origin, sm, "'summary' maps fail/pass/not_applicable/not_tested to text");
     for (const auto& kv : sm) {

@@ -15,6 +15,7 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_identity_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_credential_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_declaration_checks(std::vector<std::unique_ptr<Check>>& out);
+void add_passive_checks(std::vector<std::unique_ptr<Check>>& out);
 
 /// A finding with the check's fixed fields filled in.
 Finding make_finding(std::string_view id, CheckStatus status, Severity severity, std::vector<std::string> outcomes,

@@ -30,7 +30,7 @@ class ServiceInventory final : public Check {
     f.outcomes = kOutcomes;
     if (device.ports.empty()) {
       f.status = CheckStatus::not_tested;
-      f.reason = device.scan_complete ? "not_scanned" : "inconclusive:interrupted";
+      f.reason = device.passive ? "out_of_vantage" : device.scan_complete ? "not_scanned" : "inconclusive:interrupted";
       f.summary = "no port of this device was scanned";
       out.push_back(std::move(f));
       return;
@@ -84,6 +84,7 @@ Evidence evidence_from(const Observation& o) {
 }
 
 std::string not_judgeable(const DeviceFacts& device) {
+  if (device.passive) return "out_of_vantage";  // a capture cannot show what probing would
   if (!device.scan_complete) return "inconclusive:interrupted";
   if (device.ports.empty()) return "not_scanned";
   if (!device.probed) return "probes_disabled";
@@ -102,6 +103,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_identity_checks(v);
     add_credential_checks(v);
     add_declaration_checks(v);
+    add_passive_checks(v);
     return v;
   }();
   return checks;

@@ -78,7 +78,7 @@ class IdentityFacts final : public Check {
       if (std::find(keys_.begin(), keys_.end(), o.key) != keys_.end() && !value_text(o).empty()) found.push_back(&o);
     if (found.empty()) {
       auto f = make_finding(id_, CheckStatus::not_tested, Severity::info, outcomes_, "no source of this fact answered");
-      f.reason = d.probed ? "inconclusive:not_disclosed" : not_judgeable(d);
+      f.reason = d.probed ? "inconclusive:not_disclosed" : d.passive ? "no_traffic_observed" : not_judgeable(d);
       out.push_back(std::move(f));
       return;
     }
@@ -104,10 +104,16 @@ void add_identity_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<InfoDisclosure>());
   out.push_back(std::make_unique<IdentityFacts>(
       "id.model", "Model designation discoverable", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI", "EN303645:5.3-16"},
-      std::vector<std::string_view>{"upnp.model_name", "upnp.model_number", "upnp.friendly_name", "snmp.sys_name", "http.title"}));
+      std::vector<std::string_view>{"upnp.model_name", "upnp.model_number", "upnp.friendly_name", "snmp.sys_name", "http.title",
+                                    "dhcp.vendor_class", "dhcp.hostname", "http.user_agent"}));
   out.push_back(std::make_unique<IdentityFacts>(
       "id.logical_identifier", "Unique logical identifier exposed", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
-      std::vector<std::string_view>{"upnp.udn", "upnp.serial_number", "ssdp.usn", "mdns.instances"}));
+      std::vector<std::string_view>{"upnp.udn", "upnp.serial_number", "ssdp.usn", "mdns.instances", "dhcp.client_id"}));
+  // id.mac_oui (STANDARDS.md §2.6): the vendor of the device's MAC from the IEEE registries, seen
+  // in a capture; a locally administered (randomised) MAC is reported as such.
+  out.push_back(std::make_unique<IdentityFacts>(
+      "id.mac_oui", "MAC address registered to a vendor", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
+      std::vector<std::string_view>{"device.mac_vendor", "device.mac"}));
 }
 
 }  // namespace trustscan

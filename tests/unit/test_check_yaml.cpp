@@ -160,7 +160,7 @@ TEST_CASE("check definitions are validated at load time with file:line") {
         "at_least, below, all, any, not)");
   CHECK(load_error("- id: a.b\n  title: t\n  severity: urgent\n  fail_when: {service: x}\n") ==
         "test.yaml:3: severity is critical, high, medium, low or info");
-  CHECK(load_error("- id: a.b\n  title: t\n  severity: low\n").find("test.yaml:1: check 'a.b' needs 'fail_when'") == 0);
+  CHECK(load_error("- id: a.b\n  title: t\n  severity: low\n").find("test.yaml:1: check 'a.b' needs 'fail_when' (what fails it), 'pass_when' (what passes it), or both") == 0);
   CHECK(load_error("- id: a.b\n  title: t\n  severity: low\n  fail_when: {matches: {key: k, regex: \"(\"}}\n")
             .find("test.yaml:4: invalid regex '('") == 0);
   CHECK(load_error("- id: a.b\n  title: t\n  severity: low\n  requires: none\n  fail_when: {has: k}\n")
