@@ -11,6 +11,7 @@
 #pragma once
 
 #include "client_hello.hpp"
+#include "hex_bytes.hpp"
 
 #include <doctest/doctest.h>
 
@@ -19,6 +20,8 @@
 #include <vector>
 
 namespace trustscan::captures {
+
+using trustscan::test::hex_bytes;
 
 inline constexpr std::string_view kCurlTls13 =
     "1603010200010001fc0303ca5e77bbf3a577fe4fcd1bff3bb453a4e8b2b4aaedd1fa56b7b88ec572111793202a35044f"
@@ -50,15 +53,9 @@ inline constexpr std::string_view kSClientTls12NoSni =
     "0035002f00ff01000052000b000403000102000a000c000a001d0017001e00190018002300000016000000170000000d"
     "002a0028040305030603080708080809080a080b080408050806040105010601030303010302040205020602";
 
-inline std::vector<std::uint8_t> bytes_of(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
 
 inline ClientHelloInfo parsed(std::string_view hex) {
-  const auto b = bytes_of(hex);
+  const auto b = hex_bytes(hex);
   ClientHelloInfo h;
   std::size_t used = 0;
   REQUIRE(parse_client_hello(Bytes(b), h, used) == Parse::done);

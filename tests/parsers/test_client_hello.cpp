@@ -97,7 +97,7 @@ TEST_CASE("captured hellos: groups, point formats, signature algorithms, ALPN, G
 TEST_CASE("captured hellos: every proper prefix needs more (the parser keeps no state between calls)") {
   using namespace trustscan::captures;
   for (const auto hex : {kCurlTls13, kSClientTls10}) {
-    const auto b = bytes_of(hex);
+    const auto b = hex_bytes(hex);
     std::size_t used = 0;
     for (std::size_t n = 0; n < b.size(); ++n) {
       ClientHelloInfo part;
@@ -108,7 +108,7 @@ TEST_CASE("captured hellos: every proper prefix needs more (the parser keeps no 
 
 TEST_CASE("hostile extension bodies: a list length past its extension yields no entries") {
   using namespace trustscan::captures;
-  auto b = bytes_of(kCurlTls13);
+  auto b = hex_bytes(kCurlTls13);
   // ALPN list length (the u16 after the 0x0010 type and its length) claims more than its body.
   for (std::size_t i = 100; i + 6 < b.size(); ++i)
     if (b[i] == 0x00 && b[i + 1] == 0x10 && b[i + 2] == 0x00 && b[i + 3] == 0x0e) {

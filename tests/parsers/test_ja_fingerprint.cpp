@@ -191,7 +191,7 @@ TEST_CASE("JA4 ALPN characters: single character, non-alphanumeric ends in hex, 
 }
 
 TEST_CASE("tls_client_observations: version, SNI, ALPN, JA3, JA4 of a captured hello") {
-  const auto b = bytes_of(kSClientAlpnMqtt);
+  const auto b = hex_bytes(kSClientAlpnMqtt);
   const auto obs = tls_client_observations(parsed(kSClientAlpnMqtt), Bytes(b), Endpoint{});
   REQUIRE(obs.size() == 5);
   CHECK(obs[0].key == "tls.client.version");
@@ -203,6 +203,6 @@ TEST_CASE("tls_client_observations: version, SNI, ALPN, JA3, JA4 of a captured h
   CHECK(obs[0].evidence.source == "capture");
   CHECK_FALSE(obs[0].evidence.excerpt.empty());
   // No SNI, no ALPN: those keys are absent.
-  const auto b12 = bytes_of(kSClientTls12NoSni);
+  const auto b12 = hex_bytes(kSClientTls12NoSni);
   CHECK(tls_client_observations(parsed(kSClientTls12NoSni), Bytes(b12), Endpoint{}).size() == 3);
 }
