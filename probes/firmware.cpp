@@ -1,19 +1,14 @@
 // trustscan — firmware download classification.
 #include "firmware.hpp"
 
+#include "http_request.hpp"  // ascii_lower
+
 #include <algorithm>
 #include <array>
 
 namespace trustscan {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool starts(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
@@ -66,7 +61,7 @@ bool intel_hex(std::string_view b) {
 // The path without query/fragment, lowercased; and its last segment.
 std::string clean_path(std::string_view path) {
   const auto end = path.find_first_of("?#");
-  return lower(path.substr(0, end));
+  return ascii_lower(path.substr(0, end));
 }
 
 std::string_view extension_of(std::string_view name) {
@@ -77,7 +72,7 @@ std::string_view extension_of(std::string_view name) {
 
 // A JSON or XML body that names firmware/versions and points at something to fetch.
 bool manifest_body(std::string_view first) {
-  const std::string b = lower(first);
+  const std::string b = ascii_lower(first);
   const auto start = b.find_first_not_of(" \t\r\n");
   if (start == std::string::npos || (b[start] != '{' && b[start] != '[' && b[start] != '<')) return false;
   const bool names = contains(b, "firmware") || contains(b, "version") || contains(b, "\"fw") || contains(b, "build");
@@ -99,7 +94,7 @@ std::string_view to_string(DownloadKind kind) noexcept {
 DownloadClass classify_download(std::string_view path, std::string_view content_type, std::string_view first_bytes) {
   const std::string p = clean_path(path);
   const std::string_view name = std::string_view(p).substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
-  const std::string ct = lower(content_type.substr(0, content_type.find(';')));
+  const std::string ct = ascii_lower(content_type.substr(0, content_type.find(';')));
   const std::string_view ext = extension_of(name);
   const bool update_path = std::any_of(kUpdateWords.begin(), kUpdateWords.end(), [&](auto w) { return contains(p, w); });
   const bool binary_type = ct == "application/octet-stream" || contains(ct, "firmware") || ct == "application/x-binary" ||
@@ -122,7 +117,7 @@ DownloadClass classify_download(std::string_view path, std::string_view content_
 
   // A text body is a manifest or a page, never an image, whatever its name says.
   const bool looks_text = !first_bytes.empty() && (first_bytes[0] == '{' || first_bytes[0] == '[' ||
-                                                   first_bytes[0] == '<' || starts(lower(first_bytes), "<!doctype"));
+                                                   first_bytes[0] == '<' || starts(ascii_lower(first_bytes), "<!doctype"));
   if (looks_text || text_type) {
     const bool manifest_name =
         std::any_of(kManifestNames.begin(), kManifestNames.end(), [&](auto n) { return contains(name, n); });

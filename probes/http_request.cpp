@@ -19,14 +19,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && lower(a) == lower(b); }
+bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && ascii_lower(a) == ascii_lower(b); }
 
 // Lines of a byte span; each ends in LF (an optional CR before it is dropped).
 struct Lines {
@@ -83,7 +76,7 @@ bool request_line(std::string_view line, HttpRequest& out) {
 
 // Applies one header field; false when it breaks the framing rules.
 bool take_header(std::string_view name, std::string_view value, HttpRequest& out) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   const std::string v(value.substr(0, kHttpReqMaxValue));
   if (out.headers.size() < kHttpReqMaxHeaders) out.headers.push_back({n, v});
   if (n == "host" && !out.host) out.host = v;
@@ -156,6 +149,13 @@ std::optional<std::size_t> head_end(std::string_view text, std::size_t interim) 
 }
 
 }  // namespace
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
 
 std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std::string_view token) {
   std::string out;
