@@ -85,7 +85,9 @@ Parse parse_client_hello(Bytes in, ClientHelloInfo& out, std::size_t& consumed) 
   const Bytes comp = h.take(h.u(1));
   out.compression_methods.assign(comp.begin(), comp.end());
   if (!h.ok) return Parse::invalid;
+  out.raw.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(5 + record_len, 512)));
   if (h.left() == 0) {  // no extensions (SSLv3-style hello)
+    out.grease = any_grease(out.cipher_suites);
     consumed = 5 + record_len;
     return Parse::done;
   }

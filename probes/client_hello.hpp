@@ -34,6 +34,7 @@ struct ClientHelloInfo {
   std::vector<std::uint8_t> ec_point_formats;       ///< ec_point_formats (0x000b)
   std::vector<std::uint16_t> signature_algorithms;  ///< signature_algorithms (0x000d), in order
   std::vector<std::string> alpn_protocols;          ///< ALPN (0x0010) names, raw bytes, in order
+  std::vector<std::uint8_t> raw;  ///< first 512 bytes of the record (evidence excerpts)
   bool grease = false;  ///< a GREASE value was seen in suites, extensions, groups, versions or sigalgs
   /// The highest version the client offers: max(supported_versions) or legacy_version.
   std::uint16_t max_version() const noexcept;

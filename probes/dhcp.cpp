@@ -116,6 +116,7 @@ Parse parse_dhcp(Bytes in, DhcpMessage& out) noexcept {
     out.client_fqdn_flags = static_cast<std::uint8_t>(data[81][0]);
     out.client_fqdn = fqdn_name(as_bytes(data[81]).subspan(3), (out.client_fqdn_flags & 0x04) != 0);
   }
+  out.raw.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(std::min(in.size(), Evidence::kMaxExcerpt)));
   out.dns_servers = addresses(data[6]);
   out.ntp_servers = addresses(data[42]);
   return Parse::done;
@@ -127,13 +128,13 @@ std::string dhcp_message_type_name(std::uint8_t type) {
   return std::to_string(type);
 }
 
-std::vector<Observation> dhcp_observations(const DhcpMessage& m, Bytes raw, const Endpoint& ep) {
+std::vector<Observation> dhcp_observations(const DhcpMessage& m, const Endpoint& ep) {
   Evidence ev;
   ev.kind = "dhcp";
   ev.source = "capture";
   ev.detail = "DHCP " + (m.message_type ? dhcp_message_type_name(*m.message_type) : std::string("BOOTP")) +
               " xid " + std::to_string(m.xid);
-  ev.excerpt = printable_excerpt(raw, Evidence::kMaxExcerpt);
+  ev.excerpt = printable_excerpt(Bytes(m.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
   const auto add = [&](const char* key, Value v) { out.push_back(Observation{ep, key, std::move(v), ev}); };
   const auto add_text = [&](const char* key, const std::string& s) {

@@ -63,6 +63,7 @@ struct DhcpMessage {
   std::vector<Address> dns_servers;          ///< option 6
   std::vector<Address> ntp_servers;          ///< option 42
   std::vector<std::uint8_t> option_codes;    ///< every option code seen, in order (pad/end excluded)
+  std::vector<std::uint8_t> raw;             ///< first Evidence::kMaxExcerpt bytes of the datagram
 };
 
 /// Parses one DHCPv4 datagram. invalid when shorter than the header + cookie, when op is not
@@ -73,7 +74,7 @@ Parse parse_dhcp(Bytes datagram, DhcpMessage& out) noexcept;
 /// "DISCOVER"… for RFC 2132 §9.6 types 1-8, else the decimal number.
 std::string dhcp_message_type_name(std::uint8_t type);
 
-/// The keys listed above; `raw` = the datagram, for the evidence excerpt.
-std::vector<Observation> dhcp_observations(const DhcpMessage& m, Bytes raw, const Endpoint& ep);
+/// The keys listed above, evidence kind "dhcp" with the datagram's first bytes as excerpt.
+std::vector<Observation> dhcp_observations(const DhcpMessage& m, const Endpoint& ep);
 
 }  // namespace trustscan

@@ -187,9 +187,10 @@ std::string HttpRequest::url() const {
   return "http://" + *host + target;
 }
 
-Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noexcept {
-  out = HttpRequest{};
-  consumed = 0;
+namespace {
+
+// One request starting exactly at in[0].
+Parse parse_request_at(Bytes in, HttpRequest& out, std::size_t& consumed) noexcept {
   const std::string_view text = as_text(in.first(std::min(in.size(), kHttpReqMaxMessage)));
   // Before the first LF: a method token then a space, as far as the bytes go.
   for (std::size_t i = 0; i < text.size() && text[i] != ' '; ++i)
@@ -234,6 +235,21 @@ Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noex
   }
   consumed = head + static_cast<std::size_t>(std::min<std::uint64_t>(length, SIZE_MAX - head));
   return Parse::done;
+}
+
+}  // namespace
+
+Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noexcept {
+  out = HttpRequest{};
+  consumed = 0;
+  // RFC 9112 §2.2: empty lines before a request line are ignored (clients that end a POST body
+  // with an extra CRLF send them); at most kHttpReqMaxBlankLead bytes of them.
+  std::size_t lead = 0;
+  while (lead < in.size() && lead < kHttpReqMaxBlankLead && (in[lead] == '\r' || in[lead] == '\n')) ++lead;
+  if (lead == in.size()) return Parse::need_more;
+  const Parse p = parse_request_at(in.subspan(lead), out, consumed);
+  if (p == Parse::done) consumed += lead;
+  return p;
 }
 
 Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& consumed) noexcept {

@@ -47,6 +47,8 @@ inline constexpr std::size_t kHttpReqMaxMessage = 1024 * 1024;
 inline constexpr std::size_t kHttpReqMaxPipelined = 64;
 /// Body bytes kept by parse_http_response_head.
 inline constexpr std::size_t kHttpFirstBodyBytes = 64;
+/// CR/LF bytes skipped before a request line (RFC 9112 §2.2); more is invalid.
+inline constexpr std::size_t kHttpReqMaxBlankLead = 4;
 
 struct HttpRequest {
   std::string method;              ///< ≤ 32 bytes, a token
@@ -96,7 +98,9 @@ struct HttpResponseHead {
 /// The response at the start of `in`, via parse_http_response. done once the whole response is
 /// there, or — for a Content-Length body — once its first min(length, kHttpFirstBodyBytes)
 /// bytes are: then `consumed` = head + Content-Length, possibly beyond `in` (skip the rest).
-/// Chunked and until-close bodies: as parse_http_response (done at its body cap or at eof).
+/// Chunked and until-close bodies: as parse_http_response (done when complete, at eof, or at its
+/// kHttpMaxBody cap: then `consumed` is where reading stopped, inside the body, and the rest of
+/// that direction cannot be resynchronised: the caller stops parsing it).
 Parse parse_http_response_head(Bytes in, HttpResponseHead& out, std::size_t& consumed,
                                HttpParseOptions opts = {}) noexcept;
 

@@ -120,13 +120,13 @@ JaFingerprint ja_fingerprint(const ClientHelloInfo& hello, char transport) {
   return fp;
 }
 
-std::vector<Observation> tls_client_observations(const ClientHelloInfo& hello, Bytes raw, const Endpoint& server) {
+std::vector<Observation> tls_client_observations(const ClientHelloInfo& hello, const Endpoint& server) {
   const JaFingerprint fp = ja_fingerprint(hello);
   Evidence ev;
   ev.kind = "handshake";
   ev.source = "capture";
   ev.detail = "TLS ClientHello, JA3 " + fp.ja3 + ", JA4_r " + fp.ja4_r;
-  ev.excerpt = printable_excerpt(raw, Evidence::kMaxExcerpt);
+  ev.excerpt = printable_excerpt(Bytes(hello.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
   const auto add = [&](std::string key, Value v) { out.push_back(Observation{server, std::move(key), std::move(v), ev}); };
   add("tls.client.version", tls_version_name(hello.max_version()));

@@ -42,7 +42,8 @@ JaFingerprint ja_fingerprint(const ClientHelloInfo& hello, char transport = 't')
 std::string md5_hex(std::string_view text);
 std::string sha256_hex(std::string_view text);
 
-/// The observations listed above for one ClientHello seen from a device; `raw` = the record bytes.
-std::vector<Observation> tls_client_observations(const ClientHelloInfo& hello, Bytes raw, const Endpoint& server);
+/// The observations listed above for one ClientHello seen from a device (evidence kind
+/// "handshake", the record's first bytes as excerpt).
+std::vector<Observation> tls_client_observations(const ClientHelloInfo& hello, const Endpoint& server);
 
 }  // namespace trustscan

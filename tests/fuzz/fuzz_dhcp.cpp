@@ -10,6 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parse_dhcp(Bytes(data, size), m) != Parse::done) return 0;
   if (m.dns_servers.size() > kDhcpMaxList || m.ntp_servers.size() > kDhcpMaxList) __builtin_trap();
   if (m.host_name.size() > kDhcpMaxOptionData || m.chaddr.size() > 16) __builtin_trap();
-  (void)dhcp_observations(m, Bytes(data, size), Endpoint{});
+  (void)dhcp_observations(m, Endpoint{});
   return 0;
 }

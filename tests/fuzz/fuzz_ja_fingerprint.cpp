@@ -14,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const JaFingerprint fp = ja_fingerprint(h);
   // JA4 "a" is always 10 characters and the hashes 12: 10 + 1 + 12 + 1 + 12.
   if (fp.ja4.size() != 36 || fp.ja3_md5.size() != 32) __builtin_trap();
-  (void)tls_client_observations(h, Bytes(data, used), Endpoint{});
+  (void)tls_client_observations(h, Endpoint{});
   return 0;
 }

@@ -81,6 +81,8 @@ TEST_CASE("captured hellos: groups, point formats, signature algorithms, ALPN, G
   CHECK(curl.supported_versions == std::vector<std::uint16_t>{0x0304, 0x0303, 0x0302, 0x0301});
   CHECK(curl.max_version() == 0x0304);
   CHECK_FALSE(curl.grease);  // OpenSSL sends no GREASE
+  CHECK(curl.raw.size() == 512);  // the 517-byte record's first 512 bytes, for evidence
+  CHECK(curl.raw[0] == 0x16);
 
   const auto mqtt = parsed(kSClientAlpnMqtt);
   CHECK(mqtt.server_name == "camera.lab");

@@ -87,13 +87,14 @@ TEST_CASE("udhcpc DISCOVER and REQUEST: what the client says about itself") {
   CHECK(m.client_fqdn_flags == 0x01);
   CHECK(m.parameter_request_list == std::vector<std::uint8_t>{1, 3, 6, 12, 15, 28, 42});
   CHECK_FALSE(m.requested_ip);
-  const auto obs = dhcp_observations(m, Bytes(d), Endpoint{});
+  const auto obs = dhcp_observations(m, Endpoint{});
   CHECK(value_of(obs, "dhcp.message_type") == "DISCOVER");
   CHECK(value_of(obs, "dhcp.client_mac") == "02:00:c6:13:fb:10");
   CHECK(value_of(obs, "dhcp.client_id") == "010200c613fb10");
   CHECK(value_of(obs, "dhcp.parameter_request_list") == "1,3,6,12,15,28,42");
   CHECK(value_of(obs, "dhcp.requested_ip") == "<absent>");
   CHECK(value_of(obs, "dhcp.your_ip") == "<absent>");  // a client message
+  CHECK(obs.front().evidence.excerpt.substr(0, 12) == "\\x01\\x01\\x06");  // op, htype, hlen
 
   const auto r = test::hex_bytes(kUdhcpcRequest);
   const auto req = parse_ok(r);
@@ -111,7 +112,7 @@ TEST_CASE("dnsmasq OFFER and ACK: address, DNS and NTP servers handed out") {
     const auto m = parse_ok(b);
     CHECK(m.op == 2);
     CHECK(m.yiaddr.to_string() == "198.19.251.68");
-    const auto obs = dhcp_observations(m, Bytes(b), Endpoint{});
+    const auto obs = dhcp_observations(m, Endpoint{});
     CHECK(value_of(obs, "dhcp.your_ip") == "198.19.251.68");
     CHECK(value_of(obs, "dhcp.server_id") == "198.19.251.1");
     CHECK(value_of(obs, "dhcp.dns_servers") == "198.19.251.1");
@@ -119,7 +120,7 @@ TEST_CASE("dnsmasq OFFER and ACK: address, DNS and NTP servers handed out") {
     CHECK(value_of(obs, "dhcp.hostname") == "rdiss-cam");
     CHECK(value_of(obs, "dhcp.vendor_class") == "<absent>");
   }
-  CHECK(value_of(dhcp_observations(parse_ok(test::hex_bytes(kDnsmasqAck)), {}, Endpoint{}), "dhcp.message_type") == "ACK");
+  CHECK(value_of(dhcp_observations(parse_ok(test::hex_bytes(kDnsmasqAck)), Endpoint{}), "dhcp.message_type") == "ACK");
 }
 
 TEST_CASE("option overload: options continued in the file and sname fields") {
@@ -164,7 +165,7 @@ TEST_CASE("repeated options concatenate (RFC 3396); FQDN in DNS wire form") {
   CHECK(m.host_name == "cam-1");
   CHECK(m.client_fqdn == "cam.x");
   CHECK_FALSE(m.message_type);
-  CHECK(value_of(dhcp_observations(m, Bytes(b), Endpoint{}), "dhcp.message_type") == "<absent>");
+  CHECK(value_of(dhcp_observations(m, Endpoint{}), "dhcp.message_type") == "<absent>");
 }
 
 TEST_CASE("every truncation of a datagram is invalid or a shorter, sound message; garbage is invalid") {

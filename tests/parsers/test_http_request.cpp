@@ -161,6 +161,13 @@ TEST_CASE("chunked bodies, long bodies, hostile requests") {
   CHECK(reqs[1].target == "/next");
   CHECK(reqs[1].url() == "/next");  // no Host: the target as sent
 
+  // An extra CRLF after a body before the next request line (RFC 9112 §2.2) is skipped.
+  const std::string extra = std::string(kCurlFormPost) + "\r\n" + std::string(kWgetRequest);
+  CHECK(parse_http_requests(as_bytes(extra), reqs, used) == Parse::need_more);
+  REQUIRE(reqs.size() == 2);
+  CHECK(used == extra.size());
+  CHECK(reqs[1].user_agent == std::optional<std::string>{"Wget/1.21.3"});
+
   // A 10 MB upload: done after kHttpReqMaxBody bytes, consumed = the whole message.
   std::string upload = "PUT /fw HTTP/1.1\r\nContent-Length: 10000000\r\n\r\n";
   const std::size_t head = upload.size();
@@ -228,6 +235,18 @@ TEST_CASE("response heads: a firmware download summarised from its first bytes")
   const auto swu = test::hex_bytes(kSwuResponsePrefix);
   REQUIRE(parse_http_response_head(Bytes(swu), h, used) == Parse::done);
   CHECK(h.first_bytes.substr(0, 6) == "070701");
+
+  // A body past http.hpp's 64 KiB cap, all in the buffer: still skipped by its Content-Length,
+  // and the next response on the connection is found.
+  std::string big = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+  const std::size_t big_head = big.size();
+  big.append(100000, 'x');
+  big += "HTTP/1.1 204 No Content\r\n\r\n";
+  REQUIRE(parse_http_response_head(as_bytes(big), h, used) == Parse::done);
+  CHECK(h.head_length == big_head);
+  CHECK(used == big_head + 100000);
+  REQUIRE(parse_http_response_head(as_bytes(big).subspan(used), h, used) == Parse::done);
+  CHECK(h.status == 204);
 
   const std::string empty = "HTTP/1.1 204 No Content\r\n\r\n";
   REQUIRE(parse_http_response_head(as_bytes(empty), h, used) == Parse::done);

@@ -191,8 +191,7 @@ TEST_CASE("JA4 ALPN characters: single character, non-alphanumeric ends in hex, 
 }
 
 TEST_CASE("tls_client_observations: version, SNI, ALPN, JA3, JA4 of a captured hello") {
-  const auto b = hex_bytes(kSClientAlpnMqtt);
-  const auto obs = tls_client_observations(parsed(kSClientAlpnMqtt), Bytes(b), Endpoint{});
+  const auto obs = tls_client_observations(parsed(kSClientAlpnMqtt), Endpoint{});
   REQUIRE(obs.size() == 5);
   CHECK(obs[0].key == "tls.client.version");
   CHECK(std::get<std::string>(obs[0].value) == "TLSv1.3");
@@ -203,6 +202,5 @@ TEST_CASE("tls_client_observations: version, SNI, ALPN, JA3, JA4 of a captured h
   CHECK(obs[0].evidence.source == "capture");
   CHECK_FALSE(obs[0].evidence.excerpt.empty());
   // No SNI, no ALPN: those keys are absent.
-  const auto b12 = hex_bytes(kSClientTls12NoSni);
-  CHECK(tls_client_observations(parsed(kSClientTls12NoSni), Bytes(b12), Endpoint{}).size() == 3);
+  CHECK(tls_client_observations(parsed(kSClientTls12NoSni), Endpoint{}).size() == 3);
 }
