@@ -11,7 +11,10 @@
 //    applies JA4.md to tshark's dissected fields (tls.handshake.ciphersuite, extension.type,
 //    sig_hash_alg, extensions_alpn_str, supported_version), and curl 7.88.1's value
 //    t13d3112h2_e8f1e7e78f70_b26ce05bbdd6 is also the one third-party JA4 implementations publish
-//    for curl with OpenSSL 3.0.
+//    for curl with OpenSSL 3.0. FoxIO-LLC/ja4 python/test/testdata/sigalg-grease.pcapng.json
+//    (commit 53567a24) gives JA4, JA4_r and the original order (JA4_ro) of a Chrome hello with a
+//    GREASE signature algorithm; the hello is rebuilt from JA4_ro (plus GREASE values) since the
+//    pcap itself is not in our reference copy.
 //
 // Captures: client_hello_captures.hpp.
 #include "client_hello_captures.hpp"
@@ -140,6 +143,27 @@ TEST_CASE("JA4.md example hello: JA4, JA4_r as published, GREASE everywhere igno
         "t13d1516h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,cca8,cca9_0005,000a,000b,000d,"
         "0012,0015,0017,001b,0023,002b,002d,0033,4469,ff01_0403,0804,0401,0503,0805,0501,0806,0601");
   CHECK(ja_fingerprint(h, 'q').ja4.substr(0, 10) == "q13d1516h2");
+}
+
+TEST_CASE("FoxIO test data sigalg-grease: a GREASE signature algorithm is ignored") {
+  const std::vector<std::uint8_t> sni{0, 38, 0, 0, 35, 'o', 'p', 't', 'i', 'm', 'i', 'z', 'a', 't', 'i', 'o', 'n', 'g', 'u', 'i',
+                                      'd', 'e', '-', 'p', 'a', '.', 'g', 'o', 'o', 'g', 'l', 'e', 'a', 'p', 'i', 's', '.', 'c',
+                                      'o', 'm'};
+  const std::vector<std::uint8_t> alpn{0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  const std::vector<Ext> exts{
+      {0x2a2a, {}}, {0xfe0d, {0}}, {0x0010, alpn}, {0x0017, {}}, {0x0033, {0, 0}}, {0x44cd, {}}, {0xff01, {0}},
+      {0x000a, u16_list({0x3a3a, 0x001d, 0x0017, 0x0018})},
+      {0x000d, u16_list({0x5a5a, 0x0904, 0x0905, 0x0906, 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601})},
+      {0x0023, {}}, {0x002b, u16_list({0x6a6a, 0x0304, 0x0303}, 1)}, {0x000b, {1, 0}}, {0xca34, {}}, {0x002d, {1, 1}},
+      {0x0000, sni}, {0x0005, {1, 0, 0, 0, 0}}, {0x001b, {2, 0, 2}}, {0x0012, {}}, {0x9a9a, {0}}};
+  const auto fp = fingerprint_of(hello_record(0x0303,
+                                              {0x7a7a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9,
+                                               0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035},
+                                              exts));
+  CHECK(fp.ja4 == "t13d1517h2_8daaf6152771_cb7bf5808d99");
+  CHECK(fp.ja4_r ==
+        "t13d1517h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,cca8,cca9_0005,000a,000b,000d,"
+        "0012,0017,001b,0023,002b,002d,0033,44cd,ca34,fe0d,ff01_0904,0905,0906,0403,0804,0401,0503,0805,0501,0806,0601");
 }
 
 TEST_CASE("captured hellos: JA3 as tshark 4.0 computes it, JA4 per JA4.md") {
