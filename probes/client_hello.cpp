@@ -1,6 +1,8 @@
 // trustscan — ClientHello parser.
 #include "client_hello.hpp"
 
+#include "tls_suites.hpp"  // is_grease
+
 #include <algorithm>
 
 namespace trustscan {
@@ -8,7 +10,7 @@ namespace trustscan {
 std::uint16_t ClientHelloInfo::max_version() const noexcept {
   std::uint16_t v = legacy_version;
   for (const auto s : supported_versions)
-    if ((s & 0x0f0f) != 0x0a0a) v = std::max(v, s);  // GREASE values (0x?a?a) are not versions
+    if (!is_grease(s)) v = std::max(v, s);  // GREASE values (0x?a?a) are not versions
   return v;
 }
 
@@ -40,6 +42,16 @@ struct Reader {
     return out;
   }
 };
+
+// A list of 16-bit values with an n-byte length prefix, at most `cap` kept.
+void read_u16_list(Reader& body, std::size_t len_bytes, std::vector<std::uint16_t>& out, std::size_t cap) {
+  Reader list{body.take(body.u(len_bytes))};
+  while (list.ok && list.left() >= 2 && out.size() < cap) out.push_back(static_cast<std::uint16_t>(list.u(2)));
+}
+
+bool any_grease(const std::vector<std::uint16_t>& v) {
+  return std::any_of(v.begin(), v.end(), [](std::uint16_t x) { return is_grease(x); });
+}
 
 }  // namespace
 
@@ -73,7 +85,9 @@ Parse parse_client_hello(Bytes in, ClientHelloInfo& out, std::size_t& consumed) 
   const Bytes comp = h.take(h.u(1));
   out.compression_methods.assign(comp.begin(), comp.end());
   if (!h.ok) return Parse::invalid;
+  out.raw.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(5 + record_len, 512)));
   if (h.left() == 0) {  // no extensions (SSLv3-style hello)
+    out.grease = any_grease(out.cipher_suites);
     consumed = 5 + record_len;
     return Parse::done;
   }
@@ -85,9 +99,23 @@ Parse parse_client_hello(Bytes in, ClientHelloInfo& out, std::size_t& consumed) 
     if (!ext.ok) return Parse::invalid;
     if (out.extensions.size() < ClientHelloInfo::kMaxExtensions) out.extensions.push_back(type);
     if (type == 0x002b) {  // supported_versions
-      Reader list{body.take(body.u(1))};
-      while (list.ok && list.left() >= 2 && out.supported_versions.size() < 16)
-        out.supported_versions.push_back(static_cast<std::uint16_t>(list.u(2)));
+      read_u16_list(body, 1, out.supported_versions, 16);
+    } else if (type == 0x000a) {
+      read_u16_list(body, 2, out.supported_groups, ClientHelloInfo::kMaxListEntries);
+    } else if (type == 0x000d) {
+      read_u16_list(body, 2, out.signature_algorithms, ClientHelloInfo::kMaxListEntries);
+    } else if (type == 0x000b) {
+      const Bytes formats = body.take(body.u(1));
+      out.ec_point_formats.assign(formats.begin(),
+                                  formats.begin() + static_cast<std::ptrdiff_t>(
+                                                        std::min(formats.size(), ClientHelloInfo::kMaxListEntries)));
+    } else if (type == 0x0010) {  // ALPN: u16 list length, then u8-prefixed names
+      Reader list{body.take(body.u(2))};
+      while (list.ok && list.left() >= 1) {
+        const Bytes name = list.take(list.u(1));
+        if (list.ok && out.alpn_protocols.size() < ClientHelloInfo::kMaxAlpn)
+          out.alpn_protocols.emplace_back(reinterpret_cast<const char*>(name.data()), name.size());
+      }
     } else if (type == 0x0000) {  // server_name: list of (type, name)
       Reader list{body.take(body.u(2))};
       while (list.ok && list.left() >= 3) {
@@ -99,6 +127,8 @@ Parse parse_client_hello(Bytes in, ClientHelloInfo& out, std::size_t& consumed) 
     }
   }
   if (!ext.ok || ext.left() != 0) return Parse::invalid;
+  out.grease = any_grease(out.cipher_suites) || any_grease(out.extensions) || any_grease(out.supported_groups) ||
+               any_grease(out.supported_versions) || any_grease(out.signature_algorithms);
   consumed = 5 + record_len;
   return Parse::done;
 }
