@@ -11,7 +11,8 @@
 # cooked v2) and the pcapng copy (editcap). Everything is torn down at the end, even on error.
 #
 # Needs: tcpdump, editcap (wireshark-common), python3, curl, openssl, dnsmasq, busybox
-# (udhcpc, telnetd, ping, ping6), chronyd (chrony), mosquitto + mosquitto_pub, vsftpd, dig (bind9-dnsutils).
+# (udhcpc, telnetd, ping, ping6), chronyd (chrony), mosquitto + mosquitto_pub, vsftpd, dig (bind9-dnsutils),
+# ethtool.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE}
@@ -58,8 +59,14 @@ lab_add_host "$P" srv "$SRV_IP" || exit 1
 ip -n "$DEV" link set eth0 address "$DEV_MAC"
 ip -n "$SRV" link set eth0 address "$SRV_MAC"
 # IPv6 off on the lab link (no router solicitations / MLD noise); loopback keeps ::1.
+# Checksum offload off on every interface, so the captures hold the checksums that went on the
+# wire instead of veth's partial ones (tcpdump -vv: "incorrect").
 for ns in "$DEV" "$SRV"; do
     ip netns exec "$ns" sysctl -q -w net.ipv6.conf.eth0.disable_ipv6=1
+    for l in eth0 lo; do
+        ip netns exec "$ns" ethtool -K "$l" tx off >/dev/null 2>&1 ||
+            echo "make_pcaps.sh: ethtool -K $l tx off failed: TCP/UDP checksums will be partial" >&2
+    done
 done
 sleep 1
 
