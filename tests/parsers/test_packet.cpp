@@ -35,6 +35,8 @@ DecodedPacket decode_ok(std::uint32_t lt, const std::vector<std::uint8_t>& f) {
   REQUIRE(decode_packet(lt, Bytes(f), p) == Parse::done);
   return p;
 }
+/// The payload points into the frame: a temporary frame would leave it dangling.
+DecodedPacket decode_ok(std::uint32_t lt, std::vector<std::uint8_t>&& f) = delete;
 
 std::string_view text(Bytes b) { return as_text(b); }
 
@@ -294,17 +296,20 @@ TEST_CASE("packet: 802.1Q and 802.1ad tags inserted into a real frame") {
     f.insert(f.end(), frame.begin() + 12, frame.end());
     return f;
   };
-  const auto one = decode_ok(cap.linktype, tagged({{0x81, 0x00, 0x20, 0x64}}));  // PCP 1, VLAN 100
+  const auto one_tag = tagged({{0x81, 0x00, 0x20, 0x64}});  // PCP 1, VLAN 100
+  const auto one = decode_ok(cap.linktype, one_tag);
   check_same_ip(one, plain);
   CHECK(one.vlan_count == 1);
   CHECK(one.vlan_ids[0] == 100);
   CHECK(one.ethertype == 0x0800);
-  const auto two = decode_ok(cap.linktype, tagged({{0x88, 0xa8, 0x00, 0x0a}, {0x81, 0x00, 0x0f, 0xff}}));
+  const auto two_tags = tagged({{0x88, 0xa8, 0x00, 0x0a}, {0x81, 0x00, 0x0f, 0xff}});
+  const auto two = decode_ok(cap.linktype, two_tags);
   check_same_ip(two, plain);
   CHECK(two.vlan_count == 2);
   CHECK(two.vlan_ids[0] == 10);
   CHECK(two.vlan_ids[1] == 4095);
-  CHECK(decode_ok(cap.linktype, tagged({{0x91, 0x00, 0x00, 0x05}, {0x81, 0x00, 0x00, 0x06}})).vlan_ids[1] == 6);
+  const auto old_qinq = tagged({{0x91, 0x00, 0x00, 0x05}, {0x81, 0x00, 0x00, 0x06}});
+  CHECK(decode_ok(cap.linktype, old_qinq).vlan_ids[1] == 6);
   DecodedPacket p;
   const auto three = tagged({{0x88, 0xa8, 0, 1}, {0x81, 0x00, 0, 2}, {0x81, 0x00, 0, 3}});
   CHECK(decode_packet(cap.linktype, Bytes(three), p) == Parse::invalid);
@@ -347,7 +352,10 @@ TEST_CASE("packet: IPv6 extension headers are skipped, and bounded") {
     v[5] = static_cast<std::uint8_t>(plen);
     return v;
   };
-  for (std::size_t n = 1; n <= kMaxIpv6ExtHeaders; ++n) check_same_ip(decode_ok(linktype::ipv6, with_ext(n)), plain);
+  for (std::size_t n = 1; n <= kMaxIpv6ExtHeaders; ++n) {
+    const auto ext = with_ext(n);
+    check_same_ip(decode_ok(linktype::ipv6, ext), plain);
+  }
   DecodedPacket p;
   const auto too_many = with_ext(kMaxIpv6ExtHeaders + 1);
   CHECK(decode_packet(linktype::ipv6, Bytes(too_many), p) == Parse::invalid);
