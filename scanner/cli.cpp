@@ -5,6 +5,7 @@
 #include "credentials.hpp"
 #include "demo.hpp"
 #include "plan.hpp"
+#include "replay.hpp"
 #include "service_table.hpp"
 #include "targets.hpp"
 #include "trustscan/profile.hpp"
@@ -216,6 +217,45 @@ int run_assess(const AssessArgs& a, const OutputOptions& output, std::ostream& o
   return write_outputs(report, output, !report.complete, out, err);
 }
 
+struct ReplayArgs {
+  std::vector<std::string> captures;
+  std::vector<std::string> devices;
+  std::string profile = kDefaultProfile;
+  std::string declaration;
+  std::string attestation;
+};
+
+// replay: captures → the device's own traffic → the same checks and profile.
+int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  const Profile profile = load_profile(a.profile);
+  validate_outputs(output);
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  Report report;
+  report.mode = "replay";
+  report.vantage = "pcap";
+  report.profile = profile;
+  report.redact = output.redact;
+  report.inputs = a.captures;
+  report.declaration = a.declaration;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, profile);
+  report.started_at = std::chrono::system_clock::now();
+  ReplayOptions opt;
+  opt.devices = a.devices;
+  ReplayStats stats;
+  report.devices = replay_captures(a.captures, opt, stats);
+  for (auto& d : report.devices) d.facts.declaration = declaration;
+  report.finished_at = std::chrono::system_clock::now();
+  if (stats.truncated) {
+    err << "trustscan: warning: " << stats.warning << "\n";
+    report.complete = false;
+  }
+  if (report.devices.empty() && !output.quiet)
+    out << "no device traffic in " << stats.packets << " packet(s): nothing initiated a connection"
+        << (a.devices.empty() ? "" : " from the --device given") << "\n";
+  return finish_report(report, output, false, out, err);
+}
+
 int list_profiles(std::ostream& out) {
   for (const auto& id : builtin_profile_ids()) {
     const Profile p = load_profile(id);
@@ -312,7 +352,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
 
 int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
                   std::ostream& err) {
-  report.complete = !interrupted;
+  report.complete = report.complete && !interrupted;
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
     for (const auto* check : checks_of(report.profile)) check->evaluate(d.facts, d.results);
@@ -377,6 +417,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   demo->add_option("--profile", demo_profile, "Profile id or YAML path")->capture_default_str();
   add_output_options(*demo, demo_output);
 
+  ReplayArgs replay_args;
+  OutputOptions replay_output;
+  auto* replay = app.add_subcommand("replay", "Passive analysis of packet captures (pcap, pcapng): the device's own traffic");
+  replay->add_option("captures", replay_args.captures, "Capture files, read in order")->required()->check(CLI::ExistingFile);
+  replay->add_option("--device", replay_args.devices,
+                     "Only this device (IP or MAC address; repeatable). Default: every address that opens connections");
+  replay->add_option("--profile", replay_args.profile, "Profile id or YAML path")->capture_default_str();
+  add_assessment_options(*replay, replay_args.declaration, replay_args.attestation);
+  add_output_options(*replay, replay_output);
+
   AssessArgs assess_args;
   OutputOptions assess_output;
   auto* assess = app.add_subcommand("assess", "Merge reports of the same devices from several vantages into one scored assessment");
@@ -427,6 +477,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       return kExitOk;
     }
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
+    if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
