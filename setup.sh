@@ -16,7 +16,8 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 
 # Build dependencies (Debian 12 package names). Why each one is here: docs/dependencies.md.
 BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
-            libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev)
+            libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
+            ieee-data)  # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
 # lab namespaces, procps for pkill-free process checks.
 TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps)

@@ -1,0 +1,179 @@
+// trustscan replay: every capture in pcaps/ → report, diffed against a committed baseline
+// (tests/golden/replay/<capture>.json; TRUSTSCAN_UPDATE_GOLDEN=1 rewrites them after a reviewed
+// change), what each capture must show, and bad or truncated captures.
+#include "cli.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace trustscan;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "trustscan");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string temp_path(const char* suffix) {
+  char tmpl[] = "/tmp/trustscan-replay-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  ::close(fd);
+  std::remove(tmpl);
+  return std::string(tmpl) + suffix;
+}
+
+json replay(const std::vector<std::string>& extra) {
+  const auto out = temp_path(".json");
+  std::vector<std::string> args = {"replay"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.insert(args.end(), {"-q", "-o", out});
+  const auto r = cli(args);
+  REQUIRE_MESSAGE((r.code == 0 || r.code == 1), r.err);
+  std::ifstream in(out);
+  const auto j = json::parse(in);
+  std::remove(out.c_str());
+  return j;
+}
+
+// What changes from run to run: times, the version, where the files are.
+json normalised(json j) {
+  j.erase("started_at");
+  j.erase("finished_at");
+  j["tool"].erase("version");
+  for (auto& i : j["inputs"]) i = fs::path(i.get<std::string>()).filename().string();
+  return j;
+}
+
+std::map<std::string, std::string> status_of(const json& device) {
+  std::map<std::string, std::string> s;
+  for (const auto& r : device["results"]) s[r["check"]] = r["status"];
+  return s;
+}
+
+const json& device_at(const json& report, const std::string& address) {
+  for (const auto& d : report["devices"])
+    if (d["address"] == address) return d;
+  FAIL("no device " << address);
+  return report;
+}
+
+const std::string kPcaps = TRUSTSCAN_SOURCE_DIR "/pcaps/";
+const std::string kDevice = "198.19.250.10";
+
+}  // namespace
+
+TEST_CASE("golden: every capture in pcaps/ gives its committed report") {
+  const bool update = std::getenv("TRUSTSCAN_UPDATE_GOLDEN") != nullptr;
+  int compared = 0;
+  for (const auto& entry : fs::directory_iterator(kPcaps)) {
+    const auto name = entry.path().filename().string();
+    if (!name.ends_with(".pcap") && !name.ends_with(".pcapng")) continue;
+    CAPTURE(name);
+    const auto got = normalised(replay({entry.path().string()}));
+    const auto golden = fs::path(TRUSTSCAN_SOURCE_DIR "/tests/golden/replay") / (name + ".json");
+    if (update) std::ofstream(golden) << got.dump(2) << "\n";
+    std::ifstream in(golden);
+    REQUIRE_MESSAGE(in.good(), "no baseline " << golden << " (run with TRUSTSCAN_UPDATE_GOLDEN=1 and review it)");
+    const auto want = json::parse(in);
+    if (got != want) FAIL("report differs from " << golden << ":\n" << json::diff(want, got).dump(1));
+    ++compared;
+  }
+  CHECK(compared >= 13);
+}
+
+TEST_CASE("replay: what each capture shows about the device") {
+  auto s = status_of(device_at(replay({kPcaps + "http-firmware.pcap"}), kDevice));
+  CHECK(s["upd.cleartext"] == "fail");
+  CHECK(s["tls.client.outbound"] == "not_tested");
+  CHECK(s["svc.telnet"] == "not_tested");  // out of vantage: nothing was probed
+
+  s = status_of(device_at(replay({kPcaps + "https-firmware.pcap"}), kDevice));
+  CHECK(s["tls.client.outbound"] == "pass");
+  CHECK(s["upd.cleartext"] == "not_tested");  // a download to a bare address is not known to be an update
+
+  s = status_of(device_at(replay({kPcaps + "tls10-client.pcap"}), kDevice));
+  CHECK(s["tls.client.outbound"] == "fail");
+
+  const auto mqtt = device_at(replay({kPcaps + "mqtt-connect.pcap"}), kDevice);
+  CHECK(status_of(mqtt)["dp.cleartext.sensitive"] == "fail");
+
+  s = status_of(device_at(replay({kPcaps + "ntp.pcap"}), kDevice));
+  CHECK(s["time.sync"] == "pass");
+
+  const auto dhcp = device_at(replay({kPcaps + "dhcp.pcap"}), kDevice);
+  std::map<std::string, std::string> obs;
+  for (const auto& o : dhcp["observations"])
+    if (o["value"].is_string()) obs[o["key"]] = o["value"];
+  CHECK(obs["dhcp.hostname"] == "cam-01");
+  CHECK(obs["dhcp.vendor_class"] == "AcmeCam/2.1");
+  CHECK(obs["device.mac"] == "00:1a:11:10:fa:0a");
+  CHECK(status_of(dhcp)["id.model"] == "info");
+
+  // Several captures of one device read together: every fact in one report.
+  const auto all = replay({kPcaps + "http-firmware.pcap", kPcaps + "tls10-client.pcap", kPcaps + "ntp.pcap",
+                           kPcaps + "dns.pcap", "--device", kDevice});
+  REQUIRE(all["devices"].size() == 1);
+  s = status_of(all["devices"][0]);
+  CHECK(s["upd.cleartext"] == "fail");
+  CHECK(s["tls.client.outbound"] == "fail");
+  CHECK(s["time.sync"] == "pass");
+  CHECK(all["mode"] == "replay");
+  CHECK(all["vantage"] == "pcap");
+
+  // The device as a Telnet server: the login others made to it crossed the network in cleartext.
+  const auto telnet = replay({kPcaps + "telnet-login.pcap", "--device", kDevice});
+  REQUIRE(telnet["devices"].size() == 1);
+  bool seen = false;
+  for (const auto& o : telnet["devices"][0]["observations"])
+    seen = seen || (o["key"] == "server.credentials.cleartext" && o["port"] == 23);
+  CHECK(seen);
+}
+
+TEST_CASE("replay: bad captures are one clear error; a truncated one gives a partial report") {
+  const auto garbage = temp_path(".pcap");
+  std::ofstream(garbage) << "this is not a capture at all, just text\n";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"replay", garbage}, {"replay", "/nonexistent/x.pcap"}, {"replay", kPcaps + "dns.pcap", "--device", "not-an-address"}, {"replay"}}) {
+    const auto r = cli(args);
+    CAPTURE(r.err);
+    CHECK(r.code == kExitUsage);
+    CHECK(r.err.starts_with("trustscan: error: "));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  std::remove(garbage.c_str());
+
+  // Cut the HTTP download capture in the middle of a packet record.
+  std::ifstream in(kPcaps + "http-firmware.pcap", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const auto cut = temp_path(".pcap");
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 700);
+  const auto out = temp_path(".json");
+  const auto r = cli({"replay", cut, "-q", "-o", out});
+  CHECK((r.code == 0 || r.code == 1));
+  CHECK(r.err.find("trustscan: warning: " + cut + ": capture cut short") == 0);
+  std::ifstream rin(out);
+  const auto j = json::parse(rin);
+  CHECK(j["complete"] == false);
+  std::remove(cut.c_str());
+  std::remove(out.c_str());
+}
