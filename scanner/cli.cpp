@@ -250,6 +250,11 @@ int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& o
     err << "trustscan: warning: " << stats.warning << "\n";
     report.complete = false;
   }
+  if (stats.untracked_devices > 0) {
+    err << "trustscan: warning: " << stats.untracked_devices
+        << " more device(s) in the capture were not analysed (the first 1024 were); name the ones you need with --device\n";
+    report.complete = false;
+  }
   if (report.devices.empty() && !output.quiet)
     out << "no device traffic in " << stats.packets << " packet(s): nothing initiated a connection"
         << (a.devices.empty() ? "" : " from the --device given") << "\n";

@@ -32,6 +32,7 @@ namespace trustscan {
 namespace {
 
 constexpr std::size_t kMaxObservationsPerDevice = 4096;
+constexpr std::size_t kMaxDevices = 1024;  // tracked without --device; more are counted, not analysed
 constexpr std::size_t kMaxBufferedTotal = 64u << 20;  // all flows' kept bytes together
 
 std::string endpoint_text(const Address& a, std::uint16_t port) {
@@ -162,9 +163,9 @@ class Analyzer final : public FlowSink {
     }
     load_oui();
     std::vector<DeviceReport> out;
+    const bool filtered = !only_addresses_.empty() || !only_macs_.empty();
     for (auto& [addr, d] : devices_) {
-      if (!only_macs_.empty() && (!d.mac || !only_macs_.count(format_mac(*d.mac))) && !only_addresses_.count(addr))
-        continue;
+      if (filtered && !only_addresses_.count(addr) && !(d.mac && only_macs_.count(format_mac(*d.mac)))) continue;
       DeviceReport r;
       r.facts.target.address = addr;
       r.facts.passive = true;
@@ -202,18 +203,34 @@ class Analyzer final : public FlowSink {
   std::uint64_t unbuffered_flows() const { return unbuffered_flows_; }
 
  private:
-  bool wanted_client(const FlowInfo& flow) const {
+  bool wanted_client(const FlowInfo& flow) {
     if (!can_be_device(flow.client)) return false;
-    if (only_addresses_.empty() && only_macs_.empty()) return true;
+    if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.client);
     if (only_addresses_.count(flow.client)) return true;
     return flow.has_client_mac && only_macs_.count(format_mac(flow.client_mac));
   }
 
+  // Without --device, the first kMaxDevices clients of the capture are analysed; the others are
+  // counted (ReplayStats::untracked_devices) so the report can say what was left out.
+  bool tracked(const Address& a) {
+    if (devices_.count(a)) return true;
+    if (devices_.size() < kMaxDevices) {
+      devices_[a].address = a;
+      return true;
+    }
+    if (untracked_.size() < 1'000'000) untracked_.insert(a);
+    return false;
+  }
+
+ public:
+  std::size_t untracked_devices() const { return untracked_.size(); }
+
+ private:
   // A device named with --device acting as the server of a login protocol (its Telnet/FTP).
-  bool wanted_server(const FlowInfo& flow) const {
+  bool wanted_server(const FlowInfo& flow) {
     if (flow.ip_proto != ipproto::tcp || !can_be_device(flow.server)) return false;
     if (flow.server_port != 21 && flow.server_port != 23 && flow.server_port != 2323) return false;
-    if (only_addresses_.empty() && only_macs_.empty()) return true;
+    if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.server);
     return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(format_mac(flow.server_mac)));
   }
 
@@ -456,6 +473,7 @@ class Analyzer final : public FlowSink {
   std::map<Address, Device> devices_;
   std::map<std::string, std::vector<Observation>> dhcp_by_mac_;
   std::map<std::string, Address> dhcp_address_;
+  std::set<Address> untracked_;
   OuiTable oui_;
 };
 
@@ -520,7 +538,9 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
   }
   table.finish();
   stats.flows = table.stats().flows;
-  return analyzer.take_devices();
+  auto devices = analyzer.take_devices();
+  stats.untracked_devices = analyzer.untracked_devices();
+  return devices;
 }
 
 }  // namespace trustscan

@@ -48,6 +48,7 @@ struct ReplayOptions {
 
 struct ReplayStats {
   std::uint64_t packets = 0, bytes = 0, undecodable = 0, flows = 0;
+  std::uint64_t untracked_devices = 0; ///< clients beyond the first 1024 (without --device): not analysed
   bool truncated = false;              ///< a capture ended mid-record: partial result
   std::string warning;                 ///< one line, when truncated
 };
