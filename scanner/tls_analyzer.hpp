@@ -8,6 +8,13 @@
 //   tls.dh_bits               int     smallest DHE prime seen
 //   tls.ecdhe_curves          list    groups chosen for ECDHE; tls.ecdhe_bits: the smallest
 //   tls.secure_renegotiation  bool    RFC 5746 support (TLS <= 1.2)
+//   tls.cipher_order.<version> string "server" (it keeps its own order) or "client"; absent with one
+//                             suite or when the two picks fit neither
+//   tls.preferred.<version>   string  the suite chosen whatever the client's order (server order),
+//                             or the only suite accepted
+//   tls.fallback_scsv         bool    true: a hello at the second highest version with
+//                             TLS_FALLBACK_SCSV got inappropriate_fallback; false: a ServerHello
+//   tls.compression           bool    true: DEFLATE chosen when offered (CRIME) at the highest <= 1.2
 //   tls.cert.*                subject, issuer, not_before, not_after, expired, not_yet_valid,
 //                             self_signed, signature, key_type, key_bits, name_match, verified
 //                             (verified only with --ca-file)
@@ -17,7 +24,11 @@
 
 namespace trustscan {
 
-/// Enumerates versions and suites of the context's endpoint and reads its certificate.
-net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out);
+/// How each connection reaches TLS: at once, or after FTP's AUTH TLS (RFC 4217, a 234 reply).
+enum class StartTls : std::uint8_t { none, ftp };
+
+/// Enumerates versions and suites of the context's endpoint and reads its certificate (behind
+/// STARTTLS only from a TLS <= 1.2 flight: no OpenSSL handshake is made there).
+net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls = StartTls::none);
 
 }  // namespace trustscan
