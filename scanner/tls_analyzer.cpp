@@ -8,7 +8,8 @@
 // times is the server's own order (its preferred suite), the client's first both times is the
 // client's order. Once the versions are known: a hello at the second highest version with
 // TLS_FALLBACK_SCSV (RFC 7507), and one offering DEFLATE (CRIME). Every hello is one short
-// connection under the probe's deadline and byte cap; behind FTP AUTH TLS (RFC 4217) each
+// connection under the probe's deadline and byte cap; versions are enumerated in parallel (at
+// most --per-device connections at once); behind FTP AUTH TLS (RFC 4217) each
 // connection first reads the greeting and sends AUTH TLS.
 #include "tls_analyzer.hpp"
 
@@ -296,11 +297,14 @@ net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls start
 net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls) {
   static constexpr TlsVersion kVersions[] = {TlsVersion::sslv2,  TlsVersion::sslv3,  TlsVersion::tls1_0,
                                              TlsVersion::tls1_1, TlsVersion::tls1_2, TlsVersion::tls1_3};
+  // Every version on its own connections, at most --per-device of them at once (the limit a
+  // fragile device was given); hellos within one version stay sequential.
   std::vector<VersionResult> found(std::size(kVersions));
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    if (kVersions[i] == TlsVersion::sslv2) co_await sslv2_supported(ctx, starttls, found[i]);
-    else co_await enumerate(ctx, starttls, kVersions[i], found[i]);
-  }
+  auto version_task = [&](std::size_t i) {
+    if (kVersions[i] == TlsVersion::sslv2) return sslv2_supported(ctx, starttls, found[i]);
+    return enumerate(ctx, starttls, kVersions[i], found[i]);
+  };
+  co_await run_bounded(found.size(), ctx.options.per_device, version_task);
 
   std::vector<std::string> versions;
   std::vector<std::string> weak;
