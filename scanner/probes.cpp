@@ -83,6 +83,12 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
     if (rs != Parse::done) co_return std::nullopt;
     co_return reply;
   };
+  // Explicit FTPS (RFC 4217): FEAT lists AUTH TLS, or (vsftpd lists it only with TLS 1.0 on)
+  // AUTH TLS itself gets 234 at the end of this session.
+  std::string starttls;
+  if (auto feat = co_await command("FEAT", {}); feat && feat->code == 211)
+    for (const auto& line : feat->lines)
+      if (line.find("AUTH TLS") != std::string::npos) starttls = "FEAT: " + line;
   auto user = co_await command("USER", "anonymous");
   if (!user) co_return;
   bool accepted = user->code == 230;  // some servers log anonymous in without a password
@@ -100,9 +106,18 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
     o.evidence.password = "trustscan@example.invalid";
   }
   out.push_back(std::move(o));
-  (void)co_await s->send(build_ftp_command("QUIT"));
+  if (starttls.empty())
+    if (auto auth = co_await command("AUTH", "TLS"); auth && auth->code == 234)
+      starttls = "AUTH TLS -> " + (auth->lines.empty() ? std::string("234") : auth->lines.back());
+  if (starttls.empty()) (void)co_await s->send(build_ftp_command("QUIT"));
   s.reset();
   co_await try_ftp_credentials(ctx, out);
+  if (!starttls.empty()) {
+    out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", starttls));
+    ProbeContext analysis = ctx;
+    analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
+    co_await analyze_tls(analysis, out, StartTls::ftp);
+  }
 }
 
 // ---- Telnet: negotiate options (refusing them), read to the first prompt (RFC 854) -------------
