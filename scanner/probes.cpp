@@ -59,7 +59,7 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
 }
 
 // ---- FTP: greeting, then an anonymous login attempt (RFC 959 §4, RFC 1635) --------------------
-net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
+net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>& out) {
   auto s = co_await open(ctx, out, "ftp");
   if (!s) co_return;
   std::vector<std::uint8_t> buf;
@@ -83,12 +83,6 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
     if (rs != Parse::done) co_return std::nullopt;
     co_return reply;
   };
-  // Explicit FTPS (RFC 4217): FEAT lists AUTH TLS, or (vsftpd lists it only with TLS 1.0 on)
-  // AUTH TLS itself gets 234 at the end of this session.
-  std::string starttls;
-  if (auto feat = co_await command("FEAT", {}); feat && feat->code == 211)
-    for (const auto& line : feat->lines)
-      if (line.find("AUTH TLS") != std::string::npos) starttls = "FEAT: " + line;
   auto user = co_await command("USER", "anonymous");
   if (!user) co_return;
   bool accepted = user->code == 230;  // some servers log anonymous in without a password
@@ -106,18 +100,15 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
     o.evidence.password = "trustscan@example.invalid";
   }
   out.push_back(std::move(o));
-  if (starttls.empty())
-    if (auto auth = co_await command("AUTH", "TLS"); auth && auth->code == 234)
-      starttls = "AUTH TLS -> " + (auth->lines.empty() ? std::string("234") : auth->lines.back());
-  if (starttls.empty()) (void)co_await s->send(build_ftp_command("QUIT"));
+  (void)co_await s->send(build_ftp_command("QUIT"));
   s.reset();
   co_await try_ftp_credentials(ctx, out);
-  if (!starttls.empty()) {
-    out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", starttls));
-    ProbeContext analysis = ctx;
-    analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
-    co_await analyze_tls(analysis, out, StartTls::ftp);
-  }
+}
+
+// Explicit FTPS (RFC 4217: AUTH TLS -> 234) is enumerated on connections of its own while the
+// FTP probe runs (servers delay failed logins by a second or more).
+net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
+  co_await alongside_ftps(ctx, out, probe_ftp_plain(ctx, out));
 }
 
 // ---- Telnet: negotiate options (refusing them), read to the first prompt (RFC 854) -------------

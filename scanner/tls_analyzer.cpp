@@ -42,9 +42,9 @@ struct Exchange {
   std::vector<std::uint8_t> raw;
 };
 
-// FTP explicit TLS (RFC 4217 §4): the 220 greeting, AUTH TLS, a 234 reply; the hello follows
-// on the same connection.
-net::awaitable<bool> ftp_auth_tls(TcpSession& s) {
+// FTP explicit TLS (RFC 4217 §4): the 220 greeting, AUTH TLS, a 234 reply (its text goes to
+// `reply_text` when given); the hello follows on the same connection.
+net::awaitable<bool> ftp_auth_tls(TcpSession& s, std::string* reply_text = nullptr) {
   std::vector<std::uint8_t> buf;
   FtpReply reply;
   std::size_t consumed = 0;
@@ -53,6 +53,7 @@ net::awaitable<bool> ftp_auth_tls(TcpSession& s) {
   buf.clear();
   if ((co_await s.send(build_ftp_command("AUTH", "TLS"))).status != Status::success) co_return false;
   auto [as, ast] = co_await receive_until(s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+  if (reply_text && as == Parse::done && !reply.lines.empty()) *reply_text = reply.lines.back();
   // Bytes past the 234 reply would be the server talking before our hello: not a TLS server.
   co_return as == Parse::done && reply.code == 234 && consumed == buf.size();
 }
@@ -361,6 +362,37 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
   if (certificate.empty() && starttls == StartTls::none) certificate = co_await certificate_by_handshake(ctx);
   if (!certificate.empty()) certificate_observations(ctx, certificate, out);
+}
+
+namespace {
+
+// The FTPS side of alongside_ftps: AUTH TLS on a connection of its own, then the analysis.
+net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& out) {
+  ProbeOptions options = ctx.options;
+  options.per_device = options.per_device > 1 ? options.per_device - 1 : 1;
+  ProbeContext analysis{ctx.device, ctx.endpoint, ctx.id, {}, options,
+                        SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s), false};
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, analysis.remaining()),
+                                        std::min<std::chrono::milliseconds>(analysis.remaining(), 4000ms), 4096, st);
+  if (!s) co_return;
+  std::string reply;
+  if (!co_await ftp_auth_tls(*s, &reply)) co_return;
+  s.reset();
+  out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", "AUTH TLS -> " + reply));
+  co_await analyze_tls(analysis, out, StartTls::ftp);
+}
+
+}  // namespace
+
+net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe) {
+  std::vector<Observation> tls;
+  auto task = [&](std::size_t i) {
+    if (i == 0) return std::move(ftp_probe);
+    return ftps_analysis(ctx, tls);
+  };
+  co_await run_bounded(2, 2, task);
+  for (auto& o : tls) out.push_back(std::move(o));
 }
 
 }  // namespace trustscan
