@@ -391,7 +391,8 @@ net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>&
     if (i == 0) return std::move(ftp_probe);
     return ftps_analysis(ctx, tls);
   };
-  co_await run_bounded(2, 2, task);
+  // With --per-device 1 the two run one after the other.
+  co_await run_bounded(2, ctx.options.per_device > 1 ? 2 : 1, task);
   for (auto& o : tls) out.push_back(std::move(o));
 }
 

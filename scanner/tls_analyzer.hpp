@@ -35,7 +35,8 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
 /// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
 /// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the
 /// reply) and analyze_tls(StartTls::ftp) with its own budget and at most --per-device - 1
-/// connections at once (the FTP probe holds one). Returns when both are done; the TLS
+/// connections at once (the FTP probe holds one; with --per-device 1 the FTP probe runs first,
+/// then the analysis). Returns when both are done; the TLS
 /// observations are appended to `out` after the FTP probe's.
 net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe);
 
