@@ -828,4 +828,31 @@ Parse parse_server_hello_flight(Bytes in, ServerFlight& out, std::size_t& consum
   }
 }
 
+std::string_view to_string(TlsCipherOrder o) noexcept {
+  switch (o) {
+    case TlsCipherOrder::server: return "server";
+    case TlsCipherOrder::client: return "client";
+    case TlsCipherOrder::unknown: break;
+  }
+  return "unknown";
+}
+
+TlsCipherOrder tls_cipher_order(std::span<const std::uint16_t> forward, std::uint16_t pick_forward,
+                                std::uint16_t pick_reversed) noexcept {
+  if (forward.size() < 2) return TlsCipherOrder::unknown;
+  if (pick_forward == pick_reversed) return TlsCipherOrder::server;
+  if (pick_forward == forward.front() && pick_reversed == forward.back()) return TlsCipherOrder::client;
+  return TlsCipherOrder::unknown;
+}
+
+TlsFallbackAnswer tls_fallback_answer(const ServerFlight& flight, std::uint16_t offered) noexcept {
+  if (flight.server_hello) return flight.negotiated_version == offered ? TlsFallbackAnswer::accepted : TlsFallbackAnswer::other;
+  if (flight.alert && flight.alert->description == 86) return TlsFallbackAnswer::refused;
+  return TlsFallbackAnswer::other;
+}
+
+bool tls_compression_accepted(const ServerFlight& flight) noexcept {
+  return flight.server_hello && !flight.server_hello->hello_retry_request && flight.server_hello->compression == 1;
+}
+
 }  // namespace trustscan

@@ -328,4 +328,33 @@ struct ServerFlight {
 /// the signature is not verified. Suites not in the table leave it unparsed.
 Parse parse_server_hello_flight(Bytes in, ServerFlight& out, std::size_t& consumed) noexcept;
 
+// ---- what two or more flights say together (pure) ----------------------------------------------
+
+/// Whose order decides the suite. The probe offers the same accepted suites twice, in one order
+/// and in its reverse (what sslscan and testssl.sh do).
+enum class TlsCipherOrder : std::uint8_t {
+  unknown,  ///< fewer than two suites, or the picks fit neither rule (a partial preference)
+  server,   ///< the same suite both times: the server's own order
+  client,   ///< the client's first suite both times
+};
+/// "server", "client", "unknown".
+std::string_view to_string(TlsCipherOrder o) noexcept;
+/// The order given the suites offered first (`forward`; the second hello carried them
+/// reversed) and the suite picked from each.
+TlsCipherOrder tls_cipher_order(std::span<const std::uint16_t> forward, std::uint16_t pick_forward,
+                                std::uint16_t pick_reversed) noexcept;
+
+/// The answer to a hello offering `offered` (lower than the server's highest version) with
+/// TLS_FALLBACK_SCSV (RFC 7507).
+enum class TlsFallbackAnswer : std::uint8_t {
+  refused,   ///< an inappropriate_fallback alert: downgrade protection works
+  accepted,  ///< a ServerHello at the offered version: no protection
+  other,     ///< anything else (another alert, another version, nothing): no conclusion
+};
+TlsFallbackAnswer tls_fallback_answer(const ServerFlight& flight, std::uint16_t offered) noexcept;
+
+/// A ServerHello with compression_method DEFLATE (1): the record layer compresses before it
+/// encrypts (CRIME, RFC 7457 §2.6).
+bool tls_compression_accepted(const ServerFlight& flight) noexcept;
+
 }  // namespace trustscan

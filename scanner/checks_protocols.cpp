@@ -44,6 +44,9 @@ struct EndpointRule {
   std::vector<std::string> outcomes;
   std::vector<std::string_view> services;
   std::function<Verdict(const DeviceFacts&, const Endpoint&)> judge;
+  /// Endpoints carrying this observation are judged too, whatever their service (TLS behind
+  /// STARTTLS on an FTP port: "tls.starttls").
+  std::string_view also_with = {};
 };
 
 class EndpointCheck final : public Check {
@@ -66,6 +69,9 @@ class EndpointCheck final : public Check {
           std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
         eps.push_back(*o->endpoint);
     }
+    if (!rule_.also_with.empty())
+      for (const auto* o : device.find(rule_.also_with))
+        if (o->endpoint && std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end()) eps.push_back(*o->endpoint);
     if (eps.empty()) {
       auto f = make_finding(rule_.id, CheckStatus::not_applicable, rule_.severity, rule_.outcomes,
                             "no such service among the " + std::to_string(device.ports.size()) + " scanned ports");
@@ -316,12 +322,28 @@ Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
   return verdict(CheckStatus::fail, "neither TLS 1.2 nor TLS 1.3 supported", {proof});
 }
 
+// Record protection: weak suites, and TLS compression (CRIME: DEFLATE before encryption lets an
+// attacker who injects text learn secrets from record sizes, RFC 7457 §2.6).
 Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
   const auto* weak = list_at(d, ep, "tls.weak_ciphers");
   if (!weak) return untested("no suite enumeration");
   const auto* proof = observation(d, ep, "tls.weak_ciphers");
-  if (weak->empty()) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
-  return verdict(CheckStatus::fail, std::to_string(weak->size()) + " weak suite(s) accepted: " + joined(*weak), {proof});
+  const auto* compression = observation(d, ep, "tls.compression");
+  const bool deflate = compression && std::holds_alternative<bool>(compression->value) && std::get<bool>(compression->value);
+  if (weak->empty() && !deflate) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
+  std::vector<std::string> why;
+  std::vector<const Observation*> proofs;
+  if (!weak->empty()) {
+    why.push_back(std::to_string(weak->size()) + " weak suite(s) accepted: " + joined(*weak));
+    proofs.push_back(proof);
+  }
+  if (deflate) {
+    why.push_back("TLS compression (DEFLATE) accepted: CRIME");
+    proofs.push_back(compression);
+  }
+  std::string summary;
+  for (const auto& w : why) summary += (summary.empty() ? "" : "; ") + w;
+  return verdict(CheckStatus::fail, summary, proofs);
 }
 
 Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
@@ -412,17 +434,17 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       {"http"}, judge_http_redirect}));
   const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"}, judge_tls_legacy}));
+      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"}, judge_tls_legacy, "tls.starttls"}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"}, judge_tls_modern}));
+      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"}, judge_tls_modern, "tls.starttls"}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites", Severity::high, dp3, {"tls", "https"},
-      judge_tls_ciphers}));
+      "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites, no TLS compression", Severity::high, dp3, {"tls", "https"},
+      judge_tls_ciphers, "tls.starttls"}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"}, judge_tls_kex}));
+      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"}, judge_tls_kex, "tls.starttls"}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
-      judge_tls_cert}));
+      judge_tls_cert, "tls.starttls"}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
       {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},

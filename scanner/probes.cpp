@@ -59,7 +59,7 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
 }
 
 // ---- FTP: greeting, then an anonymous login attempt (RFC 959 §4, RFC 1635) --------------------
-net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
+net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>& out) {
   auto s = co_await open(ctx, out, "ftp");
   if (!s) co_return;
   std::vector<std::uint8_t> buf;
@@ -103,6 +103,12 @@ net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out)
   (void)co_await s->send(build_ftp_command("QUIT"));
   s.reset();
   co_await try_ftp_credentials(ctx, out);
+}
+
+// Explicit FTPS (RFC 4217: AUTH TLS -> 234) is enumerated on connections of its own while the
+// FTP probe runs (servers delay failed logins by a second or more).
+net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
+  co_await alongside_ftps(ctx, out, probe_ftp_plain(ctx, out));
 }
 
 // ---- Telnet: negotiate options (refusing them), read to the first prompt (RFC 854) -------------

@@ -41,6 +41,35 @@ std::map<std::pair<Endpoint, std::string>, std::string> service_identity(const D
   return ident;
 }
 
+// services[].tls (INTERFACE.md) from the endpoint's tls.* observations (scanner/tls_analyzer.hpp):
+// versions, ciphers/preferred/cipher_order per version, the endpoint-wide facts under their own
+// names, the certificate's facts under "certificate". null when the endpoint has none.
+json tls_json(const DeviceFacts& facts, const Endpoint& ep) {
+  json tls = json::object();
+  json cert = json::object();
+  for (const auto& o : facts.observations) {
+    if (!o.endpoint || *o.endpoint != ep || !o.key.starts_with("tls.")) continue;
+    json v;
+    std::visit([&](const auto& x) { v = x; }, o.value);
+    const std::string key = o.key.substr(4);
+    bool per_version = false;
+    for (const char* group : {"ciphers.", "preferred.", "cipher_order."}) {
+      const std::string_view g(group);
+      if (key.starts_with(g)) {
+        tls[std::string(g.substr(0, g.size() - 1))][key.substr(g.size())] = std::move(v);
+        per_version = true;
+        break;
+      }
+    }
+    if (per_version) continue;
+    if (key.starts_with("cert.")) cert[key.substr(5)] = std::move(v);
+    else tls[key] = std::move(v);
+  }
+  if (!cert.empty()) tls["certificate"] = std::move(cert);
+  if (tls.empty()) return nullptr;
+  return tls;
+}
+
 json evidence_json(const Evidence& e, bool redact) {
   json j = {{"kind", e.kind}, {"source", e.source}, {"detail", e.detail}};
   if (!e.excerpt.empty()) j["excerpt"] = e.excerpt;
@@ -93,6 +122,7 @@ json device_json(const DeviceReport& d, bool redact) {
     for (const char* field : {"name", "product", "version"})
       if (const auto it = ident.find({p.endpoint, field}); it != ident.end())
         s[std::string(field) == "name" ? "service" : field] = it->second;
+    if (auto tls = tls_json(facts, p.endpoint); !tls.is_null()) s["tls"] = std::move(tls);
     services.push_back(std::move(s));
   }
   for (const auto& [state, n] : per_state)

@@ -4,9 +4,16 @@
 //
 // Enumeration, per version: offer the suites not yet accepted (at most 128 per hello: some
 // stacks choke on long hellos), record the one the server picks, remove it, repeat until the
-// server refuses. Every hello is one short connection under the probe's deadline and byte cap.
+// server refuses. Then the accepted suites in the order found and reversed: the same pick both
+// times is the server's own order (its preferred suite), the client's first both times is the
+// client's order. Once the versions are known: a hello at the second highest version with
+// TLS_FALLBACK_SCSV (RFC 7507), and one offering DEFLATE (CRIME). Every hello is one short
+// connection under the probe's deadline and byte cap; versions are enumerated in parallel (at
+// most --per-device connections at once); behind FTP AUTH TLS (RFC 4217) each
+// connection first reads the greeting and sends AUTH TLS.
 #include "tls_analyzer.hpp"
 
+#include "ftp.hpp"
 #include "probe_util.hpp"
 #include "tls.hpp"
 #include "tls_suites.hpp"
@@ -29,20 +36,43 @@ using namespace std::chrono_literals;
 constexpr std::size_t kSuitesPerHello = 128;
 constexpr int kMaxHellosPerVersion = 48;
 
+// The reply to one hello: what was parsed, and the bytes that carried it (evidence).
+struct Exchange {
+  ServerFlight flight;
+  std::vector<std::uint8_t> raw;
+};
+
+// FTP explicit TLS (RFC 4217 §4): the 220 greeting, AUTH TLS, a 234 reply (its text goes to
+// `reply_text` when given); the hello follows on the same connection.
+net::awaitable<bool> ftp_auth_tls(TcpSession& s, std::string* reply_text = nullptr) {
+  std::vector<std::uint8_t> buf;
+  FtpReply reply;
+  std::size_t consumed = 0;
+  auto [gs, gst] = co_await receive_until(s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+  if (gs != Parse::done || reply.code != 220 || consumed != buf.size()) co_return false;
+  buf.clear();
+  if ((co_await s.send(build_ftp_command("AUTH", "TLS"))).status != Status::success) co_return false;
+  auto [as, ast] = co_await receive_until(s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+  if (reply_text && as == Parse::done && !reply.lines.empty()) *reply_text = reply.lines.back();
+  // Bytes past the 234 reply would be the server talking before our hello: not a TLS server.
+  co_return as == Parse::done && reply.code == 234 && consumed == buf.size();
+}
+
 // One ClientHello, one server flight. nullopt when nothing usable came back.
-net::awaitable<std::optional<ServerFlight>> hello(ProbeContext& ctx, const std::vector<std::uint8_t>& bytes) {
+net::awaitable<std::optional<Exchange>> hello(ProbeContext& ctx, StartTls starttls, const std::vector<std::uint8_t>& bytes) {
   Status st = Status::success;
   auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()),
                                         std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 80 * 1024, st);
   if (!s) co_return std::nullopt;
+  if (starttls == StartTls::ftp && !co_await ftp_auth_tls(*s)) co_return std::nullopt;
   if ((co_await s->send(bytes)).status != Status::success) co_return std::nullopt;
-  std::vector<std::uint8_t> buf;
-  ServerFlight flight;
+  Exchange ex;
   std::size_t consumed = 0;
-  auto [state, rst] = co_await receive_until(*s, buf, [&](Bytes b) { return parse_server_hello_flight(b, flight, consumed); });
+  auto [state, rst] = co_await receive_until(*s, ex.raw, [&](Bytes b) { return parse_server_hello_flight(b, ex.flight, consumed); });
   // A server that accepted the suite but ended the flight early still told us its choice.
-  if (state == Parse::done || flight.server_hello) co_return flight;
-  co_return std::nullopt;
+  if (state != Parse::done && !ex.flight.server_hello) co_return std::nullopt;
+  if (state == Parse::done) ex.raw.resize(std::min(consumed, ex.raw.size()));
+  co_return ex;
 }
 
 ClientHelloSpec spec_for(const ProbeContext& ctx, TlsVersion v, std::vector<std::uint16_t> suites) {
@@ -60,23 +90,34 @@ ClientHelloSpec spec_for(const ProbeContext& ctx, TlsVersion v, std::vector<std:
   return spec;
 }
 
+// The suite a server picks from `suites` offered in this order at version v (nullopt: refused).
+net::awaitable<std::optional<std::uint16_t>> pick(ProbeContext& ctx, StartTls starttls, TlsVersion v, std::vector<std::uint16_t> suites) {
+  const auto ch = build_client_hello(spec_for(ctx, v, std::move(suites)));
+  const auto ex = co_await hello(ctx, starttls, ch.bytes);
+  if (!ex || !ex->flight.server_hello || ex->flight.negotiated_version != static_cast<std::uint16_t>(v)) co_return std::nullopt;
+  co_return ex->flight.server_hello->cipher_suite;
+}
+
 struct VersionResult {
-  TlsVersion version;
+  TlsVersion version = TlsVersion::tls1_2;
+  bool supported = false;
   std::vector<std::uint16_t> accepted;
   std::optional<std::uint32_t> dh_bits;  // smallest seen
   std::set<std::uint16_t> curves;
   std::vector<std::uint8_t> certificate;  // leaf, DER (TLS <= 1.2)
   bool secure_renegotiation = false;
+  TlsCipherOrder order = TlsCipherOrder::unknown;
+  std::optional<std::uint16_t> preferred;  // the server's choice whatever the client's order
 };
 
-net::awaitable<std::optional<VersionResult>> enumerate(ProbeContext& ctx, TlsVersion v) {
-  VersionResult r{v, {}, {}, {}, {}, false};
+net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion v, VersionResult& r) {
+  r = VersionResult{};
+  r.version = v;
   std::vector<std::uint16_t> remaining = tls_candidate_suites(v);
-  bool supported = false;
   for (int round = 0; round < kMaxHellosPerVersion && !remaining.empty() && ctx.remaining() > 500ms; ++round) {
     const auto ch = build_client_hello(spec_for(ctx, v, remaining));
-    const auto flight = co_await hello(ctx, ch.bytes);
-    if (!flight || !flight->server_hello || flight->negotiated_version != static_cast<std::uint16_t>(v)) {
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    if (!ex || !ex->flight.server_hello || ex->flight.negotiated_version != static_cast<std::uint16_t>(v)) {
       // Refused, or answered with another version. If a later chunk was never offered, try it.
       if (ch.offered_suites.size() < remaining.size()) {
         remaining.erase(remaining.begin(), remaining.begin() + static_cast<std::ptrdiff_t>(ch.offered_suites.size()));
@@ -84,28 +125,64 @@ net::awaitable<std::optional<VersionResult>> enumerate(ProbeContext& ctx, TlsVer
       }
       break;
     }
-    const auto picked = flight->server_hello->cipher_suite;
+    const auto& flight = ex->flight;
+    const auto picked = flight.server_hello->cipher_suite;
     const auto it = std::find(remaining.begin(), remaining.end(), picked);
     if (it == remaining.end()) break;  // picked something we did not offer: stop, don't loop
-    supported = true;
+    r.supported = true;
     r.accepted.push_back(picked);
     remaining.erase(it);
-    if (flight->dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight->dh_prime_bits) : *flight->dh_prime_bits;
-    if (flight->ecdhe_curve) r.curves.insert(*flight->ecdhe_curve);
-    if (r.certificate.empty() && !flight->certificates.empty()) r.certificate = flight->certificates.front();
-    r.secure_renegotiation = r.secure_renegotiation || flight->server_hello->renegotiation_info;
+    if (flight.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
+    if (flight.ecdhe_curve) r.curves.insert(*flight.ecdhe_curve);
+    if (r.certificate.empty() && !flight.certificates.empty()) r.certificate = flight.certificates.front();
+    r.secure_renegotiation = r.secure_renegotiation || flight.server_hello->renegotiation_info;
   }
-  if (!supported) co_return std::nullopt;
-  co_return r;
+  // Whose order: the accepted suites in the order found, then reversed (sslscan, testssl.sh).
+  if (r.accepted.size() == 1) r.preferred = r.accepted.front();
+  if (r.accepted.size() < 2 || ctx.remaining() <= 500ms) co_return;
+  std::vector<std::uint16_t> reversed(r.accepted.rbegin(), r.accepted.rend());
+  const auto forward_pick = co_await pick(ctx, starttls, v, r.accepted);
+  const auto reversed_pick = co_await pick(ctx, starttls, v, std::move(reversed));
+  if (!forward_pick || !reversed_pick) co_return;
+  r.order = tls_cipher_order(r.accepted, *forward_pick, *reversed_pick);
+  if (r.order == TlsCipherOrder::server) r.preferred = forward_pick;
 }
 
-net::awaitable<bool> sslv2_supported(ProbeContext& ctx) {
+net::awaitable<void> sslv2_supported(ProbeContext& ctx, StartTls starttls, VersionResult& r) {
+  r = VersionResult{};
+  r.version = TlsVersion::sslv2;
   std::array<std::uint8_t, 16> challenge{};
   for (std::size_t i = 0; i < challenge.size(); ++i) challenge[i] = static_cast<std::uint8_t>(0x30 + i);
   const auto specs = sslv2_default_cipher_specs();
   const auto bytes = build_sslv2_client_hello(specs, challenge);
-  const auto flight = co_await hello(ctx, bytes);
-  co_return flight && flight->sslv2.has_value();
+  const auto ex = co_await hello(ctx, starttls, bytes);
+  r.supported = ex && ex->flight.sslv2.has_value();
+}
+
+// Runs task(0) … task(n-1), at most `limit` at once, on the caller's executor; returns when all
+// are done. The first exception a task threw is rethrown then.
+template <class Task>
+net::awaitable<void> run_bounded(std::size_t n, std::size_t limit, Task task) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer wake(ex);
+  std::size_t next = 0, running = 0;
+  std::exception_ptr first_error;
+  limit = std::max<std::size_t>(limit, 1);
+  while (next < n || running > 0) {
+    while (next < n && running < limit) {
+      ++running;
+      auto job = task(next++);  // named first: g++ 12 and temporaries inside co_spawn/co_await
+      net::co_spawn(ex, std::move(job), [&](std::exception_ptr e) {
+        if (e && !first_error) first_error = e;
+        --running;
+        wake.cancel();
+      });
+    }
+    wake.expires_at(SteadyClock::time_point::max());
+    error_code ec;
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  if (first_error) std::rethrow_exception(first_error);
 }
 
 std::string asn1_time(const ASN1_TIME* t) {
@@ -175,41 +252,94 @@ net::awaitable<std::vector<std::uint8_t>> certificate_by_handshake(ProbeContext&
   co_return der;
 }
 
+// What two more hellos tell once the versions are known: TLS_FALLBACK_SCSV at the second
+// highest version, and DEFLATE at the highest version up to TLS 1.2.
+net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls starttls, const std::vector<VersionResult>& found,
+                                               std::vector<Observation>& out) {
+  std::vector<const VersionResult*> tls;  // SSLv3 and later, lowest first
+  for (const auto& r : found)
+    if (r.supported && r.version != TlsVersion::sslv2 && !r.accepted.empty()) tls.push_back(&r);
+  auto excerpt = [](const std::vector<std::uint8_t>& raw) {
+    return std::string(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(raw.size(), 96)));
+  };
+  if (tls.size() >= 2 && ctx.remaining() > 500ms) {
+    const auto& lower = *tls[tls.size() - 2];
+    auto spec = spec_for(ctx, lower.version, lower.accepted);
+    spec.fallback_scsv = true;
+    const auto ch = build_client_hello(spec);
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    const auto answer = ex ? tls_fallback_answer(ex->flight, static_cast<std::uint16_t>(lower.version)) : TlsFallbackAnswer::other;
+    if (answer != TlsFallbackAnswer::other)
+      out.push_back(make_observation(ctx.endpoint, "tls.fallback_scsv", answer == TlsFallbackAnswer::refused,
+                                     to_string(lower.version) + " hello with TLS_FALLBACK_SCSV: " +
+                                         (answer == TlsFallbackAnswer::refused ? "inappropriate_fallback alert" : "ServerHello"),
+                                     excerpt(ex->raw)));
+  }
+  const VersionResult* legacy = nullptr;  // highest <= TLS 1.2
+  for (const auto* r : tls)
+    if (r->version != TlsVersion::tls1_3) legacy = r;
+  if (legacy && ctx.remaining() > 500ms) {
+    auto spec = spec_for(ctx, legacy->version, legacy->accepted);
+    spec.deflate = true;
+    const auto ch = build_client_hello(spec);
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    if (ex && ex->flight.server_hello && ex->flight.negotiated_version == static_cast<std::uint16_t>(legacy->version)) {
+      const bool deflate = tls_compression_accepted(ex->flight);
+      out.push_back(make_observation(ctx.endpoint, "tls.compression", deflate,
+                                     to_string(legacy->version) + " hello offering DEFLATE and null: ServerHello chose " +
+                                         (deflate ? "DEFLATE (CRIME)" : "null"),
+                                     excerpt(ex->raw)));
+    }
+  }
+}
+
 }  // namespace
 
-net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out) {
+net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls) {
+  static constexpr TlsVersion kVersions[] = {TlsVersion::sslv2,  TlsVersion::sslv3,  TlsVersion::tls1_0,
+                                             TlsVersion::tls1_1, TlsVersion::tls1_2, TlsVersion::tls1_3};
+  // Every version on its own connections, at most --per-device of them at once (the limit a
+  // fragile device was given); hellos within one version stay sequential.
+  std::vector<VersionResult> found(std::size(kVersions));
+  auto version_task = [&](std::size_t i) {
+    if (kVersions[i] == TlsVersion::sslv2) return sslv2_supported(ctx, starttls, found[i]);
+    return enumerate(ctx, starttls, kVersions[i], found[i]);
+  };
+  co_await run_bounded(found.size(), ctx.options.per_device, version_task);
+
   std::vector<std::string> versions;
   std::vector<std::string> weak;
-  std::vector<std::string> suites_all;
   std::optional<std::uint32_t> dh_bits;
   std::set<std::uint16_t> curves;
   std::vector<std::uint8_t> certificate;
   bool forward_secret = false, any_suite = false, secure_reneg = false, legacy_checked = false;
-
-  if (co_await sslv2_supported(ctx)) versions.push_back("SSLv2");
-  for (const auto v : {TlsVersion::sslv3, TlsVersion::tls1_0, TlsVersion::tls1_1, TlsVersion::tls1_2, TlsVersion::tls1_3}) {
-    const auto r = co_await enumerate(ctx, v);
-    if (!r) continue;
-    const std::string name = to_string(v);
+  for (const auto& r : found) {
+    if (!r.supported) continue;
+    const std::string name = to_string(r.version);
     versions.push_back(name);
+    if (r.version == TlsVersion::sslv2) continue;
     std::vector<std::string> names;
-    for (const auto code : r->accepted) {
+    for (const auto code : r.accepted) {
       names.push_back(suite_name(code));
       any_suite = true;
       if (const auto* suite = find_suite(code)) {
         if (suite->forward_secret) forward_secret = true;
         if (weak_suite(*suite)) weak.push_back(name + " " + suite_name(code) + " (" + weak_reason(*suite) + ")");
       }
-      const std::string tagged = name + " " + suite_name(code);
-      suites_all.push_back(tagged);
     }
     out.push_back(make_observation(ctx.endpoint, "tls.ciphers." + name, names, "suites the server accepted at " + name));
-    if (r->dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r->dh_bits) : *r->dh_bits;
-    curves.insert(r->curves.begin(), r->curves.end());
-    if (certificate.empty()) certificate = r->certificate;
-    if (v != TlsVersion::tls1_3) {
+    if (r.order != TlsCipherOrder::unknown)
+      out.push_back(make_observation(ctx.endpoint, "tls.cipher_order." + name, std::string(to_string(r.order)),
+                                     "the accepted suites offered in the order found and reversed"));
+    if (r.preferred)
+      out.push_back(make_observation(ctx.endpoint, "tls.preferred." + name, suite_name(*r.preferred),
+                                     r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
+    if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
+    curves.insert(r.curves.begin(), r.curves.end());
+    if (certificate.empty()) certificate = r.certificate;
+    if (r.version != TlsVersion::tls1_3) {
       legacy_checked = true;
-      secure_reneg = secure_reneg || r->secure_renegotiation;
+      secure_reneg = secure_reneg || r.secure_renegotiation;
     }
   }
   out.push_back(make_observation(ctx.endpoint, "tls.versions", versions, "versions that completed a ServerHello"));
@@ -228,8 +358,42 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
     if (smallest > 0) out.push_back(make_observation(ctx.endpoint, "tls.ecdhe_bits", smallest, "smallest ECDHE group"));
   }
   if (legacy_checked) out.push_back(make_observation(ctx.endpoint, "tls.secure_renegotiation", secure_reneg, "RFC 5746 renegotiation_info in the ServerHello"));
-  if (certificate.empty()) certificate = co_await certificate_by_handshake(ctx);
+  co_await downgrade_and_compression(ctx, starttls, found, out);
+  // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
+  if (certificate.empty() && starttls == StartTls::none) certificate = co_await certificate_by_handshake(ctx);
   if (!certificate.empty()) certificate_observations(ctx, certificate, out);
+}
+
+namespace {
+
+// The FTPS side of alongside_ftps: AUTH TLS on a connection of its own, then the analysis.
+net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& out) {
+  ProbeOptions options = ctx.options;
+  options.per_device = options.per_device > 1 ? options.per_device - 1 : 1;
+  ProbeContext analysis{ctx.device, ctx.endpoint, ctx.id, {}, options,
+                        SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s), false};
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, analysis.remaining()),
+                                        std::min<std::chrono::milliseconds>(analysis.remaining(), 4000ms), 4096, st);
+  if (!s) co_return;
+  std::string reply;
+  if (!co_await ftp_auth_tls(*s, &reply)) co_return;
+  s.reset();
+  out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", "AUTH TLS -> " + reply));
+  co_await analyze_tls(analysis, out, StartTls::ftp);
+}
+
+}  // namespace
+
+net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe) {
+  std::vector<Observation> tls;
+  auto task = [&](std::size_t i) {
+    if (i == 0) return std::move(ftp_probe);
+    return ftps_analysis(ctx, tls);
+  };
+  // With --per-device 1 the two run one after the other.
+  co_await run_bounded(2, ctx.options.per_device > 1 ? 2 : 1, task);
+  for (auto& o : tls) out.push_back(std::move(o));
 }
 
 }  // namespace trustscan

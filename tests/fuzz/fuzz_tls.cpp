@@ -1,6 +1,7 @@
 // libFuzzer harness for probes/tls.hpp. The input is what a server sends after our hello (TLS
 // records, or an SSLv2 record); seeds in corpus/tls/ are real replies of OpenSSL 3.0 s_server and
-// GnuTLS 3.7.9 gnutls-serv (TLS 1.0-1.3, HRR, DHE, 3DES, RC4, alerts).
+// GnuTLS 3.7.9 gnutls-serv (TLS 1.0-1.3, HRR, DHE, 3DES, RC4, alerts), and the ServerHello
+// records OpenSSL sent with and without -serverpref (cipher order).
 //
 // Besides "no crash, no UB", it traps on broken contract invariants: consumed within the input,
 // caps respected, and incremental consistency (a prefix shorter than the done message is
@@ -43,6 +44,23 @@ void check_caps(const ServerFlight& f) {
   }
   if (f.alert) (void)f.alert->name();
   if (f.ecdhe_curve) (void)named_group_name(*f.ecdhe_curve);
+  // What the analyzer concludes from one flight agrees with the flight.
+  if (tls_compression_accepted(f) && (!f.server_hello || f.server_hello->compression != 1)) __builtin_trap();
+  switch (tls_fallback_answer(f, f.negotiated_version == 0 ? 0x0302 : f.negotiated_version)) {
+    case TlsFallbackAnswer::refused:
+      if (f.server_hello || !f.alert || f.alert->description != 86) __builtin_trap();
+      break;
+    case TlsFallbackAnswer::accepted:
+      if (!f.server_hello) __builtin_trap();
+      break;
+    case TlsFallbackAnswer::other: break;
+  }
+  if (f.server_hello) {
+    const std::uint16_t offered[] = {f.server_hello->cipher_suite, 0x002f};
+    if (tls_cipher_order(offered, f.server_hello->cipher_suite, f.server_hello->cipher_suite) != TlsCipherOrder::server) {
+      __builtin_trap();
+    }
+  }
   (void)tls_version_name(f.negotiated_version);
 }
 

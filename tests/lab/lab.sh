@@ -540,9 +540,64 @@ Ciphers +aes128-cbc,aes256-cbc,3des-cbc
 MACs +hmac-sha1
 HostKeyAlgorithms +ssh-rsa
 EOF
+    # --- explicit FTPS (21, RFC 4217 AUTH TLS): vsftpd 3.0.3 with its own self-signed RSA-2048
+    # certificate (SHA-256, valid now), TLS mandatory for logins, nobody can log in (empty
+    # allow-list).  vsftpd knows only ssl_tlsv1 (=NO sets SSL_OP_NO_TLSv1 alone), so with
+    # @SECLEVEL=0 TLS 1.1 stays on next to 1.2 and 1.3 (tls.protocol.legacy fails), static-RSA
+    # AES-CBC suites only below 1.3, client cipher order, TLS_FALLBACK_SCSV honoured.  FEAT does
+    # not list AUTH TLS (vsftpd lists it only with ssl_tlsv1=YES), yet AUTH TLS gets 234.
+    mkdir -p "$d/ftp" "$d/vsftpd-empty"
+    chmod 0755 "$d/ftp" "$d/vsftpd-empty"
+    openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 365 -keyout "$d/ftps.key" -out "$d/ftps.pem" \
+        -subj "/O=Trustscan Lab Plugs/CN=plug.$DOMAIN" -addext "subjectAltName=IP:$a,DNS:plug.$DOMAIN" \
+        >"$d/openssl.log" 2>&1 || { say "plug FTPS certificate failed (see $d/openssl.log)"; return 1; }
+    chmod 0600 "$d/ftps.key"
+    : >"$d/vsftpd.users"
+    cat >"$d/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=$a
+listen_port=21
+background=NO
+anonymous_enable=NO
+local_enable=YES
+userlist_enable=YES
+userlist_deny=NO
+userlist_file=$d/vsftpd.users
+write_enable=NO
+dirmessage_enable=NO
+connect_from_port_20=NO
+pasv_enable=YES
+pasv_address=$a
+pasv_min_port=50100
+pasv_max_port=50199
+secure_chroot_dir=$d/vsftpd-empty
+pam_service_name=vsftpd
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+hide_ids=YES
+xferlog_enable=NO
+vsftpd_log_file=$d/vsftpd-xfer.log
+idle_session_timeout=60
+data_connection_timeout=60
+max_clients=64
+max_per_ip=32
+ssl_enable=YES
+rsa_cert_file=$d/ftps.pem
+rsa_private_key_file=$d/ftps.key
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+ssl_sslv2=NO
+ssl_sslv3=NO
+ssl_tlsv1=NO
+ssl_ciphers=AES256-SHA:AES128-SHA:@SECLEVEL=0
+require_ssl_reuse=NO
+EOF
     start plug http "$PY" "$PERSONAS/plug_http.py" "$a" --port 80
     start plug mosquitto mosquitto -c "$d/mosquitto.conf"
     start plug sshd "$SSHD" -D -e -f "$d/sshd_config"
+    start plug vsftpd vsftpd "$d/vsftpd.conf"
 }
 
 setup_tarpit() {

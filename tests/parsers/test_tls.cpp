@@ -1257,3 +1257,93 @@ TEST_CASE("tls names") {
   CHECK(named_group_name(0x0a0a) == "0x0A0A");
   for (const std::uint16_t c : kTlsAllCurves) CHECK(find_named_group(c) != nullptr);
 }
+
+// `openssl s_server -www -tls1_2 -cipher AES128-SHA:AES256-SHA [-serverpref]` (OpenSSL 3.0.22),
+// answering a TLS 1.2 hello offering 0035 002F ("fwd") and then 002F 0035 ("rev"): the
+// ServerHello record of each flight (the certificate records that followed are left out).
+constexpr std::string_view kOsslServerPrefFwd =
+    "16030300510200004d0303354c8da3865d55652a60fc7a08bb9d00d0484dfb98cf7cda681948216d1e03c9206b4fe2"
+    "537ee26f7942688cad8ff7fc8c0b770f64f5639ea38cb30e839dd4ca32002f000005ff01000100";
+constexpr std::string_view kOsslServerPrefRev =
+    "16030300510200004d03035f2a3f43a46ba9d6006b6880d6e34c3045a5c9eecc3f01a34b11f1fdd5ebb6022079ec5e"
+    "415d92cbce1142f16746b32653052df530700a6b2c479317eefb878f10002f000005ff01000100";
+constexpr std::string_view kOsslClientPrefFwd =
+    "16030300510200004d0303047d3c903e064a93e760692e86af04dd624e68c3ad3a8fe1e7849a2df3ee88e4200cfb40"
+    "ef38702e1f7ea56f423efba7eaa1683bea5028de963047c5ab9ea1f6ef0035000005ff01000100";
+constexpr std::string_view kOsslClientPrefRev =
+    "16030300510200004d03030ca72586b76b31fd525fe708c29916b07e687e3bd5577e09bb26d6111e50d5f820b344f3"
+    "76ad0a2f009138209ca2c54bec567384ce194944edac405202a2253d5d002f000005ff01000100";
+
+namespace {
+// A ServerHello record on its own: the flight is not complete (need_more), the hello is parsed.
+ServerFlight server_hello_only(const ByteVec& bytes) {
+  const Result r = parse(bytes);
+  CHECK(r.parse == Parse::need_more);
+  REQUIRE(r.flight.server_hello);
+  return r.flight;
+}
+
+std::uint16_t picked_suite(std::string_view hex) {
+  const ServerFlight f = server_hello_only(unhex(hex));
+  CHECK(f.server_hello->compression == 0);
+  CHECK_FALSE(tls_compression_accepted(f));
+  return f.server_hello->cipher_suite;
+}
+}  // namespace
+
+TEST_CASE("tls cipher order from two real picks") {
+  const std::vector<std::uint16_t> fwd = {0x0035, 0x002f};
+  const auto server_fwd = picked_suite(kOsslServerPrefFwd), server_rev = picked_suite(kOsslServerPrefRev);
+  CHECK(server_fwd == 0x002f);
+  CHECK(server_rev == 0x002f);
+  CHECK(tls_cipher_order(fwd, server_fwd, server_rev) == TlsCipherOrder::server);
+  const auto client_fwd = picked_suite(kOsslClientPrefFwd), client_rev = picked_suite(kOsslClientPrefRev);
+  CHECK(client_fwd == 0x0035);
+  CHECK(client_rev == 0x002f);
+  CHECK(tls_cipher_order(fwd, client_fwd, client_rev) == TlsCipherOrder::client);
+  // Neither rule: two different picks, not the first suite of each order.
+  CHECK(tls_cipher_order(std::vector<std::uint16_t>{1, 2, 3}, 2, 1) == TlsCipherOrder::unknown);
+  // One suite says nothing about order.
+  CHECK(tls_cipher_order(std::vector<std::uint16_t>{0x002f}, 0x002f, 0x002f) == TlsCipherOrder::unknown);
+  CHECK(to_string(TlsCipherOrder::server) == "server");
+  CHECK(to_string(TlsCipherOrder::client) == "client");
+}
+
+TEST_CASE("tls fallback SCSV answers on real replies") {
+  auto answer = [](std::string_view hex, std::uint16_t offered) {
+    const Result r = check_every_split(unhex(hex));
+    return tls_fallback_answer(r.flight, offered);
+  };
+  // TLS 1.1 hello with 0x5600 to a server whose highest version is 1.2: inappropriate_fallback.
+  CHECK(answer(kOsslAlertFallback, 0x0302) == TlsFallbackAnswer::refused);
+  // A ServerHello at the offered version: the SCSV was ignored.
+  CHECK(answer(kOsslTls10Dhe1024, 0x0301) == TlsFallbackAnswer::accepted);
+  CHECK(answer(kGnutlsTls10Tdes, 0x0301) == TlsFallbackAnswer::accepted);
+  // Another version than offered, or another alert: no conclusion.
+  CHECK(answer(kOsslTls12EcdheRsa, 0x0302) == TlsFallbackAnswer::other);
+  CHECK(answer(kOsslAlertHandshakeFailure, 0x0302) == TlsFallbackAnswer::other);
+  CHECK(tls_fallback_answer(ServerFlight{}, 0x0302) == TlsFallbackAnswer::other);
+}
+
+// The same server answering a TLS 1.2 hello offering 002F with compression methods {DEFLATE,
+// null}: Debian's OpenSSL 3 is built without zlib and chooses null.
+constexpr std::string_view kOsslDeflateOffered =
+    "16030300510200004d0303b0f8b0bf85336c0931d87c7e788b1cb2a9eac85951188b7f08f943e50fa577182094e26b"
+    "debeae55e6c8e54c1002ce8cd58c06cec6f54c06e1146bb2dd5b0f8309002f000005ff01000100";
+
+TEST_CASE("tls compression: the ServerHello's compression byte decides") {
+  const ByteVec bytes = unhex(kOsslDeflateOffered);
+  const ServerFlight f = server_hello_only(bytes);
+  CHECK(f.server_hello->compression == 0);
+  CHECK_FALSE(tls_compression_accepted(f));
+  // No server available here compresses (GnuTLS >= 3.6 and OpenSSL without zlib refuse), so the
+  // positive case is this same real ServerHello with its compression_method byte set to 1.
+  ByteVec deflate = bytes;
+  const std::size_t at = 5 + 4 + 2 + 32 + 1 + 32 + 2;  // record, handshake header, version, random, sid
+  REQUIRE(deflate[at] == 0x00);
+  deflate[at] = 0x01;
+  const ServerFlight z = server_hello_only(deflate);
+  CHECK(z.server_hello->compression == 1);
+  CHECK(tls_compression_accepted(z));
+  CHECK_FALSE(tls_compression_accepted(ServerFlight{}));
+}

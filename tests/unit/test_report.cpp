@@ -145,3 +145,76 @@ TEST_CASE("docs/checks.md lists every check the binary has") {
   text << in.rdbuf();
   for (const auto& c : builtin_checks()) CHECK_MESSAGE(text.str().find("`" + std::string(c->id()) + "`") != std::string::npos, c->id());
 }
+
+TEST_CASE("JSON sink: services[].tls from the tls.* observations of that endpoint") {
+  Report r;
+  r.profile = load_profile("ir8425-consumer");
+  DeviceReport d;
+  d.facts.target.address = *Address::parse("198.18.0.12");
+  const Endpoint ftp{d.facts.target.address, Transport::tcp, 21};
+  const Endpoint ssh{d.facts.target.address, Transport::tcp, 22};
+  for (const auto& ep : {ftp, ssh}) {
+    PortResult pr;
+    pr.endpoint = ep;
+    pr.state = PortState::open;
+    pr.status = Status::success;
+    d.facts.ports.push_back(pr);
+  }
+  auto add = [&](const Endpoint& ep, std::string key, Value v) {
+    Observation o;
+    o.endpoint = ep;
+    o.key = std::move(key);
+    o.value = std::move(v);
+    d.facts.observations.push_back(std::move(o));
+  };
+  add(ftp, "service.name", std::string("ftp"));
+  add(ftp, "tls.starttls", std::string("ftp"));
+  add(ftp, "tls.ciphers.TLSv1.2", std::vector<std::string>{"TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"});
+  add(ftp, "tls.cipher_order.TLSv1.2", std::string("client"));
+  add(ftp, "tls.ciphers.TLSv1.3", std::vector<std::string>{"TLS_AES_256_GCM_SHA384"});
+  add(ftp, "tls.preferred.TLSv1.3", std::string("TLS_AES_256_GCM_SHA384"));
+  add(ftp, "tls.versions", std::vector<std::string>{"TLSv1.2", "TLSv1.3"});
+  add(ftp, "tls.fallback_scsv", true);
+  add(ftp, "tls.compression", false);
+  add(ftp, "tls.dh_bits", std::int64_t{1024});
+  add(ftp, "tls.cert.subject", std::string("/O=Trustscan Lab Plugs/CN=plug.trustscan.test"));
+  add(ftp, "tls.cert.not_after", std::string("2027-11-25T12:00:00Z"));
+  add(ftp, "tls.cert.key_type", std::string("RSA"));
+  add(ftp, "tls.cert.key_bits", std::int64_t{2048});
+  add(ftp, "tls.cert.signature", std::string("sha256WithRSAEncryption"));
+  add(ftp, "tls.cert.self_signed", true);
+  add(ssh, "service.name", std::string("ssh"));
+  add(ssh, "ssh.kex", std::vector<std::string>{"curve25519-sha256"});
+  r.devices.push_back(d);
+  sort_report(r);
+  std::ostringstream out;
+  make_sink("json")->write(r, out);
+  const auto j = nlohmann::json::parse(out.str());
+  const auto& services = j["devices"][0]["services"];
+  REQUIRE(services.size() == 2);
+  const auto& s21 = services[0]["port"] == 21 ? services[0] : services[1];
+  const auto& s22 = services[0]["port"] == 21 ? services[1] : services[0];
+  CHECK_FALSE(s22.contains("tls"));
+  REQUIRE(s21.contains("tls"));
+  const auto& tls = s21["tls"];
+  CHECK(tls["versions"] == nlohmann::json({"TLSv1.2", "TLSv1.3"}));
+  CHECK(tls["ciphers"]["TLSv1.2"] == nlohmann::json({"TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"}));
+  CHECK(tls["ciphers"]["TLSv1.3"][0] == "TLS_AES_256_GCM_SHA384");
+  CHECK(tls["cipher_order"]["TLSv1.2"] == "client");
+  CHECK(tls["preferred"]["TLSv1.3"] == "TLS_AES_256_GCM_SHA384");
+  CHECK_FALSE(tls["preferred"].contains("TLSv1.2"));
+  CHECK(tls["fallback_scsv"] == true);
+  CHECK(tls["compression"] == false);
+  CHECK(tls["dh_bits"] == 1024);
+  CHECK(tls["starttls"] == "ftp");
+  const auto& cert = tls["certificate"];
+  CHECK(cert["subject"] == "/O=Trustscan Lab Plugs/CN=plug.trustscan.test");
+  CHECK(cert["not_after"] == "2027-11-25T12:00:00Z");
+  CHECK(cert["key_type"] == "RSA");
+  CHECK(cert["key_bits"] == 2048);
+  CHECK(cert["signature"] == "sha256WithRSAEncryption");
+  CHECK(cert["self_signed"] == true);
+  // Nothing but tls.* facts: the ssh and service observations stay out of it.
+  CHECK_FALSE(tls.contains("name"));
+  CHECK_FALSE(tls.contains("kex"));
+}
