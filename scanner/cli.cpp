@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include "assess.hpp"
+#include "capture.hpp"
 #include "credentials.hpp"
 #include "demo.hpp"
 #include "plan.hpp"
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+#include <thread>
 
 #include <csignal>
 #include <iostream>
@@ -41,6 +43,8 @@ struct ScanArgs {
   std::string creds_file;
   std::string declaration;
   std::string attestation;
+  std::string capture_iface;
+  int capture_for = 0;
 };
 
 // --declaration and --attestation: side files for the scoring, read before anything is sent.
@@ -120,10 +124,18 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   // socket is ever opened.
   auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
   const ScanPlan plan = make_plan(std::move(targets), ports, a.seed, shard);
+  if (a.capture_for > 0 && a.capture_iface.empty()) throw InputError("--capture-for needs --capture IFACE");
   if (a.dry_run) {
     print_plan(plan, out);
     return kExitOk;
   }
+  // The capture starts before the first probe, so the device's own traffic during the whole
+  // window is recorded; it is analysed with the replay pipeline once the scan is done.
+  std::unique_ptr<LiveCapture> capture;
+  std::vector<Address> hosts;
+  for (const auto& t : plan.targets) hosts.push_back(t.address);
+  if (!a.capture_iface.empty()) capture = std::make_unique<LiveCapture>(a.capture_iface, hosts);
+  const auto capture_until = std::chrono::steady_clock::now() + std::chrono::seconds(a.capture_for);
 
   EngineOptions engine = a.engine;
   engine.timeout = std::chrono::milliseconds(a.timeout_ms);
@@ -145,6 +157,21 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   probe.per_device = std::min(probe.per_device, engine.per_device);
   report.devices = run_active_scan(io, plan, engine, probe, interrupted);
   for (auto& d : report.devices) d.facts.declaration = declaration;
+  if (capture) {
+    while (!interrupted && std::chrono::steady_clock::now() < capture_until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ReplayOptions opt;
+    for (const auto& h : hosts) opt.devices.push_back(h.to_string());
+    opt.source = "capture";
+    ReplayStats stats;
+    const auto seen = replay_captures({capture->stop()}, opt, stats);
+    for (auto& d : report.devices)
+      for (const auto& c : seen)
+        if (c.facts.target.address == d.facts.target.address)
+          d.facts.observations.insert(d.facts.observations.end(), c.facts.observations.begin(), c.facts.observations.end());
+    if (!output.quiet)
+      out << "capture on " << a.capture_iface << ": " << stats.packets << " packet(s), " << stats.flows << " flow(s)\n";
+  }
   report.finished_at = std::chrono::system_clock::now();
   return finish_report(report, output, interrupted, out, err);
 }
@@ -412,6 +439,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan->add_flag("--dry-run", scan_args.dry_run, "Print the plan and send nothing");
   add_engine_options(*scan, scan_args);
   add_assessment_options(*scan, scan_args.declaration, scan_args.attestation);
+  scan->add_option("--capture", scan_args.capture_iface,
+                   "Record the devices' own traffic on this interface during the scan and analyse it (root)");
+  scan->add_option("--capture-for", scan_args.capture_for,
+                   "Keep capturing at least this many seconds from the start (e.g. while the device boots)")
+      ->check(CLI::Range(0, 86400));
   add_output_options(*scan, scan_output);
 
   bool demo_serve = false;
