@@ -63,6 +63,9 @@ class DefaultCredentials final : public Check {
         f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
                                            (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + where(ep));
         f.evidence.push_back(evidence_from(*accepted));
+      } else if (const auto* open = at(d, ep, "mqtt.anonymous_accepted"); is_true(open)) {
+        f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + where(ep) + " (see svc.mqtt.anonymous)");
+        f.evidence.push_back(evidence_from(*open));
       } else if (is_true(at(d, ep, "cred.no_auth"))) {
         f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
         f.evidence.push_back(evidence_from(*at(d, ep, "cred.no_auth")));

@@ -43,8 +43,13 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
   p.origin = origin;
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
-    if (key != "pairs" && key != "max_attempts" && key != "delay_ms" && key != "throttle_attempts")
+    if (key != "pairs" && key != "max_attempts" && key != "delay_ms" && key != "throttle_attempts" && key != "parallel")
       throw fail(kv.first, "unknown key '" + key + "'");
+  }
+  if (root["parallel"]) {
+    const int n = root["parallel"].as<int>(-1);
+    if (n < 1 || n > 16) throw fail(root["parallel"], "parallel must be 1-16");
+    p.parallel = static_cast<std::size_t>(n);
   }
   if (root["throttle_attempts"]) {
     const int n = root["throttle_attempts"].as<int>(-1);
@@ -151,6 +156,29 @@ net::awaitable<void> pause(std::chrono::milliseconds d) {
 
 namespace {
 
+net::awaitable<void> attempt_into(const Authenticator& attempt, CredentialPair pair, CredentialAnswer& out) {
+  out = co_await attempt(pair);
+}
+
+// Every pair of `pairs` tried, at most `width` at a time; the answers in the same order.
+net::awaitable<std::vector<CredentialAnswer>> attempt_all(const Authenticator& attempt, const std::vector<CredentialPair>& pairs,
+                                                          std::size_t width) {
+  auto ex = co_await net::this_coro::executor;
+  std::vector<CredentialAnswer> answers(pairs.size());
+  for (std::size_t first = 0; first < pairs.size(); first += width) {
+    const std::size_t n = std::min(width, pairs.size() - first);
+    std::size_t left = n;
+    net::steady_timer all_done(ex, SteadyClock::time_point::max());
+    for (std::size_t i = first; i < first + n; ++i)
+      net::co_spawn(ex, attempt_into(attempt, pairs[i], answers[i]), [&left, &all_done](std::exception_ptr) {
+        if (--left == 0) all_done.cancel();
+      });
+    error_code ec;
+    while (left > 0) co_await all_done.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return answers;
+}
+
 // cred.bruteforce.throttle (opt-in): `throttle_attempts` wrong passwords for the list's first
 // user, back to back. Throttling shows as a lockout answer, an answer that differs from the
 // known-bad one (a "locked" page), or answers that slow down (the last five take at least twice
@@ -215,7 +243,17 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
-  const CredentialAnswer baseline = co_await attempt(bad);
+  // parallel > 1 (opt-in): the known-bad pair and the first max_attempts pairs go out at once,
+  // `parallel` at a time, and are judged afterwards in list order by the same rules.
+  std::vector<CredentialAnswer> early;
+  if (policy.parallel > 1) {
+    std::vector<CredentialPair> wave{bad};
+    for (std::size_t i = 0; i < policy.pairs.size() && i < policy.max_attempts; ++i) wave.push_back(policy.pairs[i]);
+    early = co_await attempt_all(attempt, wave, policy.parallel);
+  }
+  CredentialAnswer baseline;
+  if (early.empty()) baseline = co_await attempt(bad);
+  else baseline = early.front();
   if (baseline.kind != CredentialAnswer::Kind::answered) {
     obs("cred.inconclusive", std::string(baseline.kind == CredentialAnswer::Kind::lockout ? "lockout" : "errors"),
         "the known-bad attempt got no usable answer: " + baseline.detail);
@@ -229,14 +267,20 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   bool blank_tested = false, blank_accepted = false, accepted = false;
   std::string stop_reason;
   int errors = 0;
-  for (const auto& pair : policy.pairs) {
+  for (std::size_t i = 0; i < policy.pairs.size(); ++i) {
+    const auto& pair = policy.pairs[i];
     if (tried >= policy.max_attempts) break;
     if (ctx.remaining() < 1s) {
       stop_reason = "budget";
       break;
     }
-    co_await pause(policy.delay);
-    const CredentialAnswer a = co_await attempt(pair);
+    CredentialAnswer a;
+    if (i + 1 < early.size()) {
+      a = early[i + 1];
+    } else {
+      co_await pause(policy.delay);
+      a = co_await attempt(pair);
+    }
     if (a.kind == CredentialAnswer::Kind::lockout) {
       stop_reason = "lockout";
       obs("cred.inconclusive", std::string("lockout"), "throttling or lockout after " + std::to_string(tried) + " attempts: " + a.detail);
@@ -636,7 +680,15 @@ net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const Credent
 
 net::awaitable<void> try_telnet_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
-  ProbeContext ctx = trial_context(probe_ctx);
+  // One session at a time even with `parallel`: busybox telnetd (the lab router's, as on many
+  // devices) left 2 of 7 simultaneous connections without a login prompt for 6 s.
+  CredentialPolicy sequential = *probe_ctx.options.credentials;
+  sequential.parallel = 1;
+  ProbeOptions options = probe_ctx.options;
+  options.credentials = &sequential;
+  ProbeContext one_at_a_time{probe_ctx.device, probe_ctx.endpoint, probe_ctx.id, probe_ctx.first_reply, options,
+                             probe_ctx.deadline, probe_ctx.tls};
+  ProbeContext ctx = trial_context(one_at_a_time);
   Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<CredentialAnswer> { co_return co_await telnet_attempt(ctx, p); };
   co_await run_credential_trials(ctx, "Telnet login", attempt, out);
 }

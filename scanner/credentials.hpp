@@ -68,6 +68,7 @@ struct CredentialPolicy {
   std::vector<CredentialPair> pairs;
   std::size_t max_attempts = 6;
   std::chrono::milliseconds delay{250};
+  std::size_t parallel = 1;            ///< attempts in flight on one surface (1: one at a time, `delay` apart)
   std::size_t throttle_attempts = 20;  ///< wrong-password attempts of the throttling test
   bool throttle_test = false;          ///< --creds-throttle: run cred.bruteforce.throttle's test
   std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path

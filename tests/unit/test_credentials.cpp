@@ -428,3 +428,31 @@ TEST_CASE("cred.bruteforce.throttle: opt-in; lockout and growing delays pass, un
   Device slowing([&](int fd) { basic_device(fd, slow_tries, [](int n) { return std::max(0, n - 8) * 100; }); });
   CHECK(throttle_status(slowing.port(), true) == CheckStatus::pass);
 }
+
+TEST_CASE("parallel attempts (opt-in): the same verdicts, attempts in flight together") {
+  std::atomic<int> tries{0}, in_flight{0}, most{0};
+  // Like lighttpd's mod_auth: every answer to credentials takes 300 ms.
+  Device slow([&](int fd) {
+    basic_device(fd, tries, [&](int) {
+      const int now = ++in_flight;
+      int seen = most.load();
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(300ms);
+      --in_flight;
+      return 0;
+    });
+  });
+  auto policy = fast_policy();
+  policy.parallel = 7;
+  const auto s = scan(slow.port(), policy);
+  const auto* f = result(s, "cred.default.http");
+  REQUIRE(f);
+  CHECK(f->status == CheckStatus::pass);
+  CHECK(tries.load() == 7);   // the known-bad pair and 6 pairs, no more
+  CHECK(most.load() >= 5);    // they were in flight together
+
+  Device weak([&](int fd) { basic_device(fd, tries, [](int) { return 0; }); });
+  policy.pairs.insert(policy.pairs.begin() + 2, {"admin", "Vq9#long-unique"});
+  check_found(scan(weak.port(), policy), "cred.default.http", "admin", "Vq9#long-unique");
+}
