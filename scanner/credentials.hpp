@@ -10,8 +10,10 @@
 //  - the results are observations on the endpoint (keys below); checks judge them.
 //
 // Observation keys (per endpoint, one login surface each):
-//   cred.surface         string  what was tried: "HTTP Basic realm=\"admin\" on /", "HTML form
-//                                POST /login", "Telnet login", "FTP USER/PASS"
+//   cred.surface         string  what was tried: "HTTP Basic realm=\"admin\" on /", "HTTP Digest
+//                                realm=\"x\" SHA-256 on /", "HTML form POST /login", "HTML form
+//                                (described: NAME) POST /url", "Telnet login", "FTP USER/PASS",
+//                                "RTSP Digest realm=\"x\" MD5 on DESCRIBE rtsp://…", "MQTT CONNECT"
 //   cred.attempts        int     pairs tried (the known-bad attempt not counted)
 //   cred.accepted        bool    a pair was accepted (evidence carries username and password)
 //   cred.blank_tested    bool    a pair with an empty password was tried
