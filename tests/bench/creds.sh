@@ -26,7 +26,8 @@
 #
 # The lab is a machine-wide singleton: the script re-runs itself under the session lock
 # (/run/trustscan-lab-session.lock), and uses tests/bench/lab_common.sh (lab_ensure, lab_measure,
-# lab_release) unchanged.  Environment: TS_TIMEOUT / PEER_TIMEOUT (seconds, default 300),
+# lab_release) unchanged.  Times are medians of REPEAT rounds (default 3; the three measurements
+# interleaved); findings are the last round's.  Environment: TS_TIMEOUT / PEER_TIMEOUT (seconds, default 300),
 # INSTALL_PEERS=0 (do not apt-get install hydra), KEEP_TMP=1.
 set -u -o pipefail
 
@@ -41,6 +42,8 @@ fi
 BENCH=creds.sh
 BIN=${1:-$REPO_ROOT/build/trustscan}
 TS_TIMEOUT=${TS_TIMEOUT:-300}
+REPEAT=${REPEAT:-3}
+[[ $REPEAT =~ ^[1-9]$ ]] || { echo "creds.sh: REPEAT must be 1-9" >&2; exit 2; }
 PEER_TIMEOUT=${PEER_TIMEOUT:-300}
 KEEP_TMP=${KEEP_TMP:-0}
 TMP=
@@ -118,12 +121,6 @@ p2=\$!
 wait \$p1; r1=\$?; wait \$p2; r2=\$?
 ((r1 <= 1 && r2 <= 1))
 EOF
-    M_PRE="rm -f '$TMP'/ts-$mode.*.json"
-    lab_measure "trustscan ($mode)" "$TS_TIMEOUT" "$TMP/ts-$mode.log" -- bash "$TMP/ts-$mode.sh"
-    M_PRE=
-    ((M_LOST)) && die "trustscan could not be measured on a stable lab"
-    ((M_RC == 0)) || { tail -n 5 "$TMP/ts-$mode.log" >&2; die "trustscan ($mode) failed (exit $M_RC)"; }
-    printf -v "TS_SECS_$mode" '%s' "$M_SECS"
 done
 
 # ---- hydra: every service at once
@@ -140,11 +137,26 @@ H=(hydra -I -f -C "$TMP/creds.txt")
 wait
 EOF
 chmod 0755 "$TMP/hydra.sh"
-M_PRE="rm -f '$TMP'/hy.*"
-lab_measure hydra "$PEER_TIMEOUT" "$TMP/hydra.log" -- bash "$TMP/hydra.sh"
-M_PRE=
-HY_SECS=$M_SECS
-((M_LOST)) && die "hydra could not be measured on a stable lab"
+
+# ---- REPEAT rounds, the three measurements interleaved; medians
+declare -a T_default=() T_parallel=() T_hydra=()
+for ((round = 1; round <= REPEAT; round++)); do
+    for mode in default parallel; do
+        M_PRE="rm -f '$TMP'/ts-$mode.*.json"
+        lab_measure "trustscan ($mode)" "$TS_TIMEOUT" "$TMP/ts-$mode.log" -- bash "$TMP/ts-$mode.sh"
+        M_PRE=
+        ((M_LOST)) && die "trustscan could not be measured on a stable lab"
+        ((M_RC == 0)) || { tail -n 5 "$TMP/ts-$mode.log" >&2; die "trustscan ($mode) failed (exit $M_RC)"; }
+        eval "T_$mode+=(\"\$M_SECS\")"
+    done
+    M_PRE="rm -f '$TMP'/hy.*"
+    lab_measure hydra "$PEER_TIMEOUT" "$TMP/hydra.log" -- bash "$TMP/hydra.sh"
+    M_PRE=
+    ((M_LOST)) && die "hydra could not be measured on a stable lab"
+    T_hydra+=("$M_SECS")
+done
+say "times (s), $REPEAT rounds: trustscan default ${T_default[*]}; trustscan parallel ${T_parallel[*]}; hydra ${T_hydra[*]}"
+TS_SECS_default=$(median "${T_default[@]}") TS_SECS_parallel=$(median "${T_parallel[@]}") HY_SECS=$(median "${T_hydra[@]}")
 
 # ---- findings against the ground truth
 python3 - "$LAB_GT" "$TMP" "$TS_SECS_default" "$TS_SECS_parallel" "$HY_SECS" <<'PYEOF'
@@ -202,7 +214,8 @@ for key, name in services.items():
     h = ", ".join(f"{u}/{p or '(blank)'}" for k, u, p in hy if k == key) or ("no module" if key[1] == 1883 else "-")
     print(f"{name:22} {want[:18]:18} {t[:18]:18} {h}")
 n = len(planted)
-print(f"\ntrustscan (default: one at a time, 250 ms apart): {ts_default:.2f} s, {len(def_tp)}/{n} planted found, "
+print(f"\nmedian times; findings of the last round")
+print(f"trustscan (default: one at a time, 250 ms apart): {ts_default:.2f} s, {len(def_tp)}/{n} planted found, "
       f"{len(def_fp)} false positive(s) {def_fp or ''}")
 print(f"trustscan (parallel, no pause, as hydra):  {ts_secs:.2f} s, {len(ts_tp)}/{n} planted found, {len(ts_fp)} false positive(s) {ts_fp or ''}")
 print(f"hydra:     {hy_secs:.2f} s, {len(hy_tp)}/{n} planted found, {len(hy_fp)} false positive(s) {hy_fp or ''}")
