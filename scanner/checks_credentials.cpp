@@ -63,6 +63,9 @@ class DefaultCredentials final : public Check {
         f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
                                            (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + where(ep));
         f.evidence.push_back(evidence_from(*accepted));
+      } else if (const auto* open = at(d, ep, "mqtt.anonymous_accepted"); is_true(open)) {
+        f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + where(ep) + " (see svc.mqtt.anonymous)");
+        f.evidence.push_back(evidence_from(*open));
       } else if (is_true(at(d, ep, "cred.no_auth"))) {
         f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
         f.evidence.push_back(evidence_from(*at(d, ep, "cred.no_auth")));
@@ -207,11 +210,63 @@ class CleartextCredentials final : public Check {
       if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
     for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, "telnet.prompt"));
     for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, "ftp.banner"));
+    for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"}))
+      if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
     for (const auto& ep : endpoints_with(d, {"snmp"}))
       if (const auto* c = at(d, ep, "snmp.communities")) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
     if (found == 0)
       out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                                  "no login surface on a cleartext transport among the services found"));
+  }
+};
+
+// cred.bruteforce.throttle (opt-in, --creds-throttle): per login surface, what the throttling
+// test saw (scanner/credentials.cpp).
+class BruteforceThrottle final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "cred.bruteforce.throttle"; }
+  CheckInfo info() const override {
+    return {"cred.bruteforce.throttle", "Repeated wrong passwords are throttled or locked out", Severity::medium,
+            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-5"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    auto untested = [&](std::string summary, std::string reason) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, std::move(summary));
+      f.reason = std::move(reason);
+      out.push_back(std::move(f));
+    };
+    if (const auto why = not_judgeable(d); !why.empty()) return untested("device not fully probed", why);
+    bool opted_in = false, judged = false;
+    for (const auto* t : d.find("cred.throttle_tested")) {
+      if (!t->endpoint || !is_true(t)) continue;
+      opted_in = true;
+      const auto* v = at(d, *t->endpoint, "cred.throttle");
+      if (!v) continue;
+      const auto& reading = std::get<std::string>(v->value);
+      const auto* surface = at(d, *t->endpoint, "cred.surface");
+      const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint);
+      Finding f;
+      if (reading == "lockout" || reading == "delay") {
+        f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                         (reading == "lockout" ? "throttling or lockout after wrong passwords: " : "answers slow down after wrong passwords: ") + what);
+      } else if (reading == "none") {
+        const auto* n = at(d, *t->endpoint, "cred.throttle_attempts");
+        f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                         std::to_string(n ? std::get<std::int64_t>(n->value) : 0) + " wrong passwords in a row, no throttling: " + what);
+      } else {
+        f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "throttling test without usable answers: " + what);
+        f.reason = "inconclusive:" + reading;
+      }
+      judged = true;
+      f.endpoint = t->endpoint;
+      f.evidence.push_back(evidence_from(*v));
+      out.push_back(std::move(f));
+    }
+    if (judged) return;
+    if (!opted_in && !d.find("cred.surface").empty())
+      return untested("opt-in: wrong-password attempts can lock the device (--creds-throttle)", "opt_in:--creds-throttle");
+    untested("no login surface to test", "inconclusive:no_login_surface");
   }
 };
 
@@ -227,6 +282,9 @@ void add_credential_checks(std::vector<std::unique_ptr<Check>>& out) {
                                                      std::vector<std::string_view>{"ssh"}));
   out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)", Severity::high,
                                                      std::vector<std::string_view>{"ftp"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.mqtt", "MQTT", Severity::high,
+                                                     std::vector<std::string_view>{"mqtt"}));
+  out.push_back(std::make_unique<BruteforceThrottle>());
   out.push_back(std::make_unique<CleartextCredentials>());
   out.push_back(std::make_unique<UnauthenticatedManagement>());
 }

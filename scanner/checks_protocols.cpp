@@ -176,6 +176,11 @@ Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
   if (!open) return untested("the RTSP probe got no answer to DESCRIBE");
   const auto* o = observation(d, ep, "rtsp.stream_unauthenticated");
   if (*open) return verdict(CheckStatus::fail, "the stream description is served without credentials", {o});
+  // Credential trials on DESCRIBE (scanner/credentials.cpp): a default pair opens the stream too.
+  if (const auto acc = flag(d, ep, "cred.accepted"); acc && *acc)
+    return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, "cred.accepted")});
+  if (const auto* inc = observation(d, ep, "cred.inconclusive"))
+    return untested("credential trial stopped early", "inconclusive:" + std::get<std::string>(inc->value));
   return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused", {o, observation(d, ep, "rtsp.describe_status")});
 }
 

@@ -40,6 +40,7 @@ struct ScanArgs {
   ProbeOptions probe;
   bool no_probes = false;
   bool no_creds = false;
+  bool creds_throttle = false;
   std::string creds_file;
   std::string declaration;
   std::string attestation;
@@ -79,6 +80,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::ExistingFile);
   cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
   cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
+  cmd.add_flag("--creds-throttle", a.creds_throttle,
+               "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
   cmd.add_flag("--snmp-write", a.probe.snmp_write,
                "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
@@ -120,6 +123,11 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   if (a.no_creds && !a.creds_file.empty()) throw InputError("give --no-creds or --creds-file, not both");
   std::optional<CredentialPolicy> creds_from_file;
   if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
+  if (a.creds_throttle && a.no_creds) throw InputError("give --no-creds or --creds-throttle, not both");
+  if (a.creds_throttle) {
+    if (!creds_from_file) creds_from_file = builtin_credentials();
+    creds_from_file->throttle_test = true;
+  }
   // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
   // socket is ever opened.
   auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);

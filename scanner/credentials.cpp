@@ -3,11 +3,15 @@
 
 #include "ftp.hpp"
 #include "html_form.hpp"
+#include "http_auth.hpp"
+#include "mqtt.hpp"
+#include "rtsp.hpp"
 #include "probe_util.hpp"
 #include "telnet.hpp"
 
 #include "trustscan/profile.hpp"
 
+#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -39,7 +43,18 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
   p.origin = origin;
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
-    if (key != "pairs" && key != "max_attempts" && key != "delay_ms") throw fail(kv.first, "unknown key '" + key + "'");
+    if (key != "pairs" && key != "max_attempts" && key != "delay_ms" && key != "throttle_attempts" && key != "parallel")
+      throw fail(kv.first, "unknown key '" + key + "'");
+  }
+  if (root["parallel"]) {
+    const int n = root["parallel"].as<int>(-1);
+    if (n < 1 || n > 16) throw fail(root["parallel"], "parallel must be 1-16");
+    p.parallel = static_cast<std::size_t>(n);
+  }
+  if (root["throttle_attempts"]) {
+    const int n = root["throttle_attempts"].as<int>(-1);
+    if (n < 10 || n > 100) throw fail(root["throttle_attempts"], "throttle_attempts must be 10-100");
+    p.throttle_attempts = static_cast<std::size_t>(n);
   }
   if (root["max_attempts"]) {
     const int n = root["max_attempts"].as<int>(-1);
@@ -65,7 +80,11 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
 }
 
 const CredentialPolicy& builtin_credentials() {
-  static const CredentialPolicy p = parse_credentials(builtin_credential_texts().at("defaults"), "builtin:defaults.yaml");
+  static const CredentialPolicy p = [] {
+    auto policy = parse_credentials(builtin_credential_texts().at("defaults"), "builtin:defaults.yaml");
+    policy.forms = builtin_form_descriptions();
+    return policy;
+  }();
   return p;
 }
 
@@ -74,7 +93,9 @@ CredentialPolicy load_credentials_file(const std::string& path) {
   if (!in) throw ProfileError("cannot read credentials file '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_credentials(text.str(), path);
+  auto policy = parse_credentials(text.str(), path);
+  policy.forms = builtin_form_descriptions();
+  return policy;
 }
 
 // ---- the trial loop -------------------------------------------------------------------------
@@ -98,10 +119,116 @@ ProbeContext trial_context(const ProbeContext& ctx) {
   return t;
 }
 
+std::uint64_t endpoint_seed(const ProbeContext& ctx) {
+  return std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port;
+}
+
+// A connection for one attempt; a refused connection (after the port answered before) reads as
+// lockout, any other failure as an error, both written into `a`.
+net::awaitable<std::optional<TcpSession>> trial_connect(ProbeContext& ctx, CredentialAnswer& a) {
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
+                                        ctx.options.max_reply, st);
+  if (!s) {
+    a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
+    a.detail = "connect: " + std::string(to_string(st));
+  }
+  co_return s;
+}
+
+// A form submission: POST with an urlencoded body, or GET with the body as the query.
+net::awaitable<std::optional<HttpResponse>> send_form(ProbeContext& ctx, const std::string& method, const std::string& target,
+                                                      const std::string& body) {
+  if (method == "POST") {
+    const HttpHeader headers[] = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Content-Length", std::to_string(body.size())}};
+    co_return co_await http_request(ctx, "POST", target, headers, body);
+  }
+  co_return co_await http_request(ctx, "GET", target + (target.find('?') == std::string::npos ? "?" : "&") + body);
+}
+
 net::awaitable<void> pause(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor, d);
   error_code ec;
   co_await t.async_wait(net::redirect_error(net::use_awaitable, ec));
+}
+
+}  // namespace
+
+namespace {
+
+net::awaitable<void> attempt_into(const Authenticator& attempt, CredentialPair pair, CredentialAnswer& out) {
+  out = co_await attempt(pair);
+}
+
+// Every pair of `pairs` tried, at most `width` at a time; the answers in the same order.
+net::awaitable<std::vector<CredentialAnswer>> attempt_all(const Authenticator& attempt, const std::vector<CredentialPair>& pairs,
+                                                          std::size_t width) {
+  auto ex = co_await net::this_coro::executor;
+  std::vector<CredentialAnswer> answers(pairs.size());
+  for (std::size_t first = 0; first < pairs.size(); first += width) {
+    const std::size_t n = std::min(width, pairs.size() - first);
+    std::size_t left = n;
+    net::steady_timer all_done(ex, SteadyClock::time_point::max());
+    for (std::size_t i = first; i < first + n; ++i)
+      net::co_spawn(ex, attempt_into(attempt, pairs[i], answers[i]), [&left, &all_done](std::exception_ptr) {
+        if (--left == 0) all_done.cancel();
+      });
+    error_code ec;
+    while (left > 0) co_await all_done.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  co_return answers;
+}
+
+// cred.bruteforce.throttle (opt-in): `throttle_attempts` wrong passwords for the list's first
+// user, back to back. Throttling shows as a lockout answer, an answer that differs from the
+// known-bad one (a "locked" page), or answers that slow down (the last five take at least twice
+// as long as the first five, and 300 ms more). Constant answers at constant speed: none.
+template <class Obs>
+net::awaitable<void> throttle_test(ProbeContext& ctx, const CredentialPolicy& policy, const CredentialAnswer& baseline,
+                                   const Authenticator& attempt, const Obs& obs) {
+  ctx.deadline = SteadyClock::now() + static_cast<int>(policy.throttle_attempts) * std::chrono::milliseconds(20s);
+  const std::string user = policy.pairs.front().user;
+  std::vector<std::chrono::steady_clock::duration> times;
+  std::string verdict = "none", why;
+  int errors = 0;
+  for (std::size_t i = 0; i < policy.throttle_attempts && verdict == "none"; ++i) {
+    const auto t0 = SteadyClock::now();
+    // Named, not a temporary inside the co_await (g++ 12 destroys such temporaries twice).
+    const CredentialPair wrong{user, "ts-wrong-" + random_token(endpoint_seed(ctx) + 1000 + i)};
+    const CredentialAnswer a = co_await attempt(wrong);
+    const auto took = SteadyClock::now() - t0;
+    if (a.kind == CredentialAnswer::Kind::lockout) {
+      verdict = "lockout";
+      why = "attempt " + std::to_string(i + 1) + ": " + a.detail;
+    } else if (a.kind == CredentialAnswer::Kind::error) {
+      if (++errors >= 3) {
+        verdict = "errors";
+        why = a.detail;
+      }
+    } else if (a.success || a.signature != baseline.signature) {
+      verdict = "lockout";
+      why = "attempt " + std::to_string(i + 1) + " answered differently: " + a.signature + " (first: " + baseline.signature + ")";
+    } else {
+      times.push_back(took);
+    }
+  }
+  const auto ms = [](std::chrono::steady_clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  if (verdict == "none" && times.size() >= 10) {
+    std::chrono::steady_clock::duration first{}, last{};
+    for (std::size_t i = 0; i < 5; ++i) first += times[i], last += times[times.size() - 1 - i];
+    if (last >= 2 * first && last - first >= std::chrono::milliseconds(300) * 5) {
+      verdict = "delay";
+      why = "answers slowed from " + std::to_string(ms(first) / 5) + " ms to " + std::to_string(ms(last) / 5) + " ms";
+    } else {
+      why = std::to_string(times.size()) + " wrong passwords answered alike, " + std::to_string(ms(first) / 5) + " ms then " +
+            std::to_string(ms(last) / 5) + " ms each";
+    }
+  } else if (verdict == "none") {
+    verdict = "errors";
+    why = "too few answers to judge";
+  }
+  obs("cred.throttle", verdict, why);
+  obs("cred.throttle_attempts", static_cast<std::int64_t>(policy.throttle_attempts));
 }
 
 }  // namespace
@@ -114,9 +241,19 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   };
   obs("cred.surface", surface);
   // Deterministic per endpoint, so two runs send the same bytes.
-  const auto seed = std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port;
+  const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
-  const CredentialAnswer baseline = co_await attempt(bad);
+  // parallel > 1 (opt-in): the known-bad pair and the first max_attempts pairs go out at once,
+  // `parallel` at a time, and are judged afterwards in list order by the same rules.
+  std::vector<CredentialAnswer> early;
+  if (policy.parallel > 1) {
+    std::vector<CredentialPair> wave{bad};
+    for (std::size_t i = 0; i < policy.pairs.size() && i < policy.max_attempts; ++i) wave.push_back(policy.pairs[i]);
+    early = co_await attempt_all(attempt, wave, policy.parallel);
+  }
+  CredentialAnswer baseline;
+  if (early.empty()) baseline = co_await attempt(bad);
+  else baseline = early.front();
   if (baseline.kind != CredentialAnswer::Kind::answered) {
     obs("cred.inconclusive", std::string(baseline.kind == CredentialAnswer::Kind::lockout ? "lockout" : "errors"),
         "the known-bad attempt got no usable answer: " + baseline.detail);
@@ -130,14 +267,20 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   bool blank_tested = false, blank_accepted = false, accepted = false;
   std::string stop_reason;
   int errors = 0;
-  for (const auto& pair : policy.pairs) {
+  for (std::size_t i = 0; i < policy.pairs.size(); ++i) {
+    const auto& pair = policy.pairs[i];
     if (tried >= policy.max_attempts) break;
     if (ctx.remaining() < 1s) {
       stop_reason = "budget";
       break;
     }
-    co_await pause(policy.delay);
-    const CredentialAnswer a = co_await attempt(pair);
+    CredentialAnswer a;
+    if (i + 1 < early.size()) {
+      a = early[i + 1];
+    } else {
+      co_await pause(policy.delay);
+      a = co_await attempt(pair);
+    }
     if (a.kind == CredentialAnswer::Kind::lockout) {
       stop_reason = "lockout";
       obs("cred.inconclusive", std::string("lockout"), "throttling or lockout after " + std::to_string(tried) + " attempts: " + a.detail);
@@ -171,29 +314,19 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   obs("cred.blank_tested", blank_tested);
   if (blank_tested) obs("cred.blank_accepted", blank_accepted);
   if (stop_reason == "budget") obs("cred.inconclusive", stop_reason, "the endpoint's time budget ran out");
+  obs("cred.throttle_tested", policy.throttle_test, policy.throttle_test ? "" : "opt-in (--creds-throttle) not given");
+  if (!policy.throttle_test) co_return;
+  if (stop_reason == "lockout") {
+    obs("cred.throttle", std::string("lockout"), "the credential trial already met throttling or lockout");
+    obs("cred.throttle_attempts", std::int64_t{0});
+    co_return;
+  }
+  co_await throttle_test(ctx, policy, baseline, attempt, obs);
 }
 
 namespace {
 
-// ---- HTTP -------------------------------------------------------------------------------------
-
-std::string base64(std::string_view in) {
-  static constexpr char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const auto n = (std::uint32_t(std::uint8_t(in[i])) << 16) | (std::uint32_t(std::uint8_t(in[i + 1])) << 8) | std::uint8_t(in[i + 2]);
-    out += {t[n >> 18], t[(n >> 12) & 63], t[(n >> 6) & 63], t[n & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const auto n = std::uint32_t(std::uint8_t(in[i])) << 16;
-    out += {t[n >> 18], t[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const auto n = (std::uint32_t(std::uint8_t(in[i])) << 16) | (std::uint32_t(std::uint8_t(in[i + 1])) << 8);
-    out += {t[n >> 18], t[(n >> 12) & 63], t[(n >> 6) & 63], '='};
-  }
-  return out;
-}
+// ---- HTTP and RTSP authentication (Basic, Digest) ---------------------------------------------
 
 CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
   CredentialAnswer a;
@@ -220,26 +353,136 @@ CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
   return a;
 }
 
+std::vector<AuthChallenge> challenges_of(const HttpResponse& r) {
+  std::vector<AuthChallenge> out;
+  for (const auto& h : r.headers)
+    if (h.name == "www-authenticate") (void)parse_auth_challenges(as_bytes(h.value), out);
+  return out;
+}
+
+std::vector<AuthChallenge> challenges_of(const RtspResponse& r) {
+  std::vector<AuthChallenge> out;
+  for (const auto& v : r.www_authenticate) (void)parse_auth_challenges(as_bytes(v), out);
+  return out;
+}
+
+// The challenge we answer: Digest with SHA-256, then Digest with MD5, then Basic.
+std::optional<AuthChallenge> pick_challenge(const std::vector<AuthChallenge>& cs) {
+  const AuthChallenge* best = nullptr;
+  int best_rank = 0;
+  for (const auto& c : cs) {
+    int rank = 0;
+    if (c.is("Basic")) rank = 1;
+    if (c.is("Digest") && c.param("realm") && c.param("nonce")) {
+      const auto alg = digest_algorithm(c);
+      if (alg) rank = (*alg == DigestAlgorithm::sha256 || *alg == DigestAlgorithm::sha256_sess) ? 3 : 2;
+    }
+    if (rank > best_rank) best = &c, best_rank = rank;
+  }
+  if (!best) return std::nullopt;
+  return *best;
+}
+
+std::string surface_name(std::string_view proto, const AuthChallenge& c, std::string_view where) {
+  std::string s = std::string(proto) + " " + (c.is("Digest") ? "Digest" : "Basic");
+  if (const auto* realm = c.param("realm")) s += " realm=\"" + *realm + "\"";
+  if (c.is("Digest")) s += " " + std::string(to_string(digest_algorithm(c).value_or(DigestAlgorithm::md5)));
+  return s + " on " + std::string(where);
+}
+
+// Challenge-response state of one login surface: the latest challenge (each 401 brings a fresh
+// Digest nonce, so every attempt answers a nonce of its own with nc=1).
+struct AuthState {
+  AuthChallenge challenge;
+  std::uint64_t seed = 0;
+  std::uint64_t attempts = 0;
+
+  std::optional<std::string> authorization(const CredentialPair& p, std::string_view method, std::string_view uri) {
+    ++attempts;
+    if (!challenge.is("Digest")) return build_basic_authorization(p.user, p.password);
+    const std::string cnonce = random_token(seed + attempts);
+    return build_digest_authorization(challenge, {p.user, p.password, method, uri, cnonce, 1}, digest_hex);
+  }
+  // A 401 with a new challenge of the same scheme replaces the old one.
+  void update(const std::vector<AuthChallenge>& cs) {
+    for (const auto& c : cs)
+      if (c.is(challenge.scheme) && (!c.is("Digest") || digest_algorithm(c) == digest_algorithm(challenge))) {
+        challenge = c;
+        return;
+      }
+  }
+};
+
 }  // namespace
+
+namespace {
+
+// A described form's answer: the markers decide success; status, Location and the markers make
+// the signature compared with the known-bad answer.
+CredentialAnswer described_answer(const std::optional<HttpResponse>& r, const FormDescription& d) {
+  CredentialAnswer a = http_answer(r, true);
+  if (a.kind != CredentialAnswer::Kind::answered) return a;
+  std::string seen = r->body + "\n" + r->location.value_or("");
+  for (const auto& h : r->headers)
+    if (h.name == "set-cookie") seen += "\n" + h.value;
+  const bool ok = !d.success.empty() && seen.find(d.success) != std::string::npos;
+  const bool bad = !d.failure.empty() && seen.find(d.failure) != std::string::npos;
+  a.success = d.success.empty() ? !bad && r->status < 400 : ok && !bad;
+  a.signature += std::string(ok ? " +success-marker" : "") + (bad ? " +failure-marker" : "");
+  a.detail += std::string(ok ? ", success marker" : "") + (bad ? ", failure marker" : "") + " (" + d.where + ")";
+  return a;
+}
+
+net::awaitable<void> try_described_form(ProbeContext& ctx, const FormDescription& d, std::vector<Observation>& out) {
+  Authenticator attempt = [&ctx, &d](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
+    std::string body = form_urlencode(d.user_field) + "=" + form_urlencode(p.user) + "&" + form_urlencode(d.password_field) + "=" +
+                       form_urlencode(p.password);
+    for (const auto& [k, v] : d.extra) body += "&" + form_urlencode(k) + "=" + form_urlencode(v);
+    co_return described_answer(co_await send_form(ctx, d.method, d.url, body), d);
+  };
+  co_await run_credential_trials(ctx, "HTML form (described: " + d.name + ") " + d.method + " " + d.url, attempt, out);
+}
+
+}  // namespace
+
+std::string digest_hex(DigestAlgorithm a, std::string_view data) {
+  const EVP_MD* md = (a == DigestAlgorithm::md5 || a == DigestAlgorithm::md5_sess) ? EVP_md5() : EVP_sha256();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &n, md, nullptr) != 1) return {};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < n; ++i) {
+    s += hex[out[i] >> 4];
+    s += hex[out[i] & 15];
+  }
+  return s;
+}
 
 net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpResponse& root, std::string_view path,
                                           std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
   ProbeContext ctx = trial_context(probe_ctx);
   const std::string page(path);
-  const HttpAuthChallenge* basic = nullptr;
-  for (const auto& c : root.auth_challenges) {
-    std::string scheme = c.scheme;
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (scheme == "basic") basic = &c;
-  }
-  if (root.status == 401 && basic) {
-    const std::string surface = "HTTP Basic" + (basic->realm ? " realm=\"" + *basic->realm + "\"" : std::string()) + " on " + page;
-    Authenticator attempt = [&ctx, page](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
-      const HttpHeader auth[] = {{"Authorization", "Basic " + base64(p.user + ":" + p.password)}};
-      co_return http_answer(co_await http_request(ctx, "GET", page, auth), false);
+  if (root.status == 401) {
+    const auto challenge = pick_challenge(challenges_of(root));
+    if (!challenge) co_return;
+    const std::string surface = surface_name("HTTP", *challenge, page);
+    AuthState state{*challenge, endpoint_seed(ctx)};
+    Authenticator attempt = [&ctx, &state, page](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
+      const auto auth = state.authorization(p, "GET", page);
+      if (!auth) co_return CredentialAnswer{CredentialAnswer::Kind::error, false, {}, "cannot answer the challenge"};
+      const HttpHeader headers[] = {{"Authorization", *auth}};
+      const auto r = co_await http_request(ctx, "GET", page, headers);
+      if (r && r->status == 401) state.update(challenges_of(*r));
+      co_return http_answer(r, false);
     };
     co_await run_credential_trials(ctx, surface, attempt, out);
+    co_return;
+  }
+  for (const auto& d : ctx.options.credentials->forms) {
+    if (root.body.find(d.match) == std::string::npos) continue;
+    co_await try_described_form(ctx, d, out);
     co_return;
   }
   if (!root.login_form) co_return;
@@ -259,14 +502,113 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
       if (&in == f.password_field()) value = p.password;
       body += (body.empty() ? "" : "&") + form_urlencode(in.name) + "=" + form_urlencode(value);
     }
-    if (method == "POST") {
-      const HttpHeader headers[] = {{"Content-Type", "application/x-www-form-urlencoded"},
-                                    {"Content-Length", std::to_string(body.size())}};
-      co_return http_answer(co_await http_request(ctx, "POST", target, headers, body), true);
-    }
-    co_return http_answer(co_await http_request(ctx, "GET", target + (target.find('?') == std::string::npos ? "?" : "&") + body), true);
+    co_return http_answer(co_await send_form(ctx, method, target, body), true);
   };
   co_await run_credential_trials(ctx, surface, attempt, out);
+}
+
+// ---- one request, one reply (RTSP, MQTT) ----------------------------------------------------------
+
+namespace {
+
+// Sends `request` and parses one reply with `parse(bytes, reply, consumed)`; nullopt, with the
+// reason in a.detail, when the send fails or no complete reply arrives.
+template <class Reply, class ParseFn>
+net::awaitable<std::optional<Reply>> request_reply(TcpSession& s, const std::vector<std::uint8_t>& request, CredentialAnswer& a,
+                                                   ParseFn parse) {
+  const IoResult sent = co_await s.send(request);
+  if (sent.status != Status::success) {
+    a.detail = "send failed";
+    co_return std::nullopt;
+  }
+  std::vector<std::uint8_t> buf;
+  Reply r;
+  std::size_t consumed = 0;
+  auto [parsed, st] = co_await receive_until(s, buf, [&](Bytes b) { return parse(b, r, consumed); });
+  if (parsed != Parse::done) {
+    a.detail = "no complete reply (" + std::string(to_string(st)) + ")";
+    co_return std::nullopt;
+  }
+  co_return r;
+}
+
+}  // namespace
+
+// ---- RTSP -------------------------------------------------------------------------------------
+
+namespace {
+
+net::awaitable<CredentialAnswer> rtsp_attempt(ProbeContext& ctx, AuthState& state, const std::string& url, const CredentialPair& p) {
+  CredentialAnswer a;
+  const auto auth = state.authorization(p, "DESCRIBE", url);
+  if (!auth) {
+    a.detail = "cannot answer the challenge";
+    co_return a;
+  }
+  auto s = co_await trial_connect(ctx, a);
+  if (!s) co_return a;
+  const std::pair<std::string_view, std::string_view> headers[] = {{"Accept", "application/sdp"}, {"Authorization", *auth}};
+  const auto request = build_rtsp_request("DESCRIBE", url, 1, headers);
+  const auto reply = co_await request_reply<RtspResponse>(*s, request, a, [](Bytes b, RtspResponse& r, std::size_t& n) {
+    return parse_rtsp_response(b, r, n);
+  });
+  if (!reply) co_return a;
+  const RtspResponse& r = *reply;
+  if (r.status == 401) state.update(challenges_of(r));
+  a.kind = (r.status == 429 || (r.status == 503 && rtsp_header(r, "Retry-After"))) ? CredentialAnswer::Kind::lockout
+                                                                                     : CredentialAnswer::Kind::answered;
+  a.success = r.status == 200;
+  a.signature = std::to_string(r.status);
+  a.detail = "DESCRIBE -> RTSP " + std::to_string(r.status) + (a.success && !r.body.empty() ? " with the stream description" : "");
+  co_return a;
+}
+
+}  // namespace
+
+net::awaitable<void> try_rtsp_credentials(ProbeContext& probe_ctx, const std::string& url, const RtspResponse& describe,
+                                          std::vector<Observation>& out) {
+  if (!probe_ctx.options.credentials || describe.status != 401) co_return;
+  const auto challenge = pick_challenge(challenges_of(describe));
+  if (!challenge) co_return;
+  ProbeContext ctx = trial_context(probe_ctx);
+  AuthState state{*challenge, endpoint_seed(ctx)};
+  Authenticator attempt = [&ctx, &state, &url](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
+    co_return co_await rtsp_attempt(ctx, state, url, p);
+  };
+  co_await run_credential_trials(ctx, surface_name("RTSP", *challenge, "DESCRIBE " + url), attempt, out);
+}
+
+// ---- MQTT -------------------------------------------------------------------------------------
+
+namespace {
+
+net::awaitable<CredentialAnswer> mqtt_attempt(ProbeContext& ctx, const CredentialPair& p) {
+  CredentialAnswer a;
+  auto s = co_await trial_connect(ctx, a);
+  if (!s) co_return a;
+  const auto request = build_mqtt_connect("trustscan", p.user, p.password);
+  const auto reply = co_await request_reply<MqttConnack>(*s, request, a, [](Bytes b, MqttConnack& r, std::size_t& n) {
+    return parse_mqtt_connack(b, r, n);
+  });
+  if (!reply) co_return a;
+  const MqttConnack& connack = *reply;
+  // 3.1.1: 0 accepted, 4 bad user name or password, 5 not authorized; 3 server unavailable is
+  // the broker's way to shed load.
+  a.kind = connack.code == 3 ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::answered;
+  a.success = connack.code == 0;
+  a.signature = "CONNACK " + std::to_string(connack.code);
+  a.detail = "CONNECT with user name and password -> CONNACK return code " + std::to_string(connack.code);
+  if (a.success) (void)co_await s->send(build_mqtt_disconnect());
+  co_return a;
+}
+
+}  // namespace
+
+net::awaitable<void> try_mqtt_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
+  if (!probe_ctx.options.credentials) co_return;
+  ProbeContext ctx = trial_context(probe_ctx);
+  Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<CredentialAnswer> { co_return co_await mqtt_attempt(ctx, p); };
+  co_await run_credential_trials(ctx, "MQTT CONNECT", attempt, out);
 }
 
 // ---- Telnet -----------------------------------------------------------------------------------
@@ -301,14 +643,8 @@ net::awaitable<TelnetPrompt> await_prompt(TcpSession& s, TelnetParser& p, std::f
 
 net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const CredentialPair& pair) {
   CredentialAnswer a;
-  Status st = Status::success;
-  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        ctx.options.max_reply, st);
-  if (!s) {
-    a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
-    a.detail = "connect: " + std::string(to_string(st));
-    co_return a;
-  }
+  auto s = co_await trial_connect(ctx, a);
+  if (!s) co_return a;
   TelnetParser p;
   auto any = [](TelnetPrompt t) { return t != TelnetPrompt::none; };
   auto prompt = co_await await_prompt(*s, p, any, 5000ms);
@@ -344,7 +680,16 @@ net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const Credent
 
 net::awaitable<void> try_telnet_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
-  ProbeContext ctx = trial_context(probe_ctx);
+  // At most 4 sessions at once even with a larger `parallel`: busybox telnetd (the lab router's,
+  // as on many devices) left 2 of 7 simultaneous connections without a login prompt for 6 s, and
+  // prompted all of 2, 3 or 4 (measured with a python3 client in the lab, twice each).
+  CredentialPolicy capped = *probe_ctx.options.credentials;
+  capped.parallel = std::min<std::size_t>(capped.parallel, 4);
+  ProbeOptions options = probe_ctx.options;
+  options.credentials = &capped;
+  ProbeContext few_at_a_time{probe_ctx.device, probe_ctx.endpoint, probe_ctx.id, probe_ctx.first_reply, options,
+                             probe_ctx.deadline, probe_ctx.tls};
+  ProbeContext ctx = trial_context(few_at_a_time);
   Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<CredentialAnswer> { co_return co_await telnet_attempt(ctx, p); };
   co_await run_credential_trials(ctx, "Telnet login", attempt, out);
 }
@@ -356,14 +701,8 @@ net::awaitable<void> try_ftp_credentials(ProbeContext& probe_ctx, std::vector<Ob
   ProbeContext ctx = trial_context(probe_ctx);
   Authenticator attempt = [&ctx](const CredentialPair& pair) -> net::awaitable<CredentialAnswer> {
     CredentialAnswer a;
-    Status st = Status::success;
-    auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                          ctx.options.max_reply, st);
-    if (!s) {
-      a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
-      a.detail = "connect: " + std::string(to_string(st));
-      co_return a;
-    }
+    auto s = co_await trial_connect(ctx, a);
+    if (!s) co_return a;
     std::vector<std::uint8_t> buf;
     std::size_t consumed = 0;
     auto reply = [&]() -> net::awaitable<std::optional<FtpReply>> {

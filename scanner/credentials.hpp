@@ -10,22 +10,32 @@
 //  - the results are observations on the endpoint (keys below); checks judge them.
 //
 // Observation keys (per endpoint, one login surface each):
-//   cred.surface         string  what was tried: "HTTP Basic realm=\"admin\" on /", "HTML form
-//                                POST /login", "Telnet login", "FTP USER/PASS"
+//   cred.surface         string  what was tried: "HTTP Basic realm=\"admin\" on /", "HTTP Digest
+//                                realm=\"x\" SHA-256 on /", "HTML form POST /login", "HTML form
+//                                (described: NAME) POST /url", "Telnet login", "FTP USER/PASS",
+//                                "RTSP Digest realm=\"x\" MD5 on DESCRIBE rtsp://…", "MQTT CONNECT"
 //   cred.attempts        int     pairs tried (the known-bad attempt not counted)
 //   cred.accepted        bool    a pair was accepted (evidence carries username and password)
 //   cred.blank_tested    bool    a pair with an empty password was tried
 //   cred.blank_accepted  bool    …and accepted
 //   cred.no_auth         bool    the random known-bad pair was accepted: no authentication
 //   cred.inconclusive    string  why the trial stopped early: "lockout", "errors", "budget"
+//   cred.throttle_tested bool    the opt-in throttling test ran on this surface (--creds-throttle)
+//   cred.throttle        string  its reading: "lockout" (refused, 429/503/421, or the answer
+//                                changed), "delay" (answers slowed down), "none" (every attempt
+//                                answered alike, no slowdown), "errors" (no usable answers)
+//   cred.throttle_attempts int   wrong-password attempts the throttling test made
 #pragma once
 
 #include "http.hpp"
+#include "http_auth.hpp"
+#include "rtsp.hpp"
 #include "probe_runner.hpp"
 
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace trustscan {
@@ -35,11 +45,36 @@ struct CredentialPair {
   std::string password;
 };
 
+/// A login form described as data (profiles/credentials/forms.yaml) for pages the generic HTML
+/// form detection cannot read (forms built by scripts, JSON or CGI logins).
+struct FormDescription {
+  std::string name;
+  std::string match;            ///< applies when the root page's body contains this text
+  std::string url;              ///< path on the same host, starting with '/'
+  std::string method = "POST";  ///< "POST" (urlencoded body) or "GET" (query string)
+  std::string user_field;
+  std::string password_field;
+  std::vector<std::pair<std::string, std::string>> extra;  ///< other fields, sent as given
+  std::string success;          ///< a login succeeded when the answer (body, Location, Set-Cookie) holds this
+  std::string failure;          ///< ...or, without `success`, when it does not hold this
+  std::string where;            ///< "forms.yaml:12", for the evidence
+};
+
+/// Parses form descriptions (profiles/credentials/forms.yaml format, scanner/forms_yaml.cpp).
+/// Throws ProfileError with file:line.
+std::vector<FormDescription> parse_form_descriptions(const std::string& yaml_text, const std::string& origin);
+/// The built-in descriptions.
+const std::vector<FormDescription>& builtin_form_descriptions();
+
 struct CredentialPolicy {
   std::vector<CredentialPair> pairs;
   std::size_t max_attempts = 6;
   std::chrono::milliseconds delay{250};
+  std::size_t parallel = 1;            ///< attempts in flight on one surface (1: one at a time, `delay` apart)
+  std::size_t throttle_attempts = 20;  ///< wrong-password attempts of the throttling test
+  bool throttle_test = false;          ///< --creds-throttle: run cred.bruteforce.throttle's test
   std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path
+  std::vector<FormDescription> forms;  ///< login forms described as data (the built-in ones)
 };
 
 /// Parses a credential list (profiles/credentials/defaults.yaml format). Throws ProfileError
@@ -70,6 +105,15 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
 /// authentication when it answered 401 with a Basic challenge, an HTML login form otherwise.
 net::awaitable<void> try_http_credentials(ProbeContext& ctx, const HttpResponse& root, std::string_view path,
                                           std::vector<Observation>& out);
+/// RTSP Basic or Digest logins on `url`, after DESCRIBE without credentials answered 401
+/// (`describe`); cred.default.media judges them.
+net::awaitable<void> try_rtsp_credentials(ProbeContext& ctx, const std::string& url, const RtspResponse& describe,
+                                          std::vector<Observation>& out);
+/// MQTT CONNECT with user name and password, for a broker that refused an anonymous CONNECT
+/// (return code 0 accepted, 4/5 refused).
+net::awaitable<void> try_mqtt_credentials(ProbeContext& ctx, std::vector<Observation>& out);
+/// Lowercase hex MD5 or SHA-256 (OpenSSL EVP), the hash of HTTP/RTSP Digest answers.
+std::string digest_hex(DigestAlgorithm a, std::string_view data);
 /// A Telnet login prompt: user name, password, and whether a shell prompt follows.
 net::awaitable<void> try_telnet_credentials(ProbeContext& ctx, std::vector<Observation>& out);
 /// FTP USER/PASS with the pairs (anonymous is the FTP probe's own question).

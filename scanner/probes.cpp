@@ -257,6 +257,9 @@ net::awaitable<void> probe_mqtt(ProbeContext& ctx, std::vector<Observation>& out
     (void)co_await s->send(build_mqtt_disconnect());
   }
   for (auto& o : mqtt_observations(connack, ctx.endpoint, false, subscribed ? &topics : nullptr)) out.push_back(std::move(o));
+  s.reset();
+  // Anonymous CONNECT refused (bad user name or password / not authorized): try the pairs.
+  if (connack.code == 4 || connack.code == 5) co_await try_mqtt_credentials(ctx, out);
 }
 
 // ---- RTSP: OPTIONS, then DESCRIBE without credentials (does the camera hand out its stream?) --
@@ -289,6 +292,8 @@ net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out
                                    "DESCRIBE " + url + " without credentials", describe->raw_header));
     out.push_back(make_observation(ctx.endpoint, "rtsp.stream_unauthenticated", sdp,
                                    sdp ? "the stream description was returned without credentials" : "DESCRIBE refused"));
+    s.reset();
+    co_await try_rtsp_credentials(ctx, url, *describe, out);
   }
 }
 

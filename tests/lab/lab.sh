@@ -51,6 +51,8 @@ declare -A ADDR=(
 # Planted credentials (also in ground_truth.json).
 ROUTER_HTTP_USER=admin ROUTER_HTTP_PASS=admin
 PLUG_MQTT_USER=sp20-cloud PLUG_MQTT_PASS=Kq7vP2xZ9mLw4TfB
+# The vendor's default broker account, shipped with the web UI's default password.
+PLUG_MQTT_DEFAULT_USER=admin PLUG_MQTT_DEFAULT_PASS=1234
 
 # RFC 2409 section 6.2 "Second Oakley Group" (1024-bit MODP, g=2): the DH
 # group the router's legacy TLS port (8443) uses for DHE.
@@ -272,7 +274,8 @@ setup_router() {
     mkdir -p "$d/www" "$d/ftp" "$d/vsftpd-empty" "$d/snmp"
     chmod 0755 "$d/www" "$d/ftp" "$d/vsftpd-empty"
 
-    # --- HTTP admin (80) and HTTPS admin (443): lighttpd, Basic auth admin/admin
+    # --- HTTP admin (80), HTTPS admin (443): lighttpd, Basic auth admin/admin;
+    #     remote management (8080): the same site, Digest auth admin/admin
     cat >"$d/www/index.html" <<'EOF'
 <!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>RT-AC1200 - Administration</title></head>
@@ -301,6 +304,11 @@ mimetype.assign = ( ".html" => "text/html", ".xml" => "text/xml", "" => "applica
 auth.backend = "plain"
 auth.backend.plain.userfile = "$d/lighttpd.user"
 auth.require = ( "/" => ( "method" => "basic", "realm" => "RT-AC1200", "require" => "valid-user" ) )
+# Remote management (8080): the same admin site behind HTTP Digest (MD5 and SHA-256 challenges).
+\$SERVER["socket"] == "$a:8080" {
+    auth.require = ( "/" => ( "method" => "digest", "algorithm" => "MD5|SHA-256", "realm" => "RT-AC1200 remote",
+                              "require" => "valid-user" ) )
+}
 \$SERVER["socket"] == "$a:443" {
     ssl.engine = "enable"
     ssl.pemfile = "$RUN/pki/router.pem"
@@ -495,6 +503,8 @@ setup_plug() {
     mkdir -p "$d"
     : >"$d/mosquitto.passwd"
     mosquitto_passwd -b "$d/mosquitto.passwd" "$PLUG_MQTT_USER" "$PLUG_MQTT_PASS" >/dev/null 2>&1 ||
+        { say "mosquitto_passwd failed"; return 1; }
+    mosquitto_passwd -b "$d/mosquitto.passwd" "$PLUG_MQTT_DEFAULT_USER" "$PLUG_MQTT_DEFAULT_PASS" >/dev/null 2>&1 ||
         { say "mosquitto_passwd failed"; return 1; }
     chown root:mosquitto "$d/mosquitto.passwd" 2>/dev/null
     chmod 0640 "$d/mosquitto.passwd"
