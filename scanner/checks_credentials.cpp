@@ -144,7 +144,17 @@ class UnauthenticatedManagement final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
+    // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
+    const auto wire = d.find("server.credentials.cleartext");
+    for (const auto* o : wire) {
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                            "credentials seen in cleartext: " + std::get<std::string>(o->value));
+      f.endpoint = o->endpoint;
+      f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
     if (const auto why = not_judgeable(d); !why.empty()) {
+      if (!wire.empty()) return;
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
       f.reason = why;
       out.push_back(std::move(f));
@@ -192,12 +202,23 @@ class CleartextCredentials final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
+    // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
+    const auto wire = d.find("server.credentials.cleartext");
+    for (const auto* o : wire) {
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                            "credentials seen in cleartext: " + std::get<std::string>(o->value));
+      f.endpoint = o->endpoint;
+      f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
     if (const auto why = not_judgeable(d); !why.empty()) {
+      if (!wire.empty()) return;
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
       f.reason = why;
       out.push_back(std::move(f));
       return;
     }
+    if (!wire.empty()) return;
     std::size_t found = 0;
     auto report = [&](const Endpoint& ep, const std::string& what, const Observation* proof) {
       ++found;
@@ -214,7 +235,7 @@ class CleartextCredentials final : public Check {
       if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
     for (const auto& ep : endpoints_with(d, {"snmp"}))
       if (const auto* c = at(d, ep, "snmp.communities")) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
-    if (found == 0)
+    if (found == 0 && wire.empty())
       out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                                  "no login surface on a cleartext transport among the services found"));
   }

@@ -147,6 +147,7 @@ TEST_CASE("replay: what each capture shows about the device") {
   for (const auto& o : telnet["devices"][0]["observations"])
     seen = seen || (o["key"] == "server.credentials.cleartext" && o["port"] == 23);
   CHECK(seen);
+  CHECK(status_of(telnet["devices"][0])["cred.transport.cleartext"] == "fail");
 }
 
 TEST_CASE("replay: bad captures are one clear error; a truncated one gives a partial report") {
