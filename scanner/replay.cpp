@@ -12,6 +12,7 @@
 #include "mqtt_connect.hpp"
 #include "oui.hpp"
 #include "packet.hpp"
+#include "ssdp.hpp"
 #include "targets.hpp"
 #include "tls.hpp"
 #include "tls_suites.hpp"
@@ -119,8 +120,16 @@ class Analyzer final : public FlowSink {
     const Bytes payload = p.payload;
     if (flow.server_port == 53 || flow.server_port == 5353) {
       DnsMessage m;
-      if (parse_dns_message(payload, m) == Parse::done && !m.qr)
+      if (parse_dns_message(payload, m) != Parse::done) return;
+      if (!m.qr) {
         for (const auto& q : m.questions) add(flow, "client.dns.query", q.name, printable_excerpt(payload, 128));
+      } else if (flow.server_port == 5353) {  // the device announcing itself over mDNS
+        add_parsed(flow, mdns_observations(m, Endpoint{flow.client, Transport::udp, flow.client_port}));
+      }
+    } else if (flow.server_port == 1900) {  // SSDP NOTIFY / search replies sent by the device
+      SsdpResponse r;
+      if (parse_ssdp_response(payload, r) == Parse::done)
+        add_parsed(flow, ssdp_observations(r, Endpoint{flow.client, Transport::udp, flow.client_port}));
     } else if (flow.server_port == 123 && !payload.empty()) {
       const int mode = payload[0] & 7, version = (payload[0] >> 3) & 7;
       if (mode == 3 && payload.size() >= 48) {
@@ -269,6 +278,11 @@ class Analyzer final : public FlowSink {
     if (user) o.evidence.username = *user;
     if (password) o.evidence.password = *password;
     push(device(flow), std::move(o));
+  }
+
+  // Observations of a shared protocol parser, as device-wide facts seen on the wire.
+  void add_parsed(const FlowInfo& flow, std::vector<Observation> obs) {
+    for (auto& o : obs) add(flow, std::move(o.key), std::move(o.value), std::move(o.evidence.excerpt), o.evidence.detail);
   }
 
   void dhcp(const FlowInfo& flow, const DecodedPacket& p) {

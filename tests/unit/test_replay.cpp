@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace trustscan;
@@ -128,6 +129,14 @@ TEST_CASE("replay: what each capture shows about the device") {
   CHECK(obs["dhcp.vendor_class"] == "AcmeCam/2.1");
   CHECK(obs["device.mac"] == "00:1a:11:10:fa:0a");
   CHECK(status_of(dhcp)["id.model"] == "info");
+
+  // The device announcing itself (SSDP NOTIFY, mDNS): identifiers from its own multicast.
+  const auto announce = device_at(replay({kPcaps + "announce.pcap"}), kDevice);
+  std::set<std::string> keys;
+  for (const auto& o : announce["observations"]) keys.insert(o["key"]);
+  CHECK(keys.count("ssdp.usn"));
+  CHECK(keys.count("mdns.instances"));
+  CHECK(status_of(announce)["id.logical_identifier"] == "info");
 
   // Several captures of one device read together: every fact in one report.
   const auto all = replay({kPcaps + "http-firmware.pcap", kPcaps + "tls10-client.pcap", kPcaps + "ntp.pcap",
