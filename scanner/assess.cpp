@@ -116,6 +116,10 @@ DeviceReport device_of(const json& d) {
     ob.evidence.excerpt = text(o, "excerpt");
     out.facts.observations.push_back(std::move(ob));
   }
+  if (d.contains("score") && d["score"].is_object()) {
+    out.score.verdict = text(d["score"], "verdict");
+    out.score.grade = text(d["score"], "grade");
+  }
   for (const auto& r : d.value("results", json::array())) {
     Finding f;
     f.check = text(r, "check");

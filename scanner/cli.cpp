@@ -4,6 +4,7 @@
 #include "assess.hpp"
 #include "capture.hpp"
 #include "credentials.hpp"
+#include "diff.hpp"
 #include "demo.hpp"
 #include "plan.hpp"
 #include "replay.hpp"
@@ -296,6 +297,29 @@ int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& o
   return finish_report(report, output, false, out, err);
 }
 
+// diff: what changed between two runs, regressions first; exit 1 when something got worse.
+int run_diff(const std::string& before_path, const std::string& after_path, bool as_json, std::ostream& out) {
+  const Report before = read_report_file(before_path), after = read_report_file(after_path);
+  const auto changes = diff_reports(before, after);
+  bool worse = false;
+  for (const auto& c : changes) {
+    worse = worse || c.kind == "regression" || c.kind == "port_opened";
+    if (as_json) {
+      out << nlohmann::json{{"kind", c.kind}, {"device", c.device}, {"subject", c.subject}, {"before", c.before},
+                            {"after", c.after}, {"summary", c.summary}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << "\n";
+      continue;
+    }
+    std::string kind = c.kind;
+    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    out << std::left << std::setw(12) << kind << " " << c.device << "  " << c.subject << ": " << c.before << " -> " << c.after
+        << (c.summary.empty() ? "" : "  (" + c.summary + ")") << "\n";
+  }
+  if (!as_json && changes.empty()) out << "no change\n";
+  return worse ? kExitFailed : kExitOk;
+}
+
 int list_profiles(std::ostream& out) {
   for (const auto& id : builtin_profile_ids()) {
     const Profile p = load_profile(id);
@@ -483,6 +507,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                      "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
   add_output_options(*assess, assess_output);
 
+  std::string diff_before, diff_after;
+  bool diff_json = false;
+  auto* diff = app.add_subcommand("diff", "What changed between two reports of the same devices (regressions first; exit 1 if any)");
+  diff->add_option("old", diff_before, "The earlier report (JSON)")->required()->check(CLI::ExistingFile);
+  diff->add_option("new", diff_after, "The later report (JSON)")->required()->check(CLI::ExistingFile);
+  diff->add_flag("--json", diff_json, "One JSON object per change");
+
   auto* profiles = app.add_subcommand("profiles", "List or show the built-in profiles");
   profiles->require_subcommand(1);
   auto* profiles_list = profiles->add_subcommand("list", "List the built-in profiles");
@@ -523,6 +554,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     }
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
     if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
+    if (diff->parsed()) return run_diff(diff_before, diff_after, diff_json, out);
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
