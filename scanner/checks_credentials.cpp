@@ -144,17 +144,7 @@ class UnauthenticatedManagement final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
-    // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
-    const auto wire = d.find("server.credentials.cleartext");
-    for (const auto* o : wire) {
-      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
-                            "credentials seen in cleartext: " + std::get<std::string>(o->value));
-      f.endpoint = o->endpoint;
-      f.evidence.push_back(evidence_from(*o));
-      out.push_back(std::move(f));
-    }
     if (const auto why = not_judgeable(d); !why.empty()) {
-      if (!wire.empty()) return;
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
       f.reason = why;
       out.push_back(std::move(f));
@@ -218,7 +208,6 @@ class CleartextCredentials final : public Check {
       out.push_back(std::move(f));
       return;
     }
-    if (!wire.empty()) return;
     std::size_t found = 0;
     auto report = [&](const Endpoint& ep, const std::string& what, const Observation* proof) {
       ++found;

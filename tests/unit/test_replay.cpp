@@ -2,6 +2,7 @@
 // (tests/golden/replay/<capture>.json; TRUSTSCAN_UPDATE_GOLDEN=1 rewrites them after a reviewed
 // change), what each capture must show, and bad or truncated captures.
 #include "cli.hpp"
+#include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -16,24 +17,11 @@
 #include <sstream>
 
 using namespace trustscan;
+using testsupport::cli;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "trustscan");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
 
 std::string temp_path(const char* suffix) {
   char tmpl[] = "/tmp/trustscan-replay-XXXXXX";
@@ -157,6 +145,7 @@ TEST_CASE("replay: what each capture shows about the device") {
     seen = seen || (o["key"] == "server.credentials.cleartext" && o["port"] == 23);
   CHECK(seen);
   CHECK(status_of(telnet["devices"][0])["cred.transport.cleartext"] == "fail");
+  CHECK(status_of(telnet["devices"][0])["cred.unauth.mgmt"] == "not_tested");  // a login seen is not "no login needed"
 }
 
 TEST_CASE("replay: bad captures are one clear error; a truncated one gives a partial report") {
