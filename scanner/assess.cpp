@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -157,9 +158,11 @@ int openness(PortState s) {
 Report read_report_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read report '" + path + "'");
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxReportBytes)
+    throw InputError(path + ": report larger than 512 MiB");  // checked before reading it
   std::ostringstream buf;
   buf << in.rdbuf();
-  if (buf.str().size() > kMaxReportBytes) throw InputError(path + ": report larger than 512 MiB");
   try {
     const json j = json::parse(buf.str());
     if (!j.is_object() || text(j, "schema") != "trustscan.report/1")

@@ -28,15 +28,6 @@ namespace {
   yaml_fail(origin, node, what);
 }
 
-std::string value_text(const Value& v) {
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  std::string out;
-  for (const auto& s : std::get<std::vector<std::string>>(v)) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // ---- predicates ----------------------------------------------------------------------------
 
 struct Pred {
@@ -388,7 +379,7 @@ class YamlCheck final : public Check {
         {"port", c && c->endpoint ? std::to_string(c->endpoint->port) : ""},
         {"transport", c && c->endpoint ? std::string(to_string(c->endpoint->transport)) : ""},
         {"service", c ? c->service : ""},
-        {"value", o ? value_text(o->value) : ""},
+        {"value", o ? to_text(o->value) : ""},
         {"open", std::to_string(open)},
         {"scanned", std::to_string(device.ports.size())}};
     std::string s;

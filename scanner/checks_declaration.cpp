@@ -84,7 +84,7 @@ class UndeclaredServices final : public Check {
 };
 
 // The hosts seen under some keys, each with the first observation that showed it.
-std::map<std::string, const Observation*> hosts_seen(const DeviceFacts& device, std::initializer_list<std::string_view> keys) {
+std::map<std::string, const Observation*> hosts_seen(const DeviceFacts& device, const std::vector<std::string_view>& keys) {
   std::map<std::string, const Observation*> out;
   for (const auto key : keys)
     for (const auto* o : device.find(key))
@@ -111,9 +111,7 @@ class DeclaredHosts final : public Check {
   CheckInfo info() const override { return {id_, title_, sev_, outcomes_}; }
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
-    std::map<std::string, const Observation*> seen;
-    for (const auto key : keys_)
-      for (auto& kv : hosts_seen(device, {key})) seen.insert(kv);
+    const auto seen = hosts_seen(device, keys_);
     if (seen.empty()) {
       auto f = make_finding(id_, CheckStatus::not_tested, sev_, outcomes_,
                             std::string("no ") + what_ + " traffic observed (replay a capture or use --capture)");

@@ -94,10 +94,16 @@ std::vector<ReportChange> diff_reports(const Report& before, const Report& after
                      n->score.verdict + (n->score.grade.empty() ? "" : " " + n->score.grade), "profile verdict and grade"});
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const ReportChange& a, const ReportChange& b) {
-    return std::make_tuple(group(a.kind), Address::parse(a.device).value_or(Address{}), a.subject) <
-           std::make_tuple(group(b.kind), Address::parse(b.device).value_or(Address{}), b.subject);
-  });
+  // Ordering keys computed once per change, not in every comparison.
+  using Key = std::tuple<int, Address, std::string>;
+  std::vector<std::pair<Key, ReportChange>> keyed;
+  for (auto& c : out) {
+    Key k{group(c.kind), Address::parse(c.device).value_or(Address{}), c.subject};
+    keyed.emplace_back(std::move(k), std::move(c));
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.clear();
+  for (auto& [k, c] : keyed) out.push_back(std::move(c));
   return out;
 }
 

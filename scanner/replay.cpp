@@ -88,7 +88,7 @@ struct FlowBuffers {
 
 class Analyzer final : public FlowSink {
  public:
-  Analyzer(const ReplayOptions& o, const std::set<Address>& only_addresses, const std::set<std::string>& only_macs)
+  Analyzer(const ReplayOptions& o, const std::set<Address>& only_addresses, const std::set<Mac>& only_macs)
       : opt_(o), only_addresses_(only_addresses), only_macs_(only_macs) {}
 
   void on_stream(const FlowInfo& flow, Direction dir, Bytes data, bool after_gap) override {
@@ -140,12 +140,11 @@ class Analyzer final : public FlowSink {
   }
 
   void on_flow_end(const FlowInfo& flow) override {
-    if (wanted_client(flow) && flow.ip_proto == ipproto::tcp) {
-      device(flow).flows += 1;
-      if (flow.has_client_mac) device(flow).mac = flow.client_mac;
-    } else if (wanted_client(flow) && flow.dir[0].packets > 0) {
-      device(flow).flows += 1;
-      if (flow.has_client_mac) device(flow).mac = flow.client_mac;
+    // A flow the device opened (TCP flows exist only from a SYN or payload; UDP: it sent).
+    if (wanted_client(flow) && (flow.ip_proto == ipproto::tcp || flow.dir[0].packets > 0)) {
+      auto& d = device(flow);
+      d.flows += 1;
+      if (flow.has_client_mac) d.mac = flow.client_mac;
     }
     const auto it = buffers_.find(flow.id);
     if (it == buffers_.end()) return;
@@ -174,7 +173,7 @@ class Analyzer final : public FlowSink {
     std::vector<DeviceReport> out;
     const bool filtered = !only_addresses_.empty() || !only_macs_.empty();
     for (auto& [addr, d] : devices_) {
-      if (filtered && !only_addresses_.count(addr) && !(d.mac && only_macs_.count(format_mac(*d.mac)))) continue;
+      if (filtered && !only_addresses_.count(addr) && !(d.mac && only_macs_.count(*d.mac))) continue;
       DeviceReport r;
       r.facts.target.address = addr;
       r.facts.passive = true;
@@ -216,7 +215,7 @@ class Analyzer final : public FlowSink {
     if (!can_be_device(flow.client)) return false;
     if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.client);
     if (only_addresses_.count(flow.client)) return true;
-    return flow.has_client_mac && only_macs_.count(format_mac(flow.client_mac));
+    return flow.has_client_mac && only_macs_.count(flow.client_mac);
   }
 
   // Without --device, the first kMaxDevices clients of the capture are analysed; the others are
@@ -240,7 +239,7 @@ class Analyzer final : public FlowSink {
     if (flow.ip_proto != ipproto::tcp || !can_be_device(flow.server)) return false;
     if (flow.server_port != 21 && flow.server_port != 23 && flow.server_port != 2323) return false;
     if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.server);
-    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(format_mac(flow.server_mac)));
+    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
   }
 
   Device& device(const FlowInfo& flow) {
@@ -250,18 +249,8 @@ class Analyzer final : public FlowSink {
   }
 
   void push(Device& d, Observation o) {
-    std::string value_text;
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) value_text = v;
-          else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-            for (const auto& s : v) value_text += s + ",";
-          } else value_text = std::to_string(v);
-        },
-        o.value);
     if (d.observations.size() >= kMaxObservationsPerDevice) return;
-    if (!d.seen.insert({o.key, value_text}).second) return;
+    if (!d.seen.insert({o.key, to_text(o.value)}).second) return;
     d.observations.push_back(std::move(o));
   }
 
@@ -290,7 +279,7 @@ class Analyzer final : public FlowSink {
     if (parse_dhcp(p.payload, m) != Parse::done || m.op != 1 || m.chaddr.size() != 6) return;
     MacAddress mac{};
     std::copy(m.chaddr.begin(), m.chaddr.end(), mac.begin());
-    if (!only_macs_.empty() && !only_macs_.count(format_mac(mac)) && only_addresses_.empty()) return;
+    if (!only_macs_.empty() && !only_macs_.count(mac) && only_addresses_.empty()) return;
     const std::string key = format_mac(mac);
     auto& list = dhcp_by_mac_[key];
     auto obs = [&](const char* k, std::string v) {
@@ -480,7 +469,7 @@ class Analyzer final : public FlowSink {
 
   const ReplayOptions& opt_;
   const std::set<Address>& only_addresses_;
-  const std::set<std::string>& only_macs_;
+  const std::set<Mac>& only_macs_;  // compared as bytes: no formatting on the per-chunk path
   std::unordered_map<std::uint64_t, FlowBuffers> buffers_;
   std::size_t buffered_ = 0;
   std::uint64_t unbuffered_flows_ = 0;
@@ -500,10 +489,10 @@ struct PcapCloser {
 std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files, const ReplayOptions& options,
                                           ReplayStats& stats) {
   std::set<Address> only_addresses;
-  std::set<std::string> only_macs;
+  std::set<Mac> only_macs;
   for (const auto& d : options.devices) {
     if (const auto a = Address::parse(d)) only_addresses.insert(*a);
-    else if (const auto m = parse_mac(d)) only_macs.insert(format_mac(*m));
+    else if (const auto m = parse_mac(d)) only_macs.insert(*m);
     else throw InputError("--device '" + d + "' is neither an IP address nor a MAC address");
   }
   // Every file is opened (and so checked) before any is analysed: a typo fails fast.

@@ -136,4 +136,13 @@ std::vector<Endpoint> DeviceFacts::endpoints_of(std::initializer_list<std::strin
   return out;
 }
 
+std::string to_text(const Value& v) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  std::string out;
+  for (const auto& s : std::get<std::vector<std::string>>(v)) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 }  // namespace trustscan

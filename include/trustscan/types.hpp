@@ -77,6 +77,8 @@ struct Evidence {
 
 /// The value of an observation. Keys document which alternative they carry.
 using Value = std::variant<bool, std::int64_t, std::string, std::vector<std::string>>;
+/// A value as one line of text: true/false, the number, the string, list items joined by ", ".
+std::string to_text(const Value& v);
 
 /// One typed fact about a device: `key` is "<probe>.<field>" in lower_snake
 /// ("port.state", "ssh.kex_algorithms"). Checks read observations only; they never see sockets.

@@ -2,6 +2,7 @@
 // clear error (exit 2).
 #include "assess.hpp"
 #include "cli.hpp"
+#include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 using namespace trustscan;
+using testsupport::cli;
 using json = nlohmann::json;
 
 namespace {
@@ -47,20 +49,6 @@ std::string report(const char* vantage, json results, json services = json::arra
                  {"results", results},
                  {"observations", {{{"key", "client.tls.sni"}, {"value", "fw.example.test"}, {"source", "pcap"}}}}}}}}
       .dump();
-}
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "trustscan");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
 }
 
 }  // namespace

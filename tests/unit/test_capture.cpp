@@ -1,6 +1,7 @@
 // scan --capture: the device's own traffic during the scan window, recorded with libpcap on
 // loopback and judged with the scan (needs root: as CI and the lab run; said so when skipped).
 #include "cli.hpp"
+#include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
 
@@ -13,23 +14,10 @@
 #include <sstream>
 
 using namespace trustscan;
+using testsupport::cli;
 using testsupport::Listener;
 
 namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "trustscan");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
 
 // An "update server" on loopback that answers every request, for 4 s, with the start of a
 // uImage (the scanner's own connection, which sends nothing, just closes).

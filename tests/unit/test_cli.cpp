@@ -1,5 +1,6 @@
 // The command line: usage errors, scope refusal, exit codes, SIGINT, the demo.
 #include "cli.hpp"
+#include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
 
@@ -11,29 +12,12 @@
 #include <sstream>
 
 using namespace trustscan;
+using testsupport::cli;
 using namespace std::chrono_literals;
 using testsupport::Listener;
 using testsupport::run_binary;
 
 namespace {
-
-struct Cli {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Cli cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "trustscan");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  Cli r;
-  r.code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 

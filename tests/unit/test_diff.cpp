@@ -1,5 +1,6 @@
 // diff: run-to-run changes, regressions first, exit 1 when something got worse.
 #include "cli.hpp"
+#include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 using namespace trustscan;
+using testsupport::cli;
 using json = nlohmann::json;
 
 namespace {
@@ -43,20 +45,6 @@ std::string report(json results, std::vector<int> open_ports, const char* verdic
                {{{"address", "198.18.0.10"}, {"services", services}, {"results", results},
                  {"score", {{"verdict", verdict}, {"grade", "B"}}}}}}}
       .dump();
-}
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "trustscan");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
 }
 
 }  // namespace
