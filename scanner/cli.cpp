@@ -42,6 +42,7 @@ struct ScanArgs {
   bool no_probes = false;
   bool no_creds = false;
   bool creds_throttle = false;
+  int creds_parallel = 0;
   std::string creds_file;
   std::string declaration;
   std::string attestation;
@@ -81,6 +82,9 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::ExistingFile);
   cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
   cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
+  cmd.add_option("--creds-parallel", a.creds_parallel,
+                 "Login attempts in flight on one surface, 1-16 (default 1: one at a time, lockout-safe; the list's `parallel`)")
+      ->check(CLI::Range(1, 16));
   cmd.add_flag("--creds-throttle", a.creds_throttle,
                "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
   cmd.add_flag("--snmp-write", a.probe.snmp_write,
@@ -128,6 +132,11 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   if (a.creds_throttle) {
     if (!creds_from_file) creds_from_file = builtin_credentials();
     creds_from_file->throttle_test = true;
+  }
+  if (a.creds_parallel > 0 && a.no_creds) throw InputError("give --no-creds or --creds-parallel, not both");
+  if (a.creds_parallel > 0) {
+    if (!creds_from_file) creds_from_file = builtin_credentials();
+    creds_from_file->parallel = static_cast<std::size_t>(a.creds_parallel);
   }
   // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
   // socket is ever opened.

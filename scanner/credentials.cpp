@@ -128,7 +128,7 @@ std::uint64_t endpoint_seed(const ProbeContext& ctx) {
 net::awaitable<std::optional<TcpSession>> trial_connect(ProbeContext& ctx, CredentialAnswer& a) {
   Status st = Status::success;
   auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        ctx.options.max_reply, st);
+                                        ctx.options.max_reply, st, ctx.abort);
   if (!s) {
     a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
     a.detail = "connect: " + std::string(to_string(st));
@@ -160,23 +160,56 @@ net::awaitable<void> attempt_into(const Authenticator& attempt, CredentialPair p
   out = co_await attempt(pair);
 }
 
-// Every pair of `pairs` tried, at most `width` at a time; the answers in the same order.
-net::awaitable<std::vector<CredentialAnswer>> attempt_all(const Authenticator& attempt, const std::vector<CredentialPair>& pairs,
-                                                          std::size_t width) {
+// Connections of one wave start at least this far apart: busybox telnetd (the lab router's, as on
+// many devices) answered a correct login only after ~1 s when four sessions connected in the same
+// millisecond, and at once when they came 5 or 10 ms apart (measured with a python3 client, 4 threads).
+constexpr auto kWaveSpacing = 10ms;
+
+// Every pair of `pairs` tried, at most `width` in flight (a new one starts when one ends, at
+// least kWaveSpacing after the one before), until settle_wave knows the verdict; attempts still
+// waiting then are cut short (AbortGroup). The answers to judge, in the same order.
+net::awaitable<std::vector<CredentialAnswer>> run_wave(ProbeContext& ctx, const Authenticator& attempt,
+                                                       const std::vector<CredentialPair>& pairs, std::size_t width) {
   auto ex = co_await net::this_coro::executor;
-  std::vector<CredentialAnswer> answers(pairs.size());
-  for (std::size_t first = 0; first < pairs.size(); first += width) {
-    const std::size_t n = std::min(width, pairs.size() - first);
-    std::size_t left = n;
-    net::steady_timer all_done(ex, SteadyClock::time_point::max());
-    for (std::size_t i = first; i < first + n; ++i)
-      net::co_spawn(ex, attempt_into(attempt, pairs[i], answers[i]), [&left, &all_done](std::exception_ptr) {
-        if (--left == 0) all_done.cancel();
+  AbortGroup group;
+  ctx.abort = &group;
+  std::vector<WaveSlot> slots(pairs.size());
+  std::size_t next = 0, running = 0;
+  net::steady_timer wake(ex, SteadyClock::time_point::max());
+  std::optional<std::vector<CredentialAnswer>> verdict;
+  error_code ec;
+  for (;;) {
+    auto at = SteadyClock::time_point::max();
+    const auto now = SteadyClock::now();
+    if (next < slots.size() && running < width && next > 0 && now < slots[next - 1].start + kWaveSpacing) {
+      at = slots[next - 1].start + kWaveSpacing;
+    } else if (next < slots.size() && running < width) {
+      const std::size_t i = next++;
+      auto& slot = slots[i];
+      ++running;
+      slot.started = true;
+      slot.start = now;
+      net::co_spawn(ex, attempt_into(attempt, pairs[i], slot.answer), [&slot, &running, &wake](std::exception_ptr e) {
+        if (e) slot.answer = CredentialAnswer{CredentialAnswer::Kind::error, false, {}, "internal error in the attempt"};
+        slot.done = true;
+        slot.end = SteadyClock::now();
+        --running;
+        wake.cancel();
       });
-    error_code ec;
-    while (left > 0) co_await all_done.async_wait(net::redirect_error(net::use_awaitable, ec));
+      continue;
+    }
+    verdict = settle_wave(slots, SteadyClock::now(), at);
+    if (verdict) break;
+    wake.expires_at(at);
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
   }
-  co_return answers;
+  group.abort();
+  while (running > 0) {
+    wake.expires_at(SteadyClock::time_point::max());
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  ctx.abort = nullptr;
+  co_return std::move(*verdict);
 }
 
 // cred.bruteforce.throttle (opt-in): `throttle_attempts` wrong passwords for the list's first
@@ -233,6 +266,44 @@ net::awaitable<void> throttle_test(ProbeContext& ctx, const CredentialPolicy& po
 
 }  // namespace
 
+std::optional<std::vector<CredentialAnswer>> settle_wave(const std::vector<WaveSlot>& slots, SteadyClock::time_point now,
+                                                         SteadyClock::time_point& wake) {
+  using std::chrono::milliseconds;
+  const auto ms = [](SteadyClock::duration d) { return std::to_string(std::chrono::duration_cast<milliseconds>(d).count()); };
+  std::vector<CredentialAnswer> answers(slots.size());
+  bool all_done = true;
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    all_done = all_done && slots[k].done;
+    answers[k] = slots[k].done ? slots[k].answer
+                               : CredentialAnswer{CredentialAnswer::Kind::error, false, {}, "not needed: the verdict was known"};
+  }
+  if (all_done) return answers;
+  // The first pair (slot 0 is the known-bad one) whose answer is a conclusive success.
+  std::size_t i = 1;
+  while (i < slots.size() && !(slots[i].done && slots[i].answer.kind == CredentialAnswer::Kind::answered &&
+                               slots[i].answer.success && slots[i].answer.conclusive))
+    ++i;
+  if (i == slots.size()) return std::nullopt;
+  const auto latency = slots[i].end - slots[i].start;
+  const SteadyClock::duration patience = std::max<SteadyClock::duration>(3 * latency, latency + milliseconds(250));
+  bool settled = true;
+  for (std::size_t k = 0; k < i; ++k) {
+    if (slots[k].done) continue;
+    if (!slots[k].started) return std::nullopt;
+    if (now - slots[k].start >= patience) {
+      answers[k] = CredentialAnswer{CredentialAnswer::Kind::answered, false, "no answer after " + ms(now - slots[k].start) + " ms",
+                                    "no answer after " + ms(now - slots[k].start) + " ms, while a later pair was accepted in " +
+                                        ms(latency) + " ms: the device delays wrong logins",
+                                    false};
+    } else {
+      settled = false;
+      wake = std::min(wake, slots[k].start + patience);
+    }
+  }
+  if (!settled) return std::nullopt;
+  return answers;
+}
+
 net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string& surface, const Authenticator& attempt,
                                            std::vector<Observation>& out) {
   const auto& policy = *ctx.options.credentials;
@@ -243,13 +314,13 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
-  // parallel > 1 (opt-in): the known-bad pair and the first max_attempts pairs go out at once,
-  // `parallel` at a time, and are judged afterwards in list order by the same rules.
+  // parallel > 1 (opt-in): the known-bad pair first, then the first max_attempts pairs, `parallel`
+  // in flight, judged in list order by the same rules once settle_wave knows the verdict.
   std::vector<CredentialAnswer> early;
   if (policy.parallel > 1) {
     std::vector<CredentialPair> wave{bad};
     for (std::size_t i = 0; i < policy.pairs.size() && i < policy.max_attempts; ++i) wave.push_back(policy.pairs[i]);
-    early = co_await attempt_all(attempt, wave, policy.parallel);
+    early = co_await run_wave(ctx, attempt, wave, policy.parallel);
   }
   CredentialAnswer baseline;
   if (early.empty()) baseline = co_await attempt(bad);
@@ -343,6 +414,7 @@ CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
   const std::string loc = r->location.value_or("");
   a.signature = std::to_string(r->status) + (loc.empty() ? "" : " -> " + loc) + (r->login_form ? " +form" : "");
   a.detail = "HTTP " + std::to_string(r->status) + (loc.empty() ? "" : " Location: " + loc);
+  a.conclusive = !form;
   if (form) {
     // A form login succeeded when it leads away from the form: a redirect elsewhere, or a page
     // that no longer asks for a password.
@@ -558,6 +630,7 @@ net::awaitable<CredentialAnswer> rtsp_attempt(ProbeContext& ctx, AuthState& stat
   a.kind = (r.status == 429 || (r.status == 503 && rtsp_header(r, "Retry-After"))) ? CredentialAnswer::Kind::lockout
                                                                                      : CredentialAnswer::Kind::answered;
   a.success = r.status == 200;
+  a.conclusive = true;
   a.signature = std::to_string(r.status);
   a.detail = "DESCRIBE -> RTSP " + std::to_string(r.status) + (a.success && !r.body.empty() ? " with the stream description" : "");
   co_return a;
@@ -596,6 +669,7 @@ net::awaitable<CredentialAnswer> mqtt_attempt(ProbeContext& ctx, const Credentia
   // the broker's way to shed load.
   a.kind = connack.code == 3 ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::answered;
   a.success = connack.code == 0;
+  a.conclusive = true;
   a.signature = "CONNACK " + std::to_string(connack.code);
   a.detail = "CONNECT with user name and password -> CONNACK return code " + std::to_string(connack.code);
   if (a.success) (void)co_await s->send(build_mqtt_disconnect());
@@ -669,6 +743,7 @@ net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const Credent
   prompt = co_await await_prompt(*s, p, any, 6000ms);
   a.kind = CredentialAnswer::Kind::answered;
   a.success = prompt == TelnetPrompt::shell;
+  a.conclusive = true;
   a.signature = std::string(to_string(prompt));
   const auto& tail = p.result().tail;
   a.detail = "after the password: " + std::string(to_string(prompt)) + " prompt, \"" +
@@ -731,6 +806,7 @@ net::awaitable<void> try_ftp_credentials(ProbeContext& probe_ctx, std::vector<Ob
     }
     a.kind = code == 421 ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::answered;
     a.success = code == 230;
+    a.conclusive = true;
     a.signature = std::to_string(code);
     a.detail = "USER/PASS -> " + std::to_string(code);
     co_return a;

@@ -34,6 +34,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,10 +92,29 @@ struct CredentialAnswer {
   enum class Kind : std::uint8_t { answered, lockout, error } kind = Kind::error;
   bool success = false;
   std::string signature;
-  std::string detail;  ///< one line for the evidence
+  std::string detail;       ///< one line for the evidence
+  bool conclusive = false;  ///< `success` is the protocol's own verdict (HTTP/RTSP 401 vs 200, FTP 230,
+                            ///< MQTT CONNACK 0, a shell prompt, SSH), not a reading of a page
 };
 /// Tries one pair against one login surface.
 using Authenticator = std::function<net::awaitable<CredentialAnswer>(const CredentialPair&)>;
+
+/// One attempt of a parallel wave (slot 0: the known-bad pair, then the pairs in list order).
+struct WaveSlot {
+  bool started = false;
+  bool done = false;
+  std::chrono::steady_clock::time_point start{}, end{};
+  CredentialAnswer answer;
+};
+/// Whether a wave's verdict is known at `now`, and the answers to judge it by. Known when every
+/// slot is done, or early: the first pair with a conclusive success answered, and every slot
+/// before it either answered or has waited at least max(3 L, L + 250 ms) without an answer (L:
+/// that success's latency). A device that delays wrong logins (lighttpd, login(1), busybox) then
+/// need not be waited out: the waiting slots read as rejected, "no answer after N ms". Otherwise
+/// nullopt, and `wake` is lowered to the time the verdict could become known without a new answer.
+std::optional<std::vector<CredentialAnswer>> settle_wave(const std::vector<WaveSlot>& slots,
+                                                         std::chrono::steady_clock::time_point now,
+                                                         std::chrono::steady_clock::time_point& wake);
 
 /// The trial loop every surface shares (rules at the top of this file); appends the cred.*
 /// observations for `surface` to `out`. Uses ctx.options.credentials (must be set).

@@ -39,6 +39,8 @@ struct ProbeOptions {
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that
 /// identified it, and the options. It appends observations to `out`.
+class AbortGroup;  // session.hpp
+
 struct ProbeContext {
   const DeviceFacts& device;
   Endpoint endpoint;
@@ -47,6 +49,7 @@ struct ProbeContext {
   const ProbeOptions& options;
   std::chrono::steady_clock::time_point deadline;  ///< the protocol probe's whole budget ends here
   bool tls = false;                                ///< application probes speak through TLS
+  AbortGroup* abort = nullptr;                     ///< sessions opened for this context join it (credential trials)
 
   /// Time left before `deadline` (zero when past it).
   std::chrono::milliseconds remaining() const {

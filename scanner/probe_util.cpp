@@ -50,11 +50,11 @@ net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std:
   const auto cap = std::max(ctx.options.max_reply, kHttpMaxBody + kHttpMaxHeaderBlock);
   const auto connect = std::min(ctx.options.connect_timeout, ctx.remaining());
   if (ctx.tls) {
-    auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, connect, ctx.remaining(), cap, st);
+    auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, connect, ctx.remaining(), cap, st, ctx.abort);
     if (!s) co_return std::nullopt;
     co_return co_await exchange(*s, ctx, method, path, extra, body);
   }
-  auto s = co_await TcpSession::connect(ctx.endpoint, connect, ctx.remaining(), cap, st);
+  auto s = co_await TcpSession::connect(ctx.endpoint, connect, ctx.remaining(), cap, st, ctx.abort);
   if (!s) co_return std::nullopt;
   co_return co_await exchange(*s, ctx, method, path, extra, body);
 }

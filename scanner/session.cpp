@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace trustscan {
 
@@ -38,8 +39,45 @@ Status status_from(const error_code& ec, bool timed_out) noexcept {
   return Status::internal_error;
 }
 
-TcpSession::TcpSession(ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply)
-    : socket_(std::make_unique<ip::tcp::socket>(std::move(s))), endpoint_(ep), deadline_(deadline), max_reply_(max_reply) {}
+// ---- abort groups ---------------------------------------------------------------------------------
+
+void AbortGroup::abort() {
+  aborted_ = true;
+  for (auto* s : sockets_) {
+    error_code ignored;
+    s->cancel(ignored);
+  }
+}
+
+AbortGroup::Member::Member(AbortGroup* g, ip::tcp::socket* s) : group_(g), socket_(s) {
+  if (group_) group_->sockets_.push_back(socket_);
+}
+AbortGroup::Member::Member(Member&& o) noexcept : group_(std::exchange(o.group_, nullptr)), socket_(std::exchange(o.socket_, nullptr)) {}
+AbortGroup::Member& AbortGroup::Member::operator=(Member&& o) noexcept {
+  if (this != &o) {
+    leave();
+    group_ = std::exchange(o.group_, nullptr);
+    socket_ = std::exchange(o.socket_, nullptr);
+  }
+  return *this;
+}
+AbortGroup::Member::~Member() { leave(); }
+void AbortGroup::Member::leave() noexcept {
+  if (!group_) return;
+  auto& v = group_->sockets_;
+  if (const auto it = std::find(v.begin(), v.end(), socket_); it != v.end()) v.erase(it);
+  group_ = nullptr;
+}
+
+// ---- TCP ------------------------------------------------------------------------------------------
+
+TcpSession::TcpSession(ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply,
+                       AbortGroup* group)
+    : socket_(std::make_unique<ip::tcp::socket>(std::move(s))),
+      member_(group, socket_.get()),
+      endpoint_(ep),
+      deadline_(deadline),
+      max_reply_(max_reply) {}
 
 int TcpSession::release_socket() {
   error_code ignored;
@@ -57,15 +95,20 @@ TcpSession::~TcpSession() {
 
 net::awaitable<std::optional<TcpSession>> TcpSession::connect(const Endpoint& ep, std::chrono::milliseconds connect_timeout,
                                                               std::chrono::milliseconds budget, std::size_t max_reply,
-                                                              Status& status) {
+                                                              Status& status, AbortGroup* group) {
+  if (group && group->aborted()) {
+    status = Status::connection_timeout;
+    co_return std::nullopt;
+  }
   ip::tcp::socket sock(co_await net::this_coro::executor);
   error_code ec;
   bool timed_out = false;
   sock.open(ep.address.v6 ? ip::tcp::v6() : ip::tcp::v4(), ec);
   if (!ec) {
+    AbortGroup::Member member(group, &sock);
     Deadline guard(sock, connect_timeout);
     co_await sock.async_connect(to_tcp(ep), net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || member.aborted());
   }
   if (ec) {
     status = timed_out ? Status::connection_timeout : status_from(ec, false);
@@ -74,11 +117,11 @@ net::awaitable<std::optional<TcpSession>> TcpSession::connect(const Endpoint& ep
   ip::tcp::no_delay nd(true);
   sock.set_option(nd, ec);
   status = Status::success;
-  co_return TcpSession(std::move(sock), ep, SteadyClock::now() + budget, max_reply);
+  co_return TcpSession(std::move(sock), ep, SteadyClock::now() + budget, max_reply, group);
 }
 
 net::awaitable<IoResult> TcpSession::send(std::span<const std::uint8_t> bytes) {
-  if (SteadyClock::now() >= deadline_) co_return IoResult{Status::io_timeout, 0};
+  if (SteadyClock::now() >= deadline_ || member_.aborted()) co_return IoResult{Status::io_timeout, 0};
   error_code ec;
   bool timed_out = false;
   std::size_t n = 0;
@@ -86,7 +129,7 @@ net::awaitable<IoResult> TcpSession::send(std::span<const std::uint8_t> bytes) {
     Deadline guard(*socket_, deadline_);
     n = co_await net::async_write(*socket_, net::buffer(bytes.data(), bytes.size()),
                                   net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || member_.aborted());
   }
   co_return IoResult{status_from(ec, timed_out), n};
 }
@@ -98,7 +141,7 @@ net::awaitable<IoResult> TcpSession::receive(std::vector<std::uint8_t>& into) {
 net::awaitable<IoResult> TcpSession::receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) {
   if (received_ >= max_reply_) co_return IoResult{Status::protocol_error, 0};
   const auto until = std::min(deadline_, SteadyClock::now() + wait);
-  if (SteadyClock::now() >= until) co_return IoResult{Status::io_timeout, 0};
+  if (SteadyClock::now() >= until || member_.aborted()) co_return IoResult{Status::io_timeout, 0};
   // Read at most what the cap still allows, in chunks: a 1 GB banner costs max_reply bytes.
   std::array<std::uint8_t, 4096> chunk;
   const std::size_t room = std::min(chunk.size(), max_reply_ - received_);
@@ -108,7 +151,7 @@ net::awaitable<IoResult> TcpSession::receive_for(std::vector<std::uint8_t>& into
   {
     Deadline guard(*socket_, until);
     n = co_await socket_->async_read_some(net::buffer(chunk.data(), room), net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || member_.aborted());
   }
   into.insert(into.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
   received_ += n;
@@ -139,11 +182,12 @@ net::ssl::context& legacy_client_context() {
 
 struct TlsSession::Impl {
   net::ssl::stream<ip::tcp::socket> stream;
+  AbortGroup::Member member;  // after stream: leaves the group before the socket closes
   SteadyClock::time_point deadline;
   std::size_t max_reply;
   std::size_t received = 0;
-  Impl(ip::tcp::socket s, SteadyClock::time_point d, std::size_t m)
-      : stream(std::move(s), legacy_client_context()), deadline(d), max_reply(m) {}
+  Impl(ip::tcp::socket s, SteadyClock::time_point d, std::size_t m, AbortGroup* group)
+      : stream(std::move(s), legacy_client_context()), member(group, &stream.next_layer()), deadline(d), max_reply(m) {}
 };
 
 TlsSession::TlsSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -163,8 +207,8 @@ void* TlsSession::native_handle() { return impl_->stream.native_handle(); }
 net::awaitable<std::optional<TlsSession>> TlsSession::connect(const Endpoint& ep, const std::string& sni,
                                                               std::chrono::milliseconds connect_timeout,
                                                               std::chrono::milliseconds budget, std::size_t max_reply,
-                                                              Status& status) {
-  auto tcp = co_await TcpSession::connect(ep, connect_timeout, budget, max_reply, status);
+                                                              Status& status, AbortGroup* group) {
+  auto tcp = co_await TcpSession::connect(ep, connect_timeout, budget, max_reply, status, group);
   if (!tcp) co_return std::nullopt;
   // Take the connected socket out of the TCP session (it would close it on destruction).
   ip::tcp::socket sock(co_await net::this_coro::executor);
@@ -174,14 +218,15 @@ net::awaitable<std::optional<TlsSession>> TlsSession::connect(const Endpoint& ep
     status = Status::internal_error;
     co_return std::nullopt;
   }
-  auto impl = std::make_unique<Impl>(std::move(sock), SteadyClock::now() + budget, max_reply);
+  tcp.reset();  // leaves the abort group; the TLS session joins it with the same descriptor
+  auto impl = std::make_unique<Impl>(std::move(sock), SteadyClock::now() + budget, max_reply, group);
   // SNI only for names: RFC 6066 forbids IP literals in server_name.
   if (!sni.empty() && !Address::parse(sni)) SSL_set_tlsext_host_name(impl->stream.native_handle(), sni.c_str());
   bool timed_out = false;
   {
     Deadline guard(impl->stream.lowest_layer(), std::min(impl->deadline, SteadyClock::now() + connect_timeout));
     co_await impl->stream.async_handshake(net::ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || impl->member.aborted());
   }
   if (ec) {
     status = timed_out ? Status::io_timeout : Status::tls_error;
@@ -195,14 +240,14 @@ net::awaitable<std::optional<TlsSession>> TlsSession::connect(const Endpoint& ep
 
 net::awaitable<IoResult> TlsSession::send(std::span<const std::uint8_t> bytes) {
   auto& i = *impl_;
-  if (SteadyClock::now() >= i.deadline) co_return IoResult{Status::io_timeout, 0};
+  if (SteadyClock::now() >= i.deadline || i.member.aborted()) co_return IoResult{Status::io_timeout, 0};
   error_code ec;
   bool timed_out = false;
   std::size_t n = 0;
   {
     Deadline guard(i.stream.lowest_layer(), i.deadline);
     n = co_await net::async_write(i.stream, net::buffer(bytes.data(), bytes.size()), net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || i.member.aborted());
   }
   co_return IoResult{status_from(ec, timed_out), n};
 }
@@ -210,7 +255,7 @@ net::awaitable<IoResult> TlsSession::send(std::span<const std::uint8_t> bytes) {
 net::awaitable<IoResult> TlsSession::receive(std::vector<std::uint8_t>& into) {
   auto& i = *impl_;
   if (i.received >= i.max_reply) co_return IoResult{Status::protocol_error, 0};
-  if (SteadyClock::now() >= i.deadline) co_return IoResult{Status::io_timeout, 0};
+  if (SteadyClock::now() >= i.deadline || i.member.aborted()) co_return IoResult{Status::io_timeout, 0};
   std::array<std::uint8_t, 4096> chunk;
   const std::size_t room = std::min(chunk.size(), i.max_reply - i.received);
   error_code ec;
@@ -219,7 +264,7 @@ net::awaitable<IoResult> TlsSession::receive(std::vector<std::uint8_t>& into) {
   {
     Deadline guard(i.stream.lowest_layer(), i.deadline);
     n = co_await i.stream.async_read_some(net::buffer(chunk.data(), room), net::redirect_error(net::use_awaitable, ec));
-    timed_out = ec == net::error::operation_aborted && guard.expired();
+    timed_out = ec == net::error::operation_aborted && (guard.expired() || i.member.aborted());
   }
   into.insert(into.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
   i.received += n;

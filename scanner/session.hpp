@@ -16,6 +16,39 @@ namespace trustscan {
 
 using SteadyClock = std::chrono::steady_clock;
 
+/// Ends a group of sessions early: abort() moves the deadline of every session opened under the
+/// group to now (what they wait for is cancelled, later operations end at once with io_timeout).
+/// A credential trial uses it once its verdict is known while attempts still wait on a device
+/// that delays wrong logins. Same thread as the sessions; must outlive them.
+class AbortGroup {
+ public:
+  AbortGroup() = default;
+  AbortGroup(const AbortGroup&) = delete;
+  AbortGroup& operator=(const AbortGroup&) = delete;
+  void abort();
+  bool aborted() const noexcept { return aborted_; }
+
+  /// A socket's membership (RAII): registered while it lives, so abort() can cancel it.
+  class Member {
+   public:
+    Member() = default;
+    Member(AbortGroup* g, net::ip::tcp::socket* s);
+    Member(Member&& o) noexcept;
+    Member& operator=(Member&& o) noexcept;
+    ~Member();
+    bool aborted() const noexcept { return group_ && group_->aborted_; }
+
+   private:
+    void leave() noexcept;
+    AbortGroup* group_ = nullptr;
+    net::ip::tcp::socket* socket_ = nullptr;
+  };
+
+ private:
+  bool aborted_ = false;
+  std::vector<net::ip::tcp::socket*> sockets_;
+};
+
 /// A TCP connection to one endpoint with a total budget and a byte cap.
 class TcpSession final : public Session {
  public:
@@ -23,7 +56,7 @@ class TcpSession final : public Session {
   /// Returns nullopt and sets `status` when the connection fails.
   static net::awaitable<std::optional<TcpSession>> connect(const Endpoint& ep, std::chrono::milliseconds connect_timeout,
                                                            std::chrono::milliseconds budget, std::size_t max_reply,
-                                                           Status& status);
+                                                           Status& status, AbortGroup* group = nullptr);
 
   TcpSession(TcpSession&&) noexcept = default;
   TcpSession& operator=(TcpSession&&) noexcept = default;
@@ -42,9 +75,11 @@ class TcpSession final : public Session {
   SteadyClock::time_point deadline() const noexcept { return deadline_; }
 
  private:
-  TcpSession(net::ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply);
+  TcpSession(net::ip::tcp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply,
+             AbortGroup* group);
 
   std::unique_ptr<net::ip::tcp::socket> socket_;  // stable address for the deadline timer
+  AbortGroup::Member member_;                     // after socket_: leaves the group before it closes
   Endpoint endpoint_;
   SteadyClock::time_point deadline_;
   std::size_t max_reply_;
@@ -60,7 +95,7 @@ class TlsSession final : public Session {
   static net::awaitable<std::optional<TlsSession>> connect(const Endpoint& ep, const std::string& sni,
                                                            std::chrono::milliseconds connect_timeout,
                                                            std::chrono::milliseconds budget, std::size_t max_reply,
-                                                           Status& status);
+                                                           Status& status, AbortGroup* group = nullptr);
   TlsSession(TlsSession&&) noexcept;
   TlsSession& operator=(TlsSession&&) noexcept;
   ~TlsSession() override;

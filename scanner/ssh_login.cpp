@@ -133,6 +133,7 @@ net::awaitable<void> try_ssh_credentials(ProbeContext& probe_ctx, std::vector<Ob
         }
         ans.kind = CredentialAnswer::Kind::answered;
         ans.success = a.result == SSH_AUTH_SUCCESS;
+        ans.conclusive = true;
         ans.signature = ans.success ? "authenticated" : "denied";
         ans.detail = ans.success ? "SSH authentication succeeded" : "SSH authentication denied";
         co_return ans;

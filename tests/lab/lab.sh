@@ -106,8 +106,16 @@ starttime() {
 start() {
     local host=$1 name=$2 pid
     shift 2
-    # 9<&-: the daemons must not inherit the lab's flock (see lock()).
-    setsid ip netns exec "${PREFIX}${host}" "$@" >"$RUN/$host/$name.log" 2>&1 </dev/null 9<&- &
+    # The daemons inherit no descriptor but 0-2: neither the lab's flock (see lock()) nor a
+    # caller's (`flock /run/trustscan-lab-session.lock lab.sh up` would otherwise stay locked
+    # until the lab goes down).
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            ((fd > 2)) && eval "exec $fd>&-"
+        done
+        exec setsid ip netns exec "${PREFIX}${host}" "$@" >"$RUN/$host/$name.log" 2>&1 </dev/null
+    ) &
     pid=$!
     printf '%s %s %s %s\n' "$host" "$name" "$pid" "$(starttime "$pid" || echo 0)" >>"$PIDS"
 }

@@ -7,11 +7,13 @@
 #include "service_table.hpp"
 #include "trustscan/check.hpp"
 
+#include "../support/cli.hpp"
 #include "../support/sockets.hpp"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -455,4 +457,120 @@ TEST_CASE("parallel attempts (opt-in): the same verdicts, attempts in flight tog
   Device weak([&](int fd) { basic_device(fd, tries, [](int) { return 0; }); });
   policy.pairs.insert(policy.pairs.begin() + 2, {"admin", "Vq9#long-unique"});
   check_found(scan(weak.port(), policy), "cred.default.http", "admin", "Vq9#long-unique");
+}
+
+TEST_CASE("settle_wave: every answer, or early on a conclusive success while wrong logins are delayed") {
+  using Kind = CredentialAnswer::Kind;
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  const auto answer = [](bool success, bool conclusive, std::string sig) {
+    return CredentialAnswer{Kind::answered, success, std::move(sig), "detail", conclusive};
+  };
+  // slot 0: the known-bad pair; 1, 2: wrong pairs; 3: the right one; 4: not started yet.
+  std::vector<WaveSlot> slots(5);
+  for (std::size_t k = 0; k < 4; ++k) {
+    slots[k].started = true;
+    slots[k].start = t0 + std::chrono::milliseconds(10 * k);
+  }
+  auto wake = std::chrono::steady_clock::time_point::max();
+  CHECK_FALSE(settle_wave(slots, t0 + 50ms, wake));  // nothing answered yet
+  CHECK(wake == std::chrono::steady_clock::time_point::max());
+
+  slots[3].done = true;
+  slots[3].end = slots[3].start + 20ms;
+  slots[3].answer = answer(true, true, "200");
+  slots[1].done = true;
+  slots[1].end = slots[1].start + 15ms;
+  slots[1].answer = answer(false, true, "401");
+  // Patience: max(3 x 20 ms, 20 ms + 250 ms) = 270 ms after each waiting slot's start.
+  wake = std::chrono::steady_clock::time_point::max();
+  CHECK_FALSE(settle_wave(slots, t0 + 100ms, wake));
+  CHECK(wake == t0 + 270ms);  // slot 0 is the first to reach it
+  wake = std::chrono::steady_clock::time_point::max();
+  CHECK_FALSE(settle_wave(slots, t0 + 275ms, wake));  // slot 2 (started at 20 ms) still within
+  CHECK(wake == t0 + 290ms);
+  const auto early = settle_wave(slots, t0 + 290ms, wake);
+  REQUIRE(early);
+  REQUIRE(early->size() == 5);
+  CHECK((*early)[0].kind == Kind::answered);
+  CHECK_FALSE((*early)[0].success);
+  CHECK((*early)[0].signature == "no answer after 290 ms");
+  CHECK((*early)[1].signature == "401");              // a real answer stays as it was
+  CHECK((*early)[2].signature == "no answer after 270 ms");
+  CHECK((*early)[3].signature == "200");
+  CHECK((*early)[4].kind == Kind::error);             // never started: never judged
+
+  // A page's reading (an HTML form) is not conclusive: no early verdict, every answer awaited.
+  slots[3].answer = answer(true, false, "302 -> /home");
+  CHECK_FALSE(settle_wave(slots, t0 + 10s, wake));
+  // A slot before the success that has not started yet: wait for it.
+  slots[3].answer = answer(true, true, "200");
+  slots[2].started = false;
+  CHECK_FALSE(settle_wave(slots, t0 + 10s, wake));
+  // Every slot done: the answers as they are.
+  for (auto& s : slots) {
+    s.started = s.done = true;
+    if (s.answer.signature.empty()) s.answer = answer(false, true, "401");
+  }
+  const auto all = settle_wave(slots, t0 + 1s, wake);
+  REQUIRE(all);
+  CHECK((*all)[0].signature == "401");
+}
+
+TEST_CASE("parallel attempts on a device that delays wrong logins: found without waiting the delay out") {
+  // Like lighttpd's auth.delay-invalid-creds and login(1): wrong credentials answered after 1.5 s,
+  // the right ones at once.
+  std::atomic<int> wrong{0};
+  Device delaying([&](int fd) {
+    const std::string req = read_request(fd);
+    if (req.empty()) return;
+    const auto auth = header(req, "Authorization");
+    if (auth == build_basic_authorization("admin", "admin"))
+      return send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    if (!auth.empty()) {
+      ++wrong;
+      std::this_thread::sleep_for(1500ms);
+    }
+    send_all(fd, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"dev\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  });
+  auto policy = fast_policy();
+  policy.parallel = 7;
+  const auto s = scan(delaying.port(), policy);
+  check_found(s, "cred.default.http", "admin", "admin");
+  // The verdict came from the delay: the random pair and the blank passwords had no answer yet.
+  bool from_delay = false;
+  for (const auto& o : s.devices[0].facts.observations)
+    if (o.key == "cred.accepted") from_delay = o.evidence.detail.find("no answer after") != std::string::npos;
+  CHECK(from_delay);
+  CHECK(wrong.load() == 6);  // the whole wave went out: the known-bad pair and the 5 wrong pairs
+  CHECK(result(s, "cred.blank")->status == CheckStatus::pass);
+
+  // The same from the command line: --creds-parallel 7.
+  char tmpl[] = "/tmp/trustscan-creds-XXXXXX";
+  const int tmp_fd = ::mkstemp(tmpl);
+  REQUIRE(tmp_fd >= 0);
+  ::close(tmp_fd);
+  const std::string report = std::string(tmpl) + ".json";
+  std::remove(tmpl);
+  const auto r = testsupport::cli({"scan", "127.0.0.1", "-p", std::to_string(delaying.port()), "--creds-parallel", "7", "-q", "-o", report});
+  CHECK(r.code == 1);  // default credentials: a failed check
+  std::ifstream in(report);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"username\": \"admin\"") != std::string::npos);
+  CHECK(text.find("no answer after") != std::string::npos);
+  std::remove(report.c_str());
+
+  // A device that accepts every pair at once gets no early "accepted": the random pair's answer
+  // arrives as fast, and the trial reads it as no authentication at all.
+  Device open_door([&](int fd) {
+    const std::string req = read_request(fd);
+    if (req.empty()) return;
+    if (!header(req, "Authorization").empty())
+      return send_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    send_all(fd, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"dev\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  });
+  const auto o = scan(open_door.port(), policy);
+  CHECK(result(o, "cred.default.http")->status != CheckStatus::fail);
+  bool no_auth = false;
+  for (const auto& ob : o.devices[0].facts.observations) no_auth = no_auth || (ob.key == "cred.no_auth" && ob.value == Value{true});
+  CHECK(no_auth);
 }
