@@ -368,6 +368,21 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     errors = 0;
     ++tried;
     if (pair.password.empty()) blank_tested = true;
+    if (a.success && a.signature != baseline.signature && !a.conclusive) {
+      // A page's reading (a form) can be fooled by a page that changed for another reason: the
+      // "too many attempts, try later" page has no login form either. The random pair once more:
+      // it must still be rejected, or the device changed its answer, not accepted a login.
+      if (early.empty()) co_await pause(policy.delay);
+      const CredentialAnswer again = co_await attempt(bad);
+      if (again.kind != CredentialAnswer::Kind::answered || again.success) {
+        stop_reason = "lockout";
+        obs("cred.inconclusive", std::string("lockout"),
+            "after " + pair.user + "/" + (pair.password.empty() ? "(blank)" : "***") + " read as accepted (" + a.signature +
+                "), the random pair got " + (again.signature.empty() ? again.detail : again.signature) +
+                " too: the device changed its answer (a lockout page?), no login is claimed");
+        break;
+      }
+    }
     if (a.success && a.signature != baseline.signature) {
       accepted = true;
       blank_accepted = pair.password.empty();
@@ -500,6 +515,9 @@ CredentialAnswer described_answer(const std::optional<HttpResponse>& r, const Fo
   const bool ok = !d.success.empty() && seen.find(d.success) != std::string::npos;
   const bool bad = !d.failure.empty() && seen.find(d.failure) != std::string::npos;
   a.success = d.success.empty() ? !bad && r->status < 400 : ok && !bad;
+  // A success marker is the description's positive proof; without one, "no failure marker" is
+  // also what a lockout page looks like, so the success is confirmed (run_credential_trials).
+  a.conclusive = !d.success.empty();
   a.signature += std::string(ok ? " +success-marker" : "") + (bad ? " +failure-marker" : "");
   a.detail += std::string(ok ? ", success marker" : "") + (bad ? ", failure marker" : "") + " (" + d.where + ")";
   return a;

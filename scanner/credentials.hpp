@@ -3,10 +3,15 @@
 // Every trial follows the same rules (issue "Credential checks"):
 //  - one attempt with a random user name and password comes first: a pair counts as accepted
 //    only when the device's answer is a success AND differs from that known-bad answer, so a
-//    page that answers 200 to everything is never a finding;
+//    page that answers 200 to everything is never a finding; a success read from a page (a form
+//    that went away) is confirmed by the random pair once more, which must still be rejected, so
+//    a "too many attempts" page is lockout, never a found password;
 //  - at most `max_attempts` pairs per login surface, `delay` between attempts, stop at the first
 //    success; a sign of throttling or lockout (HTTP 429/503, FTP 421, refused connections after
 //    answers) stops the trial and is reported as inconclusive:lockout, never hammered on;
+//  - `parallel` > 1 (opt-in, --creds-parallel): the known-bad pair and the pairs in flight
+//    together, 10 ms apart; a conclusive success settles the trial early when the attempts before
+//    it (the known-bad pair first) still have no answer well after it (settle_wave);
 //  - the results are observations on the endpoint (keys below); checks judge them.
 //
 // Observation keys (per endpoint, one login surface each):
@@ -94,7 +99,9 @@ struct CredentialAnswer {
   std::string signature;
   std::string detail;       ///< one line for the evidence
   bool conclusive = false;  ///< `success` is the protocol's own verdict (HTTP/RTSP 401 vs 200, FTP 230,
-                            ///< MQTT CONNACK 0, a shell prompt, SSH), not a reading of a page
+                            ///< MQTT CONNACK 0, a shell prompt, SSH, a described form's success
+                            ///< marker), not a reading of a page; other successes are confirmed by
+                            ///< the random pair once more, which must still be rejected
 };
 /// Tries one pair against one login surface.
 using Authenticator = std::function<net::awaitable<CredentialAnswer>(const CredentialPair&)>;

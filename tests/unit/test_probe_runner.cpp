@@ -248,3 +248,33 @@ TEST_CASE("a device that starts throttling is reported as lockout, not hammered"
   CHECK(f->reason == "inconclusive:lockout");
   CHECK(attempts.load() == 3);  // stopped at the first sign of throttling
 }
+
+TEST_CASE("a login form that turns into a 'too many attempts' page is lockout, never a found password") {
+  // After 3 wrong logins every POST gets a page without the form (hydra's http-post-form with a
+  // failure string reads each of them as a valid password).
+  std::atomic<int> posts{0};
+  Peer page([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) {
+      std::string body = "<html><title>Login</title><form method=post action=/login>"
+                         "<input name=user><input type=password name=pass></form><p>Invalid password</p></html>";
+      if (req.starts_with("POST") && ++posts > 3) body = "<html><h1>Too many failed attempts. Try again in 5 minutes.</h1></html>";
+      return "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    });
+  });
+  CredentialPolicy policy = builtin_credentials();
+  policy.delay = std::chrono::milliseconds(10);
+  ProbeOptions opt;
+  opt.credentials = &policy;
+  auto run = probe({page.port()}, opt);
+  const auto results = judge(run);
+  const auto* f = result_for(results, "cred.default.http");
+  REQUIRE(f);
+  CHECK(f->status == CheckStatus::not_tested);
+  CHECK(f->reason == "inconclusive:lockout");
+  // known-bad, admin/"", root/"", admin/admin (read as accepted: no form), known-bad again (same page)
+  CHECK(posts.load() == 5);
+  for (const auto& o : run.devices[0].facts.observations) {
+    const bool claims_login = o.key == "cred.accepted" && o.value == Value{true};
+    CHECK_FALSE(claims_login);
+  }
+}
