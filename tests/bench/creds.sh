@@ -9,6 +9,9 @@
 # Services (ground truth: tests/lab/ground_truth.json, "credentials" of each persona):
 #     router 198.18.0.10: HTTP Basic :80, HTTP Digest :8080, Telnet :23, FTP :21
 #     plug   198.18.0.12: HTML form :80, MQTT :1883, SSH :22 (no password works)
+#     camera 198.18.0.11: HTML form :8081 that locks after 3 wrong logins (tests/bench/
+#            lockout_form.py, started by this script for the run: no password works, and the
+#            lockout page does not hold the failure string hydra is told to look for)
 # The list: the first max_attempts pairs of profiles/credentials/defaults.yaml (what trustscan
 # tries per surface), given to hydra with -C; both stop at the first success per service
 # (hydra -f).  trustscan: one `scan` per host limited to its ports (-p), both at once, so its
@@ -47,6 +50,7 @@ REPEAT=${REPEAT:-3}
 PEER_TIMEOUT=${PEER_TIMEOUT:-300}
 KEEP_TMP=${KEEP_TMP:-0}
 TMP=
+LOCKOUT_PID=
 
 # shellcheck source=SCRIPTDIR/lab_common.sh
 . "$SCRIPT_DIR/lab_common.sh" || { echo "$BENCH: cannot source lab_common.sh" >&2; exit 1; }
@@ -62,6 +66,10 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     lab_kill_current
+    if [[ -n $LOCKOUT_PID ]]; then
+        kill -TERM "$LOCKOUT_PID" 2>/dev/null
+        wait "$LOCKOUT_PID" 2>/dev/null
+    fi
     lab_release
     cd / || true
     if [[ -n $TMP && -d $TMP ]]; then
@@ -90,11 +98,29 @@ d = yaml.safe_load(open(sys.argv[1]))
 for user, pw in d["pairs"][: d.get("max_attempts", 6)]:
     print(f"{user}:{'' if pw is None else pw}")
 PYEOF
-FORM_FAIL='Invalid username or password'    # tests/lab/personas/plug_http.py ERROR
+FORM_FAIL='Invalid username or password'    # tests/lab/personas/plug_http.py ERROR, lockout_form.py FAILURE
 grep -q "$FORM_FAIL" "$REPO_ROOT/tests/lab/personas/plug_http.py" ||
     die "plug_http.py no longer says '$FORM_FAIL': hydra's http-post-form condition is stale"
 
-say "credential benchmark: router 198.18.0.10 (80 Basic, 8080 Digest, 23 Telnet, 21 FTP), plug 198.18.0.12 (80 form, 1883 MQTT, 22 SSH)"
+# The camera's lockout form: started here (a bench-only device), unlocked before every measured
+# run (SIGUSR1), restarted if a lab rebuild took it down.
+lockout_ensure() {
+    if [[ -n $LOCKOUT_PID ]] && kill -0 "$LOCKOUT_PID" 2>/dev/null; then
+        kill -USR1 "$LOCKOUT_PID"
+        return 0
+    fi
+    ip netns exec tsl-camera python3 "$SCRIPT_DIR/lockout_form.py" 198.18.0.11 8081 </dev/null >"$TMP/lockout.log" 2>&1 &
+    LOCKOUT_PID=$!
+    local i
+    for ((i = 0; i < 50; i++)); do
+        ip netns exec tsl-scan python3 -c 'import socket; socket.create_connection(("198.18.0.11", 8081), 0.2)' 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "the lockout form device did not come up (see $TMP/lockout.log)"
+}
+lockout_ensure
+
+say "credential benchmark: router 198.18.0.10 (80 Basic, 8080 Digest, 23 Telnet, 21 FTP), plug 198.18.0.12 (80 form, 1883 MQTT, 22 SSH), camera 198.18.0.11 (8081 form with lockout)"
 say "list: $(paste -sd' ' "$TMP/creds.txt" | sed 's/:/\//g') (profiles/credentials/defaults.yaml, first max_attempts pairs)"
 say "trustscan: $("$BIN" version 2>/dev/null | head -n 1); hydra $({ hydra 2>&1 || true; } | awk 'NR==1{print $2}')"
 say "load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -113,8 +139,10 @@ for mode in default parallel; do
 p1=\$!
 "$BIN" scan 198.18.0.12 -p T:22,80,1883 -q -o "$TMP/ts-$mode.plug.json" $extra &
 p2=\$!
-wait \$p1; r1=\$?; wait \$p2; r2=\$?
-((r1 <= 1 && r2 <= 1))
+"$BIN" scan 198.18.0.11 -p T:8081 -q -o "$TMP/ts-$mode.camera.json" $extra &
+p3=\$!
+wait \$p1; r1=\$?; wait \$p2; r2=\$?; wait \$p3; r3=\$?
+((r1 <= 1 && r2 <= 1 && r3 <= 1))
 EOF
 done
 
@@ -128,6 +156,7 @@ H=(hydra -I -f -C "$TMP/creds.txt")
 "\${H[@]}" -o "$TMP/hy.router_23" telnet://198.18.0.10:23 >"$TMP/hy.router_23.log" 2>&1 &
 "\${H[@]}" -o "$TMP/hy.router_21" ftp://198.18.0.10:21 >"$TMP/hy.router_21.log" 2>&1 &
 "\${H[@]}" -o "$TMP/hy.plug_80" -s 80 198.18.0.12 http-post-form "/login:username=^USER^&password=^PASS^:F=$FORM_FAIL" >"$TMP/hy.plug_80.log" 2>&1 &
+"\${H[@]}" -o "$TMP/hy.camera_8081" -s 8081 198.18.0.11 http-post-form "/login:username=^USER^&password=^PASS^:F=$FORM_FAIL" >"$TMP/hy.camera_8081.log" 2>&1 &
 "\${H[@]}" -t 4 -o "$TMP/hy.plug_22" ssh://198.18.0.12:22 >"$TMP/hy.plug_22.log" 2>&1 &
 wait
 EOF
@@ -137,14 +166,14 @@ chmod 0755 "$TMP/hydra.sh"
 declare -a T_default=() T_parallel=() T_hydra=()
 for ((round = 1; round <= REPEAT; round++)); do
     for mode in default parallel; do
-        M_PRE="rm -f '$TMP'/ts-$mode.*.json"
+        M_PRE="rm -f '$TMP'/ts-$mode.*.json; lockout_ensure"
         lab_measure "trustscan ($mode)" "$TS_TIMEOUT" "$TMP/ts-$mode.log" -- bash "$TMP/ts-$mode.sh"
         M_PRE=
         ((M_LOST)) && die "trustscan could not be measured on a stable lab"
         ((M_RC == 0)) || { tail -n 5 "$TMP/ts-$mode.log" >&2; die "trustscan ($mode) failed (exit $M_RC)"; }
         eval "T_$mode+=(\"\$M_SECS\")"
     done
-    M_PRE="rm -f '$TMP'/hy.*"
+    M_PRE="rm -f '$TMP'/hy.*; lockout_ensure"
     lab_measure hydra "$PEER_TIMEOUT" "$TMP/hydra.log" -- bash "$TMP/hydra.sh"
     M_PRE=
     ((M_LOST)) && die "hydra could not be measured on a stable lab"
@@ -160,7 +189,8 @@ gt, tmp = json.load(open(sys.argv[1])), sys.argv[2]
 ts_default, ts_secs, hy_secs = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 services = {("198.18.0.10", 80): "router HTTP Basic", ("198.18.0.10", 8080): "router HTTP Digest",
             ("198.18.0.10", 23): "router Telnet", ("198.18.0.10", 21): "router FTP",
-            ("198.18.0.12", 80): "plug HTML form", ("198.18.0.12", 1883): "plug MQTT", ("198.18.0.12", 22): "plug SSH"}
+            ("198.18.0.12", 80): "plug HTML form", ("198.18.0.12", 1883): "plug MQTT", ("198.18.0.12", 22): "plug SSH",
+            ("198.18.0.11", 8081): "camera form, lockout"}
 planted = {}   # (host, port) -> set of (user, password); "anonymous" for FTP anonymous
 for p in gt["personas"]:
     for c in p.get("credentials", []):
@@ -196,9 +226,10 @@ ts, ts_def = trustscan_found("parallel"), trustscan_found("default")
 hy = []
 for path in glob.glob(os.path.join(tmp, "hy.*.log")):
     for line in open(path, errors="replace"):
-        m = re.search(r"\[(\d+)\]\[[\w-]+\] host: (\S+)\s+login: (\S*)\s+password: ?(.*)$", line)
+        # hydra leaves out "password:" when the password it found is blank
+        m = re.search(r"\[(\d+)\]\[[\w-]+\] host: (\S+)\s+login: (\S*)(?:\s+password: ?(.*))?$", line)
         if m:
-            hy.append(((m.group(2), int(m.group(1))), m.group(3), m.group(4).strip()))
+            hy.append(((m.group(2), int(m.group(1))), m.group(3), (m.group(4) or "").strip()))
 ts_tp, ts_fp = judge(ts)
 def_tp, def_fp = judge(ts_def)
 hy_tp, hy_fp = judge(hy)
@@ -208,6 +239,12 @@ for key, name in services.items():
     t = ", ".join(f"{u}/{p or '(blank)'}" for k, u, p in ts if k == key) or "-"
     h = ", ".join(f"{u}/{p or '(blank)'}" for k, u, p in hy if k == key) or ("no module" if key[1] == 1883 else "-")
     print(f"{name:22} {want[:18]:18} {t[:18]:18} {h}")
+for path in sorted(glob.glob(os.path.join(tmp, "ts-*.camera.json"))):
+    for d in json.load(open(path))["devices"]:
+        for r in d.get("results", []):
+            if r["check"] == "cred.default.http" and r.get("port") == 8081:
+                print(f"camera lockout form, trustscan {os.path.basename(path).split('.')[0][3:]}: "
+                      f"cred.default.http {r['status']} {r.get('reason', '')}")
 n = len(planted)
 print(f"\nmedian times; findings of the last round")
 print(f"trustscan (default: one at a time, 250 ms apart): {ts_default:.2f} s, {len(def_tp)}/{n} planted found, "

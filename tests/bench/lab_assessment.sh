@@ -17,7 +17,7 @@
 #
 # What it measures
 #   1. trustscan (TS_REPEAT runs, median):
-#        trustscan scan 198.18.0.10-14 -p <ground truth scan_ports> -o ts.json
+#        trustscan scan 198.18.0.10-14 -p <ground truth scan_ports> --ca-file <lab CA> -o ts.json
 #      accuracy: tests/lab/check_report.py on the report (its own
 #      "N passed, N failed"), then planted flaws found / planted flaws total,
 #      false positives (forbid matches), and "pending" flaws whose check id is
@@ -183,12 +183,16 @@ for n in "${PEER_NOTES[@]}"; do note "$n"; done
     die "trustscan checks list --json failed: $(head -n 3 "$TMP/checks.err")"
 
 # ========================================================= 1. trustscan
+# The lab CA, as a lab user would give it: without it no certificate can be judged trusted, and
+# the plug's self-signed FTPS certificate (a planted flaw) cannot be told from a lab-signed one.
+CA_FILE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["ca_file"])' "$LAB_GT") ||
+    die "the ground truth names no ca_file"
 say ""
-say "== trustscan: $(basename "$BIN") scan $RANGE -p $SCAN_PORTS -o ts.json  (x$TS_REPEAT)"
+say "== trustscan: $(basename "$BIN") scan $RANGE -p $SCAN_PORTS --ca-file $CA_FILE -o ts.json  (x$TS_REPEAT)"
 declare -a TS_T=() TS_FILES=() REASONS=()
 for ((r = 1; r <= TS_REPEAT; r++)); do
     lab_measure "trustscan run $r" "$TS_TIMEOUT" "$TMP/ts.$r.log" -- \
-        "$BIN" scan "$RANGE" -p "$SCAN_PORTS" -o "$TMP/ts.$r.json"
+        "$BIN" scan "$RANGE" -p "$SCAN_PORTS" --ca-file "$CA_FILE" -o "$TMP/ts.$r.json"
     if (( M_LOST )); then
         REASONS+=("trustscan run $r: lab unstable"); break
     elif (( M_TIMEDOUT )); then
@@ -495,13 +499,14 @@ for path in sorted(glob.glob(os.path.join(os.path.dirname(sys.argv[3]), "testssl
     if cert:
         add(addr, "tls.cert.quality", "tcp", port, "testssl.sh", "yes", "; ".join(cert))
 
-HYDRA = re.compile(r"^\[(\d+)\]\[([\w-]+)\]\s+host:\s+(\S+)\s+login:\s+(\S*)\s+password:\s?(.*)$")
+# hydra leaves out "password:" when the password it found is blank
+HYDRA = re.compile(r"^\[(\d+)\]\[([\w-]+)\]\s+host:\s+(\S+)\s+login:\s+(\S*)(?:\s+password:\s?(.*))?$")
 for path in sorted(glob.glob(os.path.join(os.path.dirname(sys.argv[3]), "hydra.*.log"))):
     for line in open(path, errors="replace"):
         m = HYDRA.match(line.rstrip("\r\n"))
         if not m:
             continue
-        port, module, host, user, pw = int(m.group(1)), m.group(2), m.group(3), m.group(4), m.group(5).strip()
+        port, module, host, user, pw = int(m.group(1)), m.group(2), m.group(3), m.group(4), (m.group(5) or "").strip()
         check = {"telnet": "cred.default.telnet", "ftp": "cred.default.ftp"}.get(
             module, "cred.default.http" if module.startswith("http") else f"cred.default.{module}")
         add(host, check, "tcp", port, "hydra", "yes", f"{user}/{pw or '(empty)'}")
