@@ -59,9 +59,9 @@ void add_assessment_options(CLI::App& cmd, std::string& declaration, std::string
 }
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
-  cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt");
+  cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt .xml (JUnit) .sarif .html");
   cmd.add_option("--format", o.format, "Format for every -o file, overriding the extension")
-      ->check(CLI::IsMember({"json", "jsonl", "txt"}));
+      ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "html"}));
   cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
   cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
   cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a check fails with at least this severity, or 'never'")
@@ -99,7 +99,7 @@ void validate_outputs(const OutputOptions& o) {
   for (const auto& f : o.files) {
     if (f.empty()) throw InputError("empty output file name");
     if (o.format.empty() && format_for_path(f).empty())
-      throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl or .txt, or --format)");
+      throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl, .txt, .xml, .sarif or .html, or --format)");
   }
 }
 

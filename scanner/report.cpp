@@ -1,6 +1,8 @@
 // trustscan — report sinks: JSON (the INTERFACE.md contract), JSON Lines, text; atomic files.
 #include "trustscan/report.hpp"
 
+#include "report_formats.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -227,6 +229,9 @@ std::unique_ptr<ReportSink> make_sink(std::string_view format) {
   if (format == "json") return std::make_unique<JsonSink>();
   if (format == "jsonl") return std::make_unique<JsonLinesSink>();
   if (format == "txt") return std::make_unique<TextSink>();
+  if (format == "xml") return make_junit_sink();
+  if (format == "sarif") return make_sarif_sink();
+  if (format == "html") return make_html_sink();
   return nullptr;
 }
 

@@ -9,7 +9,7 @@
 # Services (ground truth: tests/lab/ground_truth.json, "credentials" of each persona):
 #     router 198.18.0.10: HTTP Basic :80, HTTP Digest :8080, Telnet :23, FTP :21
 #     plug   198.18.0.12: HTML form :80, MQTT :1883, SSH :22 (no password works)
-#     camera 198.18.0.11: HTML form :8081 that locks after 3 wrong logins (tests/bench/
+#     camera 198.18.0.11: HTML form :8081 that locks after 3 wrong logins (tests/lab/personas/
 #            lockout_form.py, started by this script for the run: no password works, and the
 #            lockout page does not hold the failure string hydra is told to look for)
 # The list: the first max_attempts pairs of profiles/credentials/defaults.yaml (what trustscan
@@ -109,7 +109,7 @@ lockout_ensure() {
         kill -USR1 "$LOCKOUT_PID"
         return 0
     fi
-    ip netns exec tsl-camera python3 "$SCRIPT_DIR/lockout_form.py" 198.18.0.11 8081 </dev/null >"$TMP/lockout.log" 2>&1 &
+    ip netns exec tsl-camera python3 "$REPO_ROOT/tests/lab/personas/lockout_form.py" 198.18.0.11 8081 </dev/null >"$TMP/lockout.log" 2>&1 &
     LOCKOUT_PID=$!
     local i
     for ((i = 0; i < 50; i++)); do

@@ -128,6 +128,64 @@ void check_verdicts(const json& truth, std::map<std::string, json>& devices, con
   }
 }
 
+// Issue 6: a web login that locks after 3 wrong logins (tests/lab/personas/lockout_form.py,
+// started here on the camera's address for this check only) is reported as lockout, never as a
+// found password, and is not hammered: one attempt after the first "locked" page (the random pair
+// once more, which confirms the page changed) in the default mode.
+void check_lockout(const json& truth, const std::string& src, const std::string& bin) {
+  std::string ns, addr;
+  for (const auto& p : truth["personas"])
+    if (p["name"] == "camera") ns = p["namespace"], addr = p["address"];
+  if (ns.empty()) return;
+  const std::string scan_ns = truth["scanner"]["namespace"];
+  const std::string base = "/tmp/trustscan-lab-lockout-" + std::to_string(::getpid());
+  for (const char* mode : {"default", "parallel"}) {
+    const std::string log = base + "." + mode + ".log", report = base + "." + mode + ".json";
+    std::remove(log.c_str());
+    const std::string pid = run("ip netns exec " + ns + " python3 " + src + "/tests/lab/personas/lockout_form.py " + addr +
+                                " 8081 " + log + " </dev/null >/dev/null 2>&1 & echo $!");
+    int st = 1;
+    for (int i = 0; i < 50 && st != 0; ++i)
+      run("ip netns exec " + scan_ns + " python3 -c 'import socket; socket.create_connection((\"" + addr +
+              "\", 8081), 0.2)' 2>/dev/null || { sleep 0.1; exit 1; }",
+          &st);
+    if (st != 0) {
+      fail("lockout form: the device did not come up");
+    } else {
+      run("ip netns exec " + scan_ns + " " + bin + " scan " + addr + " -p T:8081 -q -o " + report +
+              (std::string(mode) == "parallel" ? " --creds-parallel 7" : "") + " 2>&1",
+          &st);
+    }
+    if (!pid.empty()) run("kill " + pid.substr(0, pid.find_first_not_of("0123456789")) + " 2>/dev/null");
+    std::ifstream rin(report);
+    std::ifstream lin(log);
+    int posts = 0, first_locked = 0;
+    for (std::string line; std::getline(lin, line);) {
+      ++posts;
+      if (!first_locked && line.ends_with(" locked")) first_locked = posts;
+    }
+    std::remove(log.c_str());
+    if (!rin) {
+      fail(std::string("lockout form (") + mode + "): no report");
+      continue;
+    }
+    const json r = json::parse(rin);
+    std::remove(report.c_str());
+    std::string status = "(missing)", reason;
+    for (const auto& res : r["devices"][0]["results"])
+      if (res["check"] == "cred.default.http" && res.value("port", 0) == 8081) status = res["status"], reason = res.value("reason", "");
+    std::cout << "lockout form (" << mode << "): cred.default.http " << status << " " << reason << ", " << posts
+              << " POSTs, first locked page at POST " << first_locked << "\n";
+    if (status != "not_tested" || reason != "inconclusive:lockout")
+      fail(std::string("lockout form (") + mode + "): cred.default.http is " + status + " " + reason + ", expected not_tested inconclusive:lockout");
+    for (const auto& o : r["devices"][0]["observations"])
+      if (o["key"] == "cred.accepted" && o["value"] == true) fail(std::string("lockout form (") + mode + "): a password was claimed");
+    if (std::string(mode) == "default" && (first_locked == 0 || posts > first_locked + 1))
+      fail("lockout form: " + std::to_string(posts) + " POSTs, the first locked page at " + std::to_string(first_locked) +
+           ": the trial went on after the lockout");
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -225,6 +283,7 @@ int main() {
         if (matches(f, res)) fail(name + ": reported " + key_of(res) + ", which is forbidden: " + res.value("summary", ""));
   }
   check_verdicts(truth, devices, bin, report);
+  check_lockout(truth, src, bin);
   std::remove(report.c_str());
   std::cout << "lab: " << failures << " failure(s), " << pending << " planted flaw(s) pending a check\n";
   return failures == 0 ? 0 : 1;

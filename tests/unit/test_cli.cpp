@@ -51,6 +51,7 @@ TEST_CASE("bad input: one line on stderr, exit 2, nothing on stdout") {
       {"scan", "127.0.0.1", "--rate", "-5"},
       {"scan", "127.0.0.1", "--profile", "no-such-profile"},
       {"scan", "127.0.0.1", "-o", "report.unknown"},
+      {"scan", "127.0.0.1", "--format", "pdf", "-o", "report"},
       {"scan", "127.0.0.1", "--bogus-flag"},
       {"scan", "127.0.0.1", "--declaration", "/nonexistent/declaration.yaml"},
       {"scan", "127.0.0.1", "--attestation", "/nonexistent/attestation.yaml"},
@@ -164,6 +165,23 @@ TEST_CASE("a scan writes the JSON report with the interface's fields, sorted") {
   CHECK(records == static_cast<int>(d["results"].size()));
   std::remove(json_path.c_str());
   std::remove(jsonl_path.c_str());
+}
+
+TEST_CASE("a scan writes JUnit XML, SARIF and HTML from the file names") {
+  Listener a;
+  const auto xml = temp_path(".xml"), sarif = temp_path(".sarif"), html = temp_path(".html");
+  const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(a.port()), "-q", "-o", xml, "-o", sarif, "-o", html});
+  CHECK(r.code == kExitOk);
+  const auto text = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const auto x = text(xml);
+  CHECK(x.find("<testsuite name=\"127.0.0.1\"") != std::string::npos);
+  CHECK(x.find("<testcase classname=\"127.0.0.1\" name=\"svc.inventory\"") != std::string::npos);
+  CHECK(nlohmann::json::parse(text(sarif))["version"] == "2.1.0");
+  CHECK(text(html).find("<h2>127.0.0.1</h2>") != std::string::npos);
+  for (const auto& p : {xml, sarif, html}) std::remove(p.c_str());
 }
 
 TEST_CASE("--dry-run prints the plan and sends nothing") {

@@ -93,6 +93,98 @@ TEST_CASE("formats from file names") {
   CHECK(format_for_path("dir.json/report") == "");
   CHECK(format_for_path("x.pdf") == "");
   CHECK(make_sink("pdf") == nullptr);
+  CHECK(format_for_path("ci/junit.xml") == "xml");
+  CHECK(format_for_path("scan.sarif") == "sarif");
+  CHECK(format_for_path("lab/report.HTML") == "html");
+}
+
+namespace {
+
+// The sample plus what the other formats must survive: markup and control characters and
+// bytes that are not UTF-8 in a summary and an evidence line, a pass and a not_tested result.
+Report tricky_report() {
+  auto r = sample_report();
+  sort_report(r);
+  auto& d = r.devices[0];
+  d.results[1].summary = "banner <b>&\"x\"</b>\x01\xff end";
+  d.results[1].severity = Severity::critical;
+  d.results[1].endpoint = Endpoint{d.facts.target.address, Transport::tcp, 23};
+  d.results[1].outcomes = {"IR8425:IAC.1"};
+  d.results[1].evidence[0].detail = "login prompt </failure><script>alert(1)</script>";
+  Finding ok;
+  ok.check = "mm.middle";
+  ok.status = CheckStatus::pass;
+  ok.summary = "fine";
+  d.results.push_back(ok);
+  Finding skip;
+  skip.check = "nn.skipped";
+  skip.status = CheckStatus::not_tested;
+  skip.reason = "opt_in:--creds-throttle";
+  d.results.push_back(skip);
+  d.score.verdict = "non-conformant";
+  return r;
+}
+
+std::string render(const Report& r, const char* format) {
+  std::ostringstream out;
+  make_sink(format)->write(r, out);
+  return out.str();
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("JUnit XML: one testcase per check and device, failures with evidence, skips with reasons") {
+  auto r = tricky_report();
+  const auto x = render(r, "xml");
+  CHECK(x.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
+  CHECK(count(x, "<testsuite ") == 2);
+  CHECK(count(x, "<testcase ") == 2 + 4);  // aa.first, zz.last on the second device; + mm, nn on the first
+  CHECK(count(x, "<failure ") == 4);
+  CHECK(count(x, "<skipped message=\"not_tested: opt_in:--creds-throttle\"/>") == 1);
+  CHECK(x.find("tests=\"6\" failures=\"4\" errors=\"0\" skipped=\"1\"") != std::string::npos);
+  CHECK(x.find("<property name=\"verdict\" value=\"non-conformant\"/>") != std::string::npos);
+  // Device text is escaped: no markup of its own, no control characters, no broken UTF-8.
+  CHECK(x.find("banner &lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\x01\\xff end") != std::string::npos);
+  CHECK(x.find("<script>") == std::string::npos);
+  CHECK(count(x, "</failure>") == 4);
+  CHECK(x.find('\x01') == std::string::npos);
+  CHECK(x.find('\xff') == std::string::npos);
+  CHECK(x.find("login admin / admin") != std::string::npos);
+  r.redact = true;
+  CHECK(render(r, "xml").find("login admin / &lt;redacted&gt;") != std::string::npos);
+}
+
+TEST_CASE("SARIF 2.1.0: failed checks as results with rules, levels by severity, endpoint locations") {
+  auto r = tricky_report();
+  const auto j = nlohmann::json::parse(render(r, "sarif"));
+  CHECK(j["version"] == "2.1.0");
+  const auto& run = j["runs"][0];
+  CHECK(run["tool"]["driver"]["name"] == "trustscan");
+  CHECK(run["results"].size() == 4);  // only failures; the JSON report has the rest
+  CHECK(run["tool"]["driver"]["rules"].size() == 2);
+  const auto& first = run["results"][1];  // zz.last on 198.18.0.10, critical, on tcp/23
+  CHECK(first["ruleId"] == "zz.last");
+  CHECK(first["level"] == "error");
+  CHECK(first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "tcp://198.18.0.10:23");
+  CHECK(first["properties"]["outcomes"][0] == "IR8425:IAC.1");
+  CHECK(run["results"][0]["level"] == "note");  // aa.first: severity info
+  CHECK(run["invocations"][0]["executionSuccessful"] == true);
+}
+
+TEST_CASE("HTML: one self-contained page, device text escaped") {
+  const auto h = render(tricky_report(), "html");
+  CHECK(h.starts_with("<!DOCTYPE html>"));
+  CHECK(count(h, "<h2>") == 2);
+  CHECK(h.find("<script") == std::string::npos);  // neither ours nor the device's
+  CHECK(h.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(h.find("http://") == std::string::npos);  // nothing fetched from elsewhere
+  CHECK(h.find("Verdict <strong>non-conformant</strong>") != std::string::npos);
 }
 
 TEST_CASE("report files are written atomically and leave no temporary files") {
