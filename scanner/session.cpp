@@ -42,31 +42,31 @@ Status status_from(const error_code& ec, bool timed_out) noexcept {
 // ---- abort groups ---------------------------------------------------------------------------------
 
 void AbortGroup::abort() {
-  aborted_ = true;
-  for (auto* s : sockets_) {
+  state_->aborted = true;
+  for (auto* s : state_->sockets) {
     error_code ignored;
     s->cancel(ignored);
   }
 }
 
-AbortGroup::Member::Member(AbortGroup* g, ip::tcp::socket* s) : group_(g), socket_(s) {
-  if (group_) group_->sockets_.push_back(socket_);
+AbortGroup::Member::Member(AbortGroup* g, ip::tcp::socket* s) : state_(g ? g->state_ : nullptr), socket_(s) {
+  if (state_) state_->sockets.push_back(socket_);
 }
-AbortGroup::Member::Member(Member&& o) noexcept : group_(std::exchange(o.group_, nullptr)), socket_(std::exchange(o.socket_, nullptr)) {}
+AbortGroup::Member::Member(Member&& o) noexcept : state_(std::move(o.state_)), socket_(std::exchange(o.socket_, nullptr)) {}
 AbortGroup::Member& AbortGroup::Member::operator=(Member&& o) noexcept {
   if (this != &o) {
     leave();
-    group_ = std::exchange(o.group_, nullptr);
+    state_ = std::move(o.state_);
     socket_ = std::exchange(o.socket_, nullptr);
   }
   return *this;
 }
 AbortGroup::Member::~Member() { leave(); }
 void AbortGroup::Member::leave() noexcept {
-  if (!group_) return;
-  auto& v = group_->sockets_;
+  if (!state_) return;
+  auto& v = state_->sockets;
   if (const auto it = std::find(v.begin(), v.end(), socket_); it != v.end()) v.erase(it);
-  group_ = nullptr;
+  state_.reset();
 }
 
 // ---- TCP ------------------------------------------------------------------------------------------

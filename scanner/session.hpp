@@ -9,6 +9,7 @@
 #include "trustscan/probe.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -21,14 +22,21 @@ using SteadyClock = std::chrono::steady_clock;
 /// A credential trial uses it once its verdict is known while attempts still wait on a device
 /// that delays wrong logins. Same thread as the sessions; must outlive them.
 class AbortGroup {
+  struct State {
+    bool aborted = false;
+    std::vector<net::ip::tcp::socket*> sockets;
+  };
+
  public:
   AbortGroup() = default;
   AbortGroup(const AbortGroup&) = delete;
   AbortGroup& operator=(const AbortGroup&) = delete;
   void abort();
-  bool aborted() const noexcept { return aborted_; }
+  bool aborted() const noexcept { return state_->aborted; }
 
-  /// A socket's membership (RAII): registered while it lives, so abort() can cancel it.
+  /// A socket's membership (RAII): registered while it lives, so abort() can cancel it. Shares
+  /// the group's state, so the order in which a stopped io_context destroys coroutine frames
+  /// (the group's and its sessions') does not matter.
   class Member {
    public:
     Member() = default;
@@ -36,17 +44,16 @@ class AbortGroup {
     Member(Member&& o) noexcept;
     Member& operator=(Member&& o) noexcept;
     ~Member();
-    bool aborted() const noexcept { return group_ && group_->aborted_; }
+    bool aborted() const noexcept { return state_ && state_->aborted; }
 
    private:
     void leave() noexcept;
-    AbortGroup* group_ = nullptr;
+    std::shared_ptr<State> state_;
     net::ip::tcp::socket* socket_ = nullptr;
   };
 
  private:
-  bool aborted_ = false;
-  std::vector<net::ip::tcp::socket*> sockets_;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 /// A TCP connection to one endpoint with a total budget and a byte cap.
