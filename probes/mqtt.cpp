@@ -54,29 +54,6 @@ struct Cursor {
   }
 };
 
-// Length of a UTF-8 sequence starting at b[i] if it is well formed (no overlongs, no surrogates,
-// <= U+10FFFF), else 0. Topics and reason strings reach JSON reports, which must stay valid UTF-8.
-std::size_t utf8_sequence(Bytes b, std::size_t i) noexcept {
-  const std::uint8_t c = b[i];
-  std::size_t n = 0;
-  std::uint8_t lo = 0x80, hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) n = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c == 0xe0) lo = 0xa0;
-    if (c == 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c == 0xf0) lo = 0x90;
-    if (c == 0xf4) hi = 0x8f;
-  } else return 0;
-  if (b.size() - i < n) return 0;
-  if (b[i + 1] < lo || b[i + 1] > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((b[i + k] & 0xc0) != 0x80) return 0;
-  return n;
-}
-
 // Device text as a printable, valid UTF-8 string: printable ASCII and well-formed UTF-8 kept,
 // everything else (and the backslash itself, to stay unambiguous) escaped as \xNN.
 std::string printable_text(Bytes b, std::size_t cap) {

@@ -4,6 +4,7 @@
 #include "report_formats.hpp"
 
 #include "trustscan/check.hpp"
+#include "trustscan/parse.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,16 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 if the bytes there are not one.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 && c >= 0xc2 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e && c <= 0xf4 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
-  return n;
-}
-
 // XML and HTML text: the five special characters escaped; control characters (not allowed in
 // XML 1.0) and bytes that are not UTF-8 shown as \xNN, so device bytes in evidence never break
 // the document.
@@ -39,7 +30,7 @@ std::string escape_markup(std::string_view s) {
     const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
     if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
+      const std::size_t n = utf8_sequence(as_bytes(s), i);
       if (n == 0) {
         out += "\\x";
         out += hex[c >> 4];

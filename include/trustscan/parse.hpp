@@ -25,6 +25,11 @@ inline std::string_view as_text(Bytes b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
+/// Length of the well-formed UTF-8 sequence starting at b[i] (no overlongs, no surrogates,
+/// <= U+10FFFF), or 0 (also for ASCII bytes, which callers handle first). Device text reaches
+/// JSON, XML and HTML reports, which must stay valid UTF-8. Requires i < b.size().
+std::size_t utf8_sequence(Bytes b, std::size_t i) noexcept;
+
 /// Printable excerpt of device bytes for evidence: at most `max` input bytes; \r \n \t and
 /// non-printable bytes escaped (\x1b), so reports stay one-line-safe and valid UTF-8.
 std::string printable_excerpt(Bytes b, std::size_t max = 512);
