@@ -2,6 +2,7 @@
 // clear error (exit 2).
 #include "assess.hpp"
 #include "cli.hpp"
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
@@ -18,13 +19,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string write_temp(const std::string& text) {
-  char tmpl[] = "/tmp/trustscan-assess-XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ::close(fd);
-  std::ofstream(tmpl) << text;
-  return tmpl;
-}
+using testsupport::write_temp;
 
 json result(const char* check, const char* status, int port = 0) {
   json r = {{"check", check}, {"status", status}, {"severity", "high"}, {"outcomes", {"IR8425:DP.3"}},

@@ -1,6 +1,7 @@
 // scan --capture: the device's own traffic during the scan window, recorded with libpcap on
 // loopback and judged with the scan (needs root: as CI and the lab run; said so when skipped).
 #include "cli.hpp"
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
@@ -70,9 +71,7 @@ TEST_CASE("scan --capture: a firmware download during the scan window fails upd.
   Listener server(false);
   std::thread srv(serve_firmware, server.fd());
   std::thread dev(fetch_firmware, server.port());
-  char tmpl[] = "/tmp/trustscan-capture-test-XXXXXX";
-  ::close(::mkstemp(tmpl));
-  const std::string out = std::string(tmpl) + ".json";
+  const std::string out = testsupport::temp_path(".json");
   const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(server.port()), "--no-probes", "--capture", "lo",
                       "--capture-for", "2", "-q", "-o", out});
   dev.join();
@@ -90,7 +89,6 @@ TEST_CASE("scan --capture: a firmware download during the scan window fails upd.
     }
   CHECK(failed);
   std::remove(out.c_str());
-  std::remove(tmpl);
 }
 
 TEST_CASE("scan --capture: a bad interface is one clear error before anything is sent") {

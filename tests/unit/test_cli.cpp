@@ -1,5 +1,6 @@
 // The command line: usage errors, scope refusal, exit codes, SIGINT, the demo.
 #include "cli.hpp"
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
@@ -21,13 +22,7 @@ namespace {
 
 int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-std::string temp_path(const char* suffix) {
-  char tmpl[] = "/tmp/trustscan-cli-XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ::close(fd);
-  std::remove(tmpl);
-  return std::string(tmpl) + suffix;
-}
+using testsupport::temp_path;
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -172,10 +167,7 @@ TEST_CASE("a scan writes JUnit XML, SARIF and HTML from the file names") {
   const auto xml = temp_path(".xml"), sarif = temp_path(".sarif"), html = temp_path(".html");
   const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(a.port()), "-q", "-o", xml, "-o", sarif, "-o", html});
   CHECK(r.code == kExitOk);
-  const auto text = [](const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
+  const auto text = testsupport::read_text;
   const auto x = text(xml);
   CHECK(x.find("<testsuite name=\"127.0.0.1\"") != std::string::npos);
   CHECK(x.find("<testcase classname=\"127.0.0.1\" name=\"svc.inventory\"") != std::string::npos);

@@ -7,6 +7,7 @@
 #include "service_table.hpp"
 #include "trustscan/check.hpp"
 
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 #include "../support/sockets.hpp"
 
@@ -545,16 +546,10 @@ TEST_CASE("parallel attempts on a device that delays wrong logins: found without
   CHECK(result(s, "cred.blank")->status == CheckStatus::pass);
 
   // The same from the command line: --creds-parallel 7.
-  char tmpl[] = "/tmp/trustscan-creds-XXXXXX";
-  const int tmp_fd = ::mkstemp(tmpl);
-  REQUIRE(tmp_fd >= 0);
-  ::close(tmp_fd);
-  const std::string report = std::string(tmpl) + ".json";
-  std::remove(tmpl);
+  const std::string report = testsupport::temp_path(".json");
   const auto r = testsupport::cli({"scan", "127.0.0.1", "-p", std::to_string(delaying.port()), "--creds-parallel", "7", "-q", "-o", report});
   CHECK(r.code == 1);  // default credentials: a failed check
-  std::ifstream in(report);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = testsupport::read_text(report);
   CHECK(text.find("\"username\": \"admin\"") != std::string::npos);
   CHECK(text.find("no answer after") != std::string::npos);
   std::remove(report.c_str());

@@ -1,5 +1,6 @@
 // diff: run-to-run changes, regressions first, exit 1 when something got worse.
 #include "cli.hpp"
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
@@ -16,13 +17,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string write_temp(const std::string& text) {
-  char tmpl[] = "/tmp/trustscan-diff-XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ::close(fd);
-  std::ofstream(tmpl) << text;
-  return tmpl;
-}
+using testsupport::write_temp;
 
 json result(const char* check, const char* status, int port = 0) {
   json r = {{"check", check}, {"status", status}, {"severity", "high"}, {"outcomes", json::array()},

@@ -2,6 +2,7 @@
 // (tests/golden/replay/<capture>.json; TRUSTSCAN_UPDATE_GOLDEN=1 rewrites them after a reviewed
 // change), what each capture must show, and bad or truncated captures.
 #include "cli.hpp"
+#include "../support/files.hpp"
 #include "../support/cli.hpp"
 
 #include <doctest/doctest.h>
@@ -23,13 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string temp_path(const char* suffix) {
-  char tmpl[] = "/tmp/trustscan-replay-XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  ::close(fd);
-  std::remove(tmpl);
-  return std::string(tmpl) + suffix;
-}
+using testsupport::temp_path;
 
 json replay(const std::vector<std::string>& extra) {
   const auto out = temp_path(".json");
