@@ -61,29 +61,15 @@ done
 [[ -f $BIN && -x $BIN ]] || skip "trustscan binary '$BIN' not found (build it, or pass its path)"
 BIN=$(cd -- "$(dirname -- "$BIN")" && pwd -P)/$(basename -- "$BIN")
 
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    lab_kill_current
+# The lockout form device this bench starts (lockout_ensure), stopped on exit.
+# shellcheck disable=SC2317  # invoked via bench_cleanup
+bench_stop_extra() {
     if [[ -n $LOCKOUT_PID ]]; then
         kill -TERM "$LOCKOUT_PID" 2>/dev/null
         wait "$LOCKOUT_PID" 2>/dev/null
     fi
-    lab_release
-    cd / || true
-    if [[ -n $TMP && -d $TMP ]]; then
-        if [[ $KEEP_TMP == 1 ]]; then note "work dir kept: $TMP"; else rm -rf -- "$TMP"; fi
-    fi
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-TMP=$(mktemp -d /tmp/tsbench-creds.XXXXXX) || die "mktemp failed"
-chmod 0755 "$TMP"
-cd "$TMP" || die "cannot enter $TMP"    # hydra writes its restore file into the cwd
+bench_workdir creds
 ensure_peer hydra hydra || skip "hydra is not installed (apt-get install hydra)"
 
 lab_ensure

@@ -117,24 +117,7 @@ done
 BIN=$(cd -- "$(dirname -- "$BIN")" && pwd -P)/$(basename -- "$BIN")
 [[ -f $LAB_SH && -f $LAB_GT && -f $REPO_ROOT/tests/lab/check_report.py ]] || skip "tests/lab/ not found"
 
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    lab_kill_current
-    lab_release
-    cd / || true
-    if [[ -n $TMP && -d $TMP ]]; then
-        if [[ $KEEP_TMP == 1 ]]; then note "work dir kept: $TMP"; else rm -rf -- "$TMP"; fi
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-TMP=$(mktemp -d /tmp/tsbench-lab.XXXXXX) || die "mktemp failed"
-cd "$TMP" || die "cannot enter $TMP"      # hydra writes its restore file into the cwd
+bench_workdir lab
 
 declare -a PEER_NOTES=()
 HAVE_NMAP=0 HAVE_TESTSSL=0 HAVE_HYDRA=0

@@ -25,7 +25,7 @@
 #
 # Caller sets: BENCH (name for messages), REPO_ROOT.  Provides: say, note, skip,
 # die, now, elapsed, median, lab_fp, lab_ready, lab_ensure, lab_release,
-# lab_measure, lab_kill_current, gt_ports, ensure_peer.
+# lab_measure, lab_kill_current, gt_ports, ensure_peer, bench_workdir.
 
 LAB_SH=$REPO_ROOT/tests/lab/lab.sh
 LAB_GT=$REPO_ROOT/tests/lab/ground_truth.json
@@ -202,4 +202,31 @@ ensure_peer() {
     if [[ -n $prc_saved ]]; then cp -p "$prc_saved" "$prc"; else rm -f "$prc"; fi
     ((rc == 0)) || { tail -n 5 "$TMP/apt-$pkg.log" | sed "s/^/  apt-get $pkg: /" >&2; return 1; }
     command -v "$bin" >/dev/null 2>&1
+}
+
+# bench_workdir NAME: the exit trap every lab bench shares, then the work directory $TMP
+# (/tmp/tsbench-NAME.XXXXXX, world-readable, entered: hydra writes its restore file into the
+# cwd).  On exit: the measured command is stopped, bench_stop_extra runs if the bench defines it
+# (processes it started itself), the lab is released, $TMP is removed unless KEEP_TMP=1.
+bench_workdir() {
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    TMP=$(mktemp -d "/tmp/tsbench-$1.XXXXXX") || die "mktemp failed"
+    chmod 0755 "$TMP"
+    cd "$TMP" || die "cannot enter $TMP"
+}
+
+# shellcheck disable=SC2317  # invoked via trap
+bench_cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    lab_kill_current
+    declare -F bench_stop_extra >/dev/null && bench_stop_extra
+    lab_release
+    cd / || true
+    if [[ -n ${TMP:-} && -d $TMP ]]; then
+        if [[ ${KEEP_TMP:-0} == 1 ]]; then note "work dir kept: $TMP"; else rm -rf -- "$TMP"; fi
+    fi
+    exit "$rc"
 }

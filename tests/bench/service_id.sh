@@ -104,22 +104,7 @@ done
 BIN=$(cd -- "$(dirname -- "$BIN")" && pwd -P)/$(basename -- "$BIN")
 [[ -f $LAB_SH && -f $LAB_GT ]] || skip "tests/lab/ not found"
 
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    lab_kill_current
-    lab_release
-    if [[ -n $TMP && -d $TMP ]]; then
-        if [[ $KEEP_TMP == 1 ]]; then note "work dir kept: $TMP"; else rm -rf -- "$TMP"; fi
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-TMP=$(mktemp -d /tmp/tsbench-svcid.XXXXXX) || die "mktemp failed"
+bench_workdir svcid
 
 lab_ensure
 rc=$?

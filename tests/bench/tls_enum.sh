@@ -87,21 +87,7 @@ done
 [[ -f $BIN && -x $BIN ]] || skip "trustscan binary '$BIN' not found (build it, or pass its path)"
 BIN=$(cd -- "$(dirname -- "$BIN")" && pwd -P)/$(basename -- "$BIN")
 
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    lab_kill_current
-    lab_release
-    if [[ -n $TMP && -d $TMP ]]; then
-        if [[ $KEEP_TMP == 1 ]]; then note "work dir kept: $TMP"; else rm -rf -- "$TMP"; fi
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-TMP=$(mktemp -d /tmp/tsbench-tls.XXXXXX) || die "mktemp failed"
+bench_workdir tls
 
 ensure_peer sslscan sslscan || skip "sslscan missing and not installable"
 TESTSSL=$(command -v testssl.sh || command -v testssl || true)
