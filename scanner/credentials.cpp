@@ -46,26 +46,18 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
     if (key != "pairs" && key != "max_attempts" && key != "delay_ms" && key != "throttle_attempts" && key != "parallel")
       throw fail(kv.first, "unknown key '" + key + "'");
   }
-  if (root["parallel"]) {
-    const int n = root["parallel"].as<int>(-1);
-    if (n < 1 || n > 16) throw fail(root["parallel"], "parallel must be 1-16");
-    p.parallel = static_cast<std::size_t>(n);
-  }
-  if (root["throttle_attempts"]) {
-    const int n = root["throttle_attempts"].as<int>(-1);
-    if (n < 10 || n > 100) throw fail(root["throttle_attempts"], "throttle_attempts must be 10-100");
-    p.throttle_attempts = static_cast<std::size_t>(n);
-  }
-  if (root["max_attempts"]) {
-    const int n = root["max_attempts"].as<int>(-1);
-    if (n < 1 || n > 100) throw fail(root["max_attempts"], "max_attempts must be 1-100");
-    p.max_attempts = static_cast<std::size_t>(n);
-  }
-  if (root["delay_ms"]) {
-    const int d = root["delay_ms"].as<int>(-1);
-    if (d < 0 || d > 60000) throw fail(root["delay_ms"], "delay_ms must be 0-60000");
-    p.delay = std::chrono::milliseconds(d);
-  }
+  // An integer key within [lo, hi], or nullopt when absent; anything else is a file:line error.
+  const auto bounded = [&](const char* key, int lo, int hi) -> std::optional<int> {
+    const auto node = root[key];
+    if (!node) return std::nullopt;
+    const int n = node.as<int>(lo - 1);
+    if (n < lo || n > hi) throw fail(node, std::string(key) + " must be " + std::to_string(lo) + "-" + std::to_string(hi));
+    return n;
+  };
+  if (const auto n = bounded("parallel", 1, 16)) p.parallel = static_cast<std::size_t>(*n);
+  if (const auto n = bounded("throttle_attempts", 10, 100)) p.throttle_attempts = static_cast<std::size_t>(*n);
+  if (const auto n = bounded("max_attempts", 1, 100)) p.max_attempts = static_cast<std::size_t>(*n);
+  if (const auto n = bounded("delay_ms", 0, 60000)) p.delay = std::chrono::milliseconds(*n);
   const auto pairs = root["pairs"];
   if (!pairs || !pairs.IsSequence() || pairs.size() == 0) throw fail(root, "'pairs' must be a non-empty list of [user, password]");
   for (const auto& pair : pairs) {

@@ -569,3 +569,39 @@ TEST_CASE("parallel attempts on a device that delays wrong logins: found without
   for (const auto& ob : o.devices[0].facts.observations) no_auth = no_auth || (ob.key == "cred.no_auth" && ob.value == Value{true});
   CHECK(no_auth);
 }
+
+TEST_CASE("credential lists: the keys, their ranges and every error with file:line") {
+  const auto p = parse_credentials("max_attempts: 3\ndelay_ms: 0\nparallel: 4\nthrottle_attempts: 12\npairs:\n  - [admin, \"\"]\n  - [root, toor]\n",
+                                   "c.yaml");
+  CHECK(p.max_attempts == 3);
+  CHECK(p.delay == 0ms);
+  CHECK(p.parallel == 4);
+  CHECK(p.throttle_attempts == 12);
+  REQUIRE(p.pairs.size() == 2);
+  CHECK(p.pairs[1].password == "toor");
+  CHECK(builtin_credentials().parallel == 1);  // lockout-safe by default
+
+  struct Bad {
+    const char* yaml;
+    const char* error;
+  } bad[] = {
+      {"pairs: [[a, b]]\nparallel: 17\n", "c.yaml:2: parallel must be 1-16"},
+      {"pairs: [[a, b]]\nparallel: many\n", "c.yaml:2: parallel must be 1-16"},
+      {"pairs: [[a, b]]\nthrottle_attempts: 5\n", "c.yaml:2: throttle_attempts must be 10-100"},
+      {"pairs: [[a, b]]\nmax_attempts: 0\n", "c.yaml:2: max_attempts must be 1-100"},
+      {"pairs: [[a, b]]\ndelay_ms: -1\n", "c.yaml:2: delay_ms must be 0-60000"},
+      {"pairs: [[a, b]]\nretries: 2\n", "c.yaml:2: unknown key 'retries'"},
+      {"pairs: []\n", "c.yaml:1: 'pairs' must be a non-empty list of [user, password]"},
+      {"pairs:\n  - [a, b, c]\n", "c.yaml:2: each pair is [user, password]"},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(b.yaml);
+    std::string error = "<no error>";
+    try {
+      parse_credentials(b.yaml, "c.yaml");
+    } catch (const ProfileError& e) {
+      error = e.what();
+    }
+    CHECK(error == b.error);
+  }
+}
