@@ -1,6 +1,8 @@
 // trustscan — ClientHello parser.
 #include "client_hello.hpp"
 
+#include "trustscan/byte_reader.hpp"
+
 #include "tls_suites.hpp"  // is_grease
 
 #include <algorithm>
@@ -16,32 +18,7 @@ std::uint16_t ClientHelloInfo::max_version() const noexcept {
 
 namespace {
 
-// A bounds-checked reader over one span; every read fails once past the end.
-struct Reader {
-  Bytes b;
-  std::size_t pos = 0;
-  bool ok = true;
-  std::size_t left() const { return pos <= b.size() ? b.size() - pos : 0; }
-  std::uint32_t u(std::size_t n) {
-    if (!ok || left() < n) {
-      ok = false;
-      return 0;
-    }
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | b[pos + i];
-    pos += n;
-    return v;
-  }
-  Bytes take(std::size_t n) {
-    if (!ok || left() < n) {
-      ok = false;
-      return {};
-    }
-    const Bytes out = b.subspan(pos, n);
-    pos += n;
-    return out;
-  }
-};
+using Reader = ByteReader;
 
 // A list of 16-bit values with an n-byte length prefix, at most `cap` kept.
 void read_u16_list(Reader& body, std::size_t len_bytes, std::vector<std::uint16_t>& out, std::size_t cap) {

@@ -1,37 +1,19 @@
 // trustscan — MQTT CONNECT parser.
 #include "mqtt_connect.hpp"
 
+#include "trustscan/byte_reader.hpp"
+
 #include <algorithm>
 
 namespace trustscan {
 
 namespace {
 
-struct Cursor {
-  Bytes b;
-  std::size_t pos = 0;
-  bool ok = true;
-  std::size_t left() const { return b.size() - pos; }
-  std::uint32_t u(std::size_t n) {
-    if (!ok || left() < n) {
-      ok = false;
-      return 0;
-    }
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | b[pos + i];
-    pos += n;
-    return v;
-  }
+struct Cursor : ByteReader {
   // A 2-byte-length string or binary field, cut at kMqttMaxString when kept.
   std::string field() {
-    const std::size_t len = u(2);
-    if (!ok || left() < len) {
-      ok = false;
-      return {};
-    }
-    std::string s(reinterpret_cast<const char*>(b.data() + pos), std::min(len, kMqttMaxString));
-    pos += len;
-    return s;
+    const Bytes f = take(u(2));
+    return std::string(as_text(f.first(std::min(f.size(), kMqttMaxString))));
   }
   // MQTT 5 properties: a variable byte integer length, then skipped.
   void skip_properties() {
@@ -45,8 +27,7 @@ struct Cursor {
       len |= static_cast<std::size_t>(byte & 0x7f) << shift;
       if ((byte & 0x80) == 0) break;
     }
-    if (left() < len) ok = false;
-    else pos += len;
+    skip(len);
   }
 };
 
@@ -60,7 +41,7 @@ Parse parse_mqtt_connect(Bytes in, MqttConnect& out, std::size_t& consumed) noex
   std::size_t used = 0;
   const Parse framed = parse_mqtt_packet(in, pkt, used);
   if (framed != Parse::done) return framed;
-  Cursor c{in.subspan(pkt.header_length, pkt.remaining_length)};
+  Cursor c{{in.subspan(pkt.header_length, pkt.remaining_length)}};
   out.protocol_name = c.field();
   out.protocol_level = static_cast<std::uint8_t>(c.u(1));
   const auto flags = c.u(1);
