@@ -765,16 +765,9 @@ net::awaitable<CredentialAnswer> telnet_attempt(ProbeContext& ctx, const Credent
 
 net::awaitable<void> try_telnet_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
-  // At most 4 sessions at once even with a larger `parallel`: busybox telnetd (the lab router's,
-  // as on many devices) left 2 of 7 simultaneous connections without a login prompt for 6 s, and
-  // prompted all of 2, 3 or 4 (measured with a python3 client in the lab, twice each).
-  CredentialPolicy capped = *probe_ctx.options.credentials;
-  capped.parallel = std::min<std::size_t>(capped.parallel, 4);
-  ProbeOptions options = probe_ctx.options;
-  options.credentials = &capped;
-  ProbeContext few_at_a_time{probe_ctx.device, probe_ctx.endpoint, probe_ctx.id, probe_ctx.first_reply, options,
-                             probe_ctx.deadline, probe_ctx.tls};
-  ProbeContext ctx = trial_context(few_at_a_time);
+  // No cap of its own: busybox telnetd's stalls (2 of 7 simultaneous sessions without a prompt)
+  // came from connections opened in the same millisecond, which run_wave spaces (kWaveSpacing).
+  ProbeContext ctx = trial_context(probe_ctx);
   Authenticator attempt = [&ctx](const CredentialPair& p) -> net::awaitable<CredentialAnswer> { co_return co_await telnet_attempt(ctx, p); };
   co_await run_credential_trials(ctx, "Telnet login", attempt, out);
 }
