@@ -83,6 +83,29 @@ Evidence evidence_from(const Observation& o) {
   return e;
 }
 
+void evaluate_contained(const Check& check, const DeviceFacts& device, std::vector<Finding>& out) noexcept {
+  const auto before = out.size();
+  std::string what;
+  try {
+    check.evaluate(device, out);
+    return;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  out.resize(before);
+  try {
+    const auto info = check.info();
+    auto f = make_finding(info.id, CheckStatus::error, info.severity, info.outcomes,
+                          "the check could not judge this device: " + what);
+    f.reason = "check_error";
+    out.push_back(std::move(f));
+  } catch (...) {
+    // Out of memory while reporting a failure: the finding is lost, the scan goes on.
+  }
+}
+
 std::string not_judgeable(const DeviceFacts& device) {
   if (device.passive) return "out_of_vantage";  // a capture cannot show what probing would
   if (!device.scan_complete) return "inconclusive:interrupted";

@@ -27,14 +27,20 @@ std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_v
 
 std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
 
-// The verdict on one endpoint: status, summary, and the observations that prove it.
+// The verdict on one endpoint: status, summary, and the evidence that proves it. Evidence is
+// copied out of the observations when cited (values, never pointers into the facts), and citing
+// an observation that is absent cites nothing: a judge cannot build a proof that dangles.
 struct Verdict {
   CheckStatus status = CheckStatus::not_tested;
   std::string summary;
-  std::vector<const Observation*> proof;
+  std::vector<Evidence> evidence;
   std::string reason;  // for not_tested
   Severity severity;   // of this failure, when it differs from the check's
   bool severity_set = false;
+
+  void cite(const Observation* o) {
+    if (o) evidence.push_back(evidence_from(*o));
+  }
 };
 
 struct EndpointRule {
@@ -88,7 +94,12 @@ class EndpointCheck final : public Check {
                             v.summary + " on " + where(ep));
       f.endpoint = ep;
       f.reason = v.reason;
-      for (const auto* o : v.proof) f.evidence.push_back(evidence_from(*o));
+      f.evidence = std::move(v.evidence);
+      // Absence of evidence is never a pass: a judge that found nothing to cite has not judged.
+      if (f.status == CheckStatus::pass && f.evidence.empty()) {
+        f.status = CheckStatus::not_tested;
+        f.reason = "inconclusive:no_evidence";
+      }
       out.push_back(std::move(f));
     }
   }
@@ -105,11 +116,11 @@ Verdict untested(std::string summary, std::string reason = "inconclusive:probe_i
   return v;
 }
 
-Verdict verdict(CheckStatus st, std::string summary, std::vector<const Observation*> proof) {
+Verdict verdict(CheckStatus st, std::string summary, const std::vector<const Observation*>& proof) {
   Verdict v;
   v.status = st;
   v.summary = std::move(summary);
-  v.proof = std::move(proof);
+  for (const auto* o : proof) v.cite(o);
   return v;
 }
 
@@ -166,7 +177,7 @@ Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
   auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
   if (const auto* topics = observation(d, ep, "mqtt.topics_seen"); topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
     v.summary += " and publishes device data to them";
-    v.proof.push_back(topics);
+    v.cite(topics);
   }
   return v;
 }
@@ -240,7 +251,7 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
   if (const auto* w = observation(d, ep, "snmp.write_communities"); w && !std::get<std::vector<std::string>>(w->value).empty()) {
     v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
     v.severity = Severity::critical;
-    v.proof.push_back(w);
+    v.cite(w);
   } else if (const auto t = flag(d, ep, "snmp.write_tested"); t && !*t) {
     v.summary += " (write access not tested: --snmp-write)";
   }
@@ -254,12 +265,12 @@ Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
   if (igd && *igd) {
     auto v = verdict(CheckStatus::fail, "UPnP Internet Gateway Device enabled: port mappings without authentication",
                      {observation(d, ep, "upnp.igd")});
-    if (const auto* s = observation(d, ep, "upnp.services")) v.proof.push_back(s);
+    if (const auto* s = observation(d, ep, "upnp.services")) v.cite(s);
     return v;
   }
   if (!igd) {
     auto v = verdict(CheckStatus::info, "UPnP answers M-SEARCH; no device description could be read", {});
-    if (server) v.proof.push_back(server);
+    if (server) v.cite(server);
     return v;
   }
   return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, "upnp.igd")});
@@ -382,8 +393,9 @@ Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
     v.severity_set = true;
     return v;
   }
-  return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy",
-                 {observation(d, ep, "tls.forward_secrecy")});
+  const auto* fs = observation(d, ep, "tls.forward_secrecy");
+  if (!fs) return untested("no cipher suite was accepted, so forward secrecy is unknown");
+  return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy", {fs});
 }
 
 Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {

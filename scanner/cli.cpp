@@ -428,7 +428,7 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   report.complete = report.complete && !interrupted;
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
-    for (const auto* check : checks_of(report.profile)) check->evaluate(d.facts, d.results);
+    for (const auto* check : checks_of(report.profile)) evaluate_contained(*check, d.facts, d.results);
     score_device(report.profile, d, report.attestations);
   }
   sort_report(report);

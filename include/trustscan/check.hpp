@@ -76,6 +76,11 @@ class Check {
   virtual void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const = 0;
 };
 
+/// Runs `check` on `device`, containing its failure: a check that throws leaves none of its own
+/// partial findings behind and appends one `error` finding for itself instead (reason
+/// "check_error", the exception's text as summary). One broken check never ends a scan.
+void evaluate_contained(const Check& check, const DeviceFacts& device, std::vector<Finding>& out) noexcept;
+
 /// The checks built into the binary, in a fixed order ("add your check here" lives in the .cpp).
 const std::vector<std::unique_ptr<Check>>& builtin_checks();
 

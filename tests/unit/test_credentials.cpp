@@ -9,6 +9,7 @@
 
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
+#include "../support/device.hpp"
 #include "../support/sockets.hpp"
 
 #include <doctest/doctest.h>
@@ -22,6 +23,7 @@
 
 using namespace trustscan;
 using namespace std::chrono_literals;
+using testsupport::Device;
 
 TEST_CASE("Digest answers: RFC 7616 §3.9.1 examples (MD5 and SHA-256)") {
   std::vector<AuthChallenge> cs;
@@ -67,41 +69,6 @@ TEST_CASE("Digest answers equal the ones real lighttpd 1.4.69 accepted (curl --d
 }
 
 namespace {
-
-// An emulated device on loopback: one thread per connection runs `serve(fd)` until it returns.
-class Device {
- public:
-  explicit Device(std::function<void(int)> serve) : listener_(false), serve_(std::move(serve)) {
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd p{listener_.fd(), POLLIN, 0};
-        if (::poll(&p, 1, 20) <= 0) continue;
-        const int c = ::accept(listener_.fd(), nullptr, nullptr);
-        if (c < 0) continue;
-        std::lock_guard lock(mu_);
-        conns_.emplace_back([this, c] {
-          serve_(c);
-          ::close(c);
-        });
-      }
-    });
-  }
-  ~Device() {
-    stop_ = true;
-    thread_.join();
-    std::lock_guard lock(mu_);
-    for (auto& t : conns_) t.join();
-  }
-  std::uint16_t port() const { return listener_.port(); }
-
- private:
-  testsupport::Listener listener_;
-  std::function<void(int)> serve_;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::vector<std::thread> conns_;
-  std::thread thread_;
-};
 
 // Reads one request head (and what body follows at once); empty when the peer closed or 2 s
 // passed.

@@ -1,0 +1,49 @@
+// Test helper: an emulated device on loopback. Each accepted connection runs `serve(fd)` on its
+// own thread; the device closes the connection when `serve` returns. Tests own it by handle.
+#pragma once
+
+#include "sockets.hpp"
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace testsupport {
+
+class Device {
+ public:
+  explicit Device(std::function<void(int)> serve) : listener_(false), serve_(std::move(serve)) {
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{listener_.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        const int c = ::accept(listener_.fd(), nullptr, nullptr);
+        if (c < 0) continue;
+        std::lock_guard lock(mu_);
+        conns_.emplace_back([this, c] {
+          serve_(c);
+          ::close(c);
+        });
+      }
+    });
+  }
+  ~Device() {
+    stop_ = true;
+    thread_.join();
+    std::lock_guard lock(mu_);
+    for (auto& t : conns_) t.join();
+  }
+  std::uint16_t port() const { return listener_.port(); }
+
+ private:
+  Listener listener_;
+  std::function<void(int)> serve_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::thread> conns_;
+  std::thread thread_;
+};
+
+}  // namespace testsupport
