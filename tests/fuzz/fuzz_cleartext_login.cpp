@@ -1,6 +1,6 @@
 // libFuzzer harness for cleartext FTP/Telnet login extraction: input = client bytes, then
 // "\n--server--\n", then server bytes (the seed corpus uses this layout).
-#include "cleartext_login.hpp"
+#include "probes/passive/cleartext_logins.hpp"
 
 #include <cstdint>
 #include <string_view>

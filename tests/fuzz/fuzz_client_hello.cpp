@@ -1,5 +1,5 @@
 // libFuzzer harness for the ClientHello parser (the demo's legacy TLS responder reads it).
-#include "client_hello.hpp"
+#include "probes/tls/client_hello.hpp"
 
 #include <cstdint>
 

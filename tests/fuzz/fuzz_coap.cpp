@@ -1,6 +1,6 @@
-// libFuzzer harness for CoAP messages and the link format (probes/coap.hpp): the message parser
+// libFuzzer harness for CoAP messages and the link format (probes/coap/coap.hpp): the message parser
 // sees every input, and so does the link-format parser (as a payload on its own); caps checked.
-#include "coap.hpp"
+#include "probes/coap/coap.hpp"
 
 #include <cstddef>
 #include <cstdint>

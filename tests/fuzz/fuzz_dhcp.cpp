@@ -1,5 +1,5 @@
 // libFuzzer harness for the DHCPv4 parser (capture replay, UDP 67/68).
-#include "dhcp.hpp"
+#include "probes/dhcp/dhcp.hpp"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
-// libFuzzer harness for the DNS/mDNS parser (probes/dns.hpp). Every input is parsed as a UDP
+// libFuzzer harness for the DNS/mDNS parser (probes/dns/dns.hpp). Every input is parsed as a UDP
 // message and as a TCP stream, and its text is tried as a query name. Checked: caps, and that
 // every parsed question name can be sent back through build_dns_query and parses to itself
 // (names are rendered with escapes precisely so that they round-trip).
-#include "dns.hpp"
+#include "probes/dns/dns.hpp"
 
 #include <algorithm>
 #include <cstddef>

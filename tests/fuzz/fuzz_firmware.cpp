@@ -1,5 +1,5 @@
 // libFuzzer harness for classify_download: input = "path\ncontent-type\n" + first body bytes.
-#include "firmware.hpp"
+#include "probes/http/firmware.hpp"
 
 #include <cstdint>
 #include <string_view>

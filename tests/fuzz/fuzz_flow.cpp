@@ -1,10 +1,10 @@
-// libFuzzer harness for FlowTable (probes/flow.hpp): the input is a small configuration and a
+// libFuzzer harness for FlowTable (probes/wire/flow.hpp): the input is a small configuration and a
 // sequence of synthetic TCP/UDP segments over 6 five-tuples (direction, flags, sequence offset
 // near a 2^32 wrap, length, time step). Every payload byte is the low byte of its own sequence
 // number, so in-order delivery is checkable: inside a run without after_gap each byte is the
 // previous one plus 1. Also checked: the delivered-bytes cap, buffer and pool bounds, live flows
 // <= max_flows, constant memory, one end per flow and no call after it.
-#include "flow.hpp"
+#include "probes/wire/flow.hpp"
 
 #include <cstddef>
 #include <cstdint>

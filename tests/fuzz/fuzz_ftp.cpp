@@ -3,7 +3,7 @@
 //
 // Traps on broken invariants: consumed within the input, caps respected, and incremental
 // consistency (a prefix is never done unless it holds the whole reply, and then agrees).
-#include "ftp.hpp"
+#include "probes/ftp/ftp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // libFuzzer harness for login-form extraction from device pages.
-#include "html_form.hpp"
+#include "probes/http/html_form.hpp"
 
 #include <cstdint>
 

@@ -1,10 +1,10 @@
-// libFuzzer harness for the HTTP/1.x response parser (probes/http.hpp).
+// libFuzzer harness for the HTTP/1.x response parser (probes/http/http.hpp).
 //
 // Beyond "no crash, no UB", it checks the incremental contract on every input: a prefix that is
 // already invalid stays invalid when more bytes come, a prefix shorter than a complete response is
 // never done, the response alone (without what follows it) parses to the same result, and every
 // cap holds. The split point is derived from the input so the fuzzer explores it too.
-#include "http.hpp"
+#include "probes/http/http.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -4,7 +4,7 @@
 //
 // Traps on broken invariants: caps respected, and a built Digest header never carries CR, LF or
 // NUL (a device's nonce or realm must not inject a header line into our request).
-#include "http_auth.hpp"
+#include "probes/http/http_auth.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // libFuzzer harness for the HTTP request parser and the response summary (capture replay).
-#include "http_request.hpp"
+#include "probes/http/http_request.hpp"
 
 #include <cstdint>
 

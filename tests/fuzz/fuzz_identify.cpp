@@ -2,7 +2,7 @@
 // (profiles/data/services.yaml) against arbitrary replies. The rules are read from the file at
 // start-up with a small extraction (the fuzz build has no YAML loader), so the patterns fuzzed
 // are exactly the shipped ones. First input byte picks the hello.
-#include "identify.hpp"
+#include "probes/identify/identify.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -1,5 +1,5 @@
 // libFuzzer harness for JA3/JA4 over any ClientHello the parser accepts (capture replay).
-#include "ja_fingerprint.hpp"
+#include "probes/tls/ja_fingerprint.hpp"
 
 #include <cstdint>
 

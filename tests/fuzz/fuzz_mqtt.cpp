@@ -1,8 +1,8 @@
-// libFuzzer harness for the MQTT parsers (probes/mqtt.hpp). Every input goes to the framer and
+// libFuzzer harness for the MQTT parsers (probes/mqtt/mqtt.hpp). Every input goes to the framer and
 // to the CONNACK/SUBACK/PUBLISH parsers at both protocol levels, and is also consumed as a stream
 // the way the probe does. Checked: caps, and the stream contract (a done packet of n bytes is done
 // with the same n on exactly its own bytes, and need_more on every shorter prefix tried).
-#include "mqtt.hpp"
+#include "probes/mqtt/mqtt.hpp"
 
 #include <cstddef>
 #include <cstdint>

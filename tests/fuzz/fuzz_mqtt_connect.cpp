@@ -1,5 +1,5 @@
 // libFuzzer harness for the MQTT CONNECT parser (capture replay, client stream).
-#include "mqtt_connect.hpp"
+#include "probes/mqtt/mqtt_connect.hpp"
 
 #include <cstdint>
 

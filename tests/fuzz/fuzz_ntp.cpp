@@ -1,6 +1,6 @@
-// libFuzzer harness for the NTP datagram parsers (probes/ntp.hpp): modes 3/4, 6 and 7 all see
+// libFuzzer harness for the NTP datagram parsers (probes/ntp/ntp.hpp): modes 3/4, 6 and 7 all see
 // every input; a datagram parser never answers need_more, and every cap holds.
-#include "ntp.hpp"
+#include "probes/ntp/ntp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
-// libFuzzer harness: IEEE registry CSV parsing and lookups (probes/oui.hpp).
-#include "oui.hpp"
+// libFuzzer harness: IEEE registry CSV parsing and lookups (probes/identify/oui.hpp).
+#include "probes/identify/oui.hpp"
 
 #include <cstddef>
 #include <cstdint>

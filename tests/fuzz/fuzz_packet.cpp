@@ -1,7 +1,7 @@
-// libFuzzer harness for decode_packet (probes/packet.hpp). The first input byte picks the link
+// libFuzzer harness for decode_packet (probes/wire/packet.hpp). The first input byte picks the link
 // type (every supported one plus an unknown one), the rest is the frame. Checks: never
 // need_more, spans stay inside the frame, fields agree with the result.
-#include "packet.hpp"
+#include "probes/wire/packet.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -4,7 +4,7 @@
 //
 // Traps on broken invariants: consumed within the input, caps respected, and incremental
 // consistency (a prefix is never done unless it holds the whole response, and then agrees).
-#include "rtsp.hpp"
+#include "probes/rtsp/rtsp.hpp"
 
 #include <cstddef>
 #include <cstdint>

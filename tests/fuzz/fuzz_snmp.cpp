@@ -1,7 +1,7 @@
-// libFuzzer harness for the BER codec and SNMP parser (probes/snmp.hpp). Every input goes to the
+// libFuzzer harness for the BER codec and SNMP parser (probes/snmp/snmp.hpp). Every input goes to the
 // message parser, the BER validator and TLV reader, and the OID codec. Checked: caps, that a done
 // message is well-formed BER, and that an OID the encoder accepts decodes again.
-#include "snmp.hpp"
+#include "probes/snmp/snmp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
-// libFuzzer harness for SSDP datagrams and UPnP device descriptions (probes/ssdp.hpp). Both
+// libFuzzer harness for SSDP datagrams and UPnP device descriptions (probes/ssdp/ssdp.hpp). Both
 // parsers see every input; the checks are the caps and, for descriptions, that a prefix of a
 // complete document is never `done` with fields the whole document does not have.
-#include "ssdp.hpp"
+#include "probes/ssdp/ssdp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -5,7 +5,7 @@
 // Besides "no crash, no UB", it traps on broken contract invariants: consumed within the input,
 // caps respected, and incremental consistency (a prefix is never done unless it holds the whole
 // message, and then gives the same answer as the full input).
-#include "ssh.hpp"
+#include "probes/ssh/ssh.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,8 +3,8 @@
 // InputError — never crash, hang, or throw anything else.
 //
 // Input layout: three fields separated by '\n' — target token, port spec, scope list.
-#include "plan.hpp"
-#include "targets.hpp"
+#include "scanner/engine/plan.hpp"
+#include "scanner/engine/targets.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,7 +3,7 @@
 //
 // Traps when the state after feeding the input in three reads (split points chosen by the
 // input) differs from feeding it at once, or when a cap is exceeded.
-#include "telnet.hpp"
+#include "probes/telnet/telnet.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -9,8 +9,8 @@
 // The input is also read as a bare handshake stream re-wrapped into records of an input-chosen
 // size, which reaches the Certificate / ServerKeyExchange parsers far more often, and as a
 // ClientHelloSpec for the builder (the result must stay one well-formed record ≤ 16 KiB).
-#include "tls.hpp"
-#include "tls_suites.hpp"
+#include "probes/tls/tls.hpp"
+#include "probes/tls/tls_suites.hpp"
 
 #include <cstddef>
 #include <cstdint>

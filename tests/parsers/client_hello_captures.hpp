@@ -10,7 +10,7 @@
 // and the first client segment of each (tshark -e tcp.payload) is the record below.
 #pragma once
 
-#include "client_hello.hpp"
+#include "probes/tls/client_hello.hpp"
 #include "hex_bytes.hpp"
 
 #include <doctest/doctest.h>

@@ -12,7 +12,7 @@
 //   kTelnet*:      busybox telnet 127.0.0.1 42323 fed "rdisstest", "letmein", (5 s) "rdisstest",
 //                  "Rd1ss-pw", "id", "exit" one line a second on stdin
 // Both directions from `tshark -r login.pcap -z follow,tcp,raw,N -q`.
-#include "cleartext_login.hpp"
+#include "probes/passive/cleartext_logins.hpp"
 
 #include <doctest/doctest.h>
 

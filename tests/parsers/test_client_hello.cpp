@@ -1,8 +1,8 @@
 // ClientHello parsing, against the hellos our own builder makes (which real servers accept:
 // tests/parsers/test_tls.cpp captures their answers).
-#include "client_hello.hpp"
+#include "probes/tls/client_hello.hpp"
 #include "client_hello_captures.hpp"
-#include "tls.hpp"
+#include "probes/tls/tls.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,10 +1,10 @@
-// CoAP builder, message parser and link-format parser (probes/coap.hpp).
+// CoAP builder, message parser and link-format parser (probes/coap/coap.hpp).
 //
 // Captured bytes: libcoap 4.3.1's example server (Debian 12 package libcoap3-bin), run as
 // `coap-server-notls -A 127.0.0.1 -p 15683 -v 3` from an empty directory. A python3 UDP socket
 // sent the exact bytes of the build_coap_get calls below (and one version-0 datagram) and
 // recorded each reply.
-#include "coap.hpp"
+#include "probes/coap/coap.hpp"
 
 #include <doctest/doctest.h>
 

@@ -8,7 +8,7 @@
 // -s /bin/true -x hostname:rdiss-cam -V ACME-IPCam-2.1 -F rdiss-cam.lab.test -O ntpsrv` on MAC
 // 02:00:c6:13:fb:10, `tcpdump -i rdiss-a -w dhcp.pcap udp port 67 or udp port 68`, then each
 // frame's UDP payload (tshark -e udp.payload).
-#include "dhcp.hpp"
+#include "probes/dhcp/dhcp.hpp"
 #include "hex_bytes.hpp"
 
 #include <doctest/doctest.h>

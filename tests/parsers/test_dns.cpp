@@ -1,4 +1,4 @@
-// DNS / mDNS builders and parser (probes/dns.hpp).
+// DNS / mDNS builders and parser (probes/dns/dns.hpp).
 //
 // Captured bytes, unicast DNS: dnsmasq 2.90 (Debian 12 package), run as
 //   dnsmasq --no-daemon --port=15353 --listen-address=127.0.0.1 --bind-interfaces --no-resolv
@@ -19,7 +19,7 @@
 // ANY) were sent from an ephemeral port to 127.0.0.1:5353 (legacy unicast replies, RFC 6762
 // §6.7); the QM variants were sent from port 5353 to 224.0.0.251 and the multicast replies
 // recorded (cache-flush bits, TTL 4500/120).
-#include "dns.hpp"
+#include "probes/dns/dns.hpp"
 
 #include <doctest/doctest.h>
 

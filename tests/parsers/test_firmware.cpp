@@ -11,7 +11,7 @@
 //   kIntelHex  objcopy -I binary -O ihex kernel.bin mcu.hex
 //   kElf       /bin/true (Debian 12 coreutils)
 // No TRX tool is packaged in Debian: the TRX case writes the documented "HDR0" header by hand.
-#include "firmware.hpp"
+#include "probes/http/firmware.hpp"
 #include "hex_bytes.hpp"
 
 #include <doctest/doctest.h>

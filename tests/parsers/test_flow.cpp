@@ -1,9 +1,9 @@
-// FlowTable (probes/flow.hpp): the project's own captures (pcaps/, see pcaps/README.md) fed
+// FlowTable (probes/wire/flow.hpp): the project's own captures (pcaps/, see pcaps/README.md) fed
 // through decode_packet, reordered and duplicated; synthetic segments for the cases a capture of
 // a healthy link does not show (overlaps with different bytes, sequence wrap, gaps, caps,
 // eviction, idle timeout, port reuse).
-#include "flow.hpp"
-#include "packet.hpp"
+#include "probes/wire/flow.hpp"
+#include "probes/wire/packet.hpp"
 
 #include "../support/pcap_file.hpp"
 

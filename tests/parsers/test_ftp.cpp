@@ -1,5 +1,5 @@
-// Parser tests for probes/ftp.hpp: replies, banner table, command builder.
-#include "ftp.hpp"
+// Parser tests for probes/ftp/ftp.hpp: replies, banner table, command builder.
+#include "probes/ftp/ftp.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // Login form extraction from device admin pages.
-#include "html_form.hpp"
+#include "probes/http/html_form.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// HTTP/1.x response parser and request builder (probes/http.hpp).
+// HTTP/1.x response parser and request builder (probes/http/http.hpp).
 //
 // Captured bytes: lighttpd 1.4.69 (Debian 12 package), run in the foreground as
 // `lighttpd -D -f own.conf` on 127.0.0.1:18080 with: a document root whose index.html has
@@ -11,7 +11,7 @@
 // path) and recorded everything until the server closed. Exceptions: kHttpChunked was requested
 // without "Connection: close" (lighttpd then streams with chunked encoding; the script stopped at
 // the 0-size chunk) and kHttpUntilClose was requested as HTTP/1.0 (no length: body until close).
-#include "http.hpp"
+#include "probes/http/http.hpp"
 
 #include <doctest/doctest.h>
 

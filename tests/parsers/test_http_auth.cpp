@@ -1,6 +1,6 @@
-// Parser tests for probes/http_auth.hpp: WWW-Authenticate challenges, Digest and Basic
+// Parser tests for probes/http/http_auth.hpp: WWW-Authenticate challenges, Digest and Basic
 // Authorization headers.
-#include "http_auth.hpp"
+#include "probes/http/http_auth.hpp"
 
 #include <doctest/doctest.h>
 

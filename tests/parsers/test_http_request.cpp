@@ -12,7 +12,7 @@
 // Streams from `tshark -r http.pcap -z follow,tcp,raw,N -q`; the response constants are the
 // server streams (firmware responses cut after 96 body bytes: what a bounded replay keeps).
 #include "hex_bytes.hpp"
-#include "http_request.hpp"
+#include "probes/http/http_request.hpp"
 
 #include <doctest/doctest.h>
 

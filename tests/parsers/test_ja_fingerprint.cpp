@@ -18,7 +18,7 @@
 //
 // Captures: client_hello_captures.hpp.
 #include "client_hello_captures.hpp"
-#include "ja_fingerprint.hpp"
+#include "probes/tls/ja_fingerprint.hpp"
 
 #include <doctest/doctest.h>
 

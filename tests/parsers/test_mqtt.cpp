@@ -1,4 +1,4 @@
-// MQTT builders and parsers (probes/mqtt.hpp).
+// MQTT builders and parsers (probes/mqtt/mqtt.hpp).
 //
 // Captured bytes: mosquitto 2.0.11 (Debian 12 package), two instances on 127.0.0.1:
 //   A: `mosquitto -c a.conf` with `listener 18830 127.0.0.1`, `allow_anonymous true`,
@@ -8,7 +8,7 @@
 // A python3 socket script sent the exact bytes of build_mqtt_connect / build_mqtt_subscribe
 // (kConnect4Anon… below, byte-for-byte what the builders produce) and recorded everything the
 // broker sent back until 0.6 s of silence.
-#include "mqtt.hpp"
+#include "probes/mqtt/mqtt.hpp"
 
 #include <doctest/doctest.h>
 

@@ -9,7 +9,7 @@
 //            --will-topic cam/lwt5 --will-payload gone -D will will-delay-interval 10
 // and each CONNECT's TCP payload (tshark -d tcp.port==41883,mqtt -Y mqtt.msgtype==1 -e tcp.payload).
 #include "hex_bytes.hpp"
-#include "mqtt_connect.hpp"
+#include "probes/mqtt/mqtt_connect.hpp"
 
 #include <doctest/doctest.h>
 

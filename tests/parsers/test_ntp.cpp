@@ -1,4 +1,4 @@
-// NTP builders and parsers (probes/ntp.hpp).
+// NTP builders and parsers (probes/ntp/ntp.hpp).
 //
 // Captured bytes (a python3 UDP socket sent the exact bytes of the builders below and recorded
 // the reply):
@@ -14,7 +14,7 @@
 //     and mode 6 READVAR; ntpsec has no mode 7 at all (no reply).
 // Mode 7 replies are therefore crafted from ntpd 4.2.x's ntp_request.h (resp_pkt, info_monitor_1
 // items of 72 bytes, INFO_ERR_* codes), since no Debian 12 daemon still implements mode 7.
-#include "ntp.hpp"
+#include "probes/ntp/ntp.hpp"
 
 #include <doctest/doctest.h>
 

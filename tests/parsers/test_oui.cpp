@@ -1,6 +1,6 @@
-// IEEE registry CSV parsing and MAC vendor lookup (probes/oui.hpp). The rows are copied from
+// IEEE registry CSV parsing and MAC vendor lookup (probes/identify/oui.hpp). The rows are copied from
 // Debian's ieee-data 20220827.1 (/usr/share/ieee-data/{oui,mam,oui36}.csv).
-#include "oui.hpp"
+#include "probes/identify/oui.hpp"
 
 #include <doctest/doctest.h>
 

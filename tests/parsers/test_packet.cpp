@@ -1,8 +1,8 @@
-// decode_packet (probes/packet.hpp) on the project's own captures (pcaps/, made by
+// decode_packet (probes/wire/packet.hpp) on the project's own captures (pcaps/, made by
 // pcaps/make_pcaps.sh: real daemons and clients in network namespaces, recorded by tcpdump 4.99.3
 // / libpcap 1.10.3 on Debian 12; pcaps/README.md says per file what is in it), every truncation
 // of every frame, other link types built by re-framing those real IP packets, and garbage.
-#include "packet.hpp"
+#include "probes/wire/packet.hpp"
 
 #include "../support/pcap_file.hpp"
 

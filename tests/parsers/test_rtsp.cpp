@@ -1,5 +1,5 @@
-// Parser tests for probes/rtsp.hpp: responses, request builder, observations.
-#include "rtsp.hpp"
+// Parser tests for probes/rtsp/rtsp.hpp: responses, request builder, observations.
+#include "probes/rtsp/rtsp.hpp"
 
 #include <doctest/doctest.h>
 

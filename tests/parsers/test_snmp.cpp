@@ -1,4 +1,4 @@
-// SNMP v1/v2c builders, BER codec and response parser (probes/snmp.hpp).
+// SNMP v1/v2c builders, BER codec and response parser (probes/snmp/snmp.hpp).
 //
 // Captured bytes: net-snmp snmpd 5.9.3 (Debian 12 package), run as
 //   SNMP_PERSISTENT_DIR=/tmp/x snmpd -f -Lo -C -c /tmp/x/snmpd.conf udp:127.0.0.1:16161
@@ -7,7 +7,7 @@
 // exact bytes of build_snmp_get / build_snmp_get_next / build_snmp_set (the kReq* arrays, which
 // the first test checks byte-for-byte against the builders) and recorded each reply datagram.
 // A GetRequest with community "notacommunity" got no reply at all (net-snmp drops it silently).
-#include "snmp.hpp"
+#include "probes/snmp/snmp.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// SSDP datagrams and UPnP device descriptions (probes/ssdp.hpp).
+// SSDP datagrams and UPnP device descriptions (probes/ssdp/ssdp.hpp).
 //
 // Captured bytes: minidlna 1.3.0 (Debian 12 package `minidlna`), run in the foreground as
 // `minidlnad -d -f minidlna.conf` (network_interface=lo, port=8200, friendly_name=Lab Media
@@ -14,8 +14,8 @@
 // Architecture 1.1 §1.3.3, with minidlna's own SERVER, LOCATION and USN values and the header
 // order of miniupnp's SendSSDPResponse. The IGD description is crafted too (UPnP IGD:1 layout,
 // as MiniUPnPd serves it), since no IGD daemon runs without a real WAN interface.
-#include "http.hpp"
-#include "ssdp.hpp"
+#include "probes/http/http.hpp"
+#include "probes/ssdp/ssdp.hpp"
 
 #include <doctest/doctest.h>
 

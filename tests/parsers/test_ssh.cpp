@@ -1,5 +1,5 @@
-// Parser tests for probes/ssh.hpp: identification line and server KEXINIT.
-#include "ssh.hpp"
+// Parser tests for probes/ssh/ssh.hpp: identification line and server KEXINIT.
+#include "probes/ssh/ssh.hpp"
 
 #include <doctest/doctest.h>
 

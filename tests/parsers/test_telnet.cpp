@@ -1,5 +1,5 @@
-// Parser tests for probes/telnet.hpp: option negotiation, replies, prompt classification.
-#include "telnet.hpp"
+// Parser tests for probes/telnet/telnet.hpp: option negotiation, replies, prompt classification.
+#include "probes/telnet/telnet.hpp"
 
 #include <doctest/doctest.h>
 

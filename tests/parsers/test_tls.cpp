@@ -1,4 +1,4 @@
-// Parser tests for probes/tls.hpp: ClientHello / SSLv2 CLIENT-HELLO builders and the server
+// Parser tests for probes/tls/tls.hpp: ClientHello / SSLv2 CLIENT-HELLO builders and the server
 // first-flight parser.
 //
 // Real bytes. Every server reply below was captured on 127.0.0.1 from Debian 12's
@@ -10,8 +10,8 @@
 //   dh1024.pem       `openssl dhparam -out dh1024.pem 1024`
 // The bytes are embedded as hex strings (two characters per byte) to keep this file readable;
 // the same replies, untrimmed, are the seeds in tests/fuzz/corpus/tls/.
-#include "tls.hpp"
-#include "tls_suites.hpp"
+#include "probes/tls/tls.hpp"
+#include "probes/tls/tls_suites.hpp"
 
 #include <doctest/doctest.h>
 

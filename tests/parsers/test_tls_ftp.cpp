@@ -1,6 +1,6 @@
 // Parser tests for the bytes of explicit FTPS (RFC 4217) that the TLS analyzer reads before its
 // ClientHello: the AUTH TLS command and the replies of real vsftpd servers.
-#include "ftp.hpp"
+#include "probes/ftp/ftp.hpp"
 
 #include <doctest/doctest.h>
 

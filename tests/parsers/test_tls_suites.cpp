@@ -1,5 +1,5 @@
-// Parser tests for probes/tls_suites.hpp: the TLS cipher suite registry and its weak/FS flags.
-#include "tls_suites.hpp"
+// Parser tests for probes/tls/tls_suites.hpp: the TLS cipher suite registry and its weak/FS flags.
+#include "probes/tls/tls_suites.hpp"
 
 #include <doctest/doctest.h>
 

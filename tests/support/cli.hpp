@@ -1,7 +1,7 @@
 // Test helper: run the command line in-process (run_cli) and capture its exit code and output.
 #pragma once
 
-#include "../../scanner/cli.hpp"  // not "cli.hpp": that would find this file
+#include "scanner/cli/cli.hpp"  // not "cli.hpp": that would find this file
 
 #include <sstream>
 #include <string>

@@ -1,7 +1,7 @@
 // assess: reports from several vantages merged into one scored assessment; bad reports are one
 // clear error (exit 2).
-#include "assess.hpp"
-#include "cli.hpp"
+#include "scanner/report/assess.hpp"
+#include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 

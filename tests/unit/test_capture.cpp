@@ -1,6 +1,6 @@
 // scan --capture: the device's own traffic during the scan window, recorded with libpcap on
 // loopback and judged with the scan (needs root: as CI and the lab run; said so when skipped).
-#include "cli.hpp"
+#include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 

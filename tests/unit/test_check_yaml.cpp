@@ -1,5 +1,5 @@
 // Checks as data: the predicate vocabulary on hand-built device facts, and its load-time errors.
-#include "check_yaml.hpp"
+#include "scanner/checks/check_yaml.hpp"
 #include "trustscan/profile.hpp"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // The command line: usage errors, scope refusal, exit codes, SIGINT, the demo.
-#include "cli.hpp"
+#include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 

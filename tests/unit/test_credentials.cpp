@@ -2,9 +2,9 @@
 // RFC 7616 and against what real lighttpd accepted), RTSP Basic and Digest (emulated camera: no
 // Debian RTSP daemon with authentication fits the lab), MQTT with credentials, form
 // descriptions, and the opt-in throttling test.
-#include "credentials.hpp"
-#include "probe_runner.hpp"
-#include "service_table.hpp"
+#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_runner.hpp"
+#include "scanner/config/service_table.hpp"
 #include "trustscan/check.hpp"
 
 #include "../support/files.hpp"

@@ -1,5 +1,5 @@
 // diff: run-to-run changes, regressions first, exit 1 when something got worse.
-#include "cli.hpp"
+#include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 

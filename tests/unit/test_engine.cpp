@@ -1,6 +1,6 @@
 // The connect-scan engine against listeners these tests open on loopback.
-#include "engine.hpp"
-#include "plan.hpp"
+#include "scanner/engine/engine.hpp"
+#include "scanner/engine/plan.hpp"
 
 #include "../support/sockets.hpp"
 

@@ -1,6 +1,6 @@
 // Service identification: the built-in table against real replies, hostile replies, and the
 // table loader's errors.
-#include "service_table.hpp"
+#include "scanner/config/service_table.hpp"
 
 #include <doctest/doctest.h>
 

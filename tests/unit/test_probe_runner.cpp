@@ -1,8 +1,8 @@
 // The probe runner against hostile loopback peers: a tarpit, a flood, a reset, garbage. Each
 // must end within the endpoint budget with bounded memory, and the scan goes on.
-#include "credentials.hpp"
-#include "probe_runner.hpp"
-#include "service_table.hpp"
+#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_runner.hpp"
+#include "scanner/config/service_table.hpp"
 #include "trustscan/check.hpp"
 
 #include "../support/sockets.hpp"

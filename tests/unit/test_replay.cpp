@@ -1,7 +1,7 @@
 // trustscan replay: every capture in pcaps/ → report, diffed against a committed baseline
 // (tests/golden/replay/<capture>.json; TRUSTSCAN_UPDATE_GOLDEN=1 rewrites them after a reviewed
 // change), what each capture must show, and bad or truncated captures.
-#include "cli.hpp"
+#include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 

@@ -1,5 +1,5 @@
 // Sessions: the abort group that ends a credential wave's leftover attempts.
-#include "session.hpp"
+#include "scanner/engine/session.hpp"
 
 #include "../support/sockets.hpp"
 

@@ -1,6 +1,6 @@
 // Target, port and scope parsing: every accepted form, every malformed form.
-#include "plan.hpp"
-#include "targets.hpp"
+#include "scanner/engine/plan.hpp"
+#include "scanner/engine/targets.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,110 @@
+// trustscan — HTTP/1.x requests seen in a capture (the device as a client: update checks,
+// firmware downloads, cloud APIs, logins), and a summary of the responses they got.
+//
+// parse_http_request reads one request from the client→server stream (docs/probes.md stream
+// form); parse_http_requests loops over pipelined requests. The response side,
+// parse_http_response_head, reuses probes/http/http.hpp's parser and reports status, content type,
+// length and the first bytes of the body, which is what probes/http/firmware.hpp classifies, without
+// buffering a multi-megabyte download.
+//
+// What a request may be (RFC 9112, lenient like devices): "<token> <target> HTTP/1.<digit>",
+// lines ending in CRLF or bare LF, header fields "name: value" (token name, no obsolete folding,
+// no NUL or bare CR). Body framing: Transfer-Encoding chunked, else Content-Length, else none.
+//
+// Caps: request line + headers ≤ kHttpReqMaxHead bytes and ≤ kHttpReqMaxHeaders fields, else
+// invalid; header values kept ≤ kHttpReqMaxValue bytes; the body kept ≤ kHttpReqMaxBody bytes.
+// A Content-Length body longer than kHttpReqMaxBody ends the parse early: `done` with
+// body_truncated and `consumed` = the whole message's length, which may exceed the bytes given
+// (the caller skips the rest of the body as it streams by). A chunked body must complete within
+// kHttpReqMaxMessage raw bytes, else invalid.
+//
+// Observation keys (http_request_observations; absent facts are not emitted):
+//   http.request.method      string  "GET", "POST"…
+//   http.request.url         string  "http://<host><target>" (target as sent when absolute)
+//   http.request.user_agent  string  User-Agent
+//   http.request.basic_user  string  user name of an Authorization: Basic header (the password
+//                                    goes to Evidence.password, for credential findings)
+//   http.request.content_type string Content-Type of a request with a body
+#pragma once
+
+#include "probes/http/http.hpp"
+#include "trustscan/parse.hpp"
+#include "trustscan/types.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+inline constexpr std::size_t kHttpReqMaxHead = 16 * 1024;
+inline constexpr std::size_t kHttpReqMaxHeaders = 100;
+inline constexpr std::size_t kHttpReqMaxValue = 1024;
+inline constexpr std::size_t kHttpReqMaxBody = 4096;
+inline constexpr std::size_t kHttpReqMaxMessage = 1024 * 1024;
+/// Requests returned by one parse_http_requests call.
+inline constexpr std::size_t kHttpReqMaxPipelined = 64;
+/// Body bytes kept by parse_http_response_head.
+inline constexpr std::size_t kHttpFirstBodyBytes = 64;
+/// CR/LF bytes skipped before a request line (RFC 9112 §2.2); more is invalid.
+inline constexpr std::size_t kHttpReqMaxBlankLead = 4;
+
+struct HttpRequest {
+  std::string method;              ///< ≤ 32 bytes, a token
+  std::string target;              ///< ≤ kHttpReqMaxValue bytes ("/fw/v2.bin", "http://h/x", "*")
+  int version_minor = 0;
+  std::vector<HttpHeader> headers; ///< name lowercased, value trimmed and capped
+  std::optional<std::string> host, user_agent, content_type, authorization;
+  std::optional<std::uint64_t> content_length;
+  bool chunked = false;
+  std::string auth_scheme;         ///< first word of Authorization ("Basic", "Bearer")
+  std::optional<std::string> basic_user, basic_password;  ///< decoded Basic credentials
+  std::string body;                ///< ≤ kHttpReqMaxBody bytes (chunked: decoded)
+  bool body_truncated = false;
+  std::string raw_head;            ///< first Evidence::kMaxExcerpt bytes of the request
+
+  /// "http://host/target" when Host is known and the target is origin-form; else the target.
+  std::string url() const;
+};
+
+/// One request at the start of `in`. done: `consumed` = its length (see the header's caps for
+/// a truncated body). need_more while incomplete; invalid when not an HTTP/1.x request.
+Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noexcept;
+
+/// Every complete request at the start of `in`, in order (at most kHttpReqMaxPipelined).
+/// `consumed` = bytes of the requests returned. The result is need_more when the bytes after
+/// them are an incomplete request (or there are none), invalid when they are not a request
+/// (requests before that point are still returned), done when the cap was reached.
+Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& consumed) noexcept;
+
+/// ASCII lowercase (header names, paths, content types); other bytes unchanged.
+std::string ascii_lower(std::string_view s);
+
+/// "user:password" of a Basic credential's base64 token, or nullopt when it is not valid base64
+/// or has no ':'.
+std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std::string_view token);
+
+/// What replay needs of a response.
+struct HttpResponseHead {
+  int status = 0;
+  std::optional<std::string> content_type, location, server;
+  std::optional<std::uint64_t> content_length;
+  HttpFraming framing = HttpFraming::none;
+  std::string first_bytes;        ///< first ≤ kHttpFirstBodyBytes bytes of the (decoded) body
+  std::size_t head_length = 0;    ///< bytes of status line + headers (+ skipped 1xx responses)
+};
+
+/// The response at the start of `in`, via parse_http_response. done once the whole response is
+/// there, or — for a Content-Length body — once its first min(length, kHttpFirstBodyBytes)
+/// bytes are: then `consumed` = head + Content-Length, possibly beyond `in` (skip the rest).
+/// Chunked and until-close bodies: as parse_http_response (done when complete, at eof, or at its
+/// kHttpMaxBody cap: then `consumed` is where reading stopped, inside the body, and the rest of
+/// that direction cannot be resynchronised: the caller stops parsing it).
+Parse parse_http_response_head(Bytes in, HttpResponseHead& out, std::size_t& consumed,
+                               HttpParseOptions opts = {}) noexcept;
+
+/// The keys listed above; the Basic password, when any, in evidence.password.
+std::vector<Observation> http_request_observations(const HttpRequest& r, const Endpoint& server);
+
+}  // namespace trustscan

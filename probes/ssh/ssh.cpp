@@ -1,0 +1,327 @@
+// trustscan — SSH identification and KEXINIT parsers (see ssh.hpp for the contract).
+#include "probes/ssh/ssh.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace trustscan {
+namespace {
+
+constexpr std::string_view kIdentPrefix = "SSH-";
+
+bool starts_with_ident(Bytes line) noexcept {
+  return as_text(line).substr(0, kIdentPrefix.size()) == kIdentPrefix;
+}
+
+std::uint32_t load_be32(Bytes b, std::size_t at) noexcept {
+  return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) |
+         (std::uint32_t{b[at + 2]} << 8) | std::uint32_t{b[at + 3]};
+}
+
+void append_be32(std::vector<std::uint8_t>& v, std::uint32_t x) {
+  v.push_back(static_cast<std::uint8_t>(x >> 24));
+  v.push_back(static_cast<std::uint8_t>(x >> 16));
+  v.push_back(static_cast<std::uint8_t>(x >> 8));
+  v.push_back(static_cast<std::uint8_t>(x));
+}
+
+// Splits a complete identification line (CR LF already removed) into its fields.
+bool split_ident(std::string_view line, SshIdent& out) {
+  for (const char c : line) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  const std::string_view rest = line.substr(kIdentPrefix.size());
+  const auto dash = rest.find('-');
+  if (dash == std::string_view::npos || dash == 0) return false;
+  const std::string_view proto = rest.substr(0, dash);
+  if (proto.find(' ') != std::string_view::npos) return false;
+  const std::string_view after = rest.substr(dash + 1);
+  const auto sp = after.find(' ');
+  out.proto_version = proto;
+  out.software = after.substr(0, sp);
+  if (sp != std::string_view::npos) out.comments = after.substr(sp + 1);
+  out.line = line;
+  return true;
+}
+
+// Reads one name-list (RFC 4251 §5) at `pos` of `payload`, advancing `pos`.
+bool read_name_list(Bytes payload, std::size_t& pos, std::vector<std::string>& names,
+                    bool& truncated) {
+  if (payload.size() - pos < 4) return false;
+  const std::size_t len = load_be32(payload, pos);
+  pos += 4;
+  if (len > payload.size() - pos) return false;
+  const std::string_view text = as_text(payload.subspan(pos, len));
+  pos += len;
+  if (text.empty()) return true;  // an empty list is legal (languages usually are)
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    const std::string_view name = text.substr(start, comma - start);
+    if (name.empty() || name.size() > kSshMaxNameLength) return false;
+    for (const char c : name) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x21 || u > 0x7e) return false;
+    }
+    if (names.size() < kSshMaxNames) names.emplace_back(name);
+    else truncated = true;
+    if (comma == std::string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
+bool decode_kexinit(Bytes payload, SshKexInit& out) {
+  std::size_t pos = 1;  // the message number was checked by the caller
+  if (payload.size() - pos < out.cookie.size()) return false;
+  std::copy_n(payload.begin() + static_cast<std::ptrdiff_t>(pos), out.cookie.size(),
+              out.cookie.begin());
+  pos += out.cookie.size();
+  std::vector<std::string>* lists[] = {
+      &out.kex_algorithms,  &out.server_host_key_algorithms,
+      &out.encryption_c2s,  &out.encryption_s2c,
+      &out.mac_c2s,         &out.mac_s2c,
+      &out.compression_c2s, &out.compression_s2c,
+      &out.languages_c2s,   &out.languages_s2c,
+  };
+  for (auto* list : lists) {
+    if (!read_name_list(payload, pos, *list, out.truncated)) return false;
+  }
+  if (payload.size() - pos < 5) return false;
+  out.first_kex_packet_follows = payload[pos] != 0;
+  out.reserved = load_be32(payload, pos + 1);
+  return true;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) {
+    if (!s.empty()) s += ',';
+    s += n;
+  }
+  return s;
+}
+
+// Union of the two directions, client-to-server order first: servers nearly always offer the
+// same list both ways, and a check wants "is X offered at all".
+std::vector<std::string> union_of(const std::vector<std::string>& a,
+                                  const std::vector<std::string>& b) {
+  std::vector<std::string> u = a;
+  for (const auto& n : b) {
+    if (std::find(u.begin(), u.end(), n) == u.end()) u.push_back(n);
+  }
+  return u;
+}
+
+struct SoftwareRule {
+  std::string_view prefix;
+  std::string_view product;
+  bool exact;  // the whole software string must equal `prefix` (short names like "Go")
+};
+
+// Longer prefixes first: the first match wins.
+constexpr SoftwareRule kSoftwareRules[] = {
+    {"OpenSSH_for_Windows_", "OpenSSH for Windows", false},
+    {"OpenSSH_", "OpenSSH", false},
+    {"dropbear_", "Dropbear", false},
+    {"dropbear", "Dropbear", true},
+    {"libssh_", "libssh", false},
+    {"libssh-", "libssh", false},
+    {"Cisco-", "Cisco SSH", false},
+    {"ROSSSH", "MikroTik RouterOS sshd", true},
+    {"RomSShell_", "Allegro RomSShell", false},
+    {"mpSSH_", "HP Integrated Lights-Out mpSSH", false},
+    {"Comware-", "HPE Comware", false},
+    {"AsyncSSH_", "AsyncSSH", false},
+    {"paramiko_", "Paramiko", false},
+    {"Go", "Go x/crypto/ssh", true},
+    {"Sun_SSH_", "Sun SSH", false},
+    {"Erlang/", "Erlang/OTP ssh", false},
+};
+
+}  // namespace
+
+SshSoftwareId identify_ssh_software(std::string_view software) {
+  for (const auto& rule : kSoftwareRules) {
+    const bool match = rule.exact ? software == rule.prefix : software.starts_with(rule.prefix);
+    if (!match) continue;
+    SshSoftwareId id{std::string(rule.product), {}};
+    const std::string_view rest = software.substr(rule.prefix.size());
+    if (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') id.version = rest;
+    return id;
+  }
+  return {};
+}
+
+std::vector<std::uint8_t> build_ssh_ident() {
+  constexpr std::string_view ident = "SSH-2.0-trustscan_0.1\r\n";
+  return {ident.begin(), ident.end()};
+}
+
+std::vector<std::uint8_t> build_ssh_kexinit(const std::array<std::uint8_t, 16>& cookie) {
+  // Modern first, legacy last: a 2008 embedded dropbear and OpenSSH 9 must both find a match,
+  // otherwise the server disconnects before we learn anything else.
+  static constexpr std::string_view lists[10] = {
+      "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+      "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
+      "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1,"
+      "diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1",
+      "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,"
+      "rsa-sha2-256,ssh-rsa,ssh-dss",
+      "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,"
+      "aes256-gcm@openssh.com,aes128-cbc,aes192-cbc,aes256-cbc,3des-cbc",
+      "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,"
+      "aes256-gcm@openssh.com,aes128-cbc,aes192-cbc,aes256-cbc,3des-cbc",
+      "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,"
+      "hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+      "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,"
+      "hmac-sha2-256,hmac-sha2-512,hmac-sha1",
+      "none",
+      "none",
+      "",
+      "",
+  };
+  std::vector<std::uint8_t> payload;
+  payload.push_back(kSshMsgKexInit);
+  payload.insert(payload.end(), cookie.begin(), cookie.end());
+  for (const auto list : lists) {
+    append_be32(payload, static_cast<std::uint32_t>(list.size()));
+    payload.insert(payload.end(), list.begin(), list.end());
+  }
+  payload.push_back(0);         // first_kex_packet_follows = FALSE
+  append_be32(payload, 0);      // reserved
+
+  // RFC 4253 §6: 4 <= padding <= 255 and the packet (length field included) a multiple of 8.
+  std::size_t padding = 8 - (4 + 1 + payload.size()) % 8;
+  if (padding < 4) padding += 8;
+  std::vector<std::uint8_t> packet;
+  packet.reserve(4 + 1 + payload.size() + padding);
+  append_be32(packet, static_cast<std::uint32_t>(1 + payload.size() + padding));
+  packet.push_back(static_cast<std::uint8_t>(padding));
+  packet.insert(packet.end(), payload.begin(), payload.end());
+  packet.insert(packet.end(), padding, 0);
+  return packet;
+}
+
+Parse parse_ssh_ident(Bytes in, SshIdent& out, std::size_t& consumed) noexcept {
+  out = SshIdent{};
+  consumed = 0;
+  std::size_t pos = 0;
+  std::size_t lines = 0;
+  while (true) {
+    const Bytes rest = in.subspan(pos);
+    // Until 4 bytes are in we cannot tell an ident line from another line; the larger
+    // pre-ident cap applies meanwhile, and the ident cap once "SSH-" is seen.
+    const bool ident = starts_with_ident(rest);
+    const std::size_t cap = ident ? kSshMaxIdentLine : kSshMaxPreIdentLine;
+    std::size_t lf = rest.size();
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+      if (rest[i] == 0) return Parse::invalid;  // OpenSSH rejects NUL in banners too
+      if (i + 1 > cap || pos + i + 1 > kSshMaxIdentBlock) return Parse::invalid;
+      if (rest[i] == '\n') {
+        lf = i;
+        break;
+      }
+    }
+    if (lf == rest.size()) return Parse::need_more;
+    Bytes line = rest.first(lf);
+    if (!line.empty() && line.back() == '\r') line = line.first(line.size() - 1);
+    if (ident) {
+      try {
+        if (!split_ident(as_text(line), out)) {
+          out = SshIdent{};
+          return Parse::invalid;
+        }
+        const auto id = identify_ssh_software(out.software);
+        out.product = id.product;
+        out.version = id.version;
+      } catch (...) {  // std::bad_alloc only: the strings are at most 255 bytes
+        out = SshIdent{};
+        return Parse::invalid;
+      }
+      out.pre_ident_lines = lines;
+      consumed = pos + lf + 1;
+      return Parse::done;
+    }
+    ++lines;
+    pos += lf + 1;
+  }
+}
+
+Parse parse_ssh_kexinit(Bytes in, SshKexInit& out, std::size_t& consumed) noexcept {
+  out = SshKexInit{};
+  consumed = 0;
+  std::size_t pos = 0;
+  std::size_t skipped = 0;
+  while (true) {
+    const Bytes rest = in.subspan(pos);
+    // Each field is judged as soon as it has arrived, so a hostile length is refused before
+    // anything waits for (or buffers) the bytes it announces.
+    if (rest.size() < 4) return Parse::need_more;
+    const std::size_t packet_length = load_be32(rest, 0);
+    if (packet_length > kSshMaxPacketLength || packet_length < 2) return Parse::invalid;
+    if (rest.size() < 5) return Parse::need_more;
+    const std::size_t padding_length = rest[4];
+    if (padding_length + 1 >= packet_length) return Parse::invalid;  // no message byte left
+    if (rest.size() < 6) return Parse::need_more;
+    const std::uint8_t msg = rest[5];
+    if (msg != kSshMsgKexInit && msg != kSshMsgIgnore && msg != kSshMsgDebug) return Parse::invalid;
+    if (msg != kSshMsgKexInit && skipped == kSshMaxSkippedPackets) return Parse::invalid;
+    if (rest.size() < 4 + packet_length) return Parse::need_more;
+    if (msg != kSshMsgKexInit) {
+      ++skipped;
+      pos += 4 + packet_length;
+      continue;
+    }
+    const Bytes payload = rest.subspan(5, packet_length - padding_length - 1);
+    try {
+      if (!decode_kexinit(payload, out)) {
+        out = SshKexInit{};
+        return Parse::invalid;
+      }
+    } catch (...) {  // std::bad_alloc: the lists are bounded by the 35000-byte packet
+      out = SshKexInit{};
+      return Parse::invalid;
+    }
+    out.skipped_packets = skipped;
+    consumed = pos + 4 + packet_length;
+    return Parse::done;
+  }
+}
+
+std::vector<Observation> ssh_observations(const SshResult& result, const Endpoint& endpoint) {
+  std::vector<Observation> obs;
+  const SshIdent& id = result.ident;
+  const std::string ident_excerpt = printable_excerpt(as_bytes(id.line), Evidence::kMaxExcerpt);
+  const auto banner = [&](std::string key, std::string value) {
+    obs.push_back(Observation{endpoint, std::move(key), Value{std::move(value)},
+                              Evidence{"banner", "live", "SSH identification line", ident_excerpt,
+                                       {}, {}}});
+  };
+  if (!id.proto_version.empty()) banner("ssh.proto_version", id.proto_version);
+  if (!id.software.empty()) banner("ssh.software", id.software);
+  if (!id.product.empty()) banner("ssh.product", id.product);
+  if (!id.version.empty()) banner("ssh.version", id.version);
+  if (!id.comments.empty()) banner("ssh.comments", id.comments);
+
+  if (!result.kexinit) return obs;
+  const SshKexInit& k = *result.kexinit;
+  const auto list = [&](std::string key, std::vector<std::string> value, std::string sent) {
+    obs.push_back(Observation{endpoint, std::move(key), Value{std::move(value)},
+                              Evidence{"handshake", "live", "server SSH_MSG_KEXINIT name-lists",
+                                       printable_excerpt(as_bytes(sent), Evidence::kMaxExcerpt),
+                                       {}, {}}});
+  };
+  list("ssh.kex_algorithms", k.kex_algorithms, join(k.kex_algorithms));
+  list("ssh.host_key_algorithms", k.server_host_key_algorithms,
+       join(k.server_host_key_algorithms));
+  // For the unions the excerpt shows both directions as sent, separated by " | ".
+  list("ssh.ciphers", union_of(k.encryption_c2s, k.encryption_s2c),
+       join(k.encryption_c2s) + " | " + join(k.encryption_s2c));
+  list("ssh.macs", union_of(k.mac_c2s, k.mac_s2c), join(k.mac_c2s) + " | " + join(k.mac_s2c));
+  list("ssh.compression", union_of(k.compression_c2s, k.compression_s2c),
+       join(k.compression_c2s) + " | " + join(k.compression_s2c));
+  return obs;
+}
+
+}  // namespace trustscan

@@ -1,0 +1,399 @@
+// trustscan — the TLS analyzer: protocol versions and cipher suites by hand-built ClientHellos
+// (the system OpenSSL cannot offer SSLv3, RC4, 3DES or export suites: TOOLCHAIN.md §3), and the
+// certificate through an OpenSSL handshake.
+//
+// Enumeration, per version: offer the suites not yet accepted (at most 128 per hello: some
+// stacks choke on long hellos), record the one the server picks, remove it, repeat until the
+// server refuses. Then the accepted suites in the order found and reversed: the same pick both
+// times is the server's own order (its preferred suite), the client's first both times is the
+// client's order. Once the versions are known: a hello at the second highest version with
+// TLS_FALLBACK_SCSV (RFC 7507), and one offering DEFLATE (CRIME). Every hello is one short
+// connection under the probe's deadline and byte cap; versions are enumerated in parallel (at
+// most --per-device connections at once); behind FTP AUTH TLS (RFC 4217) each
+// connection first reads the greeting and sends AUTH TLS.
+#include "probes/tls/tls_analyzer.hpp"
+
+#include "probes/ftp/ftp.hpp"
+#include "scanner/pipeline/probe_util.hpp"
+#include "probes/tls/tls.hpp"
+#include "probes/tls/tls_suites.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+namespace trustscan {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kSuitesPerHello = 128;
+constexpr int kMaxHellosPerVersion = 48;
+
+// The reply to one hello: what was parsed, and the bytes that carried it (evidence).
+struct Exchange {
+  ServerFlight flight;
+  std::vector<std::uint8_t> raw;
+};
+
+// FTP explicit TLS (RFC 4217 §4): the 220 greeting, AUTH TLS, a 234 reply (its text goes to
+// `reply_text` when given); the hello follows on the same connection.
+net::awaitable<bool> ftp_auth_tls(TcpSession& s, std::string* reply_text = nullptr) {
+  std::vector<std::uint8_t> buf;
+  FtpReply reply;
+  std::size_t consumed = 0;
+  auto [gs, gst] = co_await receive_until(s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+  if (gs != Parse::done || reply.code != 220 || consumed != buf.size()) co_return false;
+  buf.clear();
+  if ((co_await s.send(build_ftp_command("AUTH", "TLS"))).status != Status::success) co_return false;
+  auto [as, ast] = co_await receive_until(s, buf, [&](Bytes b) { return parse_ftp_reply(b, reply, consumed); });
+  if (reply_text && as == Parse::done && !reply.lines.empty()) *reply_text = reply.lines.back();
+  // Bytes past the 234 reply would be the server talking before our hello: not a TLS server.
+  co_return as == Parse::done && reply.code == 234 && consumed == buf.size();
+}
+
+// One ClientHello, one server flight. nullopt when nothing usable came back.
+net::awaitable<std::optional<Exchange>> hello(ProbeContext& ctx, StartTls starttls, const std::vector<std::uint8_t>& bytes) {
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()),
+                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 80 * 1024, st);
+  if (!s) co_return std::nullopt;
+  if (starttls == StartTls::ftp && !co_await ftp_auth_tls(*s)) co_return std::nullopt;
+  if ((co_await s->send(bytes)).status != Status::success) co_return std::nullopt;
+  Exchange ex;
+  std::size_t consumed = 0;
+  auto [state, rst] = co_await receive_until(*s, ex.raw, [&](Bytes b) { return parse_server_hello_flight(b, ex.flight, consumed); });
+  // A server that accepted the suite but ended the flight early still told us its choice.
+  if (state != Parse::done && !ex.flight.server_hello) co_return std::nullopt;
+  if (state == Parse::done) ex.raw.resize(std::min(consumed, ex.raw.size()));
+  co_return ex;
+}
+
+ClientHelloSpec spec_for(const ProbeContext& ctx, TlsVersion v, std::vector<std::uint16_t> suites) {
+  ClientHelloSpec spec;
+  spec.version = v;
+  spec.cipher_suites = std::move(suites);
+  spec.max_suites = kSuitesPerHello;
+  for (std::size_t i = 0; i < spec.random.size(); ++i) spec.random[i] = static_cast<std::uint8_t>(0x74 + i);
+  spec.server_name = ctx.device.target.name;
+  if (v == TlsVersion::sslv3) spec.extensions = false;
+  if (v == TlsVersion::tls1_3) {
+    spec.supported_versions = {static_cast<std::uint16_t>(TlsVersion::tls1_3)};
+    for (std::size_t i = 0; i < spec.x25519_key_share.size(); ++i) spec.x25519_key_share[i] = static_cast<std::uint8_t>(9 + i);
+  }
+  return spec;
+}
+
+// The suite a server picks from `suites` offered in this order at version v (nullopt: refused).
+net::awaitable<std::optional<std::uint16_t>> pick(ProbeContext& ctx, StartTls starttls, TlsVersion v, std::vector<std::uint16_t> suites) {
+  const auto ch = build_client_hello(spec_for(ctx, v, std::move(suites)));
+  const auto ex = co_await hello(ctx, starttls, ch.bytes);
+  if (!ex || !ex->flight.server_hello || ex->flight.negotiated_version != static_cast<std::uint16_t>(v)) co_return std::nullopt;
+  co_return ex->flight.server_hello->cipher_suite;
+}
+
+struct VersionResult {
+  TlsVersion version = TlsVersion::tls1_2;
+  bool supported = false;
+  std::vector<std::uint16_t> accepted;
+  std::optional<std::uint32_t> dh_bits;  // smallest seen
+  std::set<std::uint16_t> curves;
+  std::vector<std::uint8_t> certificate;  // leaf, DER (TLS <= 1.2)
+  bool secure_renegotiation = false;
+  TlsCipherOrder order = TlsCipherOrder::unknown;
+  std::optional<std::uint16_t> preferred;  // the server's choice whatever the client's order
+};
+
+net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion v, VersionResult& r) {
+  r = VersionResult{};
+  r.version = v;
+  std::vector<std::uint16_t> remaining = tls_candidate_suites(v);
+  for (int round = 0; round < kMaxHellosPerVersion && !remaining.empty() && ctx.remaining() > 500ms; ++round) {
+    const auto ch = build_client_hello(spec_for(ctx, v, remaining));
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    if (!ex || !ex->flight.server_hello || ex->flight.negotiated_version != static_cast<std::uint16_t>(v)) {
+      // Refused, or answered with another version. If a later chunk was never offered, try it.
+      if (ch.offered_suites.size() < remaining.size()) {
+        remaining.erase(remaining.begin(), remaining.begin() + static_cast<std::ptrdiff_t>(ch.offered_suites.size()));
+        continue;
+      }
+      break;
+    }
+    const auto& flight = ex->flight;
+    const auto picked = flight.server_hello->cipher_suite;
+    const auto it = std::find(remaining.begin(), remaining.end(), picked);
+    if (it == remaining.end()) break;  // picked something we did not offer: stop, don't loop
+    r.supported = true;
+    r.accepted.push_back(picked);
+    remaining.erase(it);
+    if (flight.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
+    if (flight.ecdhe_curve) r.curves.insert(*flight.ecdhe_curve);
+    if (r.certificate.empty() && !flight.certificates.empty()) r.certificate = flight.certificates.front();
+    r.secure_renegotiation = r.secure_renegotiation || flight.server_hello->renegotiation_info;
+  }
+  // Whose order: the accepted suites in the order found, then reversed (sslscan, testssl.sh).
+  if (r.accepted.size() == 1) r.preferred = r.accepted.front();
+  if (r.accepted.size() < 2 || ctx.remaining() <= 500ms) co_return;
+  std::vector<std::uint16_t> reversed(r.accepted.rbegin(), r.accepted.rend());
+  const auto forward_pick = co_await pick(ctx, starttls, v, r.accepted);
+  const auto reversed_pick = co_await pick(ctx, starttls, v, std::move(reversed));
+  if (!forward_pick || !reversed_pick) co_return;
+  r.order = tls_cipher_order(r.accepted, *forward_pick, *reversed_pick);
+  if (r.order == TlsCipherOrder::server) r.preferred = forward_pick;
+}
+
+net::awaitable<void> sslv2_supported(ProbeContext& ctx, StartTls starttls, VersionResult& r) {
+  r = VersionResult{};
+  r.version = TlsVersion::sslv2;
+  std::array<std::uint8_t, 16> challenge{};
+  for (std::size_t i = 0; i < challenge.size(); ++i) challenge[i] = static_cast<std::uint8_t>(0x30 + i);
+  const auto specs = sslv2_default_cipher_specs();
+  const auto bytes = build_sslv2_client_hello(specs, challenge);
+  const auto ex = co_await hello(ctx, starttls, bytes);
+  r.supported = ex && ex->flight.sslv2.has_value();
+}
+
+// Runs task(0) … task(n-1), at most `limit` at once, on the caller's executor; returns when all
+// are done. The first exception a task threw is rethrown then.
+template <class Task>
+net::awaitable<void> run_bounded(std::size_t n, std::size_t limit, Task task) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer wake(ex);
+  std::size_t next = 0, running = 0;
+  std::exception_ptr first_error;
+  limit = std::max<std::size_t>(limit, 1);
+  while (next < n || running > 0) {
+    while (next < n && running < limit) {
+      ++running;
+      auto job = task(next++);  // named first: g++ 12 and temporaries inside co_spawn/co_await
+      net::co_spawn(ex, std::move(job), [&](std::exception_ptr e) {
+        if (e && !first_error) first_error = e;
+        --running;
+        wake.cancel();
+      });
+    }
+    wake.expires_at(SteadyClock::time_point::max());
+    error_code ec;
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+std::string asn1_time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>& der, std::vector<Observation>& out) {
+  const unsigned char* p = der.data();
+  X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  if (!x) return;
+  auto obs = [&](const char* key, Value v) { out.push_back(make_observation(ctx.endpoint, key, std::move(v), "server certificate")); };
+  char name[512];
+  X509_NAME_oneline(X509_get_subject_name(x), name, sizeof name);
+  obs("tls.cert.subject", std::string(name));
+  X509_NAME_oneline(X509_get_issuer_name(x), name, sizeof name);
+  obs("tls.cert.issuer", std::string(name));
+  obs("tls.cert.not_before", asn1_time(X509_get0_notBefore(x)));
+  obs("tls.cert.not_after", asn1_time(X509_get0_notAfter(x)));
+  obs("tls.cert.expired", X509_cmp_current_time(X509_get0_notAfter(x)) < 0);
+  obs("tls.cert.not_yet_valid", X509_cmp_current_time(X509_get0_notBefore(x)) > 0);
+  obs("tls.cert.self_signed", X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 ||
+                                 X509_check_issued(x, x) == X509_V_OK);
+  const int sig_nid = X509_get_signature_nid(x);
+  obs("tls.cert.signature", std::string(OBJ_nid2ln(sig_nid)));
+  if (EVP_PKEY* key = X509_get0_pubkey(x)) {
+    const int id = EVP_PKEY_get_base_id(key);
+    obs("tls.cert.key_type", std::string(id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : id == EVP_PKEY_DSA ? "DSA" : OBJ_nid2sn(id)));
+    obs("tls.cert.key_bits", static_cast<std::int64_t>(EVP_PKEY_get_bits(key)));
+  }
+  // Hostname / address match, for the name or address the user scanned.
+  const std::string host = ctx.device.target.name.empty() ? ctx.endpoint.address.to_string() : ctx.device.target.name;
+  const bool match = Address::parse(host) ? X509_check_ip_asc(x, host.c_str(), 0) == 1
+                                          : X509_check_host(x, host.c_str(), host.size(), 0, nullptr) == 1;
+  obs("tls.cert.name_match", match);
+  if (!ctx.options.ca_file.empty()) {
+    X509_STORE* store = X509_STORE_new();
+    X509_STORE_CTX* sctx = X509_STORE_CTX_new();
+    bool ok = false;
+    if (store && sctx && X509_STORE_load_file(store, ctx.options.ca_file.c_str()) == 1 &&
+        X509_STORE_CTX_init(sctx, store, x, nullptr) == 1)
+      ok = X509_verify_cert(sctx) == 1;
+    X509_STORE_CTX_free(sctx);
+    X509_STORE_free(store);
+    obs("tls.cert.verified", ok);
+  }
+  X509_free(x);
+}
+
+// TLS 1.3 hides the certificate: complete a real handshake to read it.
+net::awaitable<std::vector<std::uint8_t>> certificate_by_handshake(ProbeContext& ctx) {
+  Status st = Status::success;
+  auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, std::min(ctx.options.connect_timeout, ctx.remaining()),
+                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 4096, st);
+  std::vector<std::uint8_t> der;
+  if (!s) co_return der;
+  X509* x = SSL_get1_peer_certificate(static_cast<SSL*>(s->native_handle()));
+  if (!x) co_return der;
+  unsigned char* buf = nullptr;
+  const int n = i2d_X509(x, &buf);
+  if (n > 0) der.assign(buf, buf + n);
+  OPENSSL_free(buf);
+  X509_free(x);
+  co_return der;
+}
+
+// What two more hellos tell once the versions are known: TLS_FALLBACK_SCSV at the second
+// highest version, and DEFLATE at the highest version up to TLS 1.2.
+net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls starttls, const std::vector<VersionResult>& found,
+                                               std::vector<Observation>& out) {
+  std::vector<const VersionResult*> tls;  // SSLv3 and later, lowest first
+  for (const auto& r : found)
+    if (r.supported && r.version != TlsVersion::sslv2 && !r.accepted.empty()) tls.push_back(&r);
+  auto excerpt = [](const std::vector<std::uint8_t>& raw) {
+    return std::string(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(raw.size(), 96)));
+  };
+  if (tls.size() >= 2 && ctx.remaining() > 500ms) {
+    const auto& lower = *tls[tls.size() - 2];
+    auto spec = spec_for(ctx, lower.version, lower.accepted);
+    spec.fallback_scsv = true;
+    const auto ch = build_client_hello(spec);
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    const auto answer = ex ? tls_fallback_answer(ex->flight, static_cast<std::uint16_t>(lower.version)) : TlsFallbackAnswer::other;
+    if (answer != TlsFallbackAnswer::other)
+      out.push_back(make_observation(ctx.endpoint, "tls.fallback_scsv", answer == TlsFallbackAnswer::refused,
+                                     to_string(lower.version) + " hello with TLS_FALLBACK_SCSV: " +
+                                         (answer == TlsFallbackAnswer::refused ? "inappropriate_fallback alert" : "ServerHello"),
+                                     excerpt(ex->raw)));
+  }
+  const VersionResult* legacy = nullptr;  // highest <= TLS 1.2
+  for (const auto* r : tls)
+    if (r->version != TlsVersion::tls1_3) legacy = r;
+  if (legacy && ctx.remaining() > 500ms) {
+    auto spec = spec_for(ctx, legacy->version, legacy->accepted);
+    spec.deflate = true;
+    const auto ch = build_client_hello(spec);
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    if (ex && ex->flight.server_hello && ex->flight.negotiated_version == static_cast<std::uint16_t>(legacy->version)) {
+      const bool deflate = tls_compression_accepted(ex->flight);
+      out.push_back(make_observation(ctx.endpoint, "tls.compression", deflate,
+                                     to_string(legacy->version) + " hello offering DEFLATE and null: ServerHello chose " +
+                                         (deflate ? "DEFLATE (CRIME)" : "null"),
+                                     excerpt(ex->raw)));
+    }
+  }
+}
+
+}  // namespace
+
+net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls) {
+  static constexpr TlsVersion kVersions[] = {TlsVersion::sslv2,  TlsVersion::sslv3,  TlsVersion::tls1_0,
+                                             TlsVersion::tls1_1, TlsVersion::tls1_2, TlsVersion::tls1_3};
+  // Every version on its own connections, at most --per-device of them at once (the limit a
+  // fragile device was given); hellos within one version stay sequential.
+  std::vector<VersionResult> found(std::size(kVersions));
+  auto version_task = [&](std::size_t i) {
+    if (kVersions[i] == TlsVersion::sslv2) return sslv2_supported(ctx, starttls, found[i]);
+    return enumerate(ctx, starttls, kVersions[i], found[i]);
+  };
+  co_await run_bounded(found.size(), ctx.options.per_device, version_task);
+
+  std::vector<std::string> versions;
+  std::vector<std::string> weak;
+  std::optional<std::uint32_t> dh_bits;
+  std::set<std::uint16_t> curves;
+  std::vector<std::uint8_t> certificate;
+  bool forward_secret = false, any_suite = false, secure_reneg = false, legacy_checked = false;
+  for (const auto& r : found) {
+    if (!r.supported) continue;
+    const std::string name = to_string(r.version);
+    versions.push_back(name);
+    if (r.version == TlsVersion::sslv2) continue;
+    std::vector<std::string> names;
+    for (const auto code : r.accepted) {
+      names.push_back(suite_name(code));
+      any_suite = true;
+      if (const auto* suite = find_suite(code)) {
+        if (suite->forward_secret) forward_secret = true;
+        if (weak_suite(*suite)) weak.push_back(name + " " + suite_name(code) + " (" + weak_reason(*suite) + ")");
+      }
+    }
+    out.push_back(make_observation(ctx.endpoint, "tls.ciphers." + name, names, "suites the server accepted at " + name));
+    if (r.order != TlsCipherOrder::unknown)
+      out.push_back(make_observation(ctx.endpoint, "tls.cipher_order." + name, std::string(to_string(r.order)),
+                                     "the accepted suites offered in the order found and reversed"));
+    if (r.preferred)
+      out.push_back(make_observation(ctx.endpoint, "tls.preferred." + name, suite_name(*r.preferred),
+                                     r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
+    if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
+    curves.insert(r.curves.begin(), r.curves.end());
+    if (certificate.empty()) certificate = r.certificate;
+    if (r.version != TlsVersion::tls1_3) {
+      legacy_checked = true;
+      secure_reneg = secure_reneg || r.secure_renegotiation;
+    }
+  }
+  out.push_back(make_observation(ctx.endpoint, "tls.versions", versions, "versions that completed a ServerHello"));
+  if (versions.empty()) co_return;
+  out.push_back(make_observation(ctx.endpoint, "tls.weak_ciphers", weak, "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
+  if (any_suite) out.push_back(make_observation(ctx.endpoint, "tls.forward_secrecy", forward_secret, "an (EC)DHE suite was accepted"));
+  if (dh_bits) out.push_back(make_observation(ctx.endpoint, "tls.dh_bits", static_cast<std::int64_t>(*dh_bits), "smallest DHE prime seen"));
+  if (!curves.empty()) {
+    std::vector<std::string> names;
+    std::int64_t smallest = 0;
+    for (auto c : curves) {
+      names.push_back(named_group_name(c));
+      if (const auto* g = find_named_group(c); g && g->bits > 0) smallest = smallest == 0 ? g->bits : std::min<std::int64_t>(smallest, g->bits);
+    }
+    out.push_back(make_observation(ctx.endpoint, "tls.ecdhe_curves", names, "groups chosen for ECDHE"));
+    if (smallest > 0) out.push_back(make_observation(ctx.endpoint, "tls.ecdhe_bits", smallest, "smallest ECDHE group"));
+  }
+  if (legacy_checked) out.push_back(make_observation(ctx.endpoint, "tls.secure_renegotiation", secure_reneg, "RFC 5746 renegotiation_info in the ServerHello"));
+  co_await downgrade_and_compression(ctx, starttls, found, out);
+  // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
+  if (certificate.empty() && starttls == StartTls::none) certificate = co_await certificate_by_handshake(ctx);
+  if (!certificate.empty()) certificate_observations(ctx, certificate, out);
+}
+
+namespace {
+
+// The FTPS side of alongside_ftps: AUTH TLS on a connection of its own, then the analysis.
+net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& out) {
+  ProbeOptions options = ctx.options;
+  options.per_device = options.per_device > 1 ? options.per_device - 1 : 1;
+  ProbeContext analysis{ctx.device, ctx.endpoint, ctx.id, {}, options,
+                        SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s), false};
+  Status st = Status::success;
+  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, analysis.remaining()),
+                                        std::min<std::chrono::milliseconds>(analysis.remaining(), 4000ms), 4096, st);
+  if (!s) co_return;
+  std::string reply;
+  if (!co_await ftp_auth_tls(*s, &reply)) co_return;
+  s.reset();
+  out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", "AUTH TLS -> " + reply));
+  co_await analyze_tls(analysis, out, StartTls::ftp);
+}
+
+}  // namespace
+
+net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe) {
+  std::vector<Observation> tls;
+  auto task = [&](std::size_t i) {
+    if (i == 0) return std::move(ftp_probe);
+    return ftps_analysis(ctx, tls);
+  };
+  // With --per-device 1 the two run one after the other.
+  co_await run_bounded(2, ctx.options.per_device > 1 ? 2 : 1, task);
+  for (auto& o : tls) out.push_back(std::move(o));
+}
+
+}  // namespace trustscan

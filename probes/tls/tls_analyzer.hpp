@@ -1,0 +1,43 @@
+// trustscan — the TLS analyzer (tls.* checks).
+//
+// Observation keys (per TLS endpoint):
+//   tls.versions              list    "SSLv2", "SSLv3", "TLSv1.0" … "TLSv1.3" that completed a ServerHello
+//   tls.ciphers.<version>     list    IANA names of the suites accepted at that version, in the order found
+//   tls.weak_ciphers          list    "<version> <suite> (<why>)" for NULL/EXPORT/anon/RC4/DES/3DES/IDEA/RC2/MD5
+//   tls.forward_secrecy       bool    an (EC)DHE suite was accepted
+//   tls.dh_bits               int     smallest DHE prime seen
+//   tls.ecdhe_curves          list    groups chosen for ECDHE; tls.ecdhe_bits: the smallest
+//   tls.secure_renegotiation  bool    RFC 5746 support (TLS <= 1.2)
+//   tls.cipher_order.<version> string "server" (it keeps its own order) or "client"; absent with one
+//                             suite or when the two picks fit neither
+//   tls.preferred.<version>   string  the suite chosen whatever the client's order (server order),
+//                             or the only suite accepted
+//   tls.fallback_scsv         bool    true: a hello at the second highest version with
+//                             TLS_FALLBACK_SCSV got inappropriate_fallback; false: a ServerHello
+//   tls.compression           bool    true: DEFLATE chosen when offered (CRIME) at the highest <= 1.2
+//   tls.starttls              string  "ftp": TLS reached through FTP AUTH TLS (alongside_ftps)
+//   tls.cert.*                subject, issuer, not_before, not_after, expired, not_yet_valid,
+//                             self_signed, signature, key_type, key_bits, name_match, verified
+//                             (verified only with --ca-file)
+#pragma once
+
+#include "scanner/pipeline/probe_runner.hpp"
+
+namespace trustscan {
+
+/// How each connection reaches TLS: at once, or after FTP's AUTH TLS (RFC 4217, a 234 reply).
+enum class StartTls : std::uint8_t { none, ftp };
+
+/// Enumerates versions and suites of the context's endpoint and reads its certificate (behind
+/// STARTTLS only from a TLS <= 1.2 flight: no OpenSSL handshake is made there).
+net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls = StartTls::none);
+
+/// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
+/// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the
+/// reply) and analyze_tls(StartTls::ftp) with its own budget and at most --per-device - 1
+/// connections at once (the FTP probe holds one; with --per-device 1 the FTP probe runs first,
+/// then the analysis). Returns when both are done; the TLS
+/// observations are appended to `out` after the FTP probe's.
+net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe);
+
+}  // namespace trustscan

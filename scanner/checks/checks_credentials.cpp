@@ -1,0 +1,302 @@
+// trustscan — credential checks (STANDARDS.md §2.1) over the cred.* observations of the trials
+// (scanner/credentials/credentials.hpp) and what the protocol probes saw.
+#include "scanner/checks/checks.hpp"
+
+namespace trustscan {
+
+namespace {
+
+const Observation* at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  for (const auto& o : d.observations)
+    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
+  return nullptr;
+}
+
+bool is_true(const Observation* o) { return o && std::holds_alternative<bool>(o->value) && std::get<bool>(o->value); }
+
+std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
+
+std::vector<Endpoint> endpoints_with(const DeviceFacts& d, std::initializer_list<std::string_view> services) {
+  return d.endpoints_of(services);
+}
+
+// cred.default.<proto>: per endpoint of the protocol, from the trial's observations.
+class DefaultCredentials final : public Check {
+ public:
+  DefaultCredentials(const char* id, const char* what, Severity sev, std::vector<std::string_view> services)
+      : id_(id), what_(what), severity_(sev), services_(std::move(services)) {}
+  std::string_view id() const noexcept override { return id_; }
+  CheckInfo info() const override {
+    return {id_, std::string("No default or common credentials on ") + what_, severity_,
+            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-1"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    auto finding = [&](CheckStatus st, std::string summary) { return make_finding(id_, st, severity_, i.outcomes, std::move(summary)); };
+    if (const auto why = not_judgeable(d); !why.empty()) {
+      auto f = finding(CheckStatus::not_tested, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    std::vector<Endpoint> eps;
+    for (const auto* o : d.find("service.name")) {
+      const auto& name = std::get<std::string>(o->value);
+      if (o->endpoint && std::find(services_.begin(), services_.end(), name) != services_.end() &&
+          std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
+        eps.push_back(*o->endpoint);
+    }
+    if (eps.empty()) {
+      out.push_back(finding(CheckStatus::not_applicable, std::string("no ") + what_ + " service"));
+      return;
+    }
+    for (const auto& ep : eps) {
+      Finding f;
+      const auto* surface = at(d, ep, "cred.surface");
+      const auto* accepted = at(d, ep, "cred.accepted");
+      const auto* inconclusive = at(d, ep, "cred.inconclusive");
+      const auto* anon = at(d, ep, "ftp.anonymous_login");
+      if (is_true(anon)) {
+        f = finding(CheckStatus::fail, "anonymous login accepted on " + where(ep));
+        f.evidence.push_back(evidence_from(*anon));
+      } else if (is_true(accepted)) {
+        f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
+                                           (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + where(ep));
+        f.evidence.push_back(evidence_from(*accepted));
+      } else if (const auto* open = at(d, ep, "mqtt.anonymous_accepted"); is_true(open)) {
+        f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + where(ep) + " (see svc.mqtt.anonymous)");
+        f.evidence.push_back(evidence_from(*open));
+      } else if (is_true(at(d, ep, "cred.no_auth"))) {
+        f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
+        f.evidence.push_back(evidence_from(*at(d, ep, "cred.no_auth")));
+      } else if (const auto* pw = at(d, ep, "ssh.password_auth"); pw && !is_true(pw)) {
+        f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + where(ep));
+        f.evidence.push_back(evidence_from(*pw));
+        if (const auto* m = at(d, ep, "ssh.auth_methods")) f.evidence.push_back(evidence_from(*m));
+      } else if (inconclusive) {
+        f = finding(CheckStatus::not_tested, "trial stopped early on " + where(ep));
+        f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
+        f.evidence.push_back(evidence_from(*inconclusive));
+      } else if (accepted && surface) {
+        const auto* n = at(d, ep, "cred.attempts");
+        f = finding(CheckStatus::pass, "every pair tried was rejected (" + (n ? std::to_string(std::get<std::int64_t>(n->value)) : "?") +
+                                           " pairs) on " + where(ep));
+        f.evidence.push_back(evidence_from(*surface));
+        f.evidence.push_back(evidence_from(*accepted));
+      } else {
+        f = finding(CheckStatus::not_tested, "no login surface recognised on " + where(ep));
+        f.reason = d.probed && !surface ? "inconclusive:no_login_surface" : "creds_disabled";
+      }
+      f.endpoint = ep;
+      out.push_back(std::move(f));
+    }
+  }
+
+ private:
+  std::string id_;
+  const char* what_;
+  Severity severity_;
+  std::vector<std::string_view> services_;
+};
+
+// cred.blank: every surface where a blank password was tried.
+class BlankPassword final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "cred.blank"; }
+  CheckInfo info() const override {
+    return {"cred.blank", "No login with an empty password", Severity::critical,
+            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-1"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    bool any = false;
+    for (const auto* t : d.find("cred.blank_tested")) {
+      if (!t->endpoint || !is_true(t)) continue;
+      any = true;
+      const auto* acc = at(d, *t->endpoint, "cred.blank_accepted");
+      const auto* surface = at(d, *t->endpoint, "cred.surface");
+      const bool bad = is_true(acc);
+      auto f = make_finding(i.id, bad ? CheckStatus::fail : CheckStatus::pass, i.severity, i.outcomes,
+                            (bad ? "empty password accepted by " : "empty passwords rejected by ") +
+                                (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint));
+      f.endpoint = t->endpoint;
+      if (bad)
+        for (const auto* a : d.find("cred.accepted"))
+          if (a->endpoint == t->endpoint && is_true(a)) f.evidence.push_back(evidence_from(*a));
+      if (acc) f.evidence.push_back(evidence_from(*acc));
+      out.push_back(std::move(f));
+    }
+    if (!any) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "no login surface took a blank password trial");
+      f.reason = not_judgeable(d).empty() ? "inconclusive:no_login_surface" : not_judgeable(d);
+      out.push_back(std::move(f));
+    }
+  }
+};
+
+// cred.unauth.mgmt: management reachable with no credentials at all.
+class UnauthenticatedManagement final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "cred.unauth.mgmt"; }
+  CheckInfo info() const override {
+    return {"cred.unauth.mgmt", "Management needs authentication", Severity::critical,
+            {"IR8259A:LAI", "IR8259A:DC", "IR8425:IAC.1", "IR8425:PC.1", "IR8425A:R-IAC", "EN303645:5.5-5", "EN303645:5.5-4"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    if (const auto why = not_judgeable(d); !why.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    bool failed = false;
+    for (const auto* o : d.find("cred.no_auth")) {
+      if (!o->endpoint || !is_true(o)) continue;
+      failed = true;
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "any credentials are accepted on " + where(*o->endpoint));
+      f.endpoint = o->endpoint;
+      f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
+    for (const auto* o : d.find("telnet.prompt")) {
+      if (!o->endpoint || std::get<std::string>(o->value) != "shell") continue;
+      failed = true;
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "a shell without login on " + where(*o->endpoint));
+      f.endpoint = o->endpoint;
+      f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
+    if (failed) return;
+    const auto surfaces = d.find("cred.surface");
+    if (surfaces.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "no management login surface recognised");
+      f.reason = "inconclusive:no_login_surface";
+      out.push_back(std::move(f));
+      return;
+    }
+    auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                          std::to_string(surfaces.size()) + " login surface(s) refused a random user name and password");
+    for (const auto* s : surfaces) f.evidence.push_back(evidence_from(*s));
+    out.push_back(std::move(f));
+  }
+};
+
+// cred.transport.cleartext: a login surface (or SNMP community) on a cleartext transport.
+class CleartextCredentials final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "cred.transport.cleartext"; }
+  CheckInfo info() const override {
+    return {"cred.transport.cleartext", "Credentials never cross the network in cleartext", Severity::high,
+            {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-7"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
+    const auto wire = d.find("server.credentials.cleartext");
+    for (const auto* o : wire) {
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                            "credentials seen in cleartext: " + std::get<std::string>(o->value));
+      f.endpoint = o->endpoint;
+      f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+    }
+    if (const auto why = not_judgeable(d); !why.empty()) {
+      if (!wire.empty()) return;
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    std::size_t found = 0;
+    auto report = [&](const Endpoint& ep, const std::string& what, const Observation* proof) {
+      ++found;
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + where(ep));
+      f.endpoint = ep;
+      if (proof) f.evidence.push_back(evidence_from(*proof));
+      out.push_back(std::move(f));
+    };
+    for (const auto& ep : endpoints_with(d, {"http"}))
+      if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
+    for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, "telnet.prompt"));
+    for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, "ftp.banner"));
+    for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"}))
+      if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
+    for (const auto& ep : endpoints_with(d, {"snmp"}))
+      if (const auto* c = at(d, ep, "snmp.communities")) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
+    if (found == 0 && wire.empty())
+      out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                                 "no login surface on a cleartext transport among the services found"));
+  }
+};
+
+// cred.bruteforce.throttle (opt-in, --creds-throttle): per login surface, what the throttling
+// test saw (scanner/credentials/credentials.cpp).
+class BruteforceThrottle final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "cred.bruteforce.throttle"; }
+  CheckInfo info() const override {
+    return {"cred.bruteforce.throttle", "Repeated wrong passwords are throttled or locked out", Severity::medium,
+            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-5"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    auto untested = [&](std::string summary, std::string reason) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, std::move(summary));
+      f.reason = std::move(reason);
+      out.push_back(std::move(f));
+    };
+    if (const auto why = not_judgeable(d); !why.empty()) return untested("device not fully probed", why);
+    bool opted_in = false, judged = false;
+    for (const auto* t : d.find("cred.throttle_tested")) {
+      if (!t->endpoint || !is_true(t)) continue;
+      opted_in = true;
+      const auto* v = at(d, *t->endpoint, "cred.throttle");
+      if (!v) continue;
+      const auto& reading = std::get<std::string>(v->value);
+      const auto* surface = at(d, *t->endpoint, "cred.surface");
+      const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint);
+      Finding f;
+      if (reading == "lockout" || reading == "delay") {
+        f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                         (reading == "lockout" ? "throttling or lockout after wrong passwords: " : "answers slow down after wrong passwords: ") + what);
+      } else if (reading == "none") {
+        const auto* n = at(d, *t->endpoint, "cred.throttle_attempts");
+        f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                         std::to_string(n ? std::get<std::int64_t>(n->value) : 0) + " wrong passwords in a row, no throttling: " + what);
+      } else {
+        f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "throttling test without usable answers: " + what);
+        f.reason = "inconclusive:" + reading;
+      }
+      judged = true;
+      f.endpoint = t->endpoint;
+      f.evidence.push_back(evidence_from(*v));
+      out.push_back(std::move(f));
+    }
+    if (judged) return;
+    if (!opted_in && !d.find("cred.surface").empty())
+      return untested("opt-in: wrong-password attempts can lock the device (--creds-throttle)", "opt_in:--creds-throttle");
+    untested("no login surface to test", "inconclusive:no_login_surface");
+  }
+};
+
+}  // namespace
+
+void add_credential_checks(std::vector<std::unique_ptr<Check>>& out) {
+  out.push_back(std::make_unique<BlankPassword>());
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.http", "HTTP logins", Severity::critical,
+                                                     std::vector<std::string_view>{"http", "https"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.telnet", "Telnet", Severity::critical,
+                                                     std::vector<std::string_view>{"telnet"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ssh", "SSH", Severity::critical,
+                                                     std::vector<std::string_view>{"ssh"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)", Severity::high,
+                                                     std::vector<std::string_view>{"ftp"}));
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.mqtt", "MQTT", Severity::high,
+                                                     std::vector<std::string_view>{"mqtt"}));
+  out.push_back(std::make_unique<BruteforceThrottle>());
+  out.push_back(std::make_unique<CleartextCredentials>());
+  out.push_back(std::make_unique<UnauthenticatedManagement>());
+}
+
+}  // namespace trustscan

@@ -1,0 +1,119 @@
+// trustscan — device-wide checks over everything observed: what the device discloses without
+// authentication (svc.info_disclosure) and how it identifies itself (id.model,
+// id.logical_identifier).
+#include "scanner/checks/checks.hpp"
+
+namespace trustscan {
+
+namespace {
+
+// Facts that identify firmware, model or unit and that no protocol requires a device to send
+// before authentication. Protocol-mandated version strings (the SSH identification line, HTTP
+// Server headers) are left out: every conformant server sends them.
+constexpr std::string_view kDisclosures[] = {
+    "snmp.sys_descr",        // SNMP with a default community
+    "upnp.serial_number",    // UPnP description
+    "upnp.model_description",
+    "upnp.model_number",
+    "ntp.mode6_version",     // NTP control queries
+    "ntp.mode6_system",
+    "dns.version_bind",      // DNS CHAOS queries
+};
+
+std::string value_text(const Observation& o) {
+  if (const auto* s = std::get_if<std::string>(&o.value)) return *s;
+  return {};
+}
+
+class InfoDisclosure final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "svc.info_disclosure"; }
+  CheckInfo info() const override {
+    return {"svc.info_disclosure", "No firmware, model or serial disclosed without authentication", Severity::low,
+            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.6-2"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    if (const auto why = not_judgeable(d); !why.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    std::vector<const Observation*> found;
+    for (const auto& o : d.observations)
+      for (auto k : kDisclosures)
+        if (o.key == k && !value_text(o).empty()) found.push_back(&o);
+    if (found.empty()) {
+      out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                                 "no firmware, model or serial details found in unauthenticated answers"));
+      return;
+    }
+    std::string what;
+    for (const auto* o : found) {
+      const std::string item = o->key + (o->endpoint ? "@" + std::to_string(o->endpoint->port) : "");
+      what += (what.empty() ? "" : ", ") + item;
+    }
+    auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "disclosed without authentication: " + what);
+    for (const auto* o : found) {
+      Evidence e = evidence_from(*o);
+      e.detail = o->key + " = " + value_text(*o);
+      f.evidence.push_back(std::move(e));
+    }
+    out.push_back(std::move(f));
+  }
+};
+
+// Informational facts that identify the device: reported with their sources, never pass/fail,
+// because every source a network scan reaches here is unauthenticated (STANDARDS.md §2.6).
+class IdentityFacts final : public Check {
+ public:
+  IdentityFacts(const char* id, const char* title, std::vector<std::string> outcomes, std::vector<std::string_view> keys)
+      : id_(id), title_(title), outcomes_(std::move(outcomes)), keys_(std::move(keys)) {}
+  std::string_view id() const noexcept override { return id_; }
+  CheckInfo info() const override { return {id_, title_, Severity::info, outcomes_}; }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    std::vector<const Observation*> found;
+    for (const auto& o : d.observations)
+      if (std::find(keys_.begin(), keys_.end(), o.key) != keys_.end() && !value_text(o).empty()) found.push_back(&o);
+    if (found.empty()) {
+      auto f = make_finding(id_, CheckStatus::not_tested, Severity::info, outcomes_, "no source of this fact answered");
+      f.reason = d.probed ? "inconclusive:not_disclosed" : d.passive ? "no_traffic_observed" : not_judgeable(d);
+      out.push_back(std::move(f));
+      return;
+    }
+    std::string summary;
+    for (const auto* o : found) {
+      const auto item = o->key + " = " + value_text(*o);
+      if (summary.find(item) == std::string::npos) summary += (summary.empty() ? "" : "; ") + item;
+    }
+    auto f = make_finding(id_, CheckStatus::info, Severity::info, outcomes_, summary + " (unauthenticated sources)");
+    for (const auto* o : found) f.evidence.push_back(evidence_from(*o));
+    out.push_back(std::move(f));
+  }
+
+ private:
+  std::string id_, title_;
+  std::vector<std::string> outcomes_;
+  std::vector<std::string_view> keys_;
+};
+
+}  // namespace
+
+void add_identity_checks(std::vector<std::unique_ptr<Check>>& out) {
+  out.push_back(std::make_unique<InfoDisclosure>());
+  out.push_back(std::make_unique<IdentityFacts>(
+      "id.model", "Model designation discoverable", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI", "EN303645:5.3-16"},
+      std::vector<std::string_view>{"upnp.model_name", "upnp.model_number", "upnp.friendly_name", "snmp.sys_name", "http.title",
+                                    "dhcp.vendor_class", "dhcp.hostname", "http.user_agent"}));
+  out.push_back(std::make_unique<IdentityFacts>(
+      "id.logical_identifier", "Unique logical identifier exposed", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
+      std::vector<std::string_view>{"upnp.udn", "upnp.serial_number", "ssdp.usn", "mdns.instances", "dhcp.client_id"}));
+  // id.mac_oui (STANDARDS.md §2.6): the vendor of the device's MAC from the IEEE registries, seen
+  // in a capture; a locally administered (randomised) MAC is reported as such.
+  out.push_back(std::make_unique<IdentityFacts>(
+      "id.mac_oui", "MAC address registered to a vendor", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
+      std::vector<std::string_view>{"device.mac_vendor", "device.mac"}));
+}
+
+}  // namespace trustscan

@@ -1,0 +1,499 @@
+// trustscan — checks judged per endpoint from what the protocol probes observed.
+//
+// Shape of every check here: the services it applies to; for each such endpoint a verdict from
+// that endpoint's observations (pass / fail / not_tested when the probe did not get far enough);
+// not_applicable when the device has no such service (citing the inventory); not_tested when the
+// device could not be judged at all (interrupted, probes disabled).
+#include "scanner/checks/checks.hpp"
+
+#include <functional>
+#include <optional>
+
+namespace trustscan {
+
+namespace {
+
+const Observation* observation(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  for (const auto& o : d.observations)
+    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
+  return nullptr;
+}
+
+std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  if (!o || !std::holds_alternative<bool>(o->value)) return std::nullopt;
+  return std::get<bool>(o->value);
+}
+
+std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
+
+// The verdict on one endpoint: status, summary, and the evidence that proves it. Evidence is
+// copied out of the observations when cited (values, never pointers into the facts), and citing
+// an observation that is absent cites nothing: a judge cannot build a proof that dangles.
+struct Verdict {
+  CheckStatus status = CheckStatus::not_tested;
+  std::string summary;
+  std::vector<Evidence> evidence;
+  std::string reason;  // for not_tested
+  Severity severity;   // of this failure, when it differs from the check's
+  bool severity_set = false;
+
+  void cite(const Observation* o) {
+    if (o) evidence.push_back(evidence_from(*o));
+  }
+};
+
+struct EndpointRule {
+  const char* id;
+  const char* title;
+  Severity severity;
+  std::vector<std::string> outcomes;
+  std::vector<std::string_view> services;
+  std::function<Verdict(const DeviceFacts&, const Endpoint&)> judge;
+  /// Endpoints carrying this observation are judged too, whatever their service (TLS behind
+  /// STARTTLS on an FTP port: "tls.starttls").
+  std::string_view also_with = {};
+};
+
+class EndpointCheck final : public Check {
+ public:
+  explicit EndpointCheck(EndpointRule r) : rule_(std::move(r)) {}
+  std::string_view id() const noexcept override { return rule_.id; }
+  CheckInfo info() const override { return {rule_.id, rule_.title, rule_.severity, rule_.outcomes}; }
+
+  void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
+    if (const auto why = not_judgeable(device); !why.empty()) {
+      auto f = make_finding(rule_.id, CheckStatus::not_tested, rule_.severity, rule_.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    std::vector<Endpoint> eps;
+    for (const auto* o : device.find("service.name")) {
+      const auto& name = std::get<std::string>(o->value);
+      if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end() &&
+          std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
+        eps.push_back(*o->endpoint);
+    }
+    if (!rule_.also_with.empty())
+      for (const auto* o : device.find(rule_.also_with))
+        if (o->endpoint && std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end()) eps.push_back(*o->endpoint);
+    if (eps.empty()) {
+      auto f = make_finding(rule_.id, CheckStatus::not_applicable, rule_.severity, rule_.outcomes,
+                            "no such service among the " + std::to_string(device.ports.size()) + " scanned ports");
+      Evidence e;
+      e.kind = "service_identification";
+      e.detail = "svc.inventory: none of the open ports speaks a protocol this check applies to";
+      f.evidence.push_back(std::move(e));
+      out.push_back(std::move(f));
+      return;
+    }
+    for (const auto& ep : eps) {
+      Verdict v = rule_.judge(device, ep);
+      auto f = make_finding(rule_.id, v.status, v.severity_set ? v.severity : rule_.severity, rule_.outcomes,
+                            v.summary + " on " + where(ep));
+      f.endpoint = ep;
+      f.reason = v.reason;
+      f.evidence = std::move(v.evidence);
+      // Absence of evidence is never a pass: a judge that found nothing to cite has not judged.
+      if (f.status == CheckStatus::pass && f.evidence.empty()) {
+        f.status = CheckStatus::not_tested;
+        f.reason = "inconclusive:no_evidence";
+      }
+      out.push_back(std::move(f));
+    }
+  }
+
+ private:
+  EndpointRule rule_;
+};
+
+Verdict untested(std::string summary, std::string reason = "inconclusive:probe_incomplete") {
+  Verdict v;
+  v.status = CheckStatus::not_tested;
+  v.summary = std::move(summary);
+  v.reason = std::move(reason);
+  return v;
+}
+
+Verdict verdict(CheckStatus st, std::string summary, const std::vector<const Observation*>& proof) {
+  Verdict v;
+  v.status = st;
+  v.summary = std::move(summary);
+  for (const auto* o : proof) v.cite(o);
+  return v;
+}
+
+// Plain HTTP is acceptable only as a redirect to HTTPS.
+Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* status = observation(d, ep, "http.status");
+  if (!status) return untested("the HTTP probe got no complete response");
+  const auto code = std::get<std::int64_t>(status->value);
+  const auto* loc = observation(d, ep, "http.location");
+  const bool to_https = loc && std::get<std::string>(loc->value).starts_with("https://");
+  if (code >= 300 && code < 400 && to_https) return verdict(CheckStatus::pass, "plain HTTP only redirects to HTTPS", {status, loc});
+  std::vector<const Observation*> proof{status};
+  if (const auto* auth = observation(d, ep, "http.auth_schemes")) proof.push_back(auth);
+  if (const auto* title = observation(d, ep, "http.title")) proof.push_back(title);
+  return verdict(CheckStatus::fail, "content served over plain HTTP (status " + std::to_string(code) + ")", proof);
+}
+
+// tls.http.redirect: an admin UI or API reached over plain HTTP must redirect to HTTPS (or be
+// refused) before any credential is asked for. A page that serves nothing (404) is no UI.
+Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* status = observation(d, ep, "http.status");
+  if (!status) return untested("the HTTP probe got no complete response");
+  const auto code = std::get<std::int64_t>(status->value);
+  const auto* loc = observation(d, ep, "http.location");
+  if (code >= 300 && code < 400) {
+    if (loc && std::get<std::string>(loc->value).starts_with("https://"))
+      return verdict(CheckStatus::pass, "plain HTTP redirects to HTTPS", {status, loc});
+    return verdict(CheckStatus::fail, "plain HTTP redirects, but not to HTTPS", {status, loc ? loc : status});
+  }
+  if (code == 404 || code == 410) return verdict(CheckStatus::not_applicable, "no UI or API served over plain HTTP (status " + std::to_string(code) + ")", {status});
+  std::vector<const Observation*> proof{status};
+  for (const char* k : {"http.auth_schemes", "http.login_form", "http.title"})
+    if (const auto* o = observation(d, ep, k)) proof.push_back(o);
+  return verdict(CheckStatus::fail, "the UI is served over plain HTTP without a redirect to HTTPS (status " + std::to_string(code) + ")", proof);
+}
+
+Verdict judge_exposed(const DeviceFacts& d, const Endpoint& ep, std::string_view key, const char* what) {
+  if (!observation(d, ep, "http.status")) return untested("the HTTP probe got no complete response");
+  if (const auto* o = observation(d, ep, key)) {
+    std::string paths;
+    for (const auto& p : std::get<std::vector<std::string>>(o->value)) paths += (paths.empty() ? "" : ", ") + p;
+    return verdict(CheckStatus::fail, std::string(what) + " readable without authentication: " + paths, {o});
+  }
+  const auto* redirect = observation(d, ep, "http.location");
+  if (redirect) return untested("the site redirects; judged at the redirect target", "inconclusive:redirect");
+  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {observation(d, ep, "http.status")});
+}
+
+Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
+  const auto accepted = flag(d, ep, "mqtt.anonymous_accepted");
+  if (!accepted) return untested("the MQTT probe got no CONNACK");
+  const auto* o = observation(d, ep, "mqtt.anonymous_accepted");
+  if (!*accepted) return verdict(CheckStatus::pass, "the broker refuses clients without credentials", {o});
+  auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
+  if (const auto* topics = observation(d, ep, "mqtt.topics_seen"); topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
+    v.summary += " and publishes device data to them";
+    v.cite(topics);
+  }
+  return v;
+}
+
+Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto open = flag(d, ep, "rtsp.stream_unauthenticated");
+  if (!open) return untested("the RTSP probe got no answer to DESCRIBE");
+  const auto* o = observation(d, ep, "rtsp.stream_unauthenticated");
+  if (*open) return verdict(CheckStatus::fail, "the stream description is served without credentials", {o});
+  // Credential trials on DESCRIBE (scanner/credentials/credentials.cpp): a default pair opens the stream too.
+  if (const auto acc = flag(d, ep, "cred.accepted"); acc && *acc)
+    return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, "cred.accepted")});
+  if (const auto* inc = observation(d, ep, "cred.inconclusive"))
+    return untested("credential trial stopped early", "inconclusive:" + std::get<std::string>(inc->value));
+  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused", {o, observation(d, ep, "rtsp.describe_status")});
+}
+
+// SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
+// SP 800-131A for SHA-1 and 3DES) says to turn off.
+bool weak_ssh_algorithm(std::string_view a) {
+  static constexpr std::string_view weak_exact[] = {
+      "diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1",
+      "ssh-dss", "3des-cbc", "blowfish-cbc", "cast128-cbc", "arcfour", "arcfour128", "arcfour256",
+      "hmac-md5", "hmac-md5-96", "hmac-sha1-96", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com",
+      "hmac-sha1-96-etm@openssh.com", "none"};
+  for (auto w : weak_exact)
+    if (a == w) return true;
+  return a.ends_with("-cbc") || a.starts_with("arcfour");
+}
+
+Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* proto = observation(d, ep, "ssh.proto_version");
+  if (!proto) return untested("no SSH identification line");
+  const auto& pv = std::get<std::string>(proto->value);
+  if (pv.starts_with("1.") && pv != "1.99") {
+    auto v = verdict(CheckStatus::fail, "SSH protocol 1 only (" + pv + ")", {proto});
+    return v;
+  }
+  std::vector<std::string> weak;
+  std::vector<const Observation*> proof{proto};
+  bool have_lists = false;
+  for (const char* key : {"ssh.kex_algorithms", "ssh.host_key_algorithms", "ssh.ciphers", "ssh.macs"}) {
+    const auto* o = observation(d, ep, key);
+    if (!o) continue;
+    have_lists = true;
+    bool any = false;
+    for (const auto& a : std::get<std::vector<std::string>>(o->value))
+      if (weak_ssh_algorithm(a)) weak.push_back(a), any = true;
+    if (any) proof.push_back(o);
+  }
+  if (!have_lists) return untested("the server's KEXINIT was not received");
+  if (weak.empty()) return verdict(CheckStatus::pass, "no weak SSH algorithms offered", proof);
+  std::string list;
+  for (const auto& w : weak) list += (list.empty() ? "" : ", ") + w;
+  auto v = verdict(CheckStatus::fail, "weak SSH algorithms offered: " + list, proof);
+  v.severity = Severity::medium;
+  v.severity_set = true;
+  return v;
+}
+
+Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* comms = observation(d, ep, "snmp.communities");
+  if (!comms) return untested("no SNMP answer to any community tried");
+  const auto& list = std::get<std::vector<std::string>>(comms->value);
+  std::string names;
+  for (const auto& c : list) names += (names.empty() ? "" : ", ") + c;
+  auto v = verdict(CheckStatus::fail, "SNMPv1/v2c readable with default communit" + std::string(list.size() > 1 ? "ies " : "y ") + names,
+                   {comms});
+  v.severity = Severity::high;
+  v.severity_set = true;
+  if (const auto* w = observation(d, ep, "snmp.write_communities"); w && !std::get<std::vector<std::string>>(w->value).empty()) {
+    v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
+    v.severity = Severity::critical;
+    v.cite(w);
+  } else if (const auto t = flag(d, ep, "snmp.write_tested"); t && !*t) {
+    v.summary += " (write access not tested: --snmp-write)";
+  }
+  return v;
+}
+
+// UPnP IGD defines no authentication: a LAN-side IGD lets any host open ports through the router.
+Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
+  const auto igd = flag(d, ep, "upnp.igd");
+  const auto* server = observation(d, ep, "ssdp.server");
+  if (igd && *igd) {
+    auto v = verdict(CheckStatus::fail, "UPnP Internet Gateway Device enabled: port mappings without authentication",
+                     {observation(d, ep, "upnp.igd")});
+    if (const auto* s = observation(d, ep, "upnp.services")) v.cite(s);
+    return v;
+  }
+  if (!igd) {
+    auto v = verdict(CheckStatus::info, "UPnP answers M-SEARCH; no device description could be read", {});
+    if (server) v.cite(server);
+    return v;
+  }
+  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, "upnp.igd")});
+}
+
+Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
+  if (const auto m = flag(d, ep, "ntp.monlist"); m && *m)
+    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)", {observation(d, ep, "ntp.monlist")});
+  std::vector<const Observation*> proof;
+  if (const auto* mode = observation(d, ep, "ntp.mode")) proof.push_back(mode);
+  if (const auto* m6 = observation(d, ep, "ntp.mode6")) proof.push_back(m6);
+  return verdict(CheckStatus::info, "serves time to the LAN; no monlist", proof);
+}
+
+Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* res = observation(d, ep, "coap.resources");
+  if (!res) return verdict(CheckStatus::info, "CoAP answers without DTLS", {observation(d, ep, "coap.code")});
+  return verdict(CheckStatus::info, "CoAP resources listed without DTLS (whether they act is not tested)", {res});
+}
+
+// ---- TLS (from the TLS analyzer's observations) ----------------------------------------------
+
+const std::vector<std::string>* list_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  return o && std::holds_alternative<std::vector<std::string>>(o->value) ? &std::get<std::vector<std::string>>(o->value) : nullptr;
+}
+
+std::optional<std::int64_t> int_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
+  const auto* o = observation(d, ep, key);
+  if (!o || !std::holds_alternative<std::int64_t>(o->value)) return std::nullopt;
+  return std::get<std::int64_t>(o->value);
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* versions = list_at(d, ep, "tls.versions");
+  if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  std::vector<std::string> legacy;
+  bool ssl = false;
+  for (const auto& v : *versions)
+    if (v == "SSLv2" || v == "SSLv3" || v == "TLSv1.0" || v == "TLSv1.1") {
+      legacy.push_back(v);
+      ssl = ssl || v.starts_with("SSL");
+    }
+  const auto* proof = observation(d, ep, "tls.versions");
+  if (legacy.empty()) return verdict(CheckStatus::pass, "only TLS 1.2 or later accepted (" + joined(*versions) + ")", {proof});
+  auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + joined(legacy), {proof});
+  v.severity = ssl ? Severity::critical : Severity::high;
+  v.severity_set = true;
+  return v;
+}
+
+Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* versions = list_at(d, ep, "tls.versions");
+  if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  const auto* proof = observation(d, ep, "tls.versions");
+  const bool v12 = std::find(versions->begin(), versions->end(), "TLSv1.2") != versions->end();
+  const bool v13 = std::find(versions->begin(), versions->end(), "TLSv1.3") != versions->end();
+  if (v12 || v13) return verdict(CheckStatus::pass, std::string("TLS 1.2 or 1.3 supported") + (v13 ? "" : " (no TLS 1.3)"), {proof});
+  return verdict(CheckStatus::fail, "neither TLS 1.2 nor TLS 1.3 supported", {proof});
+}
+
+// Record protection: weak suites, and TLS compression (CRIME: DEFLATE before encryption lets an
+// attacker who injects text learn secrets from record sizes, RFC 7457 §2.6).
+Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* weak = list_at(d, ep, "tls.weak_ciphers");
+  if (!weak) return untested("no suite enumeration");
+  const auto* proof = observation(d, ep, "tls.weak_ciphers");
+  const auto* compression = observation(d, ep, "tls.compression");
+  const bool deflate = compression && std::holds_alternative<bool>(compression->value) && std::get<bool>(compression->value);
+  if (weak->empty() && !deflate) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
+  std::vector<std::string> why;
+  std::vector<const Observation*> proofs;
+  if (!weak->empty()) {
+    why.push_back(std::to_string(weak->size()) + " weak suite(s) accepted: " + joined(*weak));
+    proofs.push_back(proof);
+  }
+  if (deflate) {
+    why.push_back("TLS compression (DEFLATE) accepted: CRIME");
+    proofs.push_back(compression);
+  }
+  std::string summary;
+  for (const auto& w : why) summary += (summary.empty() ? "" : "; ") + w;
+  return verdict(CheckStatus::fail, summary, proofs);
+}
+
+Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
+  if (!list_at(d, ep, "tls.versions")) return untested("no TLS version completed a ServerHello");
+  std::vector<std::string> why;
+  std::vector<const Observation*> proof;
+  const auto key_type = observation(d, ep, "tls.cert.key_type");
+  const auto key_bits = int_at(d, ep, "tls.cert.key_bits");
+  if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA") &&
+      *key_bits < 2048) {
+    why.push_back(std::get<std::string>(key_type->value) + " key of " + std::to_string(*key_bits) + " bits");
+    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+  }
+  if (const auto dh = int_at(d, ep, "tls.dh_bits"); dh && *dh < 2048) {
+    why.push_back("DH group of " + std::to_string(*dh) + " bits");
+    proof.push_back(observation(d, ep, "tls.dh_bits"));
+  }
+  if (const auto ec = int_at(d, ep, "tls.ecdhe_bits"); ec && *ec < 224) {
+    why.push_back("ECDH group of " + std::to_string(*ec) + " bits");
+    proof.push_back(observation(d, ep, "tls.ecdhe_bits"));
+  }
+  if (!why.empty()) {
+    auto v = verdict(CheckStatus::fail, "weak key exchange: " + joined(why), proof);
+    v.severity = Severity::high;
+    v.severity_set = true;
+    return v;
+  }
+  if (const auto* fs = observation(d, ep, "tls.forward_secrecy"); fs && !std::get<bool>(fs->value)) {
+    auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted", {fs});
+    v.severity = Severity::medium;
+    v.severity_set = true;
+    return v;
+  }
+  const auto* fs = observation(d, ep, "tls.forward_secrecy");
+  if (!fs) return untested("no cipher suite was accepted, so forward secrecy is unknown");
+  return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy", {fs});
+}
+
+Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* subject = observation(d, ep, "tls.cert.subject");
+  if (!subject) return untested("no certificate was read");
+  std::vector<std::string> why;
+  std::vector<const Observation*> proof{subject};
+  auto flag_true = [&](const char* key, const char* text) {
+    if (const auto* o = observation(d, ep, key); o && std::get<bool>(o->value)) {
+      why.push_back(text);
+      proof.push_back(o);
+    }
+  };
+  flag_true("tls.cert.expired", "expired");
+  flag_true("tls.cert.not_yet_valid", "not yet valid");
+  if (const auto* sig = observation(d, ep, "tls.cert.signature")) {
+    const auto& s = std::get<std::string>(sig->value);
+    if (s.find("md5") != std::string::npos || s.find("sha1") != std::string::npos || s.find("SHA1") != std::string::npos) {
+      why.push_back("signed with " + s);
+      proof.push_back(sig);
+    }
+  }
+  const auto* kt = observation(d, ep, "tls.cert.key_type");
+  if (const auto bits = int_at(d, ep, "tls.cert.key_bits"); kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
+    why.push_back("RSA key of " + std::to_string(*bits) + " bits");
+    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+  }
+  if (const auto* v = observation(d, ep, "tls.cert.verified"); v && !std::get<bool>(v->value)) {
+    why.push_back("does not verify against the --ca-file");
+    proof.push_back(v);
+  }
+  if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
+  std::string note;
+  if (const auto* ss = observation(d, ep, "tls.cert.self_signed"); ss && std::get<bool>(ss->value)) note = " (self-signed: informational on a LAN device)";
+  return verdict(CheckStatus::pass, "certificate valid, strong key and signature" + note, proof);
+}
+
+}  // namespace
+
+void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
+  const std::vector<std::string> iac = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC"};
+  auto with = [](std::vector<std::string> base, std::initializer_list<const char*> more) {
+    for (const char* m : more) base.emplace_back(m);
+    return base;
+  };
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.http.cleartext", "Plain HTTP only redirects to HTTPS", Severity::medium,
+      {"IR8259A:LAI", "IR8259A:DP", "IR8425:IAC.1", "IR8425:DP.3", "IR8425A:R-IAC", "EN303645:5.5-1"}, {"http"},
+      judge_http_cleartext}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.http.redirect", "Plain HTTP redirects to HTTPS before any login", Severity::high,
+      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-1"},
+      {"http"}, judge_http_redirect}));
+  const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"}, judge_tls_legacy, "tls.starttls"}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"}, judge_tls_modern, "tls.starttls"}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites, no TLS compression", Severity::high, dp3, {"tls", "https"},
+      judge_tls_ciphers, "tls.starttls"}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"}, judge_tls_kex, "tls.starttls"}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
+      judge_tls_cert, "tls.starttls"}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "log.exposed", "No logs readable without authentication", Severity::high,
+      {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},
+      [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, "http.exposed_logs", "logs"); }}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "cfg.backup.exposure", "No configuration backup downloadable without authentication", Severity::critical,
+      {"IR8259A:DC", "IR8259A:DP", "IR8425:PC.1", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.5-5", "EN303645:5.5-7"},
+      {"http", "https"}, [](const DeviceFacts& d, const Endpoint& ep) {
+        return judge_exposed(d, ep, "http.exposed_backups", "configuration backups");
+      }}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,
+      with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt"}, judge_mqtt_anonymous}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "cred.default.media", "Camera streams need credentials", Severity::critical,
+      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp"}, judge_rtsp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.snmp.community", "SNMP does not answer default communities", Severity::high,
+      with(iac, {"EN303645:5.1-1", "EN303645:5.6-1"}), {"snmp"}, judge_snmp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.upnp.lan", "No unauthenticated UPnP port mapping", Severity::medium, with(iac, {"EN303645:5.6-1"}), {"ssdp"},
+      judge_upnp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.ntp.server", "NTP service does not amplify", Severity::medium, with(iac, {"EN303645:5.6-5"}), {"ntp"},
+      judge_ntp}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "svc.coap.unauth", "CoAP resources need DTLS", Severity::medium,
+      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.5-4"}, {"coap"}, judge_coap}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "ssh.config", "SSH offers only current protocol and algorithms", Severity::high,
+      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"},
+      judge_ssh}));
+}
+
+}  // namespace trustscan

@@ -1,0 +1,517 @@
+// trustscan — the command line.
+#include "scanner/cli/cli.hpp"
+#include "scanner/pipeline/pipeline.hpp"
+
+#include "scanner/report/assess.hpp"
+#include "scanner/engine/capture.hpp"
+#include "scanner/credentials/credentials.hpp"
+#include "scanner/report/diff.hpp"
+#include "scanner/cli/demo.hpp"
+#include "scanner/engine/plan.hpp"
+#include "scanner/replay/replay.hpp"
+#include "scanner/config/service_table.hpp"
+#include "scanner/engine/targets.hpp"
+#include "trustscan/profile.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iomanip>
+#include <thread>
+
+#include <csignal>
+#include <iostream>
+#include <map>
+
+namespace trustscan {
+
+namespace {
+
+struct ScanArgs {
+  std::vector<std::string> targets;
+  std::string ports;
+  std::string scope;
+  std::string scope_file;
+  std::string profile = kDefaultProfile;
+  std::string vantage = "lan";
+  std::string shard = "1/1";
+  std::uint64_t seed = 0;
+  bool dry_run = false;
+  EngineOptions engine;
+  int timeout_ms = 1000;
+  ProbeOptions probe;
+  bool no_probes = false;
+  bool no_creds = false;
+  bool creds_throttle = false;
+  int creds_parallel = 0;
+  std::string creds_file;
+  std::string declaration;
+  std::string attestation;
+  std::string capture_iface;
+  int capture_for = 0;
+};
+
+// --declaration and --attestation: side files for the scoring, read before anything is sent.
+void add_assessment_options(CLI::App& cmd, std::string& declaration, std::string& attestation) {
+  cmd.add_option("--declaration", declaration,
+                 "Manufacturer's declaration (YAML): expected services, update and cloud endpoints (docs/profiles.md)");
+  cmd.add_option("--attestation", attestation,
+                 "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
+}
+
+void add_output_options(CLI::App& cmd, OutputOptions& o) {
+  cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt .xml (JUnit) .sarif .html");
+  cmd.add_option("--format", o.format, "Format for every -o file, overriding the extension")
+      ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "html"}));
+  cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
+  cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
+  cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a check fails with at least this severity, or 'never'")
+      ->check(CLI::IsMember({"fail", "critical", "high", "medium", "low", "info", "never"}));
+}
+
+void add_engine_options(CLI::App& cmd, ScanArgs& a) {
+  cmd.add_option("--rate", a.engine.rate, "New connections per second, all devices (0: unlimited)")
+      ->check(CLI::Range(0.0, 10'000'000.0));
+  cmd.add_option("--max-inflight", a.engine.max_inflight, "Operations in flight, all devices")
+      ->check(CLI::Range(1, 1'000'000));
+  cmd.add_option("--per-device", a.engine.per_device, "Operations in flight against one device")
+      ->check(CLI::Range(1, 100'000));
+  cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
+  cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
+  cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
+      ->check(CLI::ExistingFile);
+  cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
+  cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
+  cmd.add_option("--creds-parallel", a.creds_parallel,
+                 "Login attempts in flight on one surface, 1-16 (default 1: one at a time, lockout-safe; the list's `parallel`)")
+      ->check(CLI::Range(1, 16));
+  cmd.add_flag("--creds-throttle", a.creds_throttle,
+               "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
+  cmd.add_flag("--snmp-write", a.probe.snmp_write,
+               "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
+  cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
+      ->check(CLI::Range(0, 64));
+}
+
+// Every output file's format is settled before anything is sent: a typo in -o must not cost a
+// whole scan.
+void validate_outputs(const OutputOptions& o) {
+  for (const auto& f : o.files) {
+    if (f.empty()) throw InputError("empty output file name");
+    if (o.format.empty() && format_for_path(f).empty())
+      throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl, .txt, .xml, .sarif or .html, or --format)");
+  }
+}
+
+int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  const Profile profile = load_profile(a.profile);
+  const PortList ports = a.ports.empty() ? PortList{profile.ports.tcp, profile.ports.udp} : parse_port_spec(a.ports);
+  if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
+  const Scope scope = !a.scope.empty() ? Scope::parse(a.scope)
+                      : !a.scope_file.empty() ? Scope::from_file(a.scope_file)
+                                              : Scope::defaults();
+  const Shard shard = parse_shard(a.shard);
+  validate_outputs(output);
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  std::vector<Attestation> attestations;
+  if (!a.attestation.empty()) attestations = load_attestations(a.attestation, profile);
+  if (a.no_creds && !a.creds_file.empty()) throw InputError("give --no-creds or --creds-file, not both");
+  std::optional<CredentialPolicy> creds_from_file;
+  if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
+  if (a.creds_throttle && a.no_creds) throw InputError("give --no-creds or --creds-throttle, not both");
+  if (a.creds_throttle) {
+    if (!creds_from_file) creds_from_file = builtin_credentials();
+    creds_from_file->throttle_test = true;
+  }
+  if (a.creds_parallel > 0 && a.no_creds) throw InputError("give --no-creds or --creds-parallel, not both");
+  if (a.creds_parallel > 0) {
+    if (!creds_from_file) creds_from_file = builtin_credentials();
+    creds_from_file->parallel = static_cast<std::size_t>(a.creds_parallel);
+  }
+  // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
+  // socket is ever opened.
+  auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
+  const ScanPlan plan = make_plan(std::move(targets), ports, a.seed, shard);
+  if (a.capture_for > 0 && a.capture_iface.empty()) throw InputError("--capture-for needs --capture IFACE");
+  if (a.dry_run) {
+    print_plan(plan, out);
+    return kExitOk;
+  }
+  // The capture starts before the first probe, so the device's own traffic during the whole
+  // window is recorded; it is analysed with the replay pipeline once the scan is done.
+  std::unique_ptr<LiveCapture> capture;
+  std::vector<Address> hosts;
+  for (const auto& t : plan.targets) hosts.push_back(t.address);
+  if (!a.capture_iface.empty()) capture = std::make_unique<LiveCapture>(a.capture_iface, hosts);
+  const auto capture_until = std::chrono::steady_clock::now() + std::chrono::seconds(a.capture_for);
+
+  EngineOptions engine = a.engine;
+  engine.timeout = std::chrono::milliseconds(a.timeout_ms);
+  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
+
+  Report report;
+  report.mode = "scan";
+  report.vantage = a.vantage;
+  report.profile = profile;
+  report.declaration = a.declaration;
+  report.attestations = std::move(attestations);
+  report.redact = output.redact;
+  report.started_at = std::chrono::system_clock::now();
+  net::io_context io(1);
+  bool interrupted = false;
+  ProbeOptions probe = a.probe;
+  probe.probes = !a.no_probes;
+  probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
+  probe.per_device = std::min(probe.per_device, engine.per_device);
+  report.devices = run_active_scan(io, plan, engine, probe, interrupted);
+  for (auto& d : report.devices) d.facts.declaration = declaration;
+  if (capture) {
+    while (!interrupted && std::chrono::steady_clock::now() < capture_until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ReplayOptions opt;
+    for (const auto& h : hosts) opt.devices.push_back(h.to_string());
+    opt.source = "capture";
+    ReplayStats stats;
+    const auto seen = replay_captures({capture->stop()}, opt, stats);
+    for (auto& d : report.devices)
+      for (const auto& c : seen)
+        if (c.facts.target.address == d.facts.target.address)
+          d.facts.observations.insert(d.facts.observations.end(), c.facts.observations.begin(), c.facts.observations.end());
+    if (!output.quiet)
+      out << "capture on " << a.capture_iface << ": " << stats.packets << " packet(s), " << stats.flows << " flow(s)\n";
+  }
+  report.finished_at = std::chrono::system_clock::now();
+  return finish_report(report, output, interrupted, out, err);
+}
+
+int run_demo(bool serve, const std::string& profile_id, const OutputOptions& output, std::ostream& out,
+             std::ostream& err) {
+  const Profile profile = load_profile(profile_id);
+  validate_outputs(output);
+  net::io_context io(1);
+  DemoDevice device(io);
+  if (serve) {
+    out << "demo device listening on " << kDemoAddress << ":";
+    for (const auto& s : device.services()) out << " " << s.name << "=" << s.port;
+    out << "\nscan it with: trustscan scan " << kDemoAddress << " -p ";
+    for (std::size_t i = 0; i < device.services().size(); ++i) out << (i ? "," : "") << device.services()[i].port;
+    out << "\nCtrl-C stops it." << std::endl;
+    net::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](error_code, int) { io.stop(); });
+    io.run();
+    return kExitOk;
+  }
+
+  PortList ports;
+  for (const auto& s : device.services()) ports.tcp.push_back(s.port);
+  std::sort(ports.tcp.begin(), ports.tcp.end());
+  const ScanPlan plan = make_plan({Target{*Address::parse(kDemoAddress), "demo-device"}}, ports, 0, Shard{});
+
+  Report report;
+  report.mode = "demo";
+  report.profile = profile;
+  report.redact = output.redact;
+  report.started_at = std::chrono::system_clock::now();
+  bool interrupted = false;
+  EngineOptions engine;
+  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
+  ProbeOptions probe;
+  probe.credentials = &builtin_credentials();
+  report.devices = run_active_scan(io, plan, engine, probe, interrupted);
+  report.finished_at = std::chrono::system_clock::now();
+  device.close();
+  return finish_report(report, output, interrupted, out, err);
+}
+
+struct AssessArgs {
+  std::vector<std::string> reports;
+  std::string profile;  // default: the profile of the first report
+  std::string attestation;
+};
+
+// assess: reports from several vantages of the same devices → one scored assessment.
+int run_assess(const AssessArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  validate_outputs(output);
+  std::vector<Report> inputs;
+  for (const auto& path : a.reports) inputs.push_back(read_report_file(path));
+  std::string profile_id = a.profile;
+  if (profile_id.empty()) {
+    profile_id = inputs.front().profile.id;
+    const auto ids = builtin_profile_ids();
+    if (std::find(ids.begin(), ids.end(), profile_id) == ids.end())
+      throw InputError(a.reports.front() + " was scored with profile '" + profile_id +
+                       "', which is not built in: name it with --profile FILE");
+  }
+  Report report = merge_reports(inputs);
+  report.profile = load_profile(profile_id);
+  report.redact = output.redact;
+  report.inputs = a.reports;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
+  for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
+  sort_report(report);
+  return write_outputs(report, output, !report.complete, out, err);
+}
+
+struct ReplayArgs {
+  std::vector<std::string> captures;
+  std::vector<std::string> devices;
+  std::string profile = kDefaultProfile;
+  std::string declaration;
+  std::string attestation;
+};
+
+// replay: captures → the device's own traffic → the same checks and profile.
+int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+  const Profile profile = load_profile(a.profile);
+  validate_outputs(output);
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  Report report;
+  report.mode = "replay";
+  report.vantage = "pcap";
+  report.profile = profile;
+  report.redact = output.redact;
+  report.inputs = a.captures;
+  report.declaration = a.declaration;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, profile);
+  report.started_at = std::chrono::system_clock::now();
+  ReplayOptions opt;
+  opt.devices = a.devices;
+  ReplayStats stats;
+  report.devices = replay_captures(a.captures, opt, stats);
+  for (auto& d : report.devices) d.facts.declaration = declaration;
+  report.finished_at = std::chrono::system_clock::now();
+  if (stats.truncated) {
+    err << "trustscan: warning: " << stats.warning << "\n";
+    report.complete = false;
+  }
+  if (stats.untracked_devices > 0) {
+    err << "trustscan: warning: " << stats.untracked_devices
+        << " more device(s) in the capture were not analysed (the first 1024 were); name the ones you need with --device\n";
+    report.complete = false;
+  }
+  if (report.devices.empty() && !output.quiet)
+    out << "no device traffic in " << stats.packets << " packet(s): nothing initiated a connection"
+        << (a.devices.empty() ? "" : " from the --device given") << "\n";
+  return finish_report(report, output, false, out, err);
+}
+
+// diff: what changed between two runs, regressions first; exit 1 when something got worse.
+int run_diff(const std::string& before_path, const std::string& after_path, bool as_json, std::ostream& out) {
+  const Report before = read_report_file(before_path), after = read_report_file(after_path);
+  const auto changes = diff_reports(before, after);
+  bool worse = false;
+  for (const auto& c : changes) {
+    worse = worse || c.kind == "regression" || c.kind == "port_opened";
+    if (as_json) {
+      out << nlohmann::json{{"kind", c.kind}, {"device", c.device}, {"subject", c.subject}, {"before", c.before},
+                            {"after", c.after}, {"summary", c.summary}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << "\n";
+      continue;
+    }
+    std::string kind = c.kind;
+    std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    out << std::left << std::setw(12) << kind << " " << c.device << "  " << c.subject << ": " << c.before << " -> " << c.after
+        << (c.summary.empty() ? "" : "  (" + c.summary + ")") << "\n";
+  }
+  if (!as_json && changes.empty()) out << "no change\n";
+  return worse ? kExitFailed : kExitOk;
+}
+
+int list_profiles(std::ostream& out) {
+  for (const auto& id : builtin_profile_ids()) {
+    const Profile p = load_profile(id);
+    out << p.id << "  v" << p.version << "  " << p.title << "  (" << p.ports.tcp.size() << " TCP, "
+        << p.ports.udp.size() << " UDP ports)\n";
+  }
+  return kExitOk;
+}
+
+// The catalog, or with a profile: the checks the profile runs that evidence one of its outcomes,
+// each with those outcomes.
+int list_checks(bool as_json, const std::string& profile_id, std::ostream& out) {
+  std::optional<Profile> profile;
+  if (!profile_id.empty()) profile = load_profile(profile_id);
+  const auto checks = profile ? checks_of(*profile) : checks_of(Profile{});
+  for (const auto* c : checks) {
+    const auto i = c->info();
+    std::vector<std::string> in_profile;
+    if (profile) {
+      for (const auto& o : profile->outcomes)
+        if (std::find(o.checks.begin(), o.checks.end(), i.id) != o.checks.end()) in_profile.push_back(o.id);
+      if (in_profile.empty()) continue;
+    }
+    if (as_json) {
+      nlohmann::json j{{"id", i.id}, {"title", i.title}, {"severity", std::string(to_string(i.severity))},
+                       {"outcomes", i.outcomes}};
+      if (profile) j["profile_outcomes"] = in_profile;
+      out << j.dump() << "\n";
+      continue;
+    }
+    out << std::left << std::setw(22) << i.id << std::setw(10) << to_string(i.severity) << i.title << "\n"
+        << std::setw(32) << "" << (profile ? "evidences:" : "outcomes:");
+    for (const auto& o : profile ? in_profile : i.outcomes) out << " " << o;
+    out << "\n";
+  }
+  return kExitOk;
+}
+
+int show_profile(const std::string& id, std::ostream& out) {
+  const Profile p = load_profile(id);
+  out << "id: " << p.id << "\nversion: " << p.version << "\ntitle: " << p.title << "\nsource: " << p.source
+      << "\norigin: " << p.origin << "\nports:\n  tcp:";
+  for (auto port : p.ports.tcp) out << " " << port;
+  out << "\n  udp:";
+  for (auto port : p.ports.udp) out << " " << port;
+  out << "\noutcomes:\n";
+  for (const auto& o : p.outcomes) {
+    out << "  " << o.id << " [" << to_string(o.level) << "] " << o.title;
+    if (!o.attestation.empty()) out << " (attestation: " << o.attestation << ")";
+    out << "\n    checks:";
+    for (const auto& c : o.checks) out << " " << c;
+    out << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"trustscan — network conformance scanner for IoT devices and routers (NIST IR 8259A, 8425, 8425A)",
+               "trustscan"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+
+  ScanArgs scan_args;
+  OutputOptions scan_output;
+  auto* scan = app.add_subcommand("scan", "Active scan of devices, scored against a profile");
+  scan->add_option("targets", scan_args.targets,
+                   "Addresses, CIDR blocks (198.18.0.0/24), ranges (198.18.0.10-20), hostnames, @FILE")
+      ->required();
+  scan->add_option("-p,--ports", scan_args.ports, "Ports, nmap syntax: 22,80,443  1-1024  -  T:23,U:161 (default: the profile's)");
+  scan->add_option("--scope", scan_args.scope, "Ranges the scan may reach, CIDR[,CIDR…] (default: non-routable ranges)");
+  scan->add_option("--scope-file", scan_args.scope_file, "File of CIDR blocks the scan may reach, one per line");
+  scan->add_option("--profile", scan_args.profile, "Profile id or YAML path")->capture_default_str();
+  scan->add_option("--vantage", scan_args.vantage, "Where the scanner sits relative to the device")
+      ->check(CLI::IsMember({"lan", "wan"}))
+      ->capture_default_str();
+  scan->add_option("--seed", scan_args.seed, "Seed of the port order (runs with the same seed are identical)");
+  scan->add_option("--shard", scan_args.shard, "Scan only part K of N of the (device, port) space");
+  scan->add_flag("--dry-run", scan_args.dry_run, "Print the plan and send nothing");
+  add_engine_options(*scan, scan_args);
+  add_assessment_options(*scan, scan_args.declaration, scan_args.attestation);
+  scan->add_option("--capture", scan_args.capture_iface,
+                   "Record the devices' own traffic on this interface during the scan and analyse it (root)");
+  scan->add_option("--capture-for", scan_args.capture_for,
+                   "Keep capturing at least this many seconds from the start (e.g. while the device boots)")
+      ->check(CLI::Range(0, 86400));
+  add_output_options(*scan, scan_output);
+
+  bool demo_serve = false;
+  std::string demo_profile = kDefaultProfile;
+  OutputOptions demo_output;
+  auto* demo = app.add_subcommand("demo", "Start the built-in emulated device on 127.0.0.1 and scan it");
+  demo->add_flag("--serve", demo_serve, "Keep the device running for manual scans instead");
+  demo->add_option("--profile", demo_profile, "Profile id or YAML path")->capture_default_str();
+  add_output_options(*demo, demo_output);
+
+  ReplayArgs replay_args;
+  OutputOptions replay_output;
+  auto* replay = app.add_subcommand("replay", "Passive analysis of packet captures (pcap, pcapng): the device's own traffic");
+  replay->add_option("captures", replay_args.captures, "Capture files, read in order")->required()->check(CLI::ExistingFile);
+  replay->add_option("--device", replay_args.devices,
+                     "Only this device (IP or MAC address; repeatable). Default: every address that opens connections");
+  replay->add_option("--profile", replay_args.profile, "Profile id or YAML path")->capture_default_str();
+  add_assessment_options(*replay, replay_args.declaration, replay_args.attestation);
+  add_output_options(*replay, replay_output);
+
+  AssessArgs assess_args;
+  OutputOptions assess_output;
+  auto* assess = app.add_subcommand("assess", "Merge reports of the same devices from several vantages into one scored assessment");
+  assess->add_option("reports", assess_args.reports, "trustscan JSON reports (scan, replay, assess)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  assess->add_option("--profile", assess_args.profile, "Profile id or YAML path (default: the first report's)");
+  assess->add_option("--attestation", assess_args.attestation,
+                     "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
+  add_output_options(*assess, assess_output);
+
+  std::string diff_before, diff_after;
+  bool diff_json = false;
+  auto* diff = app.add_subcommand("diff", "What changed between two reports of the same devices (regressions first; exit 1 if any)");
+  diff->add_option("old", diff_before, "The earlier report (JSON)")->required()->check(CLI::ExistingFile);
+  diff->add_option("new", diff_after, "The later report (JSON)")->required()->check(CLI::ExistingFile);
+  diff->add_flag("--json", diff_json, "One JSON object per change");
+
+  auto* profiles = app.add_subcommand("profiles", "List or show the built-in profiles");
+  profiles->require_subcommand(1);
+  auto* profiles_list = profiles->add_subcommand("list", "List the built-in profiles");
+  std::string profile_to_show;
+  auto* profiles_show = profiles->add_subcommand("show", "Show one profile");
+  profiles_show->add_option("profile", profile_to_show, "Profile id or YAML path")->required();
+
+  auto* checks = app.add_subcommand("checks", "The check catalog");
+  checks->require_subcommand(1);
+  auto* checks_list = checks->add_subcommand("list", "List every check with its severity and outcome mapping");
+  bool checks_json = false;
+  checks_list->add_flag("--json", checks_json, "One JSON object per line");
+  std::string checks_profile;
+  checks_list->add_option("--profile", checks_profile,
+                          "Only the checks this profile (id or YAML path) runs, with the outcomes each evidences");
+
+  std::string profile_to_lint;
+  auto* profiles_lint = profiles->add_subcommand("lint", "Validate a profile file; errors name file:line");
+  profiles_lint->add_option("file", profile_to_lint, "Profile YAML file")->required();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "trustscan: error: " << e.what() << " (see trustscan --help)\n";
+    return kExitUsage;
+  }
+
+  try {
+    if (version->parsed()) {
+      out << "trustscan " << TRUSTSCAN_VERSION << "\n";
+      return kExitOk;
+    }
+    if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);
+    if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
+    if (diff->parsed()) return run_diff(diff_before, diff_after, diff_json, out);
+    if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
+    if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
+    if (profiles_list->parsed()) return list_profiles(out);
+    if (checks_list->parsed()) return list_checks(checks_json, checks_profile, out);
+    if (profiles_show->parsed()) return show_profile(profile_to_show, out);
+    if (profiles_lint->parsed()) {
+      const Profile p = load_profile(profile_to_lint);
+      std::size_t mapped = 0;
+      for (const auto& o : p.outcomes) mapped += o.checks.size();
+      out << profile_to_lint << ": ok (" << p.id << " v" << p.version << ", " << p.outcomes.size() << " outcomes, " << mapped
+          << " check mappings)\n";
+      return kExitOk;
+    }
+  } catch (const InputError& e) {
+    err << "trustscan: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const ProfileError& e) {
+    err << "trustscan: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    err << "trustscan: runtime error: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+  err << "trustscan: error: no command (see trustscan --help)\n";
+  return kExitUsage;
+}
+
+}  // namespace trustscan

@@ -1,0 +1,70 @@
+// trustscan — the asynchronous port-scan engine (TCP connect and UDP).
+//
+// One io_context on one thread drives every socket; concurrency is coroutines bounded by a
+// global in-flight limit, a per-device limit and a token-bucket rate (DESIGN.md "Engine").
+// Every operation has an engine-owned deadline: a device that never answers becomes `filtered`
+// after its retries, never a hang.
+#pragma once
+
+#include "scanner/engine/plan.hpp"
+#include "trustscan/net.hpp"
+#include "trustscan/types.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace trustscan {
+
+struct EngineOptions {
+  std::size_t max_inflight = 1024;      ///< --max-inflight: operations in flight, all devices
+  std::size_t per_device = 128;         ///< --per-device: operations in flight against one device
+  double rate = 0;                      ///< --rate: new operations per second, 0 = unlimited
+  std::chrono::milliseconds timeout{1000};  ///< --timeout: deadline of one attempt
+  int retries = 1;                      ///< --retries: extra attempts after a timeout
+  std::size_t threads = 0;              ///< --threads: engine threads, 0 = one per core (at most 4)
+};
+
+/// Counters of what the engine did; tests use them to prove what was (not) sent.
+struct EngineStats {
+  std::size_t attempts = 0;        ///< connection attempts / datagrams sent
+  std::size_t local_retries = 0;   ///< attempts repeated because a local resource ran out
+  std::size_t max_inflight_seen = 0;    ///< summed over threads: an upper bound of the total
+  std::size_t max_per_device_seen = 0;  ///< summed over threads: an upper bound of the total
+};
+
+/// Runs a plan's jobs. Create it, co_spawn run() on an io_context, run the context. stop() may be
+/// called from a signal handler on the same context: no new job starts, and results() keeps what
+/// finished (the report is then marked incomplete).
+class PortScanner {
+ public:
+  PortScanner(const ScanPlan& plan, EngineOptions options);
+  ~PortScanner();
+  PortScanner(const PortScanner&) = delete;
+  PortScanner& operator=(const PortScanner&) = delete;
+
+  /// Runs every job; co_await it on the caller's context. Stats and results are final when it
+  /// returns.
+  net::awaitable<void> run();
+  /// Called on the caller's context (e.g. from a signal handler there): no new job starts.
+  void stop();
+
+  /// True when every job of the plan finished.
+  bool complete() const noexcept;
+  /// Results of the finished jobs, sorted by endpoint.
+  std::vector<PortResult> results() const;
+  const EngineStats& stats() const noexcept;
+  const EngineOptions& options() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// Raises the open-files soft limit to the hard limit and returns the usable in-flight maximum
+/// (the limit less a reserve for the files the process needs besides sockets).
+std::size_t raise_fd_limit();
+
+}  // namespace trustscan

@@ -1,0 +1,89 @@
+// trustscan — the scan plan.
+#include "scanner/engine/plan.hpp"
+
+#include <charconv>
+#include <map>
+#include <random>
+
+namespace trustscan {
+
+Shard parse_shard(std::string_view text) {
+  const auto bad = [&] {
+    return InputError("invalid --shard '" + std::string(text) + "': expected K/N with 1 <= K <= N, e.g. 2/4");
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) throw bad();
+  std::uint32_t k = 0, n = 0;
+  const auto a = text.substr(0, slash), b = text.substr(slash + 1);
+  if (std::from_chars(a.data(), a.data() + a.size(), k).ptr != a.data() + a.size() || a.empty()) throw bad();
+  if (std::from_chars(b.data(), b.data() + b.size(), n).ptr != b.data() + b.size() || b.empty()) throw bad();
+  if (k < 1 || n < 1 || k > n || n > 65536) throw bad();
+  return Shard{k - 1, n};
+}
+
+ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard) {
+  ScanPlan plan;
+  plan.targets = std::move(targets);
+  plan.shard = shard;
+  plan.seed = seed;
+
+  // Canonical order: device, then TCP ports, then UDP ports. The shard keeps every pair whose
+  // canonical position is congruent to its index, so shards are disjoint and cover everything.
+  std::vector<std::vector<Endpoint>> per_device(plan.targets.size());
+  std::uint64_t position = 0;
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+    auto add = [&](Transport t, const std::vector<std::uint16_t>& list) {
+      for (auto port : list) {
+        if (position++ % shard.count == shard.index)
+          per_device[d].push_back(Endpoint{plan.targets[d].address, t, port});
+      }
+    };
+    add(Transport::tcp, ports.tcp);
+    add(Transport::udp, ports.udp);
+  }
+
+  // Seeded Fisher-Yates written out (std::shuffle's algorithm is implementation-defined; the
+  // plan must be the same on every standard library).
+  for (std::size_t d = 0; d < per_device.size(); ++d) {
+    std::mt19937_64 rng(seed ^ (0x9e3779b97f4a7c15ULL * (d + 1)));
+    auto& v = per_device[d];
+    for (std::size_t i = v.size(); i > 1; --i) {
+      const std::size_t j = static_cast<std::size_t>(rng() % i);
+      std::swap(v[i - 1], v[j]);
+    }
+  }
+
+  // Interleave devices so that the first jobs of the plan reach every device.
+  std::size_t longest = 0;
+  for (const auto& v : per_device) longest = std::max(longest, v.size());
+  for (std::size_t i = 0; i < longest; ++i)
+    for (std::size_t d = 0; d < per_device.size(); ++d)
+      if (i < per_device[d].size()) plan.jobs.push_back(ScanJob{static_cast<std::uint32_t>(d), per_device[d][i]});
+  return plan;
+}
+
+void print_plan(const ScanPlan& plan, std::ostream& out) {
+  out << "plan: " << plan.targets.size() << " device(s), " << plan.jobs.size() << " endpoint(s), shard "
+      << plan.shard.index + 1 << "/" << plan.shard.count << ", seed " << plan.seed << "; nothing sent\n";
+  std::vector<std::map<Transport, std::vector<std::uint16_t>>> ports(plan.targets.size());
+  for (const auto& j : plan.jobs) ports[j.device][j.endpoint.transport].push_back(j.endpoint.port);
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+    out << "  " << plan.targets[d].address.to_string();
+    if (!plan.targets[d].name.empty()) out << " (" << plan.targets[d].name << ")";
+    for (auto& [t, list] : ports[d]) {
+      std::sort(list.begin(), list.end());
+      out << "  " << to_string(t) << ":";
+      // Compress runs: 1-1024,8080
+      for (std::size_t i = 0; i < list.size();) {
+        std::size_t j = i;
+        while (j + 1 < list.size() && list[j + 1] == list[j] + 1) ++j;
+        out << (i == 0 ? "" : ",") << list[i];
+        if (j > i) out << "-" << list[j];
+        i = j + 1;
+      }
+    }
+    out << "\n";
+  }
+}
+
+}  // namespace trustscan

@@ -1,0 +1,45 @@
+// trustscan — the scan plan: which (device, endpoint) pairs this run probes, in which order.
+//
+// Deterministic by construction (STYLE.md rule 12): the same targets, ports, --seed and
+// --shard always give the same plan, and the N shards of a plan partition it exactly.
+#pragma once
+
+#include "scanner/engine/targets.hpp"
+#include "trustscan/types.hpp"
+
+#include <cstdint>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+namespace trustscan {
+
+/// --shard K/N as parsed: `index` is 0-based (K-1).
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+/// Parses "K/N" with 1 <= K <= N <= 65536. Throws InputError.
+Shard parse_shard(std::string_view text);
+
+struct ScanJob {
+  std::uint32_t device = 0;  ///< index into ScanPlan::targets
+  Endpoint endpoint;
+};
+
+struct ScanPlan {
+  std::vector<Target> targets;  ///< sorted by address
+  std::vector<ScanJob> jobs;    ///< per device in seeded order, devices interleaved
+  Shard shard;
+  std::uint64_t seed = 0;
+};
+
+/// Builds the plan. Within one device the port order is a seeded permutation (so a scan does
+/// not walk a device's ports in order, which some devices rate-limit); the (device, endpoint)
+/// space is split between shards by the position of each pair in the canonical order.
+ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard);
+
+/// Prints the plan for --dry-run: one line per device with its ports, nothing sent.
+void print_plan(const ScanPlan& plan, std::ostream& out);
+
+}  // namespace trustscan

@@ -1,6 +1,0 @@
-// trustscan — entry point.
-#include "cli.hpp"
-
-#include <iostream>
-
-int main(int argc, char** argv) { return trustscan::run_cli(argc, argv, std::cout, std::cerr); }

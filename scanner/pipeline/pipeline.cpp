@@ -1,0 +1,91 @@
+// trustscan — the scan pipeline (pipeline.hpp).
+#include "scanner/pipeline/pipeline.hpp"
+
+#include "scanner/config/service_table.hpp"
+#include "scanner/engine/plan.hpp"
+#include "trustscan/profile.hpp"
+
+#include <csignal>
+#include <map>
+
+namespace trustscan {
+
+bool fails(const Finding& f, const std::string& fail_on) {
+  if (f.status != CheckStatus::fail || fail_on == "never") return false;
+  if (fail_on == "fail") return true;
+  static const std::map<std::string, Severity> levels = {{"info", Severity::info},     {"low", Severity::low},
+                                                         {"medium", Severity::medium}, {"high", Severity::high},
+                                                         {"critical", Severity::critical}};
+  return f.severity >= levels.at(fail_on);
+}
+
+std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                          const ProbeOptions& probe, bool& interrupted) {
+  // Load the identification table before anything is sent: a broken table is a usage error.
+  const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
+  PortScanner scanner(plan, options);
+  std::vector<DeviceReport> devices(plan.targets.size());
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](error_code ec, int) {
+    if (ec) return;
+    interrupted = true;
+    scanner.stop();
+  });
+  auto job = [&]() -> net::awaitable<void> {
+    co_await scanner.run();
+    for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+      devices[d].facts.target = plan.targets[d];
+      devices[d].facts.scan_complete = scanner.complete();
+    }
+    std::map<Address, std::size_t> index;
+    for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
+    for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+    if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
+  };
+  std::exception_ptr failure;
+  net::co_spawn(io, job(), [&](std::exception_ptr e) {
+    failure = e;
+    error_code ignored;
+    signals.cancel(ignored);
+    io.stop();  // the demo device's listeners keep the context busy; the scan is what we wait for
+  });
+  io.run();
+  io.restart();
+  if (failure) std::rethrow_exception(failure);
+  return devices;
+}
+
+int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err) {
+  report.complete = report.complete && !interrupted;
+  for (auto& d : report.devices) {
+    d.facts.scan_complete = d.facts.scan_complete && !interrupted;
+    for (const auto* check : checks_of(report.profile)) evaluate_contained(*check, d.facts, d.results);
+    score_device(report.profile, d, report.attestations);
+  }
+  sort_report(report);
+  return write_outputs(report, output, interrupted, out, err);
+}
+
+int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err) {
+  int code = kExitOk;
+  for (const auto& file : output.files) {
+    const auto sink = make_sink(output.format.empty() ? format_for_path(file) : output.format);
+    try {
+      write_report_file(report, *sink, file);
+    } catch (const std::exception& e) {
+      err << "trustscan: error: " << e.what() << "\n";
+      code = kExitRuntime;
+    }
+  }
+  if (!output.quiet) write_summary(report, out);
+  if (code != kExitOk) return code;
+  if (interrupted) return kExitInterrupted;
+  for (const auto& d : report.devices)
+    for (const auto& f : d.results)
+      if (fails(f, output.fail_on)) return kExitFailed;
+  return kExitOk;
+}
+
+}  // namespace trustscan

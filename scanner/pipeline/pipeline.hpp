@@ -1,0 +1,52 @@
+// trustscan — the scan pipeline every command shares (docs/architecture.md): port scan, then
+// identification and protocol probes (with their follow-on stages), then checks, scoring and
+// the report sinks, and the exit code. The command line (scanner/cli/) only parses and calls.
+#pragma once
+
+#include "scanner/engine/engine.hpp"
+#include "scanner/pipeline/probe_runner.hpp"
+#include "trustscan/report.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+/// Exit codes of INTERFACE.md.
+enum ExitCode : int {
+  kExitOk = 0,           ///< ran to completion; no check failed (per --fail-on)
+  kExitFailed = 1,       ///< ran to completion; at least one check failed
+  kExitUsage = 2,        ///< usage or input error; one line on stderr
+  kExitRuntime = 3,      ///< runtime error; partial report written
+  kExitInterrupted = 130 ///< interrupted; partial report written
+};
+
+/// Output options shared by scan, demo (and later replay, assess).
+struct OutputOptions {
+  std::vector<std::string> files;  ///< -o, repeatable
+  std::string format;              ///< --format, overrides the extension
+  bool quiet = false;              ///< -q: no summary on stdout
+  bool redact = false;             ///< --redact: hide found passwords
+  std::string fail_on = "fail";    ///< --fail-on: fail|critical|high|medium|low|never
+};
+
+/// The tail every mode shares: checks on each device, scoring, sorting, writing every output
+/// file and the summary, and the exit code.
+int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err);
+
+/// Writes every output file and the summary of a scored report; returns the exit code.
+int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
+                  std::ostream& err);
+
+/// Runs the port scan of `plan` on `io` (which may also serve other work, e.g. the demo
+/// device), then identifies and probes the services found (unless `probe.probes` is false), and
+/// returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.
+std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
+                                          const ProbeOptions& probe, bool& interrupted);
+
+/// Whether `f` fails the run under --fail-on `fail_on` (fail|critical|high|medium|low|info|never).
+bool fails(const Finding& f, const std::string& fail_on);
+
+}  // namespace trustscan

@@ -1,0 +1,217 @@
+// trustscan — service identification and protocol probes.
+#include "scanner/pipeline/probe_runner.hpp"
+
+#include "scanner/engine/session.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+
+namespace trustscan {
+
+using namespace std::chrono_literals;
+
+Observation make_observation(const Endpoint& ep, std::string key, Value value, std::string detail, std::string excerpt) {
+  Observation o;
+  o.endpoint = ep;
+  o.key = std::move(key);
+  o.value = std::move(value);
+  o.evidence.kind = "probe";
+  o.evidence.detail = std::move(detail);
+  o.evidence.excerpt = std::move(excerpt);
+  return o;
+}
+
+namespace {
+
+struct Identified {
+  std::optional<Identification> id;
+  std::vector<std::uint8_t> reply;  // the reply that identified the service (or the last banner)
+  std::string hello;                // the hello that produced `reply`
+  Status status = Status::not_detected;
+};
+
+// The hellos to try on a TCP port, in order: those that name the port, then the banner wait,
+// then every other TCP hello in table order.
+std::vector<const Hello*> tcp_hello_order(const ServiceTable& table, std::uint16_t port) {
+  std::vector<const Hello*> order;
+  auto add = [&](const Hello* h) {
+    if (h && h->transport == Transport::tcp && std::find(order.begin(), order.end(), h) == order.end()) order.push_back(h);
+  };
+  for (const auto& h : table.hellos)
+    if (std::find(h.ports.begin(), h.ports.end(), port) != h.ports.end()) add(&h);
+  add(table.hello("banner"));
+  for (const auto& h : table.hellos) add(&h);
+  return order;
+}
+
+net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& table, const ProbeOptions& opt,
+                                        SteadyClock::time_point deadline) {
+  Identified out;
+  for (const Hello* hello : tcp_hello_order(table, ep.port)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+    if (left <= 0ms) {
+      out.status = Status::io_timeout;
+      break;
+    }
+    Status st = Status::success;
+    auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st);
+    if (!session) {
+      out.status = st;
+      if (st == Status::connection_refused) break;  // the port closed since the scan
+      continue;
+    }
+    if (!hello->bytes.empty()) {
+      const auto sent = co_await session->send(hello->bytes);
+      if (sent.status != Status::success) continue;
+    }
+    std::vector<std::uint8_t> reply;
+    const auto wait_until = SteadyClock::now() + std::chrono::milliseconds(hello->wait_ms);
+    for (;;) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wait_until - SteadyClock::now());
+      if (wait <= 0ms || reply.size() >= kMatchWindow) break;
+      const auto r = co_await session->receive_for(reply, wait);
+      if (auto id = identify(table, hello->name, reply)) {
+        out.id = std::move(id);
+        out.reply = std::move(reply);
+        out.hello = hello->name;
+        out.status = Status::success;
+        co_return out;
+      }
+      if (r.status != Status::success) break;
+    }
+    // Keep the first unmatched reply as evidence of an unknown service.
+    if (!reply.empty() && out.reply.empty()) {
+      out.reply = std::move(reply);
+      out.hello = hello->name;
+    }
+  }
+  co_return out;
+}
+
+net::awaitable<Identified> identify_udp(const Endpoint& ep, const ServiceTable& table) {
+  Identified out;
+  for (const auto& h : table.hellos) {
+    if (h.transport != Transport::udp || std::find(h.ports.begin(), h.ports.end(), ep.port) == h.ports.end()) continue;
+    auto ex = co_await udp_exchange(ep, h.bytes, std::chrono::milliseconds(h.wait_ms));
+    out.status = ex.status;
+    if (ex.status != Status::success) continue;
+    out.reply = std::move(ex.replies.front());
+    out.hello = h.name;
+    out.id = identify(table, h.name, out.reply);
+    if (out.id) break;
+  }
+  co_return out;
+}
+
+std::vector<Observation> identification_observations(const Endpoint& ep, const Identified& found) {
+  std::vector<Observation> out;
+  const std::string excerpt = printable_excerpt(found.reply, Evidence::kMaxExcerpt);
+  if (!found.id) {
+    if (!found.reply.empty())
+      out.push_back(make_observation(ep, "service.banner", excerpt, "reply to '" + found.hello + "', no rule matched", excerpt));
+    return out;
+  }
+  const auto why = "reply to '" + found.id->hello + "' matched services.yaml:" + std::to_string(found.id->rule_line);
+  out.push_back(make_observation(ep, "service.name", found.id->service, why, excerpt));
+  if (!found.id->product.empty()) out.push_back(make_observation(ep, "service.product", found.id->product, why));
+  if (!found.id->version.empty()) out.push_back(make_observation(ep, "service.version", found.id->version, why));
+  return out;
+}
+
+struct Task {
+  std::size_t device;
+  std::size_t port_index;
+};
+
+}  // namespace
+
+net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const ProbeOptions& options,
+                                   const ServiceTable& table, const bool& stop) {
+  auto ex = co_await net::this_coro::executor;
+  std::vector<std::deque<Task>> pending(devices.size());
+  std::size_t remaining = 0;
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    const auto& ports = devices[d].facts.ports;
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+      const auto& p = ports[i];
+      const bool tcp_open = p.endpoint.transport == Transport::tcp && p.state == PortState::open;
+      const bool udp_maybe = p.endpoint.transport == Transport::udp && p.state != PortState::closed;
+      if (tcp_open || udp_maybe) {
+        pending[d].push_back(Task{d, i});
+        ++remaining;
+      }
+    }
+  }
+  for (auto& d : devices) d.facts.probed = true;
+  std::vector<std::size_t> busy(devices.size(), 0);
+  std::size_t inflight = 0;
+  net::steady_timer wake(ex);
+
+  // One endpoint: identify, then run the protocol probe; observations are added in one step at
+  // the end so a device's list never interleaves two endpoints' facts.
+  auto run_one = [&](Task t) -> net::awaitable<void> {
+    auto& facts = devices[t.device].facts;
+    PortResult& port = facts.ports[t.port_index];
+    const Endpoint ep = port.endpoint;
+    const auto deadline = SteadyClock::now() + options.endpoint_budget;
+    std::vector<Observation> obs;
+    // Not a conditional expression: g++ 12 miscompiles co_await in both arms of ?: for types
+    // with destructors (double free seen here).
+    Identified found;
+    if (ep.transport == Transport::tcp) found = co_await identify_tcp(ep, table, options, deadline);
+    else found = co_await identify_udp(ep, table);
+    if (ep.transport == Transport::udp && found.status == Status::success) {
+      port.state = PortState::open;
+      port.status = Status::success;
+    }
+    obs = identification_observations(ep, found);
+    if (found.id) {
+      const auto& probes = protocol_probes();
+      if (const auto it = probes.find(found.id->service); it != probes.end()) {
+        // The protocol probe gets a budget of its own: identification may have used most of the
+        // first one on a slow device.
+        ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + options.endpoint_budget};
+        try {
+          co_await it->second(ctx, obs);
+        } catch (const std::exception& e) {
+          // A probe bug stays contained to this endpoint (STYLE.md rule 5).
+          obs.push_back(make_observation(ep, "probe." + found.id->service + ".status", std::string("internal_error"), e.what()));
+        }
+      }
+    }
+    for (auto& o : obs) facts.observations.push_back(std::move(o));
+  };
+
+  while (remaining > 0 && !stop) {
+    bool started = false;
+    for (std::size_t d = 0; d < devices.size() && inflight < options.max_inflight; ++d) {
+      while (!pending[d].empty() && busy[d] < options.per_device && inflight < options.max_inflight) {
+        const Task t = pending[d].front();
+        pending[d].pop_front();
+        ++busy[d];
+        ++inflight;
+        started = true;
+        net::co_spawn(ex, run_one(t), [&, t](std::exception_ptr) {
+          --busy[t.device];
+          --inflight;
+          --remaining;
+          wake.cancel();
+        });
+      }
+    }
+    if (!started || inflight >= options.max_inflight) {
+      wake.expires_at(SteadyClock::time_point::max());
+      error_code ec;
+      co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+  // Stopping: wait for what is in flight (bounded by each endpoint's budget).
+  while (inflight > 0) {
+    wake.expires_at(SteadyClock::time_point::max());
+    error_code ec;
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+}
+
+}  // namespace trustscan

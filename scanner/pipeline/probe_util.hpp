@@ -1,0 +1,48 @@
+// trustscan — what protocol probes and credential trials share: receiving until a parser is
+// satisfied, opening a session within the probe's budget, and one HTTP request/response.
+#pragma once
+
+#include "probes/http/http.hpp"
+#include "scanner/pipeline/probe_runner.hpp"
+#include "scanner/engine/session.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+/// Receives into `buf` until `parse(buf)` is done or invalid, or the session ends. Returns the
+/// last parse state (need_more when the session ended first) and the session's status.
+template <class SessionT, class ParseFn>
+net::awaitable<std::pair<Parse, Status>> receive_until(SessionT& s, std::vector<std::uint8_t>& buf, ParseFn parse) {
+  Parse state = buf.empty() ? Parse::need_more : parse(Bytes(buf));
+  while (state == Parse::need_more) {
+    const IoResult r = co_await s.receive(buf);
+    if (r.status != Status::success) co_return std::make_pair(state, r.status);
+    state = parse(Bytes(buf));
+  }
+  co_return std::make_pair(state, Status::success);
+}
+
+/// A session to the context's endpoint within what is left of its budget; on failure records
+/// "probe.<probe>.status" in `out` and returns nullopt.
+net::awaitable<std::optional<TcpSession>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe);
+
+/// Records "probe.<probe>.status" = status, with why.
+void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why);
+
+/// The Host header value for the device (the name the user gave, else the address literal).
+std::string host_header(const ProbeContext& ctx);
+
+/// One HTTP request on its own connection (TLS when ctx.tls), with an optional body; nullopt
+/// when no complete response arrived within the budget.
+net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std::string_view method, std::string_view path,
+                                                         std::span<const HttpHeader> extra = {}, std::string_view body = {});
+
+/// One datagram exchange with the context's endpoint (at most `wait`, never past the context's
+/// deadline); the first reply, or nullopt.
+net::awaitable<std::optional<std::vector<std::uint8_t>>> udp_ask(ProbeContext& ctx, const std::vector<std::uint8_t>& payload,
+                                                                 std::chrono::milliseconds wait = std::chrono::milliseconds(1500));
+
+}  // namespace trustscan

@@ -1,0 +1,549 @@
+// trustscan — capture replay (replay.hpp): libpcap → packets → flows → dissectors → devices.
+#include "scanner/replay/replay.hpp"
+
+#include "probes/passive/cleartext_logins.hpp"
+#include "probes/tls/client_hello.hpp"
+#include "probes/dhcp/dhcp.hpp"
+#include "probes/dns/dns.hpp"
+#include "probes/http/firmware.hpp"
+#include "probes/wire/flow.hpp"
+#include "probes/http/http_request.hpp"
+#include "probes/tls/ja_fingerprint.hpp"
+#include "probes/mqtt/mqtt_connect.hpp"
+#include "probes/identify/oui.hpp"
+#include "probes/wire/packet.hpp"
+#include "probes/ssdp/ssdp.hpp"
+#include "scanner/engine/targets.hpp"
+#include "probes/tls/tls.hpp"
+#include "probes/tls/tls_suites.hpp"
+
+#include <pcap/pcap.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+namespace trustscan {
+
+namespace {
+
+constexpr std::size_t kMaxObservationsPerDevice = 4096;
+constexpr std::size_t kMaxDevices = 1024;  // tracked without --device; more are counted, not analysed
+constexpr std::size_t kMaxBufferedTotal = 64u << 20;  // all flows' kept bytes together
+
+std::string endpoint_text(const Address& a, std::uint16_t port) {
+  return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
+}
+
+std::string flow_text(const FlowInfo& f) {
+  return endpoint_text(f.client, f.client_port) + ">" + endpoint_text(f.server, f.server_port);
+}
+
+bool can_be_device(const Address& a) {
+  if (a.v6) return !(a.bytes[0] == 0xff);  // not multicast; :: has no flows as a client anyway
+  const auto v = a.v4_value();
+  return v != 0 && v != 0xffffffffu && (v >> 28) != 0xe;  // not 0.0.0.0, broadcast, multicast
+}
+
+const std::string* req_header(const HttpRequest& r, std::string_view name) {
+  for (const auto& h : r.headers)
+    if (h.name == name) return &h.value;
+  return nullptr;
+}
+
+// Words in host names that say "this is where updates come from".
+bool update_like_host(std::string_view host) {
+  static const std::regex re("(^|[.-])(update|updates|firmware|fw|ota|upgrade|download)s?([.-]|$)", std::regex::icase);
+  return std::regex_search(host.begin(), host.end(), re);
+}
+
+// Secrets in a URL's query or an HTTP header sent in cleartext.
+std::string secret_in(const HttpRequest& r) {
+  static const std::regex query("[?&](token|access_token|api_?key|apikey|password|passwd|pwd|secret|auth)=[^&]+", std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(r.target, m, query)) return "'" + m[1].str() + "' in the URL query";
+  if (r.auth_scheme == "Bearer" || r.auth_scheme == "bearer") return "a Bearer token";
+  for (const char* h : {"x-api-key", "x-auth-token", "cookie"})
+    if (req_header(r, h)) return std::string("a ") + h + " header";
+  return {};
+}
+
+struct Device {
+  Address address;
+  std::vector<Observation> observations;
+  std::set<std::pair<std::string, std::string>> seen;  // (key, value text): one observation each
+  std::int64_t flows = 0;
+  std::optional<MacAddress> mac;
+};
+
+struct FlowBuffers {
+  std::array<std::string, 2> data;
+  std::array<bool, 2> gap_at_start{false, false};
+};
+
+class Analyzer final : public FlowSink {
+ public:
+  Analyzer(const ReplayOptions& o, const std::set<Address>& only_addresses, const std::set<Mac>& only_macs)
+      : opt_(o), only_addresses_(only_addresses), only_macs_(only_macs) {}
+
+  void on_stream(const FlowInfo& flow, Direction dir, Bytes data, bool after_gap) override {
+    if (!wanted_client(flow) && !wanted_server(flow)) return;
+    auto it = buffers_.find(flow.id);
+    if (it == buffers_.end()) {
+      if (buffered_ >= kMaxBufferedTotal) {
+        ++unbuffered_flows_;
+        return;
+      }
+      it = buffers_.emplace(flow.id, FlowBuffers{}).first;
+    }
+    auto& buf = it->second.data[static_cast<std::size_t>(dir)];
+    if (buf.empty() && after_gap) it->second.gap_at_start[static_cast<std::size_t>(dir)] = true;
+    if (after_gap && !buf.empty()) return;  // dissectors read the start of a stream only
+    const std::size_t room = opt_.stream_bytes > buf.size() ? opt_.stream_bytes - buf.size() : 0;
+    const std::size_t n = std::min(room, data.size());
+    buf.append(reinterpret_cast<const char*>(data.data()), n);
+    buffered_ += n;
+  }
+
+  void on_datagram(const FlowInfo& flow, Direction dir, const DecodedPacket& p) override {
+    if (flow.server_port == 67 || flow.server_port == 68 || flow.client_port == 67 || flow.client_port == 68) {
+      dhcp(flow, p);
+      return;
+    }
+    if (!wanted_client(flow)) return;
+    if (dir != Direction::to_server) return;
+    const Bytes payload = p.payload;
+    if (flow.server_port == 53 || flow.server_port == 5353) {
+      DnsMessage m;
+      if (parse_dns_message(payload, m) != Parse::done) return;
+      if (!m.qr) {
+        for (const auto& q : m.questions) add(flow, "client.dns.query", q.name, printable_excerpt(payload, 128));
+      } else if (flow.server_port == 5353) {  // the device announcing itself over mDNS
+        add_parsed(flow, mdns_observations(m, Endpoint{flow.client, Transport::udp, flow.client_port}));
+      }
+    } else if (flow.server_port == 1900) {  // SSDP NOTIFY / search replies sent by the device
+      SsdpResponse r;
+      if (parse_ssdp_response(payload, r) == Parse::done)
+        add_parsed(flow, ssdp_observations(r, Endpoint{flow.client, Transport::udp, flow.client_port}));
+    } else if (flow.server_port == 123 && !payload.empty()) {
+      const int mode = payload[0] & 7, version = (payload[0] >> 3) & 7;
+      if (mode == 3 && payload.size() >= 48) {
+        add(flow, "client.ntp.server", flow.server.to_string(), {});
+        add(flow, "client.ntp.version", std::int64_t{version}, {});
+      }
+    }
+  }
+
+  void on_flow_end(const FlowInfo& flow) override {
+    // A flow the device opened (TCP flows exist only from a SYN or payload; UDP: it sent).
+    if (wanted_client(flow) && (flow.ip_proto == ipproto::tcp || flow.dir[0].packets > 0)) {
+      auto& d = device(flow);
+      d.flows += 1;
+      if (flow.has_client_mac) d.mac = flow.client_mac;
+    }
+    const auto it = buffers_.find(flow.id);
+    if (it == buffers_.end()) return;
+    dissect(flow, it->second);
+    buffered_ -= it->second.data[0].size() + it->second.data[1].size();
+    buffers_.erase(it);
+  }
+
+  /// Devices with their observations, after the table has been finished.
+  std::vector<DeviceReport> take_devices() {
+    // DHCP clients: attach by MAC to a device seen with it, or to the address they asked for.
+    for (auto& [mac, obs] : dhcp_by_mac_) {
+      Device* target = nullptr;
+      for (auto& [a, d] : devices_)
+        if (d.mac && format_mac(*d.mac) == mac) target = &d;
+      if (!target && dhcp_address_.count(mac)) {
+        auto& d = devices_[dhcp_address_[mac]];
+        d.address = dhcp_address_[mac];
+        target = &d;
+      }
+      if (!target) continue;
+      if (!target->mac) target->mac = parse_mac(mac);
+      for (auto& o : obs) push(*target, std::move(o));
+    }
+    load_oui();
+    std::vector<DeviceReport> out;
+    const bool filtered = !only_addresses_.empty() || !only_macs_.empty();
+    for (auto& [addr, d] : devices_) {
+      if (filtered && !only_addresses_.count(addr) && !(d.mac && only_macs_.count(*d.mac))) continue;
+      DeviceReport r;
+      r.facts.target.address = addr;
+      r.facts.passive = true;
+      r.facts.probed = false;
+      Observation flows;
+      flows.key = "client.flows";
+      flows.value = d.flows;
+      flows.evidence.kind = "capture";
+      flows.evidence.source = opt_.source;
+      flows.evidence.detail = std::to_string(d.flows) + " connection(s) or datagram flow(s) opened by the device";
+      r.facts.observations.push_back(std::move(flows));
+      if (d.mac) {
+        Observation m;
+        m.key = "device.mac";
+        m.value = format_mac(*d.mac);
+        m.evidence.kind = "capture";
+        m.evidence.source = opt_.source;
+        m.evidence.detail = "source MAC of the device's frames";
+        const bool local = locally_administered(*d.mac);
+        if (local) m.evidence.detail += " (locally administered: randomised or software-assigned)";
+        r.facts.observations.push_back(m);
+        if (auto v = oui_.vendor(*d.mac); v && !local) {
+          m.key = "device.mac_vendor";
+          m.value = *v;
+          m.evidence.detail = "IEEE registry owner of " + format_mac(*d.mac).substr(0, 8);
+          r.facts.observations.push_back(std::move(m));
+        }
+      }
+      for (auto& o : d.observations) r.facts.observations.push_back(std::move(o));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::uint64_t unbuffered_flows() const { return unbuffered_flows_; }
+
+ private:
+  bool wanted_client(const FlowInfo& flow) {
+    if (!can_be_device(flow.client)) return false;
+    if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.client);
+    if (only_addresses_.count(flow.client)) return true;
+    return flow.has_client_mac && only_macs_.count(flow.client_mac);
+  }
+
+  // Without --device, the first kMaxDevices clients of the capture are analysed; the others are
+  // counted (ReplayStats::untracked_devices) so the report can say what was left out.
+  bool tracked(const Address& a) {
+    if (devices_.count(a)) return true;
+    if (devices_.size() < kMaxDevices) {
+      devices_[a].address = a;
+      return true;
+    }
+    if (untracked_.size() < 1'000'000) untracked_.insert(a);
+    return false;
+  }
+
+ public:
+  std::size_t untracked_devices() const { return untracked_.size(); }
+
+ private:
+  // A device named with --device acting as the server of a login protocol (its Telnet/FTP).
+  bool wanted_server(const FlowInfo& flow) {
+    if (flow.ip_proto != ipproto::tcp || !can_be_device(flow.server)) return false;
+    if (flow.server_port != 21 && flow.server_port != 23 && flow.server_port != 2323) return false;
+    if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.server);
+    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
+  }
+
+  Device& device(const FlowInfo& flow) {
+    auto& d = devices_[flow.client];
+    d.address = flow.client;
+    return d;
+  }
+
+  void push(Device& d, Observation o) {
+    if (d.observations.size() >= kMaxObservationsPerDevice) return;
+    if (!d.seen.insert({o.key, to_text(o.value)}).second) return;
+    d.observations.push_back(std::move(o));
+  }
+
+  void add(const FlowInfo& flow, std::string key, Value value, std::string excerpt, std::string detail = {},
+           const std::string* user = nullptr, const std::string* password = nullptr) {
+    if (!wanted_client(flow)) return;  // the flow was kept for its server side only
+    Observation o;
+    o.key = std::move(key);
+    o.value = std::move(value);
+    o.evidence.kind = "capture";
+    o.evidence.source = opt_.source;
+    o.evidence.detail = flow_text(flow) + (detail.empty() ? "" : " " + detail);
+    o.evidence.excerpt = std::move(excerpt);
+    if (user) o.evidence.username = *user;
+    if (password) o.evidence.password = *password;
+    push(device(flow), std::move(o));
+  }
+
+  // Observations of a shared protocol parser, as device-wide facts seen on the wire.
+  void add_parsed(const FlowInfo& flow, std::vector<Observation> obs) {
+    for (auto& o : obs) add(flow, std::move(o.key), std::move(o.value), std::move(o.evidence.excerpt), o.evidence.detail);
+  }
+
+  void dhcp(const FlowInfo& flow, const DecodedPacket& p) {
+    DhcpMessage m;
+    if (parse_dhcp(p.payload, m) != Parse::done || m.op != 1 || m.chaddr.size() != 6) return;
+    MacAddress mac{};
+    std::copy(m.chaddr.begin(), m.chaddr.end(), mac.begin());
+    if (!only_macs_.empty() && !only_macs_.count(mac) && only_addresses_.empty()) return;
+    const std::string key = format_mac(mac);
+    auto& list = dhcp_by_mac_[key];
+    auto obs = [&](const char* k, std::string v) {
+      if (v.empty() || list.size() >= 64) return;
+      for (const auto& o : list)
+        if (o.key == k && std::get<std::string>(o.value) == v) return;
+      Observation o;
+      o.key = k;
+      o.value = std::move(v);
+      o.evidence.kind = "capture";
+      o.evidence.source = opt_.source;
+      o.evidence.detail = flow_text(flow) + " DHCP " + (m.message_type ? dhcp_message_type_name(*m.message_type) : "BOOTP") +
+                          " from " + key;
+      o.evidence.excerpt = printable_excerpt(p.payload, 256);
+      list.push_back(std::move(o));
+    };
+    obs("dhcp.hostname", m.host_name);
+    obs("dhcp.vendor_class", m.vendor_class);
+    if (!m.client_id.empty()) obs("dhcp.client_id", printable_excerpt({m.client_id.data(), m.client_id.size()}, 64));
+    if (m.requested_ip) dhcp_address_[key] = *m.requested_ip;
+  }
+
+  void dissect(const FlowInfo& flow, const FlowBuffers& b) {
+    const auto& up = b.data[0];
+    const auto& down = b.data[1];
+    if (up.empty() || b.gap_at_start[0]) return;
+    const Bytes c = as_bytes(up), s = as_bytes(down);
+    const unsigned char first = static_cast<unsigned char>(up[0]);
+    if (first == 0x16 && up.size() >= 3 && up[1] == 3) return tls(flow, c, s);
+    if (std::isupper(first)) {
+      std::vector<HttpRequest> reqs;
+      std::size_t used = 0;
+      if (parse_http_requests(c, reqs, used) != Parse::invalid && !reqs.empty()) return http(flow, reqs, s);
+    }
+    if (flow.server_port == 21 || up.starts_with("USER ")) return logins(flow, "ftp", c, s);
+    if (flow.server_port == 23 || flow.server_port == 2323) return logins(flow, "telnet", c, s);
+    if (first == 0x10) {
+      MqttConnect m;
+      std::size_t used = 0;
+      if (parse_mqtt_connect(c, m, used) == Parse::done) return mqtt(flow, m, c);
+    }
+  }
+
+  void tls(const FlowInfo& flow, Bytes c, Bytes s) {
+    ClientHelloInfo hello;
+    std::size_t used = 0;
+    if (parse_client_hello(c, hello, used) != Parse::done) return;
+    const auto fp = ja_fingerprint(hello);
+    const std::string excerpt = printable_excerpt(c, 256);
+    std::vector<std::string> versions;
+    if (!hello.supported_versions.empty()) {
+      for (auto v : hello.supported_versions)
+        if (!is_grease(v)) versions.push_back(tls_version_name(v));
+    } else {
+      versions.push_back(tls_version_name(hello.legacy_version));
+    }
+    const std::string max = tls_version_name(hello.max_version());
+    const std::string sni = hello.server_name;
+    add(flow, "client.tls.max_version", max, excerpt, "ClientHello" + (sni.empty() ? "" : " SNI " + sni));
+    add(flow, "client.tls.versions", versions, {}, "ClientHello");
+    if (!sni.empty()) add(flow, "client.tls.sni", sni, {}, "ClientHello");
+    add(flow, "client.tls.ja3", fp.ja3, {}, "JA3 " + fp.ja3_md5);
+    add(flow, "client.tls.ja3_md5", fp.ja3_md5, {}, "JA3");
+    add(flow, "client.tls.ja4", fp.ja4, {}, "JA4");
+    std::vector<std::string> weak;
+    for (auto code : hello.cipher_suites)
+      if (const auto* suite = find_suite(code); suite && weak_suite(*suite) && weak.size() < 32) weak.push_back(suite_name(code));
+    if (!weak.empty()) add(flow, "client.tls.weak_offered", weak, {}, "suites offered in the ClientHello");
+    if (!sni.empty() && update_like_host(sni)) update_seen(flow, sni, "TLS to an update host");
+
+    ServerFlight sf;
+    std::size_t sused = 0;
+    if (!s.empty() && parse_server_hello_flight(s, sf, sused) != Parse::invalid && sf.server_hello) {
+      const std::string version = tls_version_name(sf.negotiated_version);
+      const std::string suite = suite_name(sf.server_hello->cipher_suite);
+      add(flow, "client.tls.negotiated_version", version, printable_excerpt(s, 128), "ServerHello");
+      add(flow, "client.tls.negotiated_suite", version + " " + suite, {}, "ServerHello");
+      if (const auto* st = find_suite(sf.server_hello->cipher_suite); st && weak_suite(*st))
+        add(flow, "client.tls.negotiated_weak", suite + " (" + weak_reason(*st) + ")", {}, "ServerHello");
+    }
+  }
+
+  void update_seen(const FlowInfo& flow, const std::string& host, const std::string& why) {
+    add(flow, "client.update.host", host, {}, why);
+    add(flow, "client.update.check_time", static_cast<std::int64_t>(flow.first_us / 1'000'000), {}, why);
+  }
+
+  void http(const FlowInfo& flow, const std::vector<HttpRequest>& reqs, Bytes s) {
+    // Responses in order, matched to the requests (HTTP/1.x pipelining keeps the order).
+    std::vector<HttpResponseHead> heads;
+    std::size_t pos = 0;
+    while (pos < s.size() && heads.size() < reqs.size()) {
+      HttpResponseHead h;
+      std::size_t used = 0;
+      if (parse_http_response_head(s.subspan(pos), h, used) != Parse::done || used == 0) break;
+      heads.push_back(std::move(h));
+      pos += used;
+    }
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      const auto& r = reqs[i];
+      const std::string host = req_header(r, "host") ? *req_header(r, "host") : flow.server.to_string();
+      const std::string url = r.target.starts_with("http://") ? r.target : "http://" + host + r.target;
+      const std::string excerpt = r.raw_head;
+      add(flow, "client.http.host", host, {}, r.method + " " + r.target);
+      add(flow, "client.http.request", r.method + " " + url, excerpt);
+      if (const auto* ua = req_header(r, "user-agent")) add(flow, "http.user_agent", *ua, {}, "HTTP request");
+      if (r.basic_user)
+        add(flow, "client.credentials.cleartext", "HTTP Basic user " + *r.basic_user + " to " + endpoint_text(flow.server, flow.server_port),
+            excerpt, "Authorization: Basic", &*r.basic_user, r.basic_password ? &*r.basic_password : nullptr);
+      if (const auto secret = secret_in(r); !secret.empty())
+        add(flow, "client.sensitive.cleartext", secret + " sent over plain HTTP to " + host, excerpt);
+      const HttpResponseHead* h = i < heads.size() ? &heads[i] : nullptr;
+      const std::string no_type, no_body;
+      const auto cls = classify_download(r.target, h && h->content_type ? *h->content_type : no_type,
+                                         h ? h->first_bytes : no_body);
+      const bool ok = h && h->status >= 200 && h->status < 300;
+      if (cls.kind != DownloadKind::other) {
+        add(flow, "client.download", url, h ? printable_excerpt(as_bytes(h->first_bytes), 64) : "",
+            std::string(to_string(cls.kind)) + ": " + cls.reason + (h ? ", status " + std::to_string(h->status) : ", no response seen"));
+        update_seen(flow, host, std::string(to_string(cls.kind)) + " over HTTP");
+        add(flow, "client.update.cleartext", url + " (" + std::string(to_string(cls.kind)) + (ok ? "" : ", not served") + ")", excerpt,
+            cls.reason);
+      } else if (update_like_host(host)) {
+        update_seen(flow, host, "HTTP to an update host");
+      }
+    }
+  }
+
+  void logins(const FlowInfo& flow, const char* proto, Bytes c, Bytes s) {
+    CleartextLogins l;
+    const Parse p = std::string_view(proto) == "ftp" ? parse_ftp_logins(c, s, l) : parse_telnet_logins(c, s, l);
+    if (p != Parse::done) {
+      add(flow, "client.cleartext.protocol", std::string(proto) + " to " + endpoint_text(flow.server, flow.server_port), {});
+      return;
+    }
+    for (const auto& a : l.attempts) {
+      const std::string verdict = a.accepted ? (*a.accepted ? ", accepted" : ", refused") : "";
+      // The server side is a device too: it offers a login that travels in cleartext.
+      server_login(flow, std::string(proto) + " login user " + a.username + " from " +
+                             endpoint_text(flow.client, flow.client_port) + verdict,
+                   a.username, a.password);
+      add(flow, "client.credentials.cleartext",
+          std::string(proto == std::string("ftp") ? "FTP" : "Telnet") + " login user " + a.username + " to " +
+              endpoint_text(flow.server, flow.server_port) + verdict,
+          printable_excerpt(c, 256), a.detail, &a.username, a.password ? &*a.password : nullptr);
+    }
+  }
+
+  void server_login(const FlowInfo& flow, const std::string& what, const std::string& user,
+                    const std::optional<std::string>& password) {
+    if (!wanted_server(flow)) return;
+    auto& d = devices_[flow.server];
+    d.address = flow.server;
+    if (flow.has_server_mac) d.mac = flow.server_mac;
+    Observation o;
+    o.endpoint = Endpoint{flow.server, Transport::tcp, flow.server_port};
+    o.key = "server.credentials.cleartext";
+    o.value = what;
+    o.evidence.kind = "capture";
+    o.evidence.source = opt_.source;
+    o.evidence.detail = flow_text(flow) + " " + what;
+    o.evidence.username = user;
+    if (password) o.evidence.password = *password;
+    push(d, std::move(o));
+  }
+
+  void mqtt(const FlowInfo& flow, const MqttConnect& m, Bytes c) {
+    const std::string where = endpoint_text(flow.server, flow.server_port);
+    if (m.password || m.username) {
+      const std::string user = m.username.value_or("");
+      add(flow, "client.credentials.cleartext", "MQTT CONNECT user " + user + " to " + where, printable_excerpt(c, 256),
+          "client id " + m.client_id, &user, m.password ? &*m.password : nullptr);
+    } else {
+      add(flow, "client.cleartext.protocol", "mqtt to " + where, printable_excerpt(c, 128), "client id " + m.client_id);
+    }
+  }
+
+  void load_oui() {
+    for (const char* file : {"oui.csv", "mam.csv", "oui36.csv"}) {
+      std::ifstream in(opt_.oui_dir + "/" + file, std::ios::binary);
+      if (!in) continue;
+      std::ostringstream text;
+      text << in.rdbuf();
+      (void)oui_.add_csv(as_bytes(text.str()));
+    }
+  }
+
+  const ReplayOptions& opt_;
+  const std::set<Address>& only_addresses_;
+  const std::set<Mac>& only_macs_;  // compared as bytes: no formatting on the per-chunk path
+  std::unordered_map<std::uint64_t, FlowBuffers> buffers_;
+  std::size_t buffered_ = 0;
+  std::uint64_t unbuffered_flows_ = 0;
+  std::map<Address, Device> devices_;
+  std::map<std::string, std::vector<Observation>> dhcp_by_mac_;
+  std::map<std::string, Address> dhcp_address_;
+  std::set<Address> untracked_;
+  OuiTable oui_;
+};
+
+struct PcapCloser {
+  void operator()(pcap_t* p) const { pcap_close(p); }
+};
+
+}  // namespace
+
+std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files, const ReplayOptions& options,
+                                          ReplayStats& stats) {
+  std::set<Address> only_addresses;
+  std::set<Mac> only_macs;
+  for (const auto& d : options.devices) {
+    if (const auto a = Address::parse(d)) only_addresses.insert(*a);
+    else if (const auto m = parse_mac(d)) only_macs.insert(*m);
+    else throw InputError("--device '" + d + "' is neither an IP address nor a MAC address");
+  }
+  // Every file is opened (and so checked) before any is analysed: a typo fails fast.
+  std::vector<std::unique_ptr<pcap_t, PcapCloser>> handles;
+  for (const auto& f : files) {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_open_offline_with_tstamp_precision(f.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
+    if (!p) {
+      std::string e = err;
+      std::replace(e.begin(), e.end(), '\n', ' ');
+      throw InputError(f + ": not a capture trustscan can read (pcap or pcapng): " + e);
+    }
+    handles.emplace_back(p);
+  }
+
+  Analyzer analyzer(options, only_addresses, only_macs);
+  FlowConfig cfg;
+  cfg.max_flows = options.max_flows;
+  cfg.stream_cap = options.stream_bytes;
+  cfg.ooo_cap = 64 * 1024;
+  FlowTable table(cfg, analyzer);
+  DecodedPacket pkt;
+  for (std::size_t i = 0; i < handles.size(); ++i) {
+    pcap_t* p = handles[i].get();
+    const auto link = static_cast<std::uint32_t>(pcap_datalink(p));
+    pcap_pkthdr* hdr = nullptr;
+    const u_char* data = nullptr;
+    int rc = 0;
+    while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
+      ++stats.packets;
+      stats.bytes += hdr->caplen;
+      if (decode_packet(link, Bytes(data, hdr->caplen), pkt) != Parse::done) {
+        ++stats.undecodable;
+        continue;
+      }
+      const auto ts = static_cast<std::uint64_t>(hdr->ts.tv_sec) * 1'000'000u + static_cast<std::uint64_t>(hdr->ts.tv_usec);
+      table.add(pkt, ts);
+    }
+    if (rc == PCAP_ERROR) {
+      stats.truncated = true;
+      std::string e = pcap_geterr(p);
+      std::replace(e.begin(), e.end(), '\n', ' ');
+      stats.warning = files[i] + ": capture cut short after " + std::to_string(stats.packets) + " packets (" + e +
+                      "); the analysis covers what was read";
+    }
+  }
+  table.finish();
+  stats.flows = table.stats().flows;
+  auto devices = analyzer.take_devices();
+  stats.untracked_devices = analyzer.untracked_devices();
+  return devices;
+}
+
+}  // namespace trustscan

@@ -1,0 +1,252 @@
+// trustscan — reading reports back and merging vantages (assess.hpp).
+#include "scanner/report/assess.hpp"
+
+#include "scanner/engine/targets.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace trustscan {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxReportBytes = 512u << 20;
+
+// Everything a malformed report can throw while being read becomes this, with the file named.
+struct Bad {
+  std::string what;
+};
+
+template <typename E, std::size_t N>
+E enum_of(const json& j, const char* field, const std::array<std::pair<std::string_view, E>, N>& names) {
+  if (!j.contains(field) || !j[field].is_string()) throw Bad{std::string("a result or service has no '") + field + "'"};
+  const auto v = j[field].get<std::string>();
+  for (const auto& [name, e] : names)
+    if (name == v) return e;
+  throw Bad{std::string("unknown ") + field + " '" + v + "'"};
+}
+
+constexpr std::array<std::pair<std::string_view, CheckStatus>, 6> kStatuses{{{"pass", CheckStatus::pass},
+                                                                             {"fail", CheckStatus::fail},
+                                                                             {"not_applicable", CheckStatus::not_applicable},
+                                                                             {"not_tested", CheckStatus::not_tested},
+                                                                             {"error", CheckStatus::error},
+                                                                             {"info", CheckStatus::info}}};
+constexpr std::array<std::pair<std::string_view, Severity>, 5> kSeverities{{{"info", Severity::info},
+                                                                            {"low", Severity::low},
+                                                                            {"medium", Severity::medium},
+                                                                            {"high", Severity::high},
+                                                                            {"critical", Severity::critical}}};
+constexpr std::array<std::pair<std::string_view, PortState>, 4> kStates{{{"open", PortState::open},
+                                                                        {"closed", PortState::closed},
+                                                                        {"filtered", PortState::filtered},
+                                                                        {"open|filtered", PortState::open_filtered}}};
+constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransports{{{"tcp", Transport::tcp}, {"udp", Transport::udp}}};
+
+std::string text(const json& j, const char* field) {
+  return j.contains(field) && j[field].is_string() ? j[field].get<std::string>() : std::string();
+}
+
+std::optional<Endpoint> endpoint_of(const json& j, const Address& a) {
+  if (!j.contains("port")) return std::nullopt;
+  if (!j["port"].is_number_unsigned() || j["port"].get<unsigned>() > 65535) throw Bad{"a port is not 0-65535"};
+  Transport t = Transport::tcp;
+  if (j.contains("transport")) t = enum_of(j, "transport", kTransports);
+  return Endpoint{a, t, j["port"].get<std::uint16_t>()};
+}
+
+Evidence evidence_of(const json& j) {
+  Evidence e;
+  e.kind = text(j, "kind");
+  e.source = text(j, "source");
+  e.detail = text(j, "detail");
+  e.excerpt = text(j, "excerpt");
+  e.username = text(j, "username");
+  e.password = text(j, "password");
+  return e;
+}
+
+Value value_of(const json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); }))
+    return v.get<std::vector<std::string>>();
+  return v.dump();
+}
+
+std::chrono::system_clock::time_point time_of(const json& j, const char* field) {
+  std::tm tm{};
+  std::istringstream in(text(j, field));
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) throw Bad{std::string("'") + field + "' is not a UTC time like 2026-11-25T10:00:00Z"};
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
+DeviceReport device_of(const json& d) {
+  DeviceReport out;
+  const auto addr = Address::parse(text(d, "address"));
+  if (!addr) throw Bad{"a device has no valid 'address'"};
+  out.facts.target.address = *addr;
+  out.facts.target.name = text(d, "name");
+  out.facts.probed = true;
+  for (const auto& s : d.value("services", json::array())) {
+    PortResult p;
+    p.endpoint = *endpoint_of(s, *addr);
+    p.state = enum_of(s, "state", kStates);
+    p.status = p.state == PortState::open ? Status::success : Status::connection_timeout;
+    out.facts.ports.push_back(p);
+  }
+  for (const auto& o : d.value("observations", json::array())) {
+    Observation ob;
+    ob.key = text(o, "key");
+    if (ob.key.empty()) throw Bad{"an observation has no 'key'"};
+    ob.endpoint = endpoint_of(o, *addr);
+    ob.value = value_of(o.value("value", json()));
+    ob.evidence.source = text(o, "source");
+    ob.evidence.detail = text(o, "detail");
+    ob.evidence.excerpt = text(o, "excerpt");
+    out.facts.observations.push_back(std::move(ob));
+  }
+  if (d.contains("score") && d["score"].is_object()) {
+    out.score.verdict = text(d["score"], "verdict");
+    out.score.grade = text(d["score"], "grade");
+  }
+  for (const auto& r : d.value("results", json::array())) {
+    Finding f;
+    f.check = text(r, "check");
+    if (f.check.empty()) throw Bad{"a result has no 'check'"};
+    f.status = enum_of(r, "status", kStatuses);
+    f.severity = enum_of(r, "severity", kSeverities);
+    f.endpoint = endpoint_of(r, *addr);
+    f.summary = text(r, "summary");
+    f.reason = text(r, "reason");
+    f.vantage = text(r, "vantage");
+    for (const auto& o : r.value("outcomes", json::array()))
+      if (o.is_string()) f.outcomes.push_back(o.get<std::string>());
+    for (const auto& e : r.value("evidence", json::array())) f.evidence.push_back(evidence_of(e));
+    out.results.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool ran(CheckStatus s) {
+  return s == CheckStatus::pass || s == CheckStatus::fail || s == CheckStatus::not_applicable || s == CheckStatus::info;
+}
+
+int openness(PortState s) {
+  switch (s) {
+    case PortState::open: return 3;
+    case PortState::open_filtered: return 2;
+    case PortState::closed: return 1;
+    case PortState::filtered: return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Report read_report_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read report '" + path + "'");
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxReportBytes)
+    throw InputError(path + ": report larger than 512 MiB");  // checked before reading it
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  try {
+    const json j = json::parse(buf.str());
+    if (!j.is_object() || text(j, "schema") != "trustscan.report/1")
+      throw Bad{"not a trustscan report (no \"schema\": \"trustscan.report/1\")"};
+    Report r;
+    r.mode = text(j, "mode");
+    r.vantage = text(j, "vantage");
+    r.complete = j.value("complete", false);
+    r.started_at = time_of(j, "started_at");
+    r.finished_at = time_of(j, "finished_at");
+    if (j.contains("profile") && j["profile"].is_object()) {
+      r.profile.id = text(j["profile"], "id");
+      r.profile.version = text(j["profile"], "version");
+      r.profile.title = text(j["profile"], "title");
+    }
+    r.declaration = text(j, "declaration");
+    if (!j.contains("devices") || !j["devices"].is_array()) throw Bad{"no 'devices' list"};
+    for (const auto& d : j["devices"]) r.devices.push_back(device_of(d));
+    return r;
+  } catch (const Bad& b) {
+    throw InputError(path + ": " + b.what);
+  } catch (const json::exception& e) {
+    std::string msg = e.what();
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    throw InputError(path + ": not a valid report: " + msg);
+  }
+}
+
+Report merge_reports(const std::vector<Report>& reports) {
+  Report out;
+  out.mode = "assess";
+  out.vantage.clear();
+  out.complete = true;
+  std::vector<std::string> vantages;
+  // Per address: the device, and per (report, check) whether that report ran the check.
+  std::map<Address, DeviceReport> devices;
+  std::map<Address, std::map<std::string, std::set<std::size_t>>> ran_in;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const auto& r = reports[i];
+    const std::string v = r.vantage.empty() ? r.mode : r.vantage;
+    if (std::find(vantages.begin(), vantages.end(), v) == vantages.end()) vantages.push_back(v);
+    out.complete = out.complete && r.complete;
+    if (i == 0 || r.started_at < out.started_at) out.started_at = r.started_at;
+    if (i == 0 || r.finished_at > out.finished_at) out.finished_at = r.finished_at;
+    if (out.declaration.empty()) out.declaration = r.declaration;
+    for (const auto& d : r.devices)
+      for (const auto& f : d.results)
+        if (ran(f.status)) ran_in[d.facts.target.address][f.check].insert(i);
+  }
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const auto& r = reports[i];
+    const std::string v = r.vantage.empty() ? r.mode : r.vantage;
+    for (const auto& d : r.devices) {
+      const Address& a = d.facts.target.address;
+      auto& m = devices[a];
+      m.facts.target = d.facts.target;
+      m.facts.probed = true;
+      m.facts.scan_complete = m.facts.scan_complete && r.complete;
+      for (const auto& p : d.facts.ports) {
+        auto it = std::find_if(m.facts.ports.begin(), m.facts.ports.end(),
+                               [&](const PortResult& q) { return q.endpoint == p.endpoint; });
+        if (it == m.facts.ports.end()) m.facts.ports.push_back(p);
+        else if (openness(p.state) > openness(it->state)) *it = p;
+      }
+      m.facts.observations.insert(m.facts.observations.end(), d.facts.observations.begin(), d.facts.observations.end());
+      const auto& ran_here = ran_in[a];
+      for (const auto& f : d.results) {
+        const auto it = ran_here.find(f.check);
+        const bool ran_elsewhere = it != ran_here.end() && !it->second.empty() && !it->second.count(i);
+        if (!ran(f.status) && ran_elsewhere) continue;  // another vantage judged it
+        Finding g = f;
+        if (g.vantage.empty()) g.vantage = v;
+        // The same verdict from the same vantage twice (two runs, overlapping shards) is one.
+        const bool same = std::any_of(m.results.begin(), m.results.end(), [&](const Finding& h) {
+          return h.check == g.check && h.endpoint == g.endpoint && h.status == g.status && h.summary == g.summary &&
+                 h.vantage == g.vantage;
+        });
+        if (!same) m.results.push_back(std::move(g));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < vantages.size(); ++i) out.vantage += (i ? "+" : "") + vantages[i];
+  for (auto& [a, d] : devices) out.devices.push_back(std::move(d));
+  return out;
+}
+
+}  // namespace trustscan

@@ -1,0 +1,284 @@
+// trustscan — report formats for other tools: JUnit XML (CI test reports), SARIF 2.1.0 (code
+// scanning dashboards) and one self-contained HTML page (test labs). The JSON report stays the
+// complete record; these carry the results, their evidence and the verdicts.
+#include "scanner/report/report_formats.hpp"
+
+#include "trustscan/check.hpp"
+#include "trustscan/parse.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace trustscan {
+
+namespace {
+
+using json = nlohmann::json;
+
+// XML and HTML text: the five special characters escaped; control characters (not allowed in
+// XML 1.0) and bytes that are not UTF-8 shown as \xNN, so device bytes in evidence never break
+// the document.
+std::string escape_markup(std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence(as_bytes(s), i);
+      if (n == 0) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out.append(s.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if ((c < 0x20 && ch != '\n' && ch != '\t') || c == 0x7f) {
+          out += "\\x";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+std::string where(const Finding& f) {
+  if (!f.endpoint) return "device";
+  return std::string(to_string(f.endpoint->transport)) + "/" + std::to_string(f.endpoint->port);
+}
+
+std::string evidence_text(const Evidence& e, bool redact) {
+  std::string s = e.kind + " (" + e.source + "): " + e.detail;
+  if (!e.username.empty()) s += " [login " + e.username + " / " + (redact ? "<redacted>" : e.password) + "]";
+  return s;
+}
+
+// Results of one check on one device, in report order: JUnit has one testcase per check and
+// device (INTERFACE.md), the worst status decides it.
+struct CheckGroup {
+  std::string check;
+  std::vector<const Finding*> findings;
+};
+std::vector<CheckGroup> group_by_check(const DeviceReport& d) {
+  std::vector<CheckGroup> groups;
+  std::map<std::string, std::size_t> index;
+  for (const auto& f : d.results) {
+    auto [it, fresh] = index.try_emplace(f.check, groups.size());
+    if (fresh) groups.push_back({f.check, {}});
+    groups[it->second].findings.push_back(&f);
+  }
+  return groups;
+}
+
+// fail > error > pass > info > not_applicable > not_tested: what a CI reader must see first.
+int rank(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::fail: return 5;
+    case CheckStatus::error: return 4;
+    case CheckStatus::pass: return 3;
+    case CheckStatus::info: return 2;
+    case CheckStatus::not_applicable: return 1;
+    case CheckStatus::not_tested: return 0;
+  }
+  return 0;
+}
+
+class JUnitSink final : public ReportSink {
+ public:
+  void write(const Report& r, std::ostream& out) const override {
+    std::ostringstream suites;
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
+    const double secs = std::chrono::duration<double>(r.finished_at - r.started_at).count();
+    for (const auto& d : r.devices) {
+      const std::string device = d.facts.target.address.to_string();
+      const auto groups = group_by_check(d);
+      int t = 0, f = 0, e = 0, s = 0;
+      std::ostringstream cases;
+      for (const auto& g : groups) {
+        const Finding* worst = g.findings.front();
+        for (const auto* x : g.findings)
+          if (rank(x->status) > rank(worst->status)) worst = x;
+        ++t;
+        cases << "    <testcase classname=\"" << escape_markup(device) << "\" name=\"" << escape_markup(g.check) << "\" time=\"0\">\n";
+        std::string body;
+        for (const auto* x : g.findings) {
+          body += where(*x) + ": " + std::string(to_string(x->status)) + " - " + x->summary + "\n";
+          for (const auto& ev : x->evidence) body += "  " + evidence_text(ev, r.redact) + "\n";
+          if (!x->outcomes.empty()) {
+            body += "  outcomes:";
+            for (const auto& o : x->outcomes) body += " " + o;
+            body += "\n";
+          }
+        }
+        if (worst->status == CheckStatus::fail) {
+          ++f;
+          cases << "      <failure message=\"" << escape_markup(worst->summary) << "\" type=\""
+                << escape_markup(to_string(worst->severity)) << "\">" << escape_markup(body) << "</failure>\n";
+        } else if (worst->status == CheckStatus::error) {
+          ++e;
+          cases << "      <error message=\"" << escape_markup(worst->summary) << "\">" << escape_markup(body) << "</error>\n";
+        } else if (worst->status == CheckStatus::not_tested || worst->status == CheckStatus::not_applicable) {
+          ++s;
+          cases << "      <skipped message=\"" << escape_markup(std::string(to_string(worst->status)) +
+                                                           (worst->reason.empty() ? "" : ": " + worst->reason))
+                << "\"/>\n";
+        } else {
+          cases << "      <system-out>" << escape_markup(body) << "</system-out>\n";
+        }
+        cases << "    </testcase>\n";
+      }
+      tests += t, failures += f, errors += e, skipped += s;
+      suites << "  <testsuite name=\"" << escape_markup(device) << "\" tests=\"" << t << "\" failures=\"" << f << "\" errors=\""
+             << e << "\" skipped=\"" << s << "\" time=\"" << std::fixed << std::setprecision(3) << secs << "\">\n"
+             << "    <properties>\n"
+             << "      <property name=\"profile\" value=\"" << escape_markup(r.profile.id) << "\"/>\n"
+             << "      <property name=\"verdict\" value=\"" << escape_markup(d.score.verdict) << "\"/>\n"
+             << "      <property name=\"coverage\" value=\"" << std::setprecision(3) << d.score.coverage << "\"/>\n"
+             << "      <property name=\"complete\" value=\"" << (r.complete ? "true" : "false") << "\"/>\n"
+             << "    </properties>\n"
+             << cases.str() << "  </testsuite>\n";
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<testsuites name=\"trustscan " << escape_markup(r.mode) << "\" tests=\"" << tests << "\" failures=\"" << failures
+        << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\"" << std::fixed << std::setprecision(3) << secs
+        << "\">\n"
+        << suites.str() << "</testsuites>\n";
+  }
+};
+
+// SARIF levels by severity of the failure; `security-severity` (0-10) lets dashboards rank.
+const char* sarif_level(Severity s) {
+  switch (s) {
+    case Severity::critical:
+    case Severity::high: return "error";
+    case Severity::medium: return "warning";
+    case Severity::low:
+    case Severity::info: return "note";
+  }
+  return "note";
+}
+const char* security_severity(Severity s) {
+  switch (s) {
+    case Severity::critical: return "9.5";
+    case Severity::high: return "8.0";
+    case Severity::medium: return "5.5";
+    case Severity::low: return "2.5";
+    case Severity::info: return "0.0";
+  }
+  return "0.0";
+}
+
+class SarifSink final : public ReportSink {
+ public:
+  void write(const Report& r, std::ostream& out) const override {
+    std::map<std::string, CheckInfo> catalog;
+    for (const auto& c : builtin_checks()) catalog.emplace(std::string(c->id()), c->info());
+    json rules = json::array(), results = json::array();
+    std::map<std::string, std::size_t> rule_index;
+    for (const auto& d : r.devices)
+      for (const auto& f : d.results) {
+        if (f.status != CheckStatus::fail) continue;  // the JSON report has every other status
+        auto [it, fresh] = rule_index.try_emplace(f.check, rules.size());
+        if (fresh) {
+          const auto c = catalog.find(f.check);
+          const std::string title = c != catalog.end() ? c->second.title : f.check;
+          rules.push_back({{"id", f.check},
+                           {"shortDescription", {{"text", title}}},
+                           {"properties", {{"outcomes", f.outcomes}, {"security-severity", security_severity(f.severity)}}}});
+        }
+        const std::string device = d.facts.target.address.to_string();
+        json evidence = json::array();
+        for (const auto& ev : f.evidence) evidence.push_back(evidence_text(ev, r.redact));
+        std::string uri = f.endpoint ? std::string(to_string(f.endpoint->transport)) + "://" +
+                                           (f.endpoint->address.v6 ? "[" + device + "]" : device) + ":" +
+                                           std::to_string(f.endpoint->port)
+                                     : "device://" + device;
+        results.push_back({{"ruleId", f.check},
+                           {"ruleIndex", it->second},
+                           {"level", sarif_level(f.severity)},
+                           {"message", {{"text", f.summary}}},
+                           {"locations",
+                            {{{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
+                              {"logicalLocations", {{{"name", device + " " + where(f)}, {"kind", "endpoint"}}}}}}},
+                           {"properties",
+                            {{"device", device}, {"severity", to_string(f.severity)}, {"outcomes", f.outcomes}, {"evidence", evidence}}}});
+      }
+    json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                  {"version", "2.1.0"},
+                  {"runs",
+                   {{{"tool", {{"driver", {{"name", "trustscan"}, {"version", TRUSTSCAN_VERSION}, {"rules", rules}}}}},
+                     {"invocations", {{{"executionSuccessful", r.complete}}}},
+                     {"properties", {{"mode", r.mode}, {"profile", r.profile.id}}},
+                     {"results", results}}}}};
+    out << sarif.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  }
+};
+
+// One page, no scripts, no external resources: a lab can attach it to a submission as is.
+class HtmlSink final : public ReportSink {
+ public:
+  void write(const Report& r, std::ostream& out) const override {
+    out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trustscan report</title>\n"
+        << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+           "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}"
+           ".fail{background:#fdd}.pass{background:#dfd}.error{background:#fec}"
+           "pre{white-space:pre-wrap;margin:0;font-size:90%}</style></head><body>\n";
+    out << "<h1>trustscan " << escape_markup(r.mode) << " report</h1>\n<p>Profile " << escape_markup(r.profile.id) << " v"
+        << escape_markup(r.profile.version) << " (" << escape_markup(r.profile.title) << "), vantage "
+        << escape_markup(r.vantage) << ", trustscan " << TRUSTSCAN_VERSION
+        << (r.complete ? "" : ". <strong>Interrupted: results are partial.</strong>") << "</p>\n";
+    for (const auto& d : r.devices) {
+      out << "<h2>" << escape_markup(d.facts.target.address.to_string()) << "</h2>\n<p>Verdict <strong>"
+          << escape_markup(d.score.verdict) << "</strong>, grade " << escape_markup(d.score.grade.empty() ? "-" : d.score.grade)
+          << ", score " << std::fixed << std::setprecision(1) << d.score.score << ", coverage " << std::setprecision(3)
+          << d.score.coverage << "</p>\n";
+      if (!d.outcomes.empty()) {
+        out << "<table><tr><th>outcome</th><th>status</th></tr>\n";
+        for (const auto& o : d.outcomes)
+          out << "<tr class=\"" << escape_markup(o.status) << "\"><td>" << escape_markup(o.id) << "</td><td>"
+              << escape_markup(o.status) << "</td></tr>\n";
+        out << "</table>\n";
+      }
+      out << "<h3>Results</h3>\n<table><tr><th>check</th><th>where</th><th>status</th><th>severity</th><th>summary and "
+             "evidence</th><th>outcomes</th></tr>\n";
+      for (const auto& f : d.results) {
+        const std::string status(to_string(f.status));
+        out << "<tr class=\"" << status << "\"><td>" << escape_markup(f.check) << "</td><td>" << escape_markup(where(f))
+            << "</td><td>" << status << (f.reason.empty() ? "" : " (" + escape_markup(f.reason) + ")") << "</td><td>"
+            << to_string(f.severity) << "</td><td>" << escape_markup(f.summary);
+        for (const auto& ev : f.evidence) out << "<pre>" << escape_markup(evidence_text(ev, r.redact)) << "</pre>";
+        out << "</td><td>";
+        for (const auto& o : f.outcomes) out << escape_markup(o) << " ";
+        out << "</td></tr>\n";
+      }
+      out << "</table>\n";
+    }
+    out << "</body></html>\n";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ReportSink> make_junit_sink() { return std::make_unique<JUnitSink>(); }
+std::unique_ptr<ReportSink> make_sarif_sink() { return std::make_unique<SarifSink>(); }
+std::unique_ptr<ReportSink> make_html_sink() { return std::make_unique<HtmlSink>(); }
+
+}  // namespace trustscan
