@@ -31,6 +31,7 @@ struct DeviceFacts {
   std::vector<Observation> observations;  ///< in the order they were made
   bool scan_complete = true;              ///< false when the run was interrupted
   bool probed = false;                    ///< service identification and protocol probes ran
+  bool credentials_tried = false;         ///< credential trials were allowed to run (not --no-creds)
   bool passive = false;                   ///< facts from a capture (replay): nothing was sent
   /// The manufacturer's declaration for this device (--declaration), or null.
   std::shared_ptr<const Declaration> declaration;

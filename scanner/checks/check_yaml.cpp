@@ -9,6 +9,7 @@
 #include "scanner/checks/check_yaml.hpp"
 
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/verdict_policy.hpp"
 #include "trustscan/profile.hpp"
 #include "scanner/config/yaml_util.hpp"
 
@@ -40,6 +41,14 @@ struct Pred {
   std::string text;                   // the predicate as written, for evidence
   std::vector<Pred> children;
 };
+
+// The service names a predicate mentions (its scope, for the verdict policy).
+void services_in(const Pred& p, std::vector<std::string>& out) {
+  if (p.op == Pred::Op::service)
+    for (const auto& w : p.words)
+      if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+  for (const auto& c : p.children) services_in(c, out);
+}
 
 // What one candidate (an endpoint, or the device) offers to a predicate.
 struct Candidate {
@@ -256,7 +265,10 @@ struct Definition {
 
 class YamlCheck final : public Check {
  public:
-  explicit YamlCheck(Definition d) : d_(std::move(d)) {}
+  explicit YamlCheck(Definition d) : d_(std::move(d)) {
+    for (const auto* p : {&d_.applies_when, &d_.fail_when, &d_.pass_when})
+      if (*p) services_in(**p, scope_names_);
+  }
   std::string_view id() const noexcept override { return d_.info.id; }
   CheckInfo info() const override { return d_.info; }
 
@@ -283,6 +295,12 @@ class YamlCheck final : public Check {
     if (applicable.empty()) {
       auto f = finding(CheckStatus::not_applicable,
                        text("not_applicable", "does not apply: nothing matched " + (d_.applies_when ? d_.applies_when->text : std::string("")), {}, nullptr, device));
+      // The verdict policy: "nothing in scope" is not_applicable only over a complete inventory.
+      if (!d_.device_scope && d_.requires_ == Requires::probes) {
+        auto policy = nothing_in_scope(d_.info, device, scope(), "nothing in scope");
+        if (policy.status != CheckStatus::not_applicable) f = std::move(policy);
+        else f.evidence = std::move(policy.evidence);
+      }
       out.push_back(std::move(f));
       return;
     }
@@ -307,6 +325,8 @@ class YamlCheck final : public Check {
       e.detail = "checked " + std::to_string(applicable.size()) + (d_.device_scope ? " device" : " endpoint(s)") +
                  "; none matched: " + d_.fail_when->text;
       f.evidence.push_back(std::move(e));
+      // A pass on absence ("no Telnet among the open ports") needs every open port identified.
+      if (!d_.device_scope && d_.requires_ == Requires::probes) require_complete_inventory(f, device, scope());
       out.push_back(std::move(f));
       return;
     }
@@ -326,6 +346,13 @@ class YamlCheck final : public Check {
   }
 
  private:
+  // The services this check is about (from its predicates), as views for the verdict policy.
+  std::vector<std::string_view> scope() const {
+    std::vector<std::string_view> v;
+    for (const auto& n : scope_names_) v.emplace_back(n);
+    return v;
+  }
+
   static const Observation* first(const std::vector<const Observation*>& v) { return v.empty() ? nullptr : v.front(); }
 
   Finding finding(CheckStatus st, std::string summary) const {
@@ -401,6 +428,7 @@ class YamlCheck final : public Check {
   }
 
   Definition d_;
+  std::vector<std::string> scope_names_;
 };
 
 Definition parse_definition(const YAML::Node& n, const std::string& origin) {

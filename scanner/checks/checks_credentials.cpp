@@ -1,6 +1,7 @@
 // trustscan — credential checks (STANDARDS.md §2.1) over the cred.* observations of the trials
 // (scanner/credentials/credentials.hpp) and what the protocol probes saw.
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/verdict_policy.hpp"
 
 namespace trustscan {
 
@@ -47,7 +48,7 @@ class DefaultCredentials final : public Check {
         eps.push_back(*o->endpoint);
     }
     if (eps.empty()) {
-      out.push_back(finding(CheckStatus::not_applicable, std::string("no ") + what_ + " service"));
+      out.push_back(nothing_in_scope(i, d, services_, std::string("no ") + what_ + " service"));
       return;
     }
     for (const auto& ep : eps) {
@@ -85,7 +86,8 @@ class DefaultCredentials final : public Check {
         f.evidence.push_back(evidence_from(*accepted));
       } else {
         f = finding(CheckStatus::not_tested, "no login surface recognised on " + where(ep));
-        f.reason = d.probed && !surface ? "inconclusive:no_login_surface" : "creds_disabled";
+        f.reason = !d.credentials_tried ? "creds_disabled" : "inconclusive:no_login_surface";
+        if (!d.credentials_tried) f.summary = "credential trials disabled (--no-creds) on " + where(ep);
       }
       f.endpoint = ep;
       out.push_back(std::move(f));
@@ -216,17 +218,44 @@ class CleartextCredentials final : public Check {
       if (proof) f.evidence.push_back(evidence_from(*proof));
       out.push_back(std::move(f));
     };
-    for (const auto& ep : endpoints_with(d, {"http"}))
-      if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
+    // Login surfaces as the protocol probes recorded them, whether or not trials ran (--no-creds):
+    // a trial's surface when there is one, else the probe's own reading of the page or reply.
+    for (const auto& ep : endpoints_with(d, {"http"})) {
+      if (const auto* s = at(d, ep, "cred.surface")) {
+        report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
+      } else if (const auto* a = at(d, ep, "http.auth_schemes")) {
+        std::string schemes;
+        if (const auto* v = std::get_if<std::vector<std::string>>(&a->value))
+          for (const auto& x : *v) schemes += (schemes.empty() ? "" : ", ") + x;
+        report(ep, "HTTP authentication (" + schemes + ") over plain HTTP", a);
+      } else if (const auto* form = at(d, ep, "http.login_form"); is_true(form)) {
+        report(ep, "HTML login form over plain HTTP", form);
+      }
+    }
     for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, "telnet.prompt"));
     for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, "ftp.banner"));
-    for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"}))
-      if (const auto* s = at(d, ep, "cred.surface")) report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
+    for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"})) {
+      if (const auto* s = at(d, ep, "cred.surface")) {
+        report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
+      } else if (const auto* anon = at(d, ep, "mqtt.anonymous_accepted"); anon && !is_true(anon)) {
+        report(ep, "MQTT CONNECT asks for credentials (cleartext)", anon);
+      } else if (const auto* ds = at(d, ep, "rtsp.describe_status");
+                 ds && std::holds_alternative<std::int64_t>(ds->value) && std::get<std::int64_t>(ds->value) == 401) {
+        report(ep, "RTSP authentication on DESCRIBE (cleartext)", ds);
+      }
+    }
     for (const auto& ep : endpoints_with(d, {"snmp"}))
       if (const auto* c = at(d, ep, "snmp.communities")) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
-    if (found == 0 && wire.empty())
-      out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
-                                 "no login surface on a cleartext transport among the services found"));
+    if (found == 0 && wire.empty()) {
+      auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                            "no login surface on a cleartext transport among the services found");
+      Evidence e;
+      e.kind = "service_identification";
+      e.detail = "every open port identified; no plain HTTP, Telnet, FTP, MQTT, RTSP or SNMP login surface";
+      f.evidence.push_back(std::move(e));
+      require_complete_inventory(f, d, {"http", "telnet", "ftp", "mqtt", "rtsp", "snmp"});
+      out.push_back(std::move(f));
+    }
   }
 };
 

@@ -5,6 +5,7 @@
 // not_applicable when the device has no such service (citing the inventory); not_tested when the
 // device could not be judged at all (interrupted, probes disabled).
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/verdict_policy.hpp"
 
 #include <functional>
 #include <optional>
@@ -79,13 +80,7 @@ class EndpointCheck final : public Check {
       for (const auto* o : device.find(rule_.also_with))
         if (o->endpoint && std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end()) eps.push_back(*o->endpoint);
     if (eps.empty()) {
-      auto f = make_finding(rule_.id, CheckStatus::not_applicable, rule_.severity, rule_.outcomes,
-                            "no such service among the " + std::to_string(device.ports.size()) + " scanned ports");
-      Evidence e;
-      e.kind = "service_identification";
-      e.detail = "svc.inventory: none of the open ports speaks a protocol this check applies to";
-      f.evidence.push_back(std::move(e));
-      out.push_back(std::move(f));
+      out.push_back(nothing_in_scope(info(), device, rule_.services, "no such service"));
       return;
     }
     for (const auto& ep : eps) {

@@ -62,6 +62,7 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
   // Outcomes.
   device.outcomes.clear();
   bool any_required_fail = false, all_required_pass = true;
+  std::size_t required_passed = 0;
   std::set<std::string> profile_checks;
   for (const auto& o : profile.outcomes) {
     OutcomeResult r;
@@ -110,10 +111,18 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
       r.status = "pass";
       if (att) r.note = "network evidence and " + attested;
     }
+    // not_applicable, explicitly (docs/checks.md "Verdict policy"): the checks' own policy makes it
+    // evidence-backed (a complete inventory with nothing in scope). A "required if applicable"
+    // outcome that does not apply does not block conformance; a "required" one must pass, so
+    // there N/A reads as incomplete; and a device is conformant only when at least one required
+    // outcome actually passed.
     const bool required = o.level == OutcomeLevel::required || o.level == OutcomeLevel::required_if_applicable;
     if (required) {
       if (r.status == "fail") any_required_fail = true;
-      if (r.status != "pass" && r.status != "not_applicable") all_required_pass = false;
+      const bool satisfied =
+          r.status == "pass" || (r.status == "not_applicable" && o.level == OutcomeLevel::required_if_applicable);
+      if (!satisfied) all_required_pass = false;
+      if (r.status == "pass") ++required_passed;
     }
     device.outcomes.push_back(std::move(r));
   }
@@ -145,7 +154,7 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
   score.coverage = total_weight > 0 ? std::round(1000.0 * executed_weight / total_weight) / 1000.0 : 0.0;
 
   if (any_required_fail || !score.caps.empty()) score.verdict = "non-conformant";
-  else if (all_required_pass && !profile.outcomes.empty()) score.verdict = "conformant";
+  else if (all_required_pass && required_passed > 0) score.verdict = "conformant";
   else score.verdict = "incomplete";
 
   if (!score.caps.empty() || possible == 0) {

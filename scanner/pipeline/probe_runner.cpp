@@ -143,7 +143,10 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       }
     }
   }
-  for (auto& d : devices) d.facts.probed = true;
+  for (auto& d : devices) {
+    d.facts.probed = true;
+    d.facts.credentials_tried = options.credentials != nullptr;
+  }
   std::vector<std::size_t> busy(devices.size(), 0);
   std::size_t inflight = 0;
   net::steady_timer wake(ex);

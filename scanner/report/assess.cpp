@@ -99,6 +99,7 @@ DeviceReport device_of(const json& d) {
   out.facts.target.address = *addr;
   out.facts.target.name = text(d, "name");
   out.facts.probed = true;
+  out.facts.credentials_tried = true;
   for (const auto& s : d.value("services", json::array())) {
     PortResult p;
     p.endpoint = *endpoint_of(s, *addr);
@@ -220,6 +221,7 @@ Report merge_reports(const std::vector<Report>& reports) {
       auto& m = devices[a];
       m.facts.target = d.facts.target;
       m.facts.probed = true;
+      m.facts.credentials_tried = true;
       m.facts.scan_complete = m.facts.scan_complete && r.complete;
       for (const auto& p : d.facts.ports) {
         auto it = std::find_if(m.facts.ports.begin(), m.facts.ports.end(),

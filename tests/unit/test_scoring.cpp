@@ -101,7 +101,7 @@ TEST_CASE("non-network elements need attestation: network evidence alone is part
   CHECK(d.score.verdict == "incomplete");
 }
 
-TEST_CASE("not_applicable outcomes do not block conformance; informational evidence is partial") {
+TEST_CASE("not_applicable and informational-only outcomes leave a device incomplete") {
   const auto p = profile_with({outcome("O1", {"a"}), outcome("O2", {"b"}), outcome("O3", {"i"})});
   auto d = device({result("a", CheckStatus::pass), result("b", CheckStatus::not_applicable),
                    result("i", CheckStatus::info, Severity::info)});
@@ -169,4 +169,23 @@ TEST_CASE("the shipped profiles map every check to at least one outcome") {
       if (applies) CHECK_MESSAGE(mapped.count(info.id), id << " does not map " << info.id);
     }
   }
+}
+
+TEST_CASE("not_applicable is explicit: it passes a required-if-applicable outcome, never a required one") {
+  // Required if applicable: an outcome whose checks do not apply does not block conformance.
+  const auto lenient = profile_with({outcome("O1", {"a"}), outcome("O2", {"b"}, {}, OutcomeLevel::required_if_applicable)});
+  auto d = device({result("a", CheckStatus::pass), result("b", CheckStatus::not_applicable)});
+  score_device(lenient, d);
+  CHECK(get(d, "O2").status == "not_applicable");
+  CHECK(d.score.verdict == "conformant");
+  // Required: the same N/A outcome leaves the device incomplete.
+  const auto strict = profile_with({outcome("O1", {"a"}), outcome("O2", {"b"})});
+  auto s = device({result("a", CheckStatus::pass), result("b", CheckStatus::not_applicable)});
+  score_device(strict, s);
+  CHECK(s.score.verdict == "incomplete");
+  // Nothing passed at all (everything N/A): never conformant.
+  const auto only_na = profile_with({outcome("O2", {"b"}, {}, OutcomeLevel::required_if_applicable)});
+  auto n = device({result("b", CheckStatus::not_applicable)});
+  score_device(only_na, n);
+  CHECK(n.score.verdict == "incomplete");
 }
