@@ -253,16 +253,22 @@ net::awaitable<IoResult> TlsSession::send(std::span<const std::uint8_t> bytes) {
 }
 
 net::awaitable<IoResult> TlsSession::receive(std::vector<std::uint8_t>& into) {
+  co_return co_await receive_for(
+      into, std::chrono::duration_cast<std::chrono::milliseconds>(impl_->deadline - SteadyClock::now()));
+}
+
+net::awaitable<IoResult> TlsSession::receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) {
   auto& i = *impl_;
   if (i.received >= i.max_reply) co_return IoResult{Status::protocol_error, 0};
-  if (SteadyClock::now() >= i.deadline || i.member.aborted()) co_return IoResult{Status::io_timeout, 0};
+  const auto until = std::min(i.deadline, SteadyClock::now() + wait);
+  if (SteadyClock::now() >= until || i.member.aborted()) co_return IoResult{Status::io_timeout, 0};
   std::array<std::uint8_t, 4096> chunk;
   const std::size_t room = std::min(chunk.size(), i.max_reply - i.received);
   error_code ec;
   bool timed_out = false;
   std::size_t n = 0;
   {
-    Deadline guard(i.stream.lowest_layer(), i.deadline);
+    Deadline guard(i.stream.lowest_layer(), until);
     n = co_await i.stream.async_read_some(net::buffer(chunk.data(), room), net::redirect_error(net::use_awaitable, ec));
     timed_out = ec == net::error::operation_aborted && (guard.expired() || i.member.aborted());
   }

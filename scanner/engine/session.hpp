@@ -74,7 +74,7 @@ class TcpSession final : public Session {
   net::awaitable<IoResult> receive(std::vector<std::uint8_t>& into) override;
   /// receive() with a shorter wait than the remaining budget (e.g. "is there a banner within
   /// 1.5 s?"); the budget still applies if it is shorter.
-  net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait);
+  net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) override;
 
   std::size_t received_total() const noexcept { return received_; }
   /// Gives up the connected socket's descriptor (the session no longer owns it).
@@ -110,6 +110,7 @@ class TlsSession final : public Session {
   const Endpoint& endpoint() const noexcept override { return endpoint_; }
   net::awaitable<IoResult> send(std::span<const std::uint8_t> bytes) override;
   net::awaitable<IoResult> receive(std::vector<std::uint8_t>& into) override;
+  net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) override;
   /// The OpenSSL handle, for reading the negotiated version, suite and peer certificate.
   void* native_handle();
 

@@ -8,14 +8,28 @@
 
 namespace trustscan {
 
-const std::map<std::string, ProtocolProbe>& protocol_probes() {
-  static const std::map<std::string, ProtocolProbe> probes = {
-      {"coap", probe_coap}, {"dns", probe_dns},   {"ftp", probe_ftp},   {"http", probe_http},
-      {"mdns", probe_mdns}, {"mqtt", probe_mqtt}, {"ntp", probe_ntp},   {"rtsp", probe_rtsp},
-      {"snmp", probe_snmp}, {"ssdp", probe_ssdp}, {"ssh", probe_ssh},   {"telnet", probe_telnet},
-      {"tls", probe_tls},
+namespace {
+
+using namespace std::chrono_literals;
+
+// The TLS probe runs the TLS analyzer (versions and suites by hand-built ClientHellos, the
+// certificate) before the application inside: it needs more than the default probe budget.
+constexpr std::chrono::milliseconds kTlsBudget = 30s;
+
+std::map<std::string, ProbeEntry>& registry() {
+  static std::map<std::string, ProbeEntry> probes = {
+      {"coap", {probe_coap}}, {"dns", {probe_dns}},   {"ftp", {probe_ftp}},   {"http", {probe_http}},
+      {"mdns", {probe_mdns}}, {"mqtt", {probe_mqtt}}, {"ntp", {probe_ntp}},   {"rtsp", {probe_rtsp}},
+      {"snmp", {probe_snmp}}, {"ssdp", {probe_ssdp}}, {"ssh", {probe_ssh}},   {"telnet", {probe_telnet}},
+      {"tls", {probe_tls, kTlsBudget}},
   };
   return probes;
 }
+
+}  // namespace
+
+const std::map<std::string, ProbeEntry>& protocol_probes() { return registry(); }
+
+void register_protocol_probe(const std::string& service, ProbeEntry entry) { registry()[service] = std::move(entry); }
 
 }  // namespace trustscan

@@ -174,13 +174,18 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       if (const auto it = probes.find(found.id->service); it != probes.end()) {
         // The protocol probe gets a budget of its own: identification may have used most of the
         // first one on a slow device.
-        ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + options.endpoint_budget};
+        const auto budget = std::max(options.endpoint_budget, it->second.budget);
+        ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + budget};
+        const std::string status_key = "probe." + found.id->service + ".status";
         try {
-          co_await it->second(ctx, obs);
+          co_await it->second.run(ctx, obs);
         } catch (const std::exception& e) {
           // A probe bug stays contained to this endpoint (STYLE.md rule 5).
-          obs.push_back(make_observation(ep, "probe." + found.id->service + ".status", std::string("internal_error"), e.what()));
+          obs.push_back(make_observation(ep, status_key, std::string("internal_error"), e.what()));
         }
+        // Every probe ends with a status: a success is recorded too.
+        if (std::none_of(obs.begin(), obs.end(), [&](const Observation& o) { return o.key == status_key; }))
+          obs.push_back(make_observation(ep, status_key, std::string(to_string(Status::success)), "the probe ran to its end"));
       }
     }
     for (auto& o : obs) facts.observations.push_back(std::move(o));

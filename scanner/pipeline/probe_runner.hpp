@@ -13,17 +13,38 @@
 #include "probes/identify/identify.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/net.hpp"
+#include "trustscan/probe.hpp"
 #include "trustscan/report.hpp"
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace trustscan {
 
 struct CredentialPolicy;
+class AbortGroup;  // session.hpp
+
+/// How a probe reaches its endpoint. The runner hands every probe the dialer of its options (the
+/// live network when none is given), so a test hands in a fake one and a probe never opens a
+/// socket of its own.
+class Dialer {
+ public:
+  virtual ~Dialer() = default;
+  /// A byte stream to `ep` — inside TLS (server name `sni`) when `tls` — connected within
+  /// `connect_timeout`, every operation bounded by `budget` and `max_reply` bytes; null, with
+  /// the reason in `status`, when it cannot be opened.
+  virtual net::awaitable<std::unique_ptr<Session>> dial(const Endpoint& ep, bool tls, const std::string& sni,
+                                                         std::chrono::milliseconds connect_timeout,
+                                                         std::chrono::milliseconds budget, std::size_t max_reply,
+                                                         Status& status, AbortGroup* group) = 0;
+};
+
+/// The live network: TcpSession and TlsSession (scanner/engine/session.hpp).
+Dialer& live_dialer();
 
 struct ProbeOptions {
   std::chrono::milliseconds connect_timeout{2000};
@@ -35,6 +56,7 @@ struct ProbeOptions {
   bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
   std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
+  Dialer* dialer = nullptr;                          ///< how probes reach endpoints; nullptr: live_dialer()
 };
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that
@@ -51,6 +73,9 @@ struct ProbeContext {
   bool tls = false;                                ///< application probes speak through TLS
   AbortGroup* abort = nullptr;                     ///< sessions opened for this context join it (credential trials)
 
+  /// The dialer every session of this probe goes through.
+  Dialer& dialer() const { return options.dialer ? *options.dialer : live_dialer(); }
+
   /// Time left before `deadline` (zero when past it).
   std::chrono::milliseconds remaining() const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -59,8 +84,21 @@ struct ProbeContext {
 };
 using ProtocolProbe = std::function<net::awaitable<void>(ProbeContext& ctx, std::vector<Observation>& out)>;
 
-/// The protocol probes by service name (probes.cpp).
-const std::map<std::string, ProtocolProbe>& protocol_probes();
+/// One entry of the probe registry: the probe of a service name and its declared budget.
+struct ProbeEntry {
+  ProtocolProbe run;
+  /// The probe's whole budget on one endpoint (identification excluded); zero: the run's
+  /// --probe budget (ProbeOptions::endpoint_budget). The larger of the two applies.
+  std::chrono::milliseconds budget{0};
+};
+
+/// The protocol probes by service name (scanner/pipeline/probe_registry.cpp: the one list).
+const std::map<std::string, ProbeEntry>& protocol_probes();
+
+/// Adds (or replaces) the probe of `service` — a protocol outside the built-in list. Call before
+/// a scan starts, from the thread that runs it; identification must name `service` too (a rule
+/// in the service table the runner is given).
+void register_protocol_probe(const std::string& service, ProbeEntry entry);
 
 /// Identifies and probes every device's services, appending observations to `devices[i].facts`
 /// and turning UDP `open|filtered` into `open` where a service answered. Runs on the caller's

@@ -3,10 +3,35 @@
 
 namespace trustscan {
 
-net::awaitable<std::optional<TcpSession>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
+namespace {
+
+class LiveDialer final : public Dialer {
+ public:
+  net::awaitable<std::unique_ptr<Session>> dial(const Endpoint& ep, bool tls, const std::string& sni,
+                                                 std::chrono::milliseconds connect_timeout, std::chrono::milliseconds budget,
+                                                 std::size_t max_reply, Status& status, AbortGroup* group) override {
+    if (tls) {
+      auto s = co_await TlsSession::connect(ep, sni, connect_timeout, budget, max_reply, status, group);
+      if (!s) co_return nullptr;
+      co_return std::make_unique<TlsSession>(std::move(*s));
+    }
+    auto s = co_await TcpSession::connect(ep, connect_timeout, budget, max_reply, status, group);
+    if (!s) co_return nullptr;
+    co_return std::make_unique<TcpSession>(std::move(*s));
+  }
+};
+
+}  // namespace
+
+Dialer& live_dialer() {
+  static LiveDialer live;
+  return live;
+}
+
+net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
   Status st = Status::success;
-  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        ctx.options.max_reply, st);
+  auto s = co_await ctx.dialer().dial(ctx.endpoint, false, {}, std::min(ctx.options.connect_timeout, ctx.remaining()),
+                                      ctx.remaining(), ctx.options.max_reply, st, nullptr);
   if (!s)
     out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)),
                                    "could not connect for the protocol probe"));
@@ -24,8 +49,7 @@ std::string host_header(const ProbeContext& ctx) {
 }
 
 namespace {
-template <class SessionT>
-net::awaitable<std::optional<HttpResponse>> exchange(SessionT& s, const ProbeContext& ctx, std::string_view method,
+net::awaitable<std::optional<HttpResponse>> exchange(Session& s, const ProbeContext& ctx, std::string_view method,
                                                      std::string_view path, std::span<const HttpHeader> extra,
                                                      std::string_view body) {
   auto request = build_http_request(method, host_header(ctx), path, extra);
@@ -49,12 +73,7 @@ net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std:
   // The parser keeps at most kHttpMaxBody of a body: read a little past it, never more.
   const auto cap = std::max(ctx.options.max_reply, kHttpMaxBody + kHttpMaxHeaderBlock);
   const auto connect = std::min(ctx.options.connect_timeout, ctx.remaining());
-  if (ctx.tls) {
-    auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, connect, ctx.remaining(), cap, st, ctx.abort);
-    if (!s) co_return std::nullopt;
-    co_return co_await exchange(*s, ctx, method, path, extra, body);
-  }
-  auto s = co_await TcpSession::connect(ctx.endpoint, connect, ctx.remaining(), cap, st, ctx.abort);
+  auto s = co_await ctx.dialer().dial(ctx.endpoint, ctx.tls, ctx.device.target.name, connect, ctx.remaining(), cap, st, ctx.abort);
   if (!s) co_return std::nullopt;
   co_return co_await exchange(*s, ctx, method, path, extra, body);
 }

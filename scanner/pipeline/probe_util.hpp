@@ -25,9 +25,9 @@ net::awaitable<std::pair<Parse, Status>> receive_until(SessionT& s, std::vector<
   co_return std::make_pair(state, Status::success);
 }
 
-/// A session to the context's endpoint within what is left of its budget; on failure records
-/// "probe.<probe>.status" in `out` and returns nullopt.
-net::awaitable<std::optional<TcpSession>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe);
+/// A session to the context's endpoint (through its dialer) within what is left of its budget;
+/// on failure records "probe.<probe>.status" in `out` and returns null.
+net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe);
 
 /// Records "probe.<probe>.status" = status, with why.
 void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why);
