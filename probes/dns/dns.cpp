@@ -1,5 +1,6 @@
 // trustscan — DNS / mDNS builders and parser. See dns.hpp for the contract.
 #include "probes/dns/dns.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -290,21 +291,12 @@ std::vector<std::uint8_t> build_query(std::uint16_t id, std::string_view name, s
   return q;
 }
 
-bool iequal(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-           return lower(x) == lower(y);
-         });
-}
-bool iends_with(std::string_view s, std::string_view suffix) noexcept {
-  return s.size() >= suffix.size() && iequal(s.substr(s.size() - suffix.size()), suffix);
-}
 
 // DNS names compare case-insensitively, so the lists do too.
 void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (item.empty() || item == "." || list.size() >= kDnsMaxListItems) return;
   for (const auto& x : list)
-    if (iequal(x, item)) return;
+    if (iequals(x, item)) return;
   list.push_back(item);
 }
 
@@ -364,7 +356,7 @@ std::vector<Observation> dns_observations(const DnsMessage& message, const Endpo
   out.push_back(Observation{endpoint, "dns.recursion_available", message.ra, ev});
   for (const auto& rr : message.answers) {
     if (rr.type != kDnsTypeTxt || (rr.rclass & 0x7fff) != kDnsClassCh ||
-        !iequal(rr.name, "version.bind"))
+        !iequals(rr.name, "version.bind"))
       continue;
     std::string version;
     for (const auto& s : rr.txt) {
@@ -391,7 +383,7 @@ std::vector<Observation> mdns_observations(std::span<const DnsMessage> messages,
       for (const auto& rr : *section) {
         switch (rr.type) {
           case kDnsTypePtr:
-            if (iequal(rr.name, kMdnsServicesName)) {
+            if (iequals(rr.name, kMdnsServicesName)) {
               add_unique(services, rr.data);
             } else if (iends_with(rr.name, ".in-addr.arpa") || iends_with(rr.name, ".ip6.arpa")) {
               add_unique(hostnames, rr.data);

@@ -4,6 +4,7 @@
 // response is at most kHttpMaxMessage raw bytes, so re-parsing costs little, and statelessness
 // makes "same answer whatever the split points" true by construction.
 #include "probes/http/http.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -20,27 +21,6 @@ bool is_tchar(unsigned char c) noexcept {
 }
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (auto& c : r) c = to_lower(c);
-  return r;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Cut at `max` bytes without splitting a UTF-8 sequence, so reports stay valid text.
 std::string_view cap_utf8(std::string_view s, std::size_t max) noexcept {
   if (s.size() <= max) return s;
@@ -131,7 +111,7 @@ Parse parse_head(Bytes in, std::size_t start, HttpResponse& r, std::size_t& head
     const auto value = trim_ows(line.substr(colon + 1));
     for (const char c : value)
       if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) return Parse::invalid;
-    r.headers.push_back({lower(name), std::string(value)});
+    r.headers.push_back({ascii_lower(name), std::string(value)});
   }
 }
 
@@ -364,7 +344,7 @@ bool find_login_form(std::string_view lb) {
 }
 
 void derive_from_body(HttpResponse& r) {
-  const std::string lb = lower(r.body);
+  const std::string lb = ascii_lower(r.body);
   r.title = find_title(r.body, lb);
   r.login_form = find_login_form(lb);
 }
@@ -465,7 +445,7 @@ Parse parse_body(Bytes in, std::size_t start, std::size_t head_end, HttpResponse
       while (!v.empty()) {
         const auto comma = v.find(',');
         const auto coding = trim_ows(v.substr(0, comma));
-        if (!coding.empty()) last_coding = lower(coding);
+        if (!coding.empty()) last_coding = ascii_lower(coding);
         v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
       }
     } else if (h.name == "content-length") {

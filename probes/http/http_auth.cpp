@@ -1,5 +1,6 @@
 // trustscan — HTTP authentication challenges and Authorization headers (pure).
 #include "probes/http/http_auth.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,12 +8,6 @@
 namespace trustscan {
 
 namespace {
-
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
 
 // RFC 9110 tchar.
 bool tchar(char c) noexcept {
@@ -68,12 +63,6 @@ std::string_view bare_value(Cursor& c) noexcept {
     ++c.i;
   }
   return c.s.substr(b, c.i - b);
-}
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
 }
 
 // After a list element: OWS, then ',' or the end. Skips any run of commas (empty elements).
@@ -149,7 +138,7 @@ Parse parse_auth_challenges(Bytes value, std::vector<AuthChallenge>& out) noexce
             if (bare.size() > kAuthMaxValue) return Parse::invalid;
             v = std::string(bare);
           }
-          ch.params.emplace_back(lowered(name), std::move(v));
+          ch.params.emplace_back(ascii_lower(name), std::move(v));
           if (!next_element(c)) return Parse::invalid;
         }
       }
@@ -205,7 +194,7 @@ std::vector<std::string> qop_options(const AuthChallenge& c) {
     auto item = rest.substr(0, comma);
     while (!item.empty() && ows(item.front())) item.remove_prefix(1);
     while (!item.empty() && ows(item.back())) item.remove_suffix(1);
-    if (!item.empty()) out.push_back(lowered(item));
+    if (!item.empty()) out.push_back(ascii_lower(item));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }

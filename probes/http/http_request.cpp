@@ -1,5 +1,6 @@
 // trustscan — HTTP/1.x request parser and response summary.
 #include "probes/http/http_request.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,14 +13,6 @@ bool is_tchar(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && ascii_lower(a) == ascii_lower(b); }
 
 // Lines of a byte span; each ends in LF (an optional CR before it is dropped).
 struct Lines {
@@ -87,7 +80,7 @@ bool take_header(std::string_view name, std::string_view value, HttpRequest& out
     const auto sp = value.find(' ');
     out.auth_scheme = std::string(value.substr(0, std::min<std::size_t>(sp, 32)));
     if (iequals(out.auth_scheme, "basic") && sp != std::string_view::npos)
-      if (auto cred = decode_basic_credentials(trim(value.substr(sp + 1)))) {
+      if (auto cred = decode_basic_credentials(trim_ows(value.substr(sp + 1)))) {
         out.basic_user = std::move(cred->first);
         out.basic_password = std::move(cred->second);
       }
@@ -96,7 +89,7 @@ bool take_header(std::string_view name, std::string_view value, HttpRequest& out
     if (!len || (out.content_length && *out.content_length != *len)) return false;
     out.content_length = len;
   } else if (n == "transfer-encoding") {
-    const auto last = trim(value.substr(value.rfind(',') == std::string_view::npos ? 0 : value.rfind(',') + 1));
+    const auto last = trim_ows(value.substr(value.rfind(',') == std::string_view::npos ? 0 : value.rfind(',') + 1));
     out.chunked = iequals(last, "chunked");
   }
   return true;
@@ -109,7 +102,7 @@ Parse chunked_body(std::string_view text, std::size_t& pos, std::string& body, b
   while (true) {
     const auto size_line = lines.next();
     if (!size_line) return Parse::need_more;
-    const auto hex = trim(size_line->substr(0, size_line->find(';')));
+    const auto hex = trim_ows(size_line->substr(0, size_line->find(';')));
     const auto size = number(hex, 16);
     if (!size || hex.size() > 8) return Parse::invalid;
     if (*size == 0) {
@@ -149,13 +142,6 @@ std::optional<std::size_t> head_end(std::string_view text, std::size_t interim) 
 }
 
 }  // namespace
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std::string_view token) {
   std::string out;
@@ -211,7 +197,7 @@ Parse parse_request_at(Bytes in, HttpRequest& out, std::size_t& consumed) noexce
     const auto name = line->substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
       return Parse::invalid;
-    if (!take_header(name, trim(line->substr(colon + 1)), out)) return Parse::invalid;
+    if (!take_header(name, trim_ows(line->substr(colon + 1)), out)) return Parse::invalid;
   }
   const std::size_t head = lines.pos;
   out.raw_head = std::string(text.substr(0, std::min(head, Evidence::kMaxExcerpt)));
@@ -281,7 +267,7 @@ Parse parse_http_response_head(Bytes in, HttpResponseHead& out, std::size_t& con
     out.location = r.location;
     out.server = r.server;
     out.framing = r.framing;
-    if (const auto* cl = r.header("content-length")) out.content_length = number(trim(*cl));
+    if (const auto* cl = r.header("content-length")) out.content_length = number(trim_ows(*cl));
   };
   if (p == Parse::done) {
     fill();

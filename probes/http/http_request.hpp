@@ -28,6 +28,7 @@
 #pragma once
 
 #include "probes/http/http.hpp"
+#include "trustscan/text.hpp"
 #include "trustscan/parse.hpp"
 #include "trustscan/types.hpp"
 
@@ -78,8 +79,6 @@ Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noex
 /// (requests before that point are still returned), done when the cap was reached.
 Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& consumed) noexcept;
 
-/// ASCII lowercase (header names, paths, content types); other bytes unchanged.
-std::string ascii_lower(std::string_view s);
 
 /// "user:password" of a Basic credential's base64 token, or nullopt when it is not valid base64
 /// or has no ':'.

@@ -1,5 +1,6 @@
 // trustscan — NTP modes 3/4, 6 and 7. See ntp.hpp for the contract.
 #include "probes/ntp/ntp.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 
@@ -34,13 +35,6 @@ std::string render_refid(int stratum, Bytes id) {
          std::to_string(id[3]);
 }
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string cap_clean(std::string_view s, std::size_t max) {
   if (s.size() > max) {
@@ -65,15 +59,15 @@ void parse_variables(std::string_view d, std::vector<std::pair<std::string, std:
       if (d[end] == '"') quoted = !quoted;
       ++end;
     }
-    const auto item = trim(d.substr(i, end - i));
+    const auto item = trim_space(d.substr(i, end - i));
     i = end + 1;
     if (item.empty()) continue;
     const auto eq = item.find('=');
-    const auto name = trim(item.substr(0, eq));
+    const auto name = trim_space(item.substr(0, eq));
     if (name.empty()) continue;
     std::string_view value;
     if (eq != std::string_view::npos) {
-      value = trim(item.substr(eq + 1));
+      value = trim_space(item.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
         value = value.substr(1, value.size() - 2);
     }

@@ -1,5 +1,6 @@
 // trustscan — RTSP response parser and request builder (see rtsp.hpp for the contract).
 #include "probes/rtsp/rtsp.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 
@@ -9,19 +10,6 @@ namespace {
 constexpr std::string_view kPrefix = "RTSP/";
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "RTSP/1.0 200 OK": version, three-digit status, optional reason.
 bool parse_status_line(std::string_view line, RtspResponse& out) {
   if (line.size() < 12 || !line.starts_with(kPrefix)) return false;
@@ -30,7 +18,7 @@ bool parse_status_line(std::string_view line, RtspResponse& out) {
   if (line.size() > 12 && line[12] != ' ') return false;
   out.version = line.substr(0, 8);
   out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-  if (line.size() > 13) out.reason = trim(line.substr(13));
+  if (line.size() > 13) out.reason = trim_ows(line.substr(13));
   return true;
 }
 
@@ -68,7 +56,7 @@ bool interpret_headers(RtspResponse& out) {
       std::string_view rest = value;
       while (!rest.empty()) {
         const auto comma = rest.find(',');
-        const std::string_view m = trim(rest.substr(0, comma));
+        const std::string_view m = trim_ows(rest.substr(0, comma));
         if (!m.empty() && out.public_methods.size() < kRtspMaxListItems) out.public_methods.emplace_back(m);
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
@@ -103,7 +91,7 @@ Parse parse_into(Bytes in, RtspResponse& out, std::size_t& consumed) {
       // Continuation of the previous field (RFC 2326 §4 borrows HTTP/1.1 LWS folding).
       if (out.headers.empty()) return Parse::invalid;
       auto& value = out.headers.back().second;
-      const std::string_view more = trim(line);
+      const std::string_view more = trim_ows(line);
       if (!more.empty()) {
         if (!value.empty()) value += ' ';
         value += more;
@@ -111,9 +99,9 @@ Parse parse_into(Bytes in, RtspResponse& out, std::size_t& consumed) {
     } else {
       const auto colon = line.find(':');
       if (colon == std::string_view::npos) return Parse::invalid;
-      const std::string_view name = trim(line.substr(0, colon));
+      const std::string_view name = trim_ows(line.substr(0, colon));
       if (name.empty() || out.headers.size() == kRtspMaxHeaders) return Parse::invalid;
-      out.headers.emplace_back(std::string(name), std::string(trim(line.substr(colon + 1))));
+      out.headers.emplace_back(std::string(name), std::string(trim_ows(line.substr(colon + 1))));
     }
     pos = lf + 1;
   }
@@ -129,7 +117,7 @@ Parse parse_into(Bytes in, RtspResponse& out, std::size_t& consumed) {
 // "Digest realm=\"x\", nonce=\"…\"" → "Digest realm=\"x\"": the scheme plus its realm, which
 // say what a check needs (Basic over cleartext, which realm) without per-request nonces.
 std::string auth_summary(std::string_view value) {
-  value = trim(value);
+  value = trim_ows(value);
   const auto sp = value.find(' ');
   std::string out(value.substr(0, sp));
   if (sp == std::string_view::npos) return out;
@@ -142,7 +130,7 @@ std::string auth_summary(std::string_view value) {
       r.remove_prefix(1);
       r = r.substr(0, r.find('"'));
     } else {
-      r = trim(r.substr(0, r.find(',')));
+      r = trim_ows(r.substr(0, r.find(',')));
     }
     out += " realm=\"";
     out += r.substr(0, 128);
@@ -225,8 +213,8 @@ std::vector<Observation> rtsp_observations(const RtspResponse& response, const E
     obs.push_back(Observation{endpoint, "rtsp.auth_schemes", Value{std::move(schemes)}, ev});
   }
   std::string type;
-  for (const char c : response.content_type.substr(0, response.content_type.find(';'))) type += lower(c);
-  const bool sdp = trim(type) == "application/sdp" && !response.body.empty();
+  for (const char c : response.content_type.substr(0, response.content_type.find(';'))) type += ascii_lower(c);
+  const bool sdp = trim_ows(type) == "application/sdp" && !response.body.empty();
   obs.push_back(Observation{endpoint, "rtsp.sdp_present", Value{sdp}, ev});
   return obs;
 }

@@ -1,5 +1,6 @@
 // trustscan — SSDP datagrams and UPnP device descriptions. See ssdp.hpp for the contract.
 #include "probes/ssdp/ssdp.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,29 +8,7 @@
 namespace trustscan {
 namespace {
 
-char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  return true;
-}
-
-bool icontains(std::string_view hay, std::string_view needle) noexcept {
-  if (needle.size() > hay.size()) return false;
-  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
-    if (iequals(hay.substr(i, needle.size()), needle)) return true;
-  return false;
-}
-
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Cut without splitting a UTF-8 sequence; control bytes become spaces (one-line reports).
 std::string clean(std::string_view s, std::size_t max) {
@@ -50,11 +29,11 @@ std::optional<std::int64_t> parse_max_age(std::string_view v) {
   std::size_t p = 0;
   while (p < v.size()) {
     const auto comma = v.find(',', p);
-    auto directive = trim(v.substr(p, comma == std::string_view::npos ? std::string_view::npos : comma - p));
+    auto directive = trim_space(v.substr(p, comma == std::string_view::npos ? std::string_view::npos : comma - p));
     p = comma == std::string_view::npos ? v.size() : comma + 1;
     const auto eq = directive.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(directive.substr(0, eq)), "max-age")) continue;
-    const auto num = trim(directive.substr(eq + 1));
+    if (eq == std::string_view::npos || !iequals(trim_space(directive.substr(0, eq)), "max-age")) continue;
+    const auto num = trim_space(directive.substr(eq + 1));
     if (num.empty() || num.size() > 18) return std::nullopt;
     std::int64_t x = 0;
     for (const char c : num) {
@@ -196,8 +175,8 @@ Parse parse_ssdp_response(Bytes datagram, SsdpResponse& out) noexcept {
     if (count >= kSsdpMaxHeaders || is_space(line.front())) return Parse::invalid;
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return Parse::invalid;
-    const auto name = trim(line.substr(0, colon));
-    const auto value = trim(line.substr(colon + 1));
+    const auto name = trim_space(line.substr(0, colon));
+    const auto value = trim_space(line.substr(colon + 1));
     std::string* dst = nullptr;
     if (iequals(name, "location")) dst = &out.location;
     else if (iequals(name, "server")) dst = &out.server;
@@ -319,7 +298,7 @@ Parse parse_upnp_description(Bytes xml, UpnpDescription& out) noexcept {
     if (end_gt == npos || !iequals(local_name(s.substr(next_lt + 2, end_gt - next_lt - 2)), name))
       continue;
     const auto text = s.substr(i, next_lt - i);
-    const auto value = [&] { return clean(trim(decode_entities(text.substr(0, 4 * kUpnpMaxField))), kUpnpMaxField); };
+    const auto value = [&] { return clean(trim_space(decode_entities(text.substr(0, 4 * kUpnpMaxField))), kUpnpMaxField); };
     if (iequals(name, "serviceType")) {
       if (out.service_types.size() < kUpnpMaxServices) out.service_types.push_back(value());
       continue;

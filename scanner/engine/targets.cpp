@@ -1,5 +1,6 @@
 // trustscan — target specs, port specs and scope.
 #include "scanner/engine/targets.hpp"
+#include "trustscan/text.hpp"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -15,13 +16,6 @@
 namespace trustscan {
 
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 // Input files are small lists written by people; a cap keeps a wrong path (a disk image, a
 // capture) from being read whole into memory.
@@ -46,7 +40,7 @@ std::vector<std::string> read_list_file(const std::string& path, const char* wha
 // A line of a list file with its comment and surrounding blanks removed.
 std::string_view list_entry(std::string_view line) noexcept {
   const auto hash = line.find('#');
-  return trim(line.substr(0, hash));
+  return trim_space(line.substr(0, hash));
 }
 
 bool only_chars(std::string_view s, std::string_view allowed) noexcept {
@@ -203,13 +197,13 @@ PortList parse_port_spec(std::string_view spec) {
   auto tcp = std::make_unique<std::bitset<65536>>();
   auto udp = std::make_unique<std::bitset<65536>>();
   auto* current = tcp.get();
-  if (trim(spec).empty()) throw bad("empty");
+  if (trim_space(spec).empty()) throw bad("empty");
 
   std::size_t start = 0;
   while (start <= spec.size()) {
     auto end = spec.find(',', start);
     if (end == std::string_view::npos) end = spec.size();
-    auto item = trim(spec.substr(start, end - start));
+    auto item = trim_space(spec.substr(start, end - start));
     start = end + 1;
     if (item.size() >= 2 && item[1] == ':') {
       const char proto = static_cast<char>(std::toupper(static_cast<unsigned char>(item[0])));
@@ -263,7 +257,7 @@ Scope Scope::parse(std::string_view list) {
   while (start <= list.size()) {
     auto end = list.find(',', start);
     if (end == std::string_view::npos) end = list.size();
-    const auto item = trim(list.substr(start, end - start));
+    const auto item = trim_space(list.substr(start, end - start));
     start = end + 1;
     if (item.empty()) throw InputError("invalid scope '" + std::string(list) + "': empty element");
     s.ranges_.push_back(parse_scope_entry(item));
