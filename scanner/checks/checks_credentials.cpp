@@ -215,6 +215,7 @@ class CleartextCredentials final : public Check {
       ++found;
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + where(ep));
       f.endpoint = ep;
+      if (!proof) proof = at(d, ep, "service.name");  // no prompt or banner read: the identification proves it
       if (proof) f.evidence.push_back(evidence_from(*proof));
       out.push_back(std::move(f));
     };

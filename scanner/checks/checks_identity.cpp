@@ -2,6 +2,7 @@
 // authentication (svc.info_disclosure) and how it identifies itself (id.model,
 // id.logical_identifier).
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/verdict_policy.hpp"
 
 namespace trustscan {
 
@@ -45,8 +46,16 @@ class InfoDisclosure final : public Check {
       for (auto k : kDisclosures)
         if (o.key == k && !value_text(o).empty()) found.push_back(&o);
     if (found.empty()) {
-      out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
-                                 "no firmware, model or serial details found in unauthenticated answers"));
+      auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                            "no firmware, model or serial details found in unauthenticated answers");
+      Evidence e;
+      e.kind = "observations";
+      e.detail = "read every unauthenticated answer of the " + std::to_string(d.observations.size()) +
+                 " observations for firmware, model and serial fields; none carried one";
+      f.evidence.push_back(std::move(e));
+      // Absence over answers that were never read proves nothing: every open port identified.
+      require_complete_inventory(f, d, {});
+      out.push_back(std::move(f));
       return;
     }
     std::string what;

@@ -280,10 +280,16 @@ Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
   return verdict(CheckStatus::info, "serves time to the LAN; no monlist", proof);
 }
 
+std::string joined(const std::vector<std::string>& v);
+
+// CoAP on 5683/udp is plain: a device whose resources are readable there serves them to anyone
+// on the LAN without DTLS (RFC 7252 §9 NoSec mode). The discovery list itself is the evidence;
+// whether a resource also acts (PUT/POST) is not tested.
 Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
   const auto* res = observation(d, ep, "coap.resources");
-  if (!res) return verdict(CheckStatus::info, "CoAP answers without DTLS", {observation(d, ep, "coap.code")});
-  return verdict(CheckStatus::info, "CoAP resources listed without DTLS (whether they act is not tested)", {res});
+  const auto* list = res ? std::get_if<std::vector<std::string>>(&res->value) : nullptr;
+  if (!list || list->empty()) return verdict(CheckStatus::info, "CoAP answers without DTLS; no resources listed", {observation(d, ep, "coap.code")});
+  return verdict(CheckStatus::fail, "CoAP resources served without DTLS: " + joined(*list), {res});
 }
 
 // ---- TLS (from the TLS analyzer's observations) ----------------------------------------------
