@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -186,6 +188,55 @@ void check_lockout(const json& truth, const std::string& src, const std::string&
   }
 }
 
+// The hostile persona (tests/lab/personas/hostile.py), scanned on its own: the scan completes
+// within the budget, below the memory cap (the largest RSS among the processes this test waited
+// for: getrusage(RUSAGE_CHILDREN), so it runs before the other scans), reports every open port, and every probe that ran left its
+// probe.<service>.status.
+void check_hostile(const json& truth, const std::string& bin) {
+  if (!truth.contains("hostile")) return;
+  const auto& h = truth["hostile"];
+  const std::string report = "/tmp/trustscan-lab-hostile-" + std::to_string(::getpid()) + ".json";
+  const std::string cmd = "ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " +
+                          h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() + " -q -o " + report;
+  std::cout << "hostile: " << cmd << "\n";
+  const auto start = std::chrono::steady_clock::now();
+  int st = 0;
+  run(cmd + " 2>&1", &st);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rusage ru{};
+  ::getrusage(RUSAGE_CHILDREN, &ru);
+  const long rss_mb = ru.ru_maxrss / 1024;  // kilobytes on Linux
+  std::cout << "hostile: exit " << st << " in " << secs << " s, largest child RSS " << rss_mb << " MB\n";
+  if (st != 0 && st != 1) return fail("hostile: trustscan exited " + std::to_string(st));
+  if (secs > h["budget_s"].get<double>()) fail("hostile: the scan took " + std::to_string(secs) + " s, over its budget");
+  if (rss_mb > h["max_rss_mb"].get<long>()) fail("hostile: " + std::to_string(rss_mb) + " MB resident, over the cap");
+  std::ifstream in(report);
+  if (!in) return fail("hostile: no report written");
+  const json r = json::parse(in);
+  if (r["complete"] != true) fail("hostile: report not marked complete");
+  const auto& d = r["devices"].at(0);
+  std::set<std::string> open;
+  std::map<std::string, std::string> service;
+  for (const auto& s : d["services"]) {
+    const std::string key = s["transport"].get<std::string>() + "/" + std::to_string(s["port"].get<int>());
+    if (s["state"] == "open") open.insert(key);
+    if (s.contains("service")) service[key] = s["service"];
+  }
+  for (const auto& o : h["open"])
+    if (!open.count(o.get<std::string>())) fail("hostile: " + o.get<std::string>() + " not reported open");
+  std::set<std::string> statuses;
+  for (const auto& o : d["observations"]) {
+    const std::string key = o.value("key", "");
+    if (key.starts_with("probe.") && key.ends_with(".status") && o.contains("port"))
+      statuses.insert(o.value("transport", "tcp") + "/" + std::to_string(o["port"].get<int>()));
+  }
+  for (const auto& [ep, svc] : service)
+    if (!statuses.count(ep)) fail("hostile: " + ep + " (" + svc + ") has no probe status");
+  for (const auto& f : d["results"])
+    if (f["status"] == "error") fail("hostile: check " + f["check"].get<std::string>() + " errored: " + f.value("summary", ""));
+  std::remove(report.c_str());
+}
+
 }  // namespace
 
 int main() {
@@ -213,6 +264,9 @@ int main() {
   std::istringstream catalog(run(bin + " checks list --json"));
   for (std::string line; std::getline(catalog, line);)
     if (!line.empty()) known.insert(json::parse(line)["id"].get<std::string>());
+
+  // First, while the only children waited for are small: its RSS figure is the hostile scan's.
+  check_hostile(truth, bin);
 
   std::string addresses;
   for (const auto& p : truth["personas"]) addresses += " " + p["address"].get<std::string>();

@@ -16,6 +16,7 @@
 #     plug    198.18.0.12  middling smart plug
 #     tarpit  198.18.0.13  services that never end (deadline / size-cap tests)
 #     silent  198.18.0.14  drops every inbound SYN and UDP datagram
+#     hostile 198.18.0.15  replies built to break a scanner (personas/hostile.py; its own scan)
 #
 # Runtime files (configs, keys, logs, PIDs): /run/trustscan-lab/ (lab CA: ca.pem).
 # Exit status: 0 ok; 1 failure (after `up` fails the daemon logs are printed and
@@ -42,10 +43,10 @@ SSHD=/usr/sbin/sshd
 DOMAIN=trustscan.test
 READY_DEADLINE=${LAB_READY_DEADLINE:-20}
 
-HOSTS=(scan router camera plug tarpit silent)
+HOSTS=(scan router camera plug tarpit silent hostile)
 declare -A ADDR=(
     [scan]=198.18.0.2 [router]=198.18.0.10 [camera]=198.18.0.11
-    [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14
+    [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
 )
 
 # Planted credentials (also in ground_truth.json).
@@ -624,6 +625,21 @@ setup_tarpit() {
         --interval 5 --flood-bytes 1073741824
 }
 
+setup_hostile() {
+    local d="$RUN/hostile" i
+    mkdir -p "$d"
+    # The absurd certificate of port 2011: valid for ~7,900 years, 10,000 subjectAltNames.
+    {
+        printf '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=ext\n[dn]\nCN=hostile.%s\n' "$DOMAIN"
+        printf '[ext]\nsubjectAltName=@alt\n[alt]\n'
+        for ((i = 1; i <= 10000; i++)); do printf 'DNS.%d=h%d.hostile.%s\n' "$i" "$i" "$DOMAIN"; done
+    } >"$d/absurd.cnf"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2900000 -config "$d/absurd.cnf" \
+        -keyout "$d/absurd.key" -out "$d/absurd.pem" 2>"$d/openssl.log" ||
+        { say "openssl could not make the hostile certificate (see $d/openssl.log)"; return 1; }
+    start hostile hostile "$PY" "$PERSONAS/hostile.py" "${ADDR[hostile]}" --cert-dir "$d"
+}
+
 setup_silent() {
     mkdir -p "$RUN/silent"
     cat >"$RUN/silent/nftables.conf" <<'EOF'
@@ -666,6 +682,7 @@ up_inner() {
     setup_plug || return 1
     setup_tarpit || return 1
     setup_silent || return 1
+    setup_hostile || return 1
     if ! ip netns exec "${PREFIX}scan" "$PY" "$PERSONAS/labcheck.py" ready "$GROUND_TRUTH" \
             --deadline "$READY_DEADLINE"; then
         say "services did not come up"
