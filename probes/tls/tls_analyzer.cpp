@@ -62,7 +62,7 @@ net::awaitable<bool> ftp_auth_tls(TcpSession& s, std::string* reply_text = nullp
 net::awaitable<std::optional<Exchange>> hello(ProbeContext& ctx, StartTls starttls, const std::vector<std::uint8_t>& bytes) {
   Status st = Status::success;
   auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()),
-                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 80 * 1024, st);
+                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 80 * 1024, st, ctx.abort);
   if (!s) co_return std::nullopt;
   if (starttls == StartTls::ftp && !co_await ftp_auth_tls(*s)) co_return std::nullopt;
   if ((co_await s->send(bytes)).status != Status::success) co_return std::nullopt;
@@ -239,7 +239,7 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>
 net::awaitable<std::vector<std::uint8_t>> certificate_by_handshake(ProbeContext& ctx) {
   Status st = Status::success;
   auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, std::min(ctx.options.connect_timeout, ctx.remaining()),
-                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 4096, st);
+                                        std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 4096, st, ctx.abort);
   std::vector<std::uint8_t> der;
   if (!s) co_return der;
   X509* x = SSL_get1_peer_certificate(static_cast<SSL*>(s->native_handle()));
@@ -374,7 +374,7 @@ net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& 
                         SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s), false};
   Status st = Status::success;
   auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, analysis.remaining()),
-                                        std::min<std::chrono::milliseconds>(analysis.remaining(), 4000ms), 4096, st);
+                                        std::min<std::chrono::milliseconds>(analysis.remaining(), 4000ms), 4096, st, analysis.abort);
   if (!s) co_return;
   std::string reply;
   if (!co_await ftp_auth_tls(*s, &reply)) co_return;

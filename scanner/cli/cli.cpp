@@ -20,6 +20,7 @@
 #include <thread>
 
 #include <csignal>
+#include <signal.h>
 #include <iostream>
 #include <map>
 
@@ -279,8 +280,28 @@ int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& o
   report.started_at = std::chrono::system_clock::now();
   ReplayOptions opt;
   opt.devices = a.devices;
+  // SIGINT/SIGTERM: stop reading, analyse what was read, write the report marked incomplete.
+  // No SA_RESTART: a read blocked on a pipe or a slow disk returns, so the stop is seen.
+  static volatile std::sig_atomic_t replay_stop = 0;
+  replay_stop = 0;
+  opt.stop = &replay_stop;
+  struct sigaction on_stop {}, previous_int {}, previous_term {};
+  on_stop.sa_handler = [](int) { replay_stop = 1; };
+  sigemptyset(&on_stop.sa_mask);
+  ::sigaction(SIGINT, &on_stop, &previous_int);
+  ::sigaction(SIGTERM, &on_stop, &previous_term);
+  const auto restore = [&] {
+    ::sigaction(SIGINT, &previous_int, nullptr);
+    ::sigaction(SIGTERM, &previous_term, nullptr);
+  };
   ReplayStats stats;
-  report.devices = replay_captures(a.captures, opt, stats);
+  try {
+    report.devices = replay_captures(a.captures, opt, stats);
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
   for (auto& d : report.devices) d.facts.declaration = declaration;
   report.finished_at = std::chrono::system_clock::now();
   if (stats.truncated) {
@@ -295,7 +316,7 @@ int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& o
   if (report.devices.empty() && !output.quiet)
     out << "no device traffic in " << stats.packets << " packet(s): nothing initiated a connection"
         << (a.devices.empty() ? "" : " from the --device given") << "\n";
-  return finish_report(report, output, false, out, err);
+  return finish_report(report, output, stats.interrupted, out, err);
 }
 
 // diff: what changed between two runs, regressions first; exit 1 when something got worse.

@@ -160,7 +160,8 @@ constexpr auto kWaveSpacing = 10ms;
 net::awaitable<std::vector<CredentialAnswer>> run_wave(ProbeContext& ctx, const Authenticator& attempt,
                                                        const std::vector<CredentialPair>& pairs, std::size_t width) {
   auto ex = co_await net::this_coro::executor;
-  AbortGroup group;
+  AbortGroup* const outer = ctx.abort;  // the run's interruption group, if any
+  AbortGroup group(outer);
   ctx.abort = &group;
   std::vector<WaveSlot> slots(pairs.size());
   std::size_t next = 0, running = 0;
@@ -197,7 +198,7 @@ net::awaitable<std::vector<CredentialAnswer>> run_wave(ProbeContext& ctx, const 
     wake.expires_at(SteadyClock::time_point::max());
     co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
   }
-  ctx.abort = nullptr;
+  ctx.abort = outer;
   co_return std::move(*verdict);
 }
 

@@ -50,7 +50,7 @@ void AbortGroup::abort() {
 }
 
 AbortGroup::Member::Member(AbortGroup* g, ip::tcp::socket* s) : state_(g ? g->state_ : nullptr), socket_(s) {
-  if (state_) state_->sockets.push_back(socket_);
+  for (auto* st = state_.get(); st; st = st->parent.get()) st->sockets.push_back(socket_);
 }
 AbortGroup::Member::Member(Member&& o) noexcept : state_(std::move(o.state_)), socket_(std::exchange(o.socket_, nullptr)) {}
 AbortGroup::Member& AbortGroup::Member::operator=(Member&& o) noexcept {
@@ -63,9 +63,10 @@ AbortGroup::Member& AbortGroup::Member::operator=(Member&& o) noexcept {
 }
 AbortGroup::Member::~Member() { leave(); }
 void AbortGroup::Member::leave() noexcept {
-  if (!state_) return;
-  auto& v = state_->sockets;
-  if (const auto it = std::find(v.begin(), v.end(), socket_); it != v.end()) v.erase(it);
+  for (auto* st = state_.get(); st; st = st->parent.get()) {
+    auto& v = st->sockets;
+    if (const auto it = std::find(v.begin(), v.end(), socket_); it != v.end()) v.erase(it);
+  }
   state_.reset();
 }
 

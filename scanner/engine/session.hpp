@@ -25,14 +25,20 @@ class AbortGroup {
   struct State {
     bool aborted = false;
     std::vector<net::ip::tcp::socket*> sockets;
+    std::shared_ptr<State> parent;  ///< aborting the parent aborts this group's sockets too
+    bool any_aborted() const noexcept { return aborted || (parent && parent->any_aborted()); }
   };
 
  public:
-  AbortGroup() = default;
+  /// A group inside `parent` (may be null): the run's interruption reaches a credential wave's
+  /// attempts, and the wave can still end its own attempts without touching the run.
+  explicit AbortGroup(AbortGroup* parent = nullptr) {
+    if (parent) state_->parent = parent->state_;
+  }
   AbortGroup(const AbortGroup&) = delete;
   AbortGroup& operator=(const AbortGroup&) = delete;
   void abort();
-  bool aborted() const noexcept { return state_->aborted; }
+  bool aborted() const noexcept { return state_->any_aborted(); }
 
   /// A socket's membership (RAII): registered while it lives, so abort() can cancel it. Shares
   /// the group's state, so the order in which a stopped io_context destroys coroutine frames
@@ -44,7 +50,7 @@ class AbortGroup {
     Member(Member&& o) noexcept;
     Member& operator=(Member&& o) noexcept;
     ~Member();
-    bool aborted() const noexcept { return state_ && state_->aborted; }
+    bool aborted() const noexcept { return state_ && state_->any_aborted(); }
 
    private:
     void leave() noexcept;

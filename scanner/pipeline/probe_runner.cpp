@@ -46,7 +46,7 @@ std::vector<const Hello*> tcp_hello_order(const ServiceTable& table, std::uint16
 }
 
 net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& table, const ProbeOptions& opt,
-                                        SteadyClock::time_point deadline) {
+                                        SteadyClock::time_point deadline, AbortGroup* abort) {
   Identified out;
   for (const Hello* hello : tcp_hello_order(table, ep.port)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
@@ -55,7 +55,7 @@ net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& 
       break;
     }
     Status st = Status::success;
-    auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st);
+    auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st, abort);
     if (!session) {
       out.status = st;
       if (st == Status::connection_refused) break;  // the port closed since the scan
@@ -150,6 +150,11 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
   std::vector<std::size_t> busy(devices.size(), 0);
   std::size_t inflight = 0;
   net::steady_timer wake(ex);
+  // SIGINT/SIGTERM (`stop`): every session opened for identification, probes and credential
+  // trials is cut short at once, so an interrupted run writes its partial report in well under
+  // a second instead of waiting out each endpoint's budget.
+  AbortGroup interrupt;
+  constexpr auto kStopPoll = std::chrono::milliseconds(100);
 
   // One endpoint: identify, then run the protocol probe; observations are added in one step at
   // the end so a device's list never interleaves two endpoints' facts.
@@ -162,7 +167,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
     // Not a conditional expression: g++ 12 miscompiles co_await in both arms of ?: for types
     // with destructors (double free seen here).
     Identified found;
-    if (ep.transport == Transport::tcp) found = co_await identify_tcp(ep, table, options, deadline);
+    if (ep.transport == Transport::tcp) found = co_await identify_tcp(ep, table, options, deadline, &interrupt);
     else found = co_await identify_udp(ep, table);
     if (ep.transport == Transport::udp && found.status == Status::success) {
       port.state = PortState::open;
@@ -176,6 +181,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
         // first one on a slow device.
         const auto budget = std::max(options.endpoint_budget, it->second.budget);
         ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + budget};
+        ctx.abort = &interrupt;
         const std::string status_key = "probe." + found.id->service + ".status";
         try {
           co_await it->second.run(ctx, obs);
@@ -209,16 +215,18 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       }
     }
     if (!started || inflight >= options.max_inflight) {
-      wake.expires_at(SteadyClock::time_point::max());
+      wake.expires_after(kStopPoll);  // a task's end cancels it sooner; `stop` is seen within kStopPoll
       error_code ec;
       co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
     }
   }
-  // Stopping: wait for what is in flight (bounded by each endpoint's budget).
+  // Stopping: end what is in flight now, and wait for it to return.
+  if (stop) interrupt.abort();
   while (inflight > 0) {
-    wake.expires_at(SteadyClock::time_point::max());
+    wake.expires_after(kStopPoll);
     error_code ec;
     co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+    if (stop) interrupt.abort();  // sessions opened since (a probe's next step) end at once too
   }
 }
 

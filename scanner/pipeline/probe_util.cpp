@@ -31,7 +31,7 @@ Dialer& live_dialer() {
 net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
   Status st = Status::success;
   auto s = co_await ctx.dialer().dial(ctx.endpoint, false, {}, std::min(ctx.options.connect_timeout, ctx.remaining()),
-                                      ctx.remaining(), ctx.options.max_reply, st, nullptr);
+                                      ctx.remaining(), ctx.options.max_reply, st, ctx.abort);
   if (!s)
     out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)),
                                    "could not connect for the protocol probe"));

@@ -522,6 +522,10 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
     const u_char* data = nullptr;
     int rc = 0;
     while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
+      if (options.stop && *options.stop) {
+        stats.interrupted = true;
+        break;
+      }
       ++stats.packets;
       stats.bytes += hdr->caplen;
       if (decode_packet(link, Bytes(data, hdr->caplen), pkt) != Parse::done) {
@@ -531,6 +535,8 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
       const auto ts = static_cast<std::uint64_t>(hdr->ts.tv_sec) * 1'000'000u + static_cast<std::uint64_t>(hdr->ts.tv_usec);
       table.add(pkt, ts);
     }
+    if (options.stop && *options.stop) stats.interrupted = true;  // also a read the signal cut short
+    if (stats.interrupted) break;
     if (rc == PCAP_ERROR) {
       stats.truncated = true;
       std::string e = pcap_geterr(p);

@@ -32,6 +32,7 @@
 
 #include "trustscan/report.hpp"
 
+#include <csignal>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,12 +45,16 @@ struct ReplayOptions {
   std::size_t max_flows = 65536;
   std::size_t stream_bytes = 16 * 1024;  ///< bytes kept per flow direction for the dissectors
   std::string source = "pcap";        ///< evidence source of the observations ("capture" for --capture)
+  /// Set (from a signal handler) to stop reading: what was read so far is analysed, and
+  /// stats.interrupted says so. Null: never stopped.
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 struct ReplayStats {
   std::uint64_t packets = 0, bytes = 0, undecodable = 0, flows = 0;
   std::uint64_t untracked_devices = 0; ///< clients beyond the first 1024 (without --device): not analysed
   bool truncated = false;              ///< a capture ended mid-record: partial result
+  bool interrupted = false;            ///< options.stop was set: partial result
   std::string warning;                 ///< one line, when truncated
 };
 

@@ -14,7 +14,9 @@ namespace testsupport {
 
 class Device {
  public:
-  explicit Device(std::function<void(int)> serve) : listener_(false), serve_(std::move(serve)) {
+  /// On an ephemeral port of 127.0.0.1, or on `addr`:`port`.
+  explicit Device(std::function<void(int)> serve, const char* addr = "127.0.0.1", std::uint16_t port = 0)
+      : listener_(false, 128, addr, port), serve_(std::move(serve)) {
     thread_ = std::thread([this] {
       while (!stop_) {
         pollfd p{listener_.fd(), POLLIN, 0};

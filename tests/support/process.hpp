@@ -56,21 +56,26 @@ class Process {
   pid_t pid_ = -1;
 };
 
-/// Waits up to `limit` for something to accept connections on 127.0.0.1:`port`.
-inline bool wait_for_listener(std::uint16_t port, std::chrono::milliseconds limit) {
+/// Waits up to `limit` for something to accept connections on `address`:`port`.
+inline bool wait_for_listener_at(const char* address, std::uint16_t port, std::chrono::milliseconds limit) {
   const auto end = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < end) {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    ::inet_pton(AF_INET, address, &sa.sin_addr);
     const bool up = ::connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
     ::close(s);
     if (up) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+/// Waits up to `limit` for something to accept connections on 127.0.0.1:`port`.
+inline bool wait_for_listener(std::uint16_t port, std::chrono::milliseconds limit) {
+  return wait_for_listener_at("127.0.0.1", port, limit);
 }
 
 }  // namespace testsupport

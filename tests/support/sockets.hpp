@@ -26,7 +26,7 @@ namespace testsupport {
 /// queue fills so further SYNs are dropped (a "filtered" port on loopback).
 class Listener {
  public:
-  explicit Listener(bool accept_thread = true, int backlog = 128, const char* addr = "127.0.0.1") {
+  explicit Listener(bool accept_thread = true, int backlog = 128, const char* addr = "127.0.0.1", std::uint16_t port = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket");
     int one = 1;
@@ -34,6 +34,7 @@ class Listener {
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     ::inet_pton(AF_INET, addr, &sa.sin_addr);
+    sa.sin_port = htons(port);
     if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) throw std::runtime_error("bind");
     if (::listen(fd_, backlog) != 0) throw std::runtime_error("listen");
     socklen_t len = sizeof sa;
