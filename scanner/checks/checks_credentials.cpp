@@ -3,6 +3,8 @@
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/verdict_policy.hpp"
 
+#include <algorithm>
+
 namespace trustscan {
 
 namespace {
