@@ -2,6 +2,9 @@
 // authentication (svc.info_disclosure) and how it identifies itself (id.model,
 // id.logical_identifier).
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/verdict_policy.hpp"
+
+#include <algorithm>
 
 namespace trustscan {
 
@@ -19,6 +22,9 @@ constexpr std::string_view kDisclosures[] = {
     "ntp.mode6_system",
     "dns.version_bind",      // DNS CHAOS queries
 };
+
+// The services that answer with those facts: their absence must be proven for a pass.
+const std::vector<std::string_view> kDisclosingServices = {"snmp", "upnp", "ssdp", "ntp", "dns"};
 
 std::string value_text(const Observation& o) {
   if (const auto* s = std::get_if<std::string>(&o.value)) return *s;
@@ -45,8 +51,17 @@ class InfoDisclosure final : public Check {
       for (auto k : kDisclosures)
         if (o.key == k && !value_text(o).empty()) found.push_back(&o);
     if (found.empty()) {
-      out.push_back(make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
-                                 "no firmware, model or serial details found in unauthenticated answers"));
+      // A pass on absence (verdict_policy.hpp): it cites the inventory, and holds only when the
+      // inventory is complete for the services that disclose (else not_tested with the reason).
+      auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
+                            "no firmware, model or serial details found in unauthenticated answers");
+      Evidence e;
+      e.kind = "service_identification";
+      e.detail = "svc.inventory: every open port was identified; no SNMP, UPnP, NTP or DNS answer disclosed firmware, "
+                 "model or serial details";
+      f.evidence.push_back(std::move(e));
+      require_complete_inventory(f, d, kDisclosingServices);
+      out.push_back(std::move(f));
       return;
     }
     std::string what;
