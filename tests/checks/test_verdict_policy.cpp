@@ -169,3 +169,20 @@ TEST_CASE("policy: svc.info_disclosure passes on absence only citing a complete 
   CHECK(f.status == CheckStatus::fail);
   CHECK(f.evidence.size() == 1);
 }
+
+// Found by tests/fuzz/fuzz_pipeline.cpp: cred.blank passed ("empty passwords rejected") citing
+// nothing when cred.blank_tested had no cred.blank_accepted beside it.
+TEST_CASE("policy: cred.blank cites the recorded answer, and without one has not judged") {
+  auto d = complete_device();
+  port(d, tcp(80), PortState::open, "http");
+  observe(d, tcp(80), "cred.surface", std::string("HTTP Basic realm=\"x\" on /"));
+  observe(d, tcp(80), "cred.blank_tested", true);
+  auto f = one("cred.blank", d);
+  CHECK(f.status == CheckStatus::not_tested);
+  CHECK(f.reason == "inconclusive:no_evidence");
+  CHECK(!f.evidence.empty());
+  observe(d, tcp(80), "cred.blank_accepted", false);
+  f = one("cred.blank", d);
+  CHECK(f.status == CheckStatus::pass);
+  CHECK(!f.evidence.empty());
+}

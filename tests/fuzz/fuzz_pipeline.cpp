@@ -218,6 +218,7 @@ DeviceFacts device(Reader& in, std::uint32_t host) {
     o.endpoint = endpoint(in, d.target.address, d.ports);
     const auto k = in.u8();
     o.key = k == 0 ? in.str() : kKeys[(k - 1u) % kKeyCount];
+    if (o.key.empty()) o.key = "x";  // a key is "<probe>.<field>", never empty (assess rejects one)
     o.value = value(in);
     o.evidence = evidence(in);
     d.observations.push_back(std::move(o));
