@@ -105,7 +105,7 @@ TEST_CASE("assess: anything but a trustscan report is one clear error, exit 2") 
   const auto other = write_temp(R"({"schema": "something-else/1", "devices": []})");
   const auto bad_status = write_temp(report("lan", {result("svc.telnet", "maybe")}));
   // Found by fuzz_yaml_inputs: a service without a port was read through an empty optional.
-  const auto no_port = write_temp(report("lan", {}, {{{"transport", "tcp"}, {"state", "open"}}}));
+  const auto no_port = write_temp(report("lan", json::array(), {{{"transport", "tcp"}, {"state", "open"}}}));
   for (const auto& f : {garbage, other, bad_status, no_port}) {
     const auto r = cli({"assess", f});
     CAPTURE(r.err);
