@@ -5,6 +5,10 @@
 // Only engine code (g++) includes this header; parsers must not (clang 14 builds them).
 #pragma once
 
+#ifdef TRUSTSCAN_PURE
+#error "a pure file (parsers, checks, reports, YAML loaders, replay) must not include Asio (trustscan/net.hpp)"
+#endif
+
 #include <utility>
 
 #include <boost/asio.hpp>

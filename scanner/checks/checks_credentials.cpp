@@ -3,6 +3,8 @@
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/verdict_policy.hpp"
 
+#include <algorithm>
+
 namespace trustscan {
 
 namespace {
@@ -122,10 +124,20 @@ class BlankPassword final : public Check {
                             (bad ? "empty password accepted by " : "empty passwords rejected by ") +
                                 (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint));
       f.endpoint = t->endpoint;
+      if (!acc) {
+        // The trial records cred.blank_accepted with every blank attempt: without it there is
+        // no answer to cite, and a judge that cites nothing has not judged (verdict_policy.hpp).
+        f.status = CheckStatus::not_tested;
+        f.reason = "inconclusive:no_evidence";
+        f.summary = "a blank password was tried on " + where(*t->endpoint) + ", but its answer was not recorded";
+        f.evidence.push_back(evidence_from(*t));
+        out.push_back(std::move(f));
+        continue;
+      }
       if (bad)
         for (const auto* a : d.find("cred.accepted"))
           if (a->endpoint == t->endpoint && is_true(a)) f.evidence.push_back(evidence_from(*a));
-      if (acc) f.evidence.push_back(evidence_from(*acc));
+      f.evidence.push_back(evidence_from(*acc));
       out.push_back(std::move(f));
     }
     if (!any) {

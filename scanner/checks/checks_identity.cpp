@@ -4,6 +4,8 @@
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/verdict_policy.hpp"
 
+#include <algorithm>
+
 namespace trustscan {
 
 namespace {
@@ -20,6 +22,9 @@ constexpr std::string_view kDisclosures[] = {
     "ntp.mode6_system",
     "dns.version_bind",      // DNS CHAOS queries
 };
+
+// The services that answer with those facts: their absence must be proven for a pass.
+const std::vector<std::string_view> kDisclosingServices = {"snmp", "upnp", "ssdp", "ntp", "dns"};
 
 std::string value_text(const Observation& o) {
   if (const auto* s = std::get_if<std::string>(&o.value)) return *s;
@@ -46,15 +51,16 @@ class InfoDisclosure final : public Check {
       for (auto k : kDisclosures)
         if (o.key == k && !value_text(o).empty()) found.push_back(&o);
     if (found.empty()) {
+      // A pass on absence (verdict_policy.hpp): it cites the inventory, and holds only when the
+      // inventory is complete for the services that disclose (else not_tested with the reason).
       auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                             "no firmware, model or serial details found in unauthenticated answers");
       Evidence e;
-      e.kind = "observations";
-      e.detail = "read every unauthenticated answer of the " + std::to_string(d.observations.size()) +
-                 " observations for firmware, model and serial fields; none carried one";
+      e.kind = "service_identification";
+      e.detail = "svc.inventory: every open port was identified; no SNMP, UPnP, NTP or DNS answer disclosed firmware, "
+                 "model or serial details";
       f.evidence.push_back(std::move(e));
-      // Absence over answers that were never read proves nothing: every open port identified.
-      require_complete_inventory(f, d, {});
+      require_complete_inventory(f, d, kDisclosingServices);
       out.push_back(std::move(f));
       return;
     }

@@ -1,11 +1,12 @@
 // trustscan — login form descriptions as data (profiles/credentials/forms.yaml): the loader.
 // Every error names the file and line and is a ProfileError (exit 2 from the CLI).
-#include "scanner/credentials/credentials.hpp"
+#include "scanner/credentials/credential_list.hpp"
 
 #include "trustscan/profile.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <set>
 
 namespace trustscan {

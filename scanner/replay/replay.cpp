@@ -513,6 +513,7 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
   cfg.max_flows = options.max_flows;
   cfg.stream_cap = options.stream_bytes;
   cfg.ooo_cap = 64 * 1024;
+  cfg.ooo_pool_bytes = options.ooo_pool_bytes;
   FlowTable table(cfg, analyzer);
   DecodedPacket pkt;
   for (std::size_t i = 0; i < handles.size(); ++i) {

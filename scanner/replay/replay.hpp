@@ -44,6 +44,7 @@ struct ReplayOptions {
   std::string oui_dir = "/usr/share/ieee-data";  ///< Debian's ieee-data; missing → no vendor names
   std::size_t max_flows = 65536;
   std::size_t stream_bytes = 16 * 1024;  ///< bytes kept per flow direction for the dissectors
+  std::size_t ooo_pool_bytes = 16 * 1024 * 1024;  ///< out-of-order bytes buffered in all (FlowConfig), allocated up front
   std::string source = "pcap";        ///< evidence source of the observations ("capture" for --capture)
   /// Set (from a signal handler) to stop reading: what was read so far is analysed, and
   /// stats.interrupted says so. Null: never stopped.

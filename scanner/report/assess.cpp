@@ -102,7 +102,9 @@ DeviceReport device_of(const json& d) {
   out.facts.credentials_tried = true;
   for (const auto& s : d.value("services", json::array())) {
     PortResult p;
-    p.endpoint = *endpoint_of(s, *addr);
+    const auto ep = endpoint_of(s, *addr);
+    if (!ep) throw Bad{"a service has no 'port'"};
+    p.endpoint = *ep;
     p.state = enum_of(s, "state", kStates);
     p.status = p.state == PortState::open ? Status::success : Status::connection_timeout;
     out.facts.ports.push_back(p);

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace trustscan {

@@ -142,3 +142,47 @@ TEST_CASE("policy: an interrupted or unprobed device is never not_applicable") {
   p.probed = false;
   CHECK(one("svc.snmp.community", p).reason == "probes_disabled");
 }
+
+// Found by tests/fuzz/fuzz_pipeline.cpp: svc.info_disclosure passed on absence citing nothing,
+// and without a complete inventory.
+TEST_CASE("policy: svc.info_disclosure passes on absence only citing a complete inventory") {
+  auto d = complete_device();
+  port(d, udp(123), PortState::open, "ntp");
+  auto f = one("svc.info_disclosure", d);
+  CHECK(f.status == CheckStatus::pass);
+  REQUIRE(!f.evidence.empty());
+  CHECK(f.evidence[0].kind == "service_identification");
+  // No UDP port scanned: SNMP, NTP, DNS absence is not shown.
+  auto tcp_only = device();
+  port(tcp_only, tcp(22), PortState::open, "ssh");
+  f = one("svc.info_disclosure", tcp_only);
+  CHECK(f.status == CheckStatus::not_tested);
+  CHECK(f.reason == "not_scanned:udp");
+  // An unidentified open port could be the one that discloses.
+  port(d, tcp(9999), PortState::open);
+  f = one("svc.info_disclosure", d);
+  CHECK(f.status == CheckStatus::not_tested);
+  CHECK(f.reason == "unidentified_ports");
+  // A disclosure is still a fail with its evidence.
+  observe(d, udp(123), "ntp.mode6_system", std::string("Linux/4.14"));
+  f = one("svc.info_disclosure", d);
+  CHECK(f.status == CheckStatus::fail);
+  CHECK(f.evidence.size() == 1);
+}
+
+// Found by tests/fuzz/fuzz_pipeline.cpp: cred.blank passed ("empty passwords rejected") citing
+// nothing when cred.blank_tested had no cred.blank_accepted beside it.
+TEST_CASE("policy: cred.blank cites the recorded answer, and without one has not judged") {
+  auto d = complete_device();
+  port(d, tcp(80), PortState::open, "http");
+  observe(d, tcp(80), "cred.surface", std::string("HTTP Basic realm=\"x\" on /"));
+  observe(d, tcp(80), "cred.blank_tested", true);
+  auto f = one("cred.blank", d);
+  CHECK(f.status == CheckStatus::not_tested);
+  CHECK(f.reason == "inconclusive:no_evidence");
+  CHECK(!f.evidence.empty());
+  observe(d, tcp(80), "cred.blank_accepted", false);
+  f = one("cred.blank", d);
+  CHECK(f.status == CheckStatus::pass);
+  CHECK(!f.evidence.empty());
+}

@@ -104,7 +104,9 @@ TEST_CASE("assess: anything but a trustscan report is one clear error, exit 2") 
   const auto garbage = write_temp("{not json");
   const auto other = write_temp(R"({"schema": "something-else/1", "devices": []})");
   const auto bad_status = write_temp(report("lan", {result("svc.telnet", "maybe")}));
-  for (const auto& f : {garbage, other, bad_status}) {
+  // Found by fuzz_yaml_inputs: a service without a port was read through an empty optional.
+  const auto no_port = write_temp(report("lan", json::array(), {{{"transport", "tcp"}, {"state", "open"}}}));
+  for (const auto& f : {garbage, other, bad_status, no_port}) {
     const auto r = cli({"assess", f});
     CAPTURE(r.err);
     CHECK(r.code == kExitUsage);

@@ -1,0 +1,60 @@
+// trustscan — credential lists and login form descriptions as data: the values and their YAML
+// loaders (profiles/credentials/defaults.yaml, forms.yaml). Pure: no Asio, so the clang fuzz
+// build compiles it (tests/fuzz/fuzz_yaml_inputs.cpp); the trials that use the lists are in
+// scanner/credentials/credentials.hpp.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace trustscan {
+
+struct CredentialPair {
+  std::string user;
+  std::string password;
+};
+
+/// A login form described as data (profiles/credentials/forms.yaml) for pages the generic HTML
+/// form detection cannot read (forms built by scripts, JSON or CGI logins).
+struct FormDescription {
+  std::string name;
+  std::string match;            ///< applies when the root page's body contains this text
+  std::string url;              ///< path on the same host, starting with '/'
+  std::string method = "POST";  ///< "POST" (urlencoded body) or "GET" (query string)
+  std::string user_field;
+  std::string password_field;
+  std::vector<std::pair<std::string, std::string>> extra;  ///< other fields, sent as given
+  std::string success;          ///< a login succeeded when the answer (body, Location, Set-Cookie) holds this
+  std::string failure;          ///< ...or, without `success`, when it does not hold this
+  std::string where;            ///< "forms.yaml:12", for the evidence
+};
+
+/// Parses form descriptions (profiles/credentials/forms.yaml format, scanner/credentials/forms_yaml.cpp).
+/// Throws ProfileError with file:line.
+std::vector<FormDescription> parse_form_descriptions(const std::string& yaml_text, const std::string& origin);
+/// The built-in descriptions.
+const std::vector<FormDescription>& builtin_form_descriptions();
+
+struct CredentialPolicy {
+  std::vector<CredentialPair> pairs;
+  std::size_t max_attempts = 6;
+  std::chrono::milliseconds delay{250};
+  std::size_t parallel = 1;            ///< attempts in flight on one surface (1: one at a time, `delay` apart)
+  std::size_t throttle_attempts = 20;  ///< wrong-password attempts of the throttling test
+  bool throttle_test = false;          ///< --creds-throttle: run cred.bruteforce.throttle's test
+  std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path
+  std::vector<FormDescription> forms;  ///< login forms described as data (the built-in ones)
+};
+
+/// Parses a credential list (profiles/credentials/defaults.yaml format). Throws ProfileError
+/// with file:line.
+CredentialPolicy parse_credentials(const std::string& yaml_text, const std::string& origin);
+/// The built-in list.
+const CredentialPolicy& builtin_credentials();
+/// --creds-file: a YAML file in the same format. Throws ProfileError.
+CredentialPolicy load_credentials_file(const std::string& path);
+
+}  // namespace trustscan

@@ -1,0 +1,278 @@
+// libFuzzer harness for every YAML file a user can hand trustscan (issue 14): the input is read
+// in turn as a profile (scanner/config/profile_yaml.cpp), a list of checks as data
+// (scanner/checks/check_yaml.cpp), a declaration and an attestation file
+// (scanner/config/declaration.cpp), a credential list (scanner/credentials/credential_list.cpp),
+// login form descriptions (scanner/credentials/forms_yaml.cpp) and the service identification
+// table (scanner/config/service_table.cpp); then as a JSON report read back by assess/diff
+// (scanner/report/assess.cpp).
+//
+// A documented error is fine: ProfileError from the YAML loaders (with "ORIGIN:LINE: what"),
+// InputError from read_report_file. Anything else — a crash, UB, another exception type (a
+// yaml-cpp conversion error leaking out, std::out_of_range…) — traps. What loads is also used,
+// so a loader that accepts what later stages cannot take is found: a profile's checks run on two
+// fixed devices, which are scored under it and rendered as JSON; a declaration is judged by the
+// declaration checks; attestations are scored; the service table identifies a few replies.
+//
+// Seeds: tests/fuzz/corpus/yaml_inputs/ (the shipped profiles/ files; see .README.md there).
+#include "probes/identify/identify.hpp"
+#include "scanner/checks/check_yaml.hpp"
+#include "scanner/config/service_table.hpp"
+#include "scanner/credentials/credential_list.hpp"
+#include "scanner/engine/targets.hpp"
+#include "scanner/report/assess.hpp"
+#include "trustscan/check.hpp"
+#include "trustscan/declaration.hpp"
+#include "trustscan/profile.hpp"
+#include "trustscan/report.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+using namespace trustscan;
+
+namespace {
+
+[[noreturn]] void unexpected(const char* stage, const std::exception* e) {
+  std::fprintf(stderr, "%s: unexpected exception %s: %s\n", stage, e ? typeid(*e).name() : "(not std::exception)",
+               e ? e->what() : "");
+  __builtin_trap();
+}
+
+// Runs `f`; `Expected` is the documented error of that loader. Returns whether `f` completed.
+// FUZZ_YAML_VERBOSE=1: print which loader took the input and which refused it, and why.
+const bool verbose = std::getenv("FUZZ_YAML_VERBOSE") != nullptr;
+
+template <typename Expected, typename F>
+bool guarded(const char* stage, F&& f) {
+  try {
+    f();
+    if (verbose) std::fprintf(stderr, "%s: loaded\n", stage);
+    return true;
+  } catch (const Expected& e) {
+    if (verbose) std::fprintf(stderr, "%s: %s\n", stage, e.what());
+    // A documented error names where: never an empty message.
+    if (std::string(e.what()).empty()) {
+      std::fprintf(stderr, "%s: empty error message\n", stage);
+      __builtin_trap();
+    }
+    return false;
+  } catch (const std::exception& e) {
+    unexpected(stage, &e);
+  } catch (...) {
+    unexpected(stage, nullptr);
+  }
+}
+
+Endpoint ep(Transport t, std::uint16_t port) { return Endpoint{*Address::parse("198.18.0.10"), t, port}; }
+
+void observe(DeviceFacts& d, const Endpoint& e, std::string key, Value v) {
+  Observation o{e, std::move(key), std::move(v), {}};
+  o.evidence.kind = "probe";
+  o.evidence.detail = "fixed";
+  d.observations.push_back(std::move(o));
+}
+
+// Two fixed devices for the checks a fuzzed profile or declaration brings: a probed router-like
+// device and a passive one seen in a capture.
+const std::vector<DeviceFacts>& devices() {
+  static const std::vector<DeviceFacts> ds = [] {
+    DeviceFacts a;
+    a.target.address = *Address::parse("198.18.0.10");
+    a.probed = a.credentials_tried = true;
+    for (auto [t, port, svc] : {std::tuple{Transport::tcp, 22, "ssh"}, {Transport::tcp, 23, "telnet"},
+                                {Transport::tcp, 80, "http"}, {Transport::tcp, 443, "https"},
+                                {Transport::udp, 161, "snmp"}, {Transport::udp, 1900, "ssdp"}}) {
+      PortResult p;
+      p.endpoint = ep(t, static_cast<std::uint16_t>(port));
+      p.state = PortState::open;
+      p.status = Status::success;
+      a.ports.push_back(p);
+      observe(a, p.endpoint, "service.name", std::string(svc));
+    }
+    observe(a, ep(Transport::tcp, 22), "ssh.kex_algorithms", std::vector<std::string>{"curve25519-sha256", "diffie-hellman-group1-sha1"});
+    observe(a, ep(Transport::tcp, 22), "ssh.password_auth", true);
+    observe(a, ep(Transport::tcp, 80), "http.status", std::int64_t{401});
+    observe(a, ep(Transport::tcp, 80), "http.title", std::string("Router login"));
+    observe(a, ep(Transport::tcp, 80), "cred.surface", std::string("HTTP Basic realm=\"r\" on /"));
+    observe(a, ep(Transport::tcp, 80), "cred.accepted", true);
+    observe(a, ep(Transport::tcp, 443), "tls.versions", std::vector<std::string>{"TLSv1.0", "TLSv1.2"});
+    observe(a, ep(Transport::tcp, 443), "tls.cert.key_bits", std::int64_t{1024});
+    observe(a, ep(Transport::udp, 161), "snmp.communities", std::vector<std::string>{"public"});
+    observe(a, ep(Transport::udp, 161), "snmp.sys_descr", std::string("RouterOS 6.48"));
+    observe(a, ep(Transport::udp, 1900), "upnp.igd", true);
+
+    DeviceFacts b;
+    b.target.address = *Address::parse("198.18.0.20");
+    b.passive = true;
+    b.probed = false;
+    Observation o;
+    for (auto [key, v] : {std::pair<const char*, Value>{"client.flows", std::int64_t{3}},
+                          {"client.dns.query", std::string("update.example.com")},
+                          {"client.tls.sni", std::string("cloud.example.net")},
+                          {"client.tls.max_version", std::string("TLSv1.1")},
+                          {"client.update.host", std::string("update.example.com")},
+                          {"client.update.check_time", std::int64_t{1780000000}},
+                          {"device.mac", std::string("24:0a:c4:00:11:22")}}) {
+      o.key = key;
+      o.value = v;
+      o.evidence.kind = "flow";
+      b.observations.push_back(o);
+    }
+    return std::vector<DeviceFacts>{a, b};
+  }();
+  return ds;
+}
+
+const Profile& default_profile() {
+  static const Profile p = load_profile(kDefaultProfile);
+  return p;
+}
+
+void check_findings(const std::vector<Finding>& fs) {
+  for (const auto& f : fs) {
+    if (static_cast<int>(f.status) > static_cast<int>(CheckStatus::info)) __builtin_trap();
+    if (static_cast<int>(f.severity) > static_cast<int>(Severity::critical)) __builtin_trap();
+    if (f.check.empty()) __builtin_trap();
+  }
+}
+
+// A loaded profile in use: its checks on the fixed devices, scored, with attestations, rendered.
+void use_profile(const Profile& p, const std::vector<Attestation>& attestations, std::shared_ptr<const Declaration> decl) {
+  Report r;
+  r.profile = p;
+  r.attestations = attestations;
+  for (const auto& facts : devices()) {
+    DeviceReport d;
+    d.facts = facts;
+    d.facts.declaration = decl;
+    for (const auto* c : checks_of(p)) evaluate_contained(*c, d.facts, d.results);
+    check_findings(d.results);
+    score_device(p, d, attestations);
+    if (!(d.score.score >= 0 && d.score.score <= 100) || !(d.score.coverage >= 0 && d.score.coverage <= 1)) {
+      std::fprintf(stderr, "score %f coverage %f\n", d.score.score, d.score.coverage);
+      __builtin_trap();
+    }
+    r.devices.push_back(std::move(d));
+  }
+  sort_report(r);
+  std::ostringstream out;
+  make_sink("json")->write(r, out);
+  if (!nlohmann::json::accept(out.str())) __builtin_trap();
+}
+
+std::string memfile_path(const std::uint8_t* data, std::size_t size) {
+  static const int fd = ::memfd_create("fuzz_yaml_inputs_report", 0);
+  if (fd < 0) __builtin_trap();
+  if (::ftruncate(fd, 0) != 0) __builtin_trap();
+  std::size_t done = 0;
+  while (done < size) {
+    const auto n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(done));
+    if (n <= 0) __builtin_trap();
+    done += static_cast<std::size_t>(n);
+  }
+  return "/proc/self/fd/" + std::to_string(fd);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  (void)devices();
+
+  // A profile: loaded, then used.
+  Profile profile;
+  if (guarded<ProfileError>("profile", [&] { profile = parse_profile(text, "fuzz-profile.yaml"); })) {
+    if (profile.id.empty() || profile.version.empty() || profile.title.empty()) __builtin_trap();
+    if (profile.ports.tcp.empty() && profile.ports.udp.empty()) __builtin_trap();
+    if (!std::is_sorted(profile.ports.tcp.begin(), profile.ports.tcp.end())) __builtin_trap();
+    if (!std::is_sorted(profile.ports.udp.begin(), profile.ports.udp.end())) __builtin_trap();
+    use_profile(profile, {}, nullptr);  // must not throw at all
+  }
+
+  // Checks as data, as a file of profiles/checks/ ({checks: [...]}) or a bare list.
+  guarded<ProfileError>("checks", [&] {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception&) {
+      return;  // the loaders wrap this one (yaml_load): invalid YAML is an input error
+    }
+    const auto list = root.IsMap() && root["checks"] ? root["checks"] : root;
+    auto checks = parse_yaml_checks(list, "fuzz-checks.yaml");
+    std::vector<Finding> out;
+    for (const auto& facts : devices())
+      for (const auto& c : checks) {
+        if (c->id().empty()) __builtin_trap();
+        evaluate_contained(*c, facts, out);
+      }
+    check_findings(out);
+  });
+
+  // A declaration, judged by the declaration checks under the default profile.
+  Declaration decl;
+  if (guarded<ProfileError>("declaration", [&] { decl = parse_declaration(text, "fuzz-declaration.yaml"); })) {
+    (void)decl.service_at(ep(Transport::tcp, 80));
+    (void)Declaration::host_declared("update.example.com", decl.update_endpoints);
+    use_profile(default_profile(), {}, std::make_shared<const Declaration>(decl));
+  }
+
+  // Attestations for the default profile, scored.
+  std::vector<Attestation> attestations;
+  if (guarded<ProfileError>("attestations",
+                            [&] { attestations = parse_attestations(text, "fuzz-attestations.yaml", default_profile()); })) {
+    for (const auto& a : attestations)
+      if (a.status != "pass" && a.status != "fail") __builtin_trap();
+    use_profile(default_profile(), attestations, nullptr);
+  }
+
+  // A credential list and form descriptions: the values the trials send are bounded lines.
+  CredentialPolicy creds;
+  if (guarded<ProfileError>("credentials", [&] { creds = parse_credentials(text, "fuzz-creds.yaml"); })) {
+    if (creds.pairs.empty() || creds.max_attempts == 0 || creds.parallel == 0) __builtin_trap();
+    for (const auto& p : creds.pairs)
+      if (p.user.empty() || p.user.find_first_of("\r\n") != std::string::npos ||
+          p.password.find_first_of("\r\n") != std::string::npos)
+        __builtin_trap();
+  }
+  std::vector<FormDescription> forms;
+  if (guarded<ProfileError>("forms", [&] { forms = parse_form_descriptions(text, "fuzz-forms.yaml"); })) {
+    for (const auto& f : forms) {
+      if (f.url.empty() || f.url[0] != '/' || (f.method != "POST" && f.method != "GET")) __builtin_trap();
+      if (f.success.empty() && f.failure.empty()) __builtin_trap();
+      for (const auto* s : {&f.name, &f.url, &f.user_field, &f.password_field, &f.success, &f.failure})
+        if (s->find_first_of("\r\n") != std::string::npos) __builtin_trap();
+    }
+  }
+
+  // The service identification table, then used on a few replies.
+  ServiceTable table;
+  if (guarded<ProfileError>("service table", [&] { table = parse_service_table(text, "fuzz-services.yaml"); })) {
+    static const std::string replies[] = {"SSH-2.0-OpenSSH_8.9p1\r\n", "HTTP/1.1 200 OK\r\nServer: lighttpd/1.4\r\n\r\n",
+                                          "220 (vsFTPd 3.0.3)\r\n", ""};
+    for (const auto& h : table.hellos)
+      for (const auto& reply : replies) (void)identify(table, h.name, as_bytes(reply));
+  }
+
+  // A JSON report read back (assess, diff).
+  guarded<InputError>("report", [&] {
+    const auto r = read_report_file(memfile_path(data, size));
+    (void)merge_reports({r, r});
+  });
+  return 0;
+}
