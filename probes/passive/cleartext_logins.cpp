@@ -194,8 +194,8 @@ std::vector<Observation> cleartext_login_observations(const CleartextLogins& log
     ev.username = a.username;
     ev.password = a.password.value_or("");
     out.push_back(Observation{server, keys::passive::cleartext_login.with(logins.protocol), a.username, ev});
-    if (a.accepted) out.push_back(Observation{server, keys::passive::cleartext_login_accepted.with(logins.protocol), *a.accepted,
-                                              ev});
+    if (a.accepted)
+      out.push_back(Observation{server, keys::passive::cleartext_login_accepted.with(logins.protocol), *a.accepted, ev});
   }
   return out;
 }

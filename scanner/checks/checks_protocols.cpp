@@ -181,8 +181,8 @@ Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
   const auto* o = observation(d, ep, keys::mqtt::anonymous_accepted);
   if (!*accepted) return verdict(CheckStatus::pass, "the broker refuses clients without credentials", {o});
   auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
-  if (const auto* topics = observation(d, ep,
-                                       keys::mqtt::topics_seen); topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
+  const auto* topics = observation(d, ep, keys::mqtt::topics_seen);
+  if (topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
     v.summary += " and publishes device data to them";
     v.cite(topics);
   }
@@ -199,8 +199,8 @@ Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
     return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, keys::cred::accepted)});
   if (const auto* inc = observation(d, ep, keys::cred::inconclusive))
     return untested("credential trial stopped early", "inconclusive:" + std::get<std::string>(inc->value));
-  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused", {o, observation(d, ep,
-                                                                                               keys::rtsp::describe_status)});
+  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused",
+                 {o, observation(d, ep, keys::rtsp::describe_status)});
 }
 
 // SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
@@ -257,8 +257,8 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
                    {comms});
   v.severity = Severity::high;
   v.severity_set = true;
-  if (const auto* w = observation(d, ep,
-                                  keys::snmp::write_communities); w && !std::get<std::vector<std::string>>(w->value).empty()) {
+  if (const auto* w = observation(d, ep, keys::snmp::write_communities);
+      w && !std::get<std::vector<std::string>>(w->value).empty()) {
     v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
     v.severity = Severity::critical;
     v.cite(w);
@@ -288,8 +288,8 @@ Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
 
 Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
   if (const auto m = flag(d, ep, keys::ntp::monlist); m && *m)
-    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)", {observation(d, ep,
-                                                                                                         keys::ntp::monlist)});
+    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)",
+                   {observation(d, ep, keys::ntp::monlist)});
   std::vector<const Observation*> proof;
   if (const auto* mode = observation(d, ep, keys::ntp::mode)) proof.push_back(mode);
   if (const auto* m6 = observation(d, ep, keys::ntp::mode6)) proof.push_back(m6);
@@ -430,8 +430,8 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
     }
   }
   const auto* kt = observation(d, ep, keys::tls::cert_key_type);
-  if (const auto bits = int_at(d, ep,
-                               keys::tls::cert_key_bits); kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
+  if (const auto bits = int_at(d, ep, keys::tls::cert_key_bits);
+      kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
     why.push_back("RSA key of " + std::to_string(*bits) + " bits");
     proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
   }
@@ -441,8 +441,8 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
   }
   if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
   std::string note;
-  if (const auto* ss = observation(d, ep,
-                                   keys::tls::cert_self_signed); ss && std::get<bool>(ss->value)) note = " (self-signed: informational on a LAN device)";
+  if (const auto* ss = observation(d, ep, keys::tls::cert_self_signed); ss && std::get<bool>(ss->value))
+    note = " (self-signed: informational on a LAN device)";
   return verdict(CheckStatus::pass, "certificate valid, strong key and signature" + note, proof);
 }
 
@@ -464,17 +464,17 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       {"http"}, judge_http_redirect}));
   const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls",
-                                                                                     "https"}, judge_tls_legacy, keys::tls::starttls}));
+      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"},
+      judge_tls_legacy, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls",
-                                                                               "https"}, judge_tls_modern, keys::tls::starttls}));
+      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"},
+      judge_tls_modern, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites, no TLS compression", Severity::high, dp3, {"tls", "https"},
       judge_tls_ciphers, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls",
-                                                                                        "https"}, judge_tls_kex, keys::tls::starttls}));
+      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"},
+      judge_tls_kex, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
       judge_tls_cert, keys::tls::starttls}));
