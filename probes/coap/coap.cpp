@@ -1,5 +1,6 @@
 // trustscan — CoAP messages and link format. See coap.hpp for the contract.
 #include "probes/coap/coap.hpp"
+#include "probes/coap/coap_keys.hpp"
 
 #include <algorithm>
 
@@ -212,7 +213,7 @@ std::vector<Observation> coap_observations(const CoapMessage& m, const Endpoint&
   ev.kind = "coap_response";
   ev.detail = "CoAP " + m.code() + " (" + std::to_string(m.payload.size()) + "-byte payload)";
   ev.excerpt = printable_excerpt(as_bytes(m.raw), Evidence::kMaxExcerpt);
-  std::vector<Observation> out{Observation{ep, "coap.code", m.code(), ev}};
+  std::vector<Observation> out{Observation{ep, keys::coap::code, m.code(), ev}};
   const auto cf = m.content_format();
   const bool link_format = cf ? *cf == kCoapFormatLinkFormat
                               : (!m.payload.empty() && m.payload.front() == '<');
@@ -220,8 +221,8 @@ std::vector<Observation> coap_observations(const CoapMessage& m, const Endpoint&
   if (link_format && parse_link_format(m.payload, links) == Parse::done) {
     std::vector<std::string> paths;
     for (auto& l : links) paths.push_back(std::move(l.target));
-    out.push_back(Observation{ep, "coap.resources", std::move(paths), ev});
-    out.push_back(Observation{ep, "coap.resource_count", static_cast<std::int64_t>(links.size()), ev});
+    out.push_back(Observation{ep, keys::coap::resources, std::move(paths), ev});
+    out.push_back(Observation{ep, keys::coap::resource_count, static_cast<std::int64_t>(links.size()), ev});
   }
   return out;
 }

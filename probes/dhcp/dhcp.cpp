@@ -1,5 +1,6 @@
 // trustscan — DHCPv4 parser.
 #include "probes/dhcp/dhcp.hpp"
+#include "probes/dhcp/dhcp_keys.hpp"
 
 #include <algorithm>
 
@@ -136,29 +137,29 @@ std::vector<Observation> dhcp_observations(const DhcpMessage& m, const Endpoint&
               " xid " + std::to_string(m.xid);
   ev.excerpt = printable_excerpt(Bytes(m.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](const char* key, Value v) { out.push_back(Observation{ep, key, std::move(v), ev}); };
-  const auto add_text = [&](const char* key, const std::string& s) {
+  const auto add = [&](const ObservationKey& key, Value v) { out.push_back(Observation{ep, key, std::move(v), ev}); };
+  const auto add_text = [&](const ObservationKey& key, const std::string& s) {
     if (!s.empty()) add(key, s);
   };
-  const auto add_list = [&](const char* key, const std::vector<Address>& list) {
+  const auto add_list = [&](const ObservationKey& key, const std::vector<Address>& list) {
     std::vector<std::string> text;
     for (const auto& a : list) text.push_back(a.to_string());
     if (!text.empty()) add(key, std::move(text));
   };
-  if (m.message_type) add("dhcp.message_type", dhcp_message_type_name(*m.message_type));
-  if (m.htype == 1 && m.hlen == 6) add("dhcp.client_mac", hex(m.chaddr, ":"));
-  add_text("dhcp.hostname", m.host_name);
-  add_text("dhcp.vendor_class", m.vendor_class);
-  add_text("dhcp.client_id", hex(m.client_id, ""));
-  add_text("dhcp.client_fqdn", m.client_fqdn);
+  if (m.message_type) add(keys::dhcp::message_type, dhcp_message_type_name(*m.message_type));
+  if (m.htype == 1 && m.hlen == 6) add(keys::dhcp::client_mac, hex(m.chaddr, ":"));
+  add_text(keys::dhcp::hostname, m.host_name);
+  add_text(keys::dhcp::vendor_class, m.vendor_class);
+  add_text(keys::dhcp::client_id, hex(m.client_id, ""));
+  add_text(keys::dhcp::client_fqdn, m.client_fqdn);
   std::string prl;
   for (const auto code : m.parameter_request_list) prl += (prl.empty() ? "" : ",") + std::to_string(code);
-  add_text("dhcp.parameter_request_list", prl);
-  if (m.requested_ip) add("dhcp.requested_ip", m.requested_ip->to_string());
-  if (m.server_id) add("dhcp.server_id", m.server_id->to_string());
-  if (m.op == 2 && m.yiaddr.v4_value() != 0) add("dhcp.your_ip", m.yiaddr.to_string());
-  add_list("dhcp.dns_servers", m.dns_servers);
-  add_list("dhcp.ntp_servers", m.ntp_servers);
+  add_text(keys::dhcp::parameter_request_list, prl);
+  if (m.requested_ip) add(keys::dhcp::requested_ip, m.requested_ip->to_string());
+  if (m.server_id) add(keys::dhcp::server_id, m.server_id->to_string());
+  if (m.op == 2 && m.yiaddr.v4_value() != 0) add(keys::dhcp::your_ip, m.yiaddr.to_string());
+  add_list(keys::dhcp::dns_servers, m.dns_servers);
+  add_list(keys::dhcp::ntp_servers, m.ntp_servers);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // trustscan — DNS / mDNS builders and parser. See dns.hpp for the contract.
 #include "probes/dns/dns.hpp"
 #include "trustscan/text.hpp"
+#include "probes/dns/dns_keys.hpp"
 
 #include <algorithm>
 #include <array>
@@ -352,8 +353,8 @@ std::vector<Observation> dns_observations(const DnsMessage& message, const Endpo
   ev.detail = "DNS response id " + std::to_string(message.id) + ", rcode " +
               std::to_string(message.rcode) + (message.ra ? ", RA set" : ", RA clear");
   ev.excerpt = printable_excerpt(message.raw);
-  out.push_back(Observation{endpoint, "dns.rcode", std::int64_t{message.rcode}, ev});
-  out.push_back(Observation{endpoint, "dns.recursion_available", message.ra, ev});
+  out.push_back(Observation{endpoint, keys::dns::rcode, std::int64_t{message.rcode}, ev});
+  out.push_back(Observation{endpoint, keys::dns::recursion_available, message.ra, ev});
   for (const auto& rr : message.answers) {
     if (rr.type != kDnsTypeTxt || (rr.rclass & 0x7fff) != kDnsClassCh ||
         !iequals(rr.name, "version.bind"))
@@ -366,7 +367,7 @@ std::vector<Observation> dns_observations(const DnsMessage& message, const Endpo
     Evidence vev = ev;
     vev.kind = "banner";
     vev.detail = "version.bind CH TXT answer";
-    out.push_back(Observation{endpoint, "dns.version_bind", std::move(version), vev});
+    out.push_back(Observation{endpoint, keys::dns::version_bind, std::move(version), vev});
     break;
   }
   return out;
@@ -415,13 +416,13 @@ std::vector<Observation> mdns_observations(std::span<const DnsMessage> messages,
   ev.detail = "mDNS response(s) to a DNS-SD query: " + std::to_string(messages.size()) +
               " datagram(s)";
   ev.excerpt = printable_excerpt(first->raw);
-  auto add = [&](const char* key, std::vector<std::string>& list) {
+  auto add = [&](const ObservationKey& key, std::vector<std::string>& list) {
     if (!list.empty()) out.push_back(Observation{endpoint, key, std::move(list), ev});
   };
-  add("mdns.services", services);
-  add("mdns.instances", instances);
-  add("mdns.hostnames", hostnames);
-  add("mdns.txt", txt);
+  add(keys::mdns::services, services);
+  add(keys::mdns::instances, instances);
+  add(keys::mdns::hostnames, hostnames);
+  add(keys::mdns::txt, txt);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // trustscan — FTP reply parser and command builder (see ftp.hpp for the contract).
 #include "probes/ftp/ftp.hpp"
+#include "probes/ftp/ftp_keys.hpp"
 
 #include <utility>
 
@@ -156,14 +157,14 @@ std::vector<Observation> ftp_observations(const FtpReply& greeting, const Endpoi
   const Evidence ev{"banner", "live", "FTP greeting",
                     printable_excerpt(as_bytes(greeting.raw), Evidence::kMaxExcerpt), {}, {}};
   const std::string text = greeting.text();
-  obs.push_back(Observation{endpoint, "ftp.banner", Value{text}, ev});
-  obs.push_back(Observation{endpoint, "ftp.banner_code", Value{std::int64_t{greeting.code}}, ev});
+  obs.push_back(Observation{endpoint, keys::ftp::banner, Value{text}, ev});
+  obs.push_back(Observation{endpoint, keys::ftp::banner_code, Value{std::int64_t{greeting.code}}, ev});
   auto id = identify_ftp_server(text);
   if (!id.product.empty()) {
-    obs.push_back(Observation{endpoint, "ftp.product", Value{std::move(id.product)}, ev});
+    obs.push_back(Observation{endpoint, keys::ftp::product, Value{std::move(id.product)}, ev});
   }
   if (!id.version.empty()) {
-    obs.push_back(Observation{endpoint, "ftp.version", Value{std::move(id.version)}, ev});
+    obs.push_back(Observation{endpoint, keys::ftp::version, Value{std::move(id.version)}, ev});
   }
   return obs;
 }

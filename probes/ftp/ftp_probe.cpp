@@ -6,6 +6,7 @@
 #include "probes/ftp/ftp.hpp"
 #include "probes/tls/tls_analyzer.hpp"
 #include "scanner/credentials/credentials.hpp"
+#include "probes/ftp/ftp_keys.hpp"
 
 namespace trustscan {
 
@@ -48,7 +49,7 @@ net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>
     accepted = pass->code == 230;
     transcript += "; PASS <email> -> " + std::to_string(pass->code) + (pass->lines.empty() ? "" : " " + pass->lines.back());
   }
-  auto o = make_observation(ctx.endpoint, "ftp.anonymous_login", accepted, transcript);
+  auto o = make_observation(ctx.endpoint, keys::ftp::anonymous_login, accepted, transcript);
   o.evidence.kind = "credential";
   if (accepted) {
     o.evidence.username = "anonymous";

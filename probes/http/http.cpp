@@ -5,6 +5,7 @@
 // makes "same answer whatever the split points" true by construction.
 #include "probes/http/http.hpp"
 #include "trustscan/text.hpp"
+#include "probes/http/http_keys.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -577,24 +578,24 @@ std::vector<Observation> http_observations(const HttpResponse& r, const Endpoint
               (r.reason.empty() ? "" : " " + r.reason);
   ev.excerpt = printable_excerpt(as_bytes(r.raw_head), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](std::string key, Value v) {
-    out.push_back(Observation{ep, std::move(key), std::move(v), ev});
+  const auto add = [&](const ObservationKey& key, Value v) {
+    out.push_back(Observation{ep, key, std::move(v), ev});
   };
-  add("http.status", static_cast<std::int64_t>(r.status));
-  if (r.server) add("http.server", *r.server);
-  if (r.title) add("http.title", *r.title);
+  add(keys::http::status, static_cast<std::int64_t>(r.status));
+  if (r.server) add(keys::http::server, *r.server);
+  if (r.title) add(keys::http::title, *r.title);
   if (!r.auth_challenges.empty()) {
     std::vector<std::string> schemes;
     for (const auto& c : r.auth_challenges)
       schemes.push_back(c.realm ? c.scheme + " realm=\"" + *c.realm + "\"" : c.scheme);
-    add("http.auth_schemes", std::move(schemes));
+    add(keys::http::auth_schemes, std::move(schemes));
   }
-  if (r.location) add("http.location", *r.location);
-  add("http.hsts", r.hsts);
-  if (r.hsts_max_age) add("http.hsts_max_age", *r.hsts_max_age);
-  if (r.content_type) add("http.content_type", *r.content_type);
-  add("http.login_form", r.login_form);
-  if (r.powered_by) add("http.powered_by", *r.powered_by);
+  if (r.location) add(keys::http::location, *r.location);
+  add(keys::http::hsts, r.hsts);
+  if (r.hsts_max_age) add(keys::http::hsts_max_age, *r.hsts_max_age);
+  if (r.content_type) add(keys::http::content_type, *r.content_type);
+  add(keys::http::login_form, r.login_form);
+  if (r.powered_by) add(keys::http::powered_by, *r.powered_by);
   return out;
 }
 

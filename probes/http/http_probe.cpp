@@ -6,6 +6,7 @@
 #include "probes/http/http.hpp"
 #include "scanner/credentials/credentials.hpp"
 #include "scanner/config/service_table.hpp"
+#include "probes/http/http_keys.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -55,8 +56,8 @@ net::awaitable<void> http_probe_body(ProbeContext& ctx, const HttpResponse& resp
   // The device's answer to a path that cannot exist, to tell real content from a catch-all page.
   std::mt19937_64 rng(std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port);
   const auto missing = co_await http_request(ctx, "GET", "/trustscan-" + std::to_string(rng() % 1000000000) + ".txt");
-  for (const auto& [key, list] : {std::pair{"http.exposed_logs", &exposure_paths().log},
-                                  std::pair{"http.exposed_backups", &exposure_paths().backup}}) {
+  for (const auto& [key, list] : {std::pair{keys::http::exposed_logs, &exposure_paths().log},
+                                  std::pair{keys::http::exposed_backups, &exposure_paths().backup}}) {
     std::vector<std::string> found;
     std::string excerpt;
     for (const auto& path : *list) {

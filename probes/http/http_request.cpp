@@ -1,6 +1,7 @@
 // trustscan — HTTP/1.x request parser and response summary.
 #include "probes/http/http_request.hpp"
 #include "trustscan/text.hpp"
+#include "probes/http/http_keys.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -309,19 +310,19 @@ std::vector<Observation> http_request_observations(const HttpRequest& r, const E
   ev.detail = r.method + " " + r.url();
   ev.excerpt = printable_excerpt(as_bytes(r.raw_head), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](const char* key, const std::optional<std::string>& v, const Evidence& e) {
+  const auto add = [&](const ObservationKey& key, const std::optional<std::string>& v, const Evidence& e) {
     if (v && !v->empty()) out.push_back(Observation{server, key, *v, e});
   };
-  add("http.request.method", r.method, ev);
-  add("http.request.url", r.url(), ev);
-  add("http.request.user_agent", r.user_agent, ev);
-  if (!r.body.empty() || r.content_length.value_or(0) > 0) add("http.request.content_type", r.content_type, ev);
+  add(keys::http::request_method, r.method, ev);
+  add(keys::http::request_url, r.url(), ev);
+  add(keys::http::request_user_agent, r.user_agent, ev);
+  if (!r.body.empty() || r.content_length.value_or(0) > 0) add(keys::http::request_content_type, r.content_type, ev);
   if (r.basic_user) {
     Evidence cred = ev;
     cred.kind = "credential";
     cred.username = *r.basic_user;
     cred.password = r.basic_password.value_or("");
-    add("http.request.basic_user", r.basic_user, cred);
+    add(keys::http::request_basic_user, r.basic_user, cred);
   }
   return out;
 }

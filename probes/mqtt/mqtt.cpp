@@ -1,5 +1,6 @@
 // trustscan — MQTT builders and parsers. See mqtt.hpp for the contract.
 #include "probes/mqtt/mqtt.hpp"
+#include "probes/mqtt/mqtt_keys.hpp"
 
 #include <algorithm>
 
@@ -389,12 +390,12 @@ std::vector<Observation> mqtt_observations(const MqttConnack& connack, const End
   ev.excerpt = printable_excerpt(connack.raw);
 
   std::vector<Observation> out;
-  auto add = [&](std::string key, Value v, const Evidence& e) {
-    out.push_back(Observation{endpoint, std::move(key), std::move(v), e});
+  auto add = [&](const ObservationKey& key, Value v, const Evidence& e) {
+    out.push_back(Observation{endpoint, key, std::move(v), e});
   };
-  add("mqtt.connack_code", std::int64_t{connack.code}, ev);
-  if (!connect_had_credentials) add("mqtt.anonymous_accepted", connack.code == 0, ev);
-  add("mqtt.protocol_level", std::int64_t{connack.protocol_level}, ev);
+  add(keys::mqtt::connack_code, std::int64_t{connack.code}, ev);
+  if (!connect_had_credentials) add(keys::mqtt::anonymous_accepted, connack.code == 0, ev);
+  add(keys::mqtt::protocol_level, std::int64_t{connack.protocol_level}, ev);
   if (topics_seen) {
     Evidence tev;
     tev.kind = "handshake";
@@ -407,7 +408,7 @@ std::vector<Observation> mqtt_observations(const MqttConnack& connack, const End
     }
     const auto kept = static_cast<std::ptrdiff_t>(std::min(topics_seen->size(), kMqttMaxTopicsSeen));
     std::vector<std::string> topics(topics_seen->begin(), topics_seen->begin() + kept);
-    add("mqtt.topics_seen", std::move(topics), tev);
+    add(keys::mqtt::topics_seen, std::move(topics), tev);
   }
   return out;
 }

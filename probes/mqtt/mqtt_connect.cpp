@@ -2,6 +2,7 @@
 #include "probes/mqtt/mqtt_connect.hpp"
 
 #include "trustscan/byte_reader.hpp"
+#include "probes/mqtt/mqtt_keys.hpp"
 
 #include <algorithm>
 
@@ -79,19 +80,21 @@ std::vector<Observation> mqtt_connect_observations(const MqttConnect& c, const E
   ev.detail = "MQTT CONNECT level " + std::to_string(c.protocol_level) + ", client id \"" + c.client_id + "\"";
   ev.excerpt = printable_excerpt(Bytes(c.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](const char* key, Value v, const Evidence& e) { out.push_back(Observation{broker, key, std::move(v), e}); };
-  add("mqtt.connect.protocol_level", std::int64_t{c.protocol_level}, ev);
-  if (!c.client_id.empty()) add("mqtt.connect.client_id", c.client_id, ev);
+  const auto add = [&](const ObservationKey& key, Value v, const Evidence& e) {
+    out.push_back(Observation{broker, key, std::move(v), e});
+  };
+  add(keys::mqtt::connect_protocol_level, std::int64_t{c.protocol_level}, ev);
+  if (!c.client_id.empty()) add(keys::mqtt::connect_client_id, c.client_id, ev);
   if (c.username) {
     Evidence cred = ev;
     cred.kind = "credential";
     cred.username = *c.username;
     cred.password = c.password.value_or("");
-    add("mqtt.connect.username", *c.username, cred);
+    add(keys::mqtt::connect_username, *c.username, cred);
   }
-  add("mqtt.connect.password_sent", c.password.has_value(), ev);
-  add("mqtt.connect.clean_session", c.clean_session, ev);
-  if (c.will_topic) add("mqtt.connect.will_topic", *c.will_topic, ev);
+  add(keys::mqtt::connect_password_sent, c.password.has_value(), ev);
+  add(keys::mqtt::connect_clean_session, c.clean_session, ev);
+  if (c.will_topic) add(keys::mqtt::connect_will_topic, *c.will_topic, ev);
   return out;
 }
 

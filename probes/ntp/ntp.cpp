@@ -1,6 +1,7 @@
 // trustscan — NTP modes 3/4, 6 and 7. See ntp.hpp for the contract.
 #include "probes/ntp/ntp.hpp"
 #include "trustscan/text.hpp"
+#include "probes/ntp/ntp_keys.hpp"
 
 #include <algorithm>
 
@@ -193,10 +194,10 @@ std::vector<Observation> ntp_observations(const NtpPacket& p, const Endpoint& ep
               std::to_string(p.stratum) + ", refid " + p.refid;
   ev.excerpt = printable_excerpt(as_bytes(p.raw), Evidence::kMaxExcerpt);
   return {
-      Observation{ep, "ntp.mode", std::int64_t{p.mode}, ev},
-      Observation{ep, "ntp.stratum", std::int64_t{p.stratum}, ev},
-      Observation{ep, "ntp.version", std::int64_t{p.version}, ev},
-      Observation{ep, "ntp.refid", p.refid, ev},
+      Observation{ep, keys::ntp::mode, std::int64_t{p.mode}, ev},
+      Observation{ep, keys::ntp::stratum, std::int64_t{p.stratum}, ev},
+      Observation{ep, keys::ntp::version, std::int64_t{p.version}, ev},
+      Observation{ep, keys::ntp::refid, p.refid, ev},
   };
 }
 
@@ -205,11 +206,11 @@ std::vector<Observation> ntp_observations(const NtpControlResponse& r, const End
   ev.kind = "ntp_response";
   ev.detail = "mode 6 READVAR answered" + std::string(r.error ? " with an error" : "");
   ev.excerpt = printable_excerpt(as_bytes(r.raw), Evidence::kMaxExcerpt);
-  std::vector<Observation> out{Observation{ep, "ntp.mode6", true, ev}};
+  std::vector<Observation> out{Observation{ep, keys::ntp::mode6, true, ev}};
   if (const auto* v = r.variable("version"); v && !v->empty())
-    out.push_back(Observation{ep, "ntp.mode6_version", *v, ev});
+    out.push_back(Observation{ep, keys::ntp::mode6_version, *v, ev});
   if (const auto* v = r.variable("system"); v && !v->empty())
-    out.push_back(Observation{ep, "ntp.mode6_system", *v, ev});
+    out.push_back(Observation{ep, keys::ntp::mode6_system, *v, ev});
   return out;
 }
 
@@ -219,8 +220,8 @@ std::vector<Observation> ntp_observations(const NtpMode7Response& r, const Endpo
   ev.detail = "mode 7 request " + std::to_string(r.request) + " answered, error " +
               std::to_string(r.error) + ", " + std::to_string(r.item_count) + " items";
   ev.excerpt = printable_excerpt(as_bytes(r.raw), Evidence::kMaxExcerpt);
-  std::vector<Observation> out{Observation{ep, "ntp.monlist", r.monlist(), ev}};
-  if (r.monlist()) out.push_back(Observation{ep, "ntp.monlist_items", std::int64_t{r.item_count}, ev});
+  std::vector<Observation> out{Observation{ep, keys::ntp::monlist, r.monlist(), ev}};
+  if (r.monlist()) out.push_back(Observation{ep, keys::ntp::monlist_items, std::int64_t{r.item_count}, ev});
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/ntp/ntp.hpp"
+#include "probes/ntp/ntp_keys.hpp"
 
 namespace trustscan {
 
@@ -28,7 +29,8 @@ net::awaitable<void> probe_ntp(ProbeContext& ctx, std::vector<Observation>& out)
       monlist = true;
     }
   }
-  if (!monlist) out.push_back(make_observation(ctx.endpoint, "ntp.monlist", false, "no answer to a mode 7 MON_GETLIST request"));
+  if (!monlist) out.push_back(make_observation(ctx.endpoint, keys::ntp::monlist, false,
+                                               "no answer to a mode 7 MON_GETLIST request"));
 }
 
 }  // namespace trustscan

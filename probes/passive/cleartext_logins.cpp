@@ -1,5 +1,6 @@
 // trustscan — cleartext FTP and Telnet logins from the two directions of a connection.
 #include "probes/passive/cleartext_logins.hpp"
+#include "probes/passive/passive_keys.hpp"
 
 #include "probes/ftp/ftp.hpp"
 #include "probes/http/http_request.hpp"  // ascii_lower
@@ -192,8 +193,9 @@ std::vector<Observation> cleartext_login_observations(const CleartextLogins& log
     ev.detail = logins.protocol + " login in cleartext: " + a.detail;
     ev.username = a.username;
     ev.password = a.password.value_or("");
-    out.push_back(Observation{server, logins.protocol + ".cleartext_login", a.username, ev});
-    if (a.accepted) out.push_back(Observation{server, logins.protocol + ".cleartext_login_accepted", *a.accepted, ev});
+    out.push_back(Observation{server, keys::passive::cleartext_login.with(logins.protocol), a.username, ev});
+    if (a.accepted)
+      out.push_back(Observation{server, keys::passive::cleartext_login_accepted.with(logins.protocol), *a.accepted, ev});
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // trustscan — RTSP response parser and request builder (see rtsp.hpp for the contract).
 #include "probes/rtsp/rtsp.hpp"
 #include "trustscan/text.hpp"
+#include "probes/rtsp/rtsp_keys.hpp"
 
 #include <algorithm>
 
@@ -200,22 +201,22 @@ std::vector<Observation> rtsp_observations(const RtspResponse& response, const E
   if (response.status == 0) return obs;
   const Evidence ev{"rtsp_response", "live", "RTSP response",
                     printable_excerpt(as_bytes(response.raw_header), Evidence::kMaxExcerpt), {}, {}};
-  obs.push_back(Observation{endpoint, "rtsp.status", Value{std::int64_t{response.status}}, ev});
+  obs.push_back(Observation{endpoint, keys::rtsp::status, Value{std::int64_t{response.status}}, ev});
   if (rtsp_header(response, "Server")) {
-    obs.push_back(Observation{endpoint, "rtsp.server", Value{response.server}, ev});
+    obs.push_back(Observation{endpoint, keys::rtsp::server, Value{response.server}, ev});
   }
   if (response.has_public) {
-    obs.push_back(Observation{endpoint, "rtsp.public", Value{response.public_methods}, ev});
+    obs.push_back(Observation{endpoint, keys::rtsp::public_methods, Value{response.public_methods}, ev});
   }
   if (!response.www_authenticate.empty()) {
     std::vector<std::string> schemes;
     for (const auto& v : response.www_authenticate) schemes.push_back(auth_summary(v));
-    obs.push_back(Observation{endpoint, "rtsp.auth_schemes", Value{std::move(schemes)}, ev});
+    obs.push_back(Observation{endpoint, keys::rtsp::auth_schemes, Value{std::move(schemes)}, ev});
   }
   std::string type;
   for (const char c : response.content_type.substr(0, response.content_type.find(';'))) type += ascii_lower(c);
   const bool sdp = trim_ows(type) == "application/sdp" && !response.body.empty();
-  obs.push_back(Observation{endpoint, "rtsp.sdp_present", Value{sdp}, ev});
+  obs.push_back(Observation{endpoint, keys::rtsp::sdp_present, Value{sdp}, ev});
   return obs;
 }
 

@@ -5,6 +5,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/rtsp/rtsp.hpp"
 #include "scanner/credentials/credentials.hpp"
+#include "probes/rtsp/rtsp_keys.hpp"
 
 namespace trustscan {
 
@@ -36,9 +37,9 @@ net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out
   const std::pair<std::string_view, std::string_view> accept[] = {{"Accept", "application/sdp"}};
   if (const auto describe = co_await exchange("DESCRIBE", 2, accept)) {
     const bool sdp = describe->status == 200 && !describe->body.empty();
-    out.push_back(make_observation(ctx.endpoint, "rtsp.describe_status", std::int64_t{describe->status},
+    out.push_back(make_observation(ctx.endpoint, keys::rtsp::describe_status, std::int64_t{describe->status},
                                    "DESCRIBE " + url + " without credentials", describe->raw_header));
-    out.push_back(make_observation(ctx.endpoint, "rtsp.stream_unauthenticated", sdp,
+    out.push_back(make_observation(ctx.endpoint, keys::rtsp::stream_unauthenticated, sdp,
                                    sdp ? "the stream description was returned without credentials" : "DESCRIBE refused"));
     s.reset();
     co_await try_rtsp_credentials(ctx, url, *describe, out);

@@ -1,5 +1,6 @@
 // trustscan — SNMP v1/v2c over a small BER codec. See snmp.hpp for the contract.
 #include "probes/snmp/snmp.hpp"
+#include "probes/snmp/snmp_keys.hpp"
 
 #include <algorithm>
 #include <array>
@@ -415,28 +416,28 @@ std::vector<Observation> snmp_observations(const SnmpResponse& response, const E
   ev.detail = "SNMP " + version + " GetResponse for community '" + response.community +
               "', error-status " + std::to_string(response.error_status);
   ev.excerpt = printable_excerpt(response.raw);
-  auto add = [&](std::string key, Value v, const Evidence& e) {
-    out.push_back(Observation{endpoint, std::move(key), std::move(v), e});
+  auto add = [&](const ObservationKey& key, Value v, const Evidence& e) {
+    out.push_back(Observation{endpoint, key, std::move(v), e});
   };
   // The community is a credential: carry it in the evidence so --redact can hide it.
   Evidence cred = ev;
   cred.kind = "credential";
   cred.password = response.community;
-  add("snmp.community", response.community, cred);
-  add("snmp.version", version, ev);
+  add(keys::snmp::community, response.community, cred);
+  add(keys::snmp::version, version, ev);
   if (response.error_status != 0) return out;
   for (const auto& vb : response.varbinds) {
-    const char* key = vb.oid == kOidSysDescr       ? "snmp.sys_descr"
-                      : vb.oid == kOidSysObjectId  ? "snmp.sys_object_id"
-                      : vb.oid == kOidSysName      ? "snmp.sys_name"
-                                                   : nullptr;
+    const ObservationKey* key = vb.oid == kOidSysDescr       ? &keys::snmp::sys_descr
+                                : vb.oid == kOidSysObjectId  ? &keys::snmp::sys_object_id
+                                : vb.oid == kOidSysName      ? &keys::snmp::sys_name
+                                                             : nullptr;
     if (!key) continue;
     if (vb.type == "NULL" || vb.type == "noSuchObject" || vb.type == "noSuchInstance" ||
         vb.type == "endOfMibView")
       continue;
-    if (std::any_of(out.begin(), out.end(), [&](const Observation& o) { return o.key == key; }))
+    if (std::any_of(out.begin(), out.end(), [&](const Observation& o) { return o.key == *key; }))
       continue;  // one value per key even if an agent repeats a varbind
-    add(key, vb.value, ev);
+    add(*key, vb.value, ev);
   }
   return out;
 }

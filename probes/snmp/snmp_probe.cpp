@@ -4,6 +4,7 @@
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/snmp/snmp.hpp"
+#include "probes/snmp/snmp_keys.hpp"
 
 namespace trustscan {
 
@@ -49,14 +50,15 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
   if (first)
     for (auto& o : snmp_observations(*first, ctx.endpoint)) out.push_back(std::move(o));
   if (!accepted.empty()) {
-    auto o = make_observation(ctx.endpoint, "snmp.communities", accepted, "SNMPv2c GET of the system group answered");
+    auto o = make_observation(ctx.endpoint, keys::snmp::communities, accepted, "SNMPv2c GET of the system group answered");
     o.evidence.kind = "credential";
     out.push_back(std::move(o));
   }
-  out.push_back(make_observation(ctx.endpoint, "snmp.write_tested", ctx.options.snmp_write,
+  out.push_back(make_observation(ctx.endpoint, keys::snmp::write_tested, ctx.options.snmp_write,
                                  ctx.options.snmp_write ? "SET of a system object to its own value" : "opt-in (--snmp-write) not given"));
   if (ctx.options.snmp_write)
-    out.push_back(make_observation(ctx.endpoint, "snmp.write_communities", writable, "SET of a system object to its own value"));
+    out.push_back(make_observation(ctx.endpoint, keys::snmp::write_communities, writable,
+                                   "SET of a system object to its own value"));
 }
 
 }  // namespace trustscan

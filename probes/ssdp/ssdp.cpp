@@ -1,6 +1,7 @@
 // trustscan — SSDP datagrams and UPnP device descriptions. See ssdp.hpp for the contract.
 #include "probes/ssdp/ssdp.hpp"
 #include "trustscan/text.hpp"
+#include "probes/ssdp/ssdp_keys.hpp"
 
 #include <algorithm>
 #include <array>
@@ -200,13 +201,13 @@ std::vector<Observation> ssdp_observations(const SsdpResponse& r, const Endpoint
   ev.detail = r.notify ? "SSDP NOTIFY " + r.nts : "SSDP reply " + std::to_string(r.status) + " to M-SEARCH";
   ev.excerpt = printable_excerpt(as_bytes(r.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](const char* key, const std::string& v) {
+  const auto add = [&](const ObservationKey& key, const std::string& v) {
     if (!v.empty()) out.push_back(Observation{ep, key, v, ev});
   };
-  add("ssdp.server", r.server);
-  add("ssdp.location", r.location);
-  add("ssdp.st", r.st);
-  add("ssdp.usn", r.usn);
+  add(keys::ssdp::server, r.server);
+  add(keys::ssdp::location, r.location);
+  add(keys::ssdp::st, r.st);
+  add(keys::ssdp::usn, r.usn);
   return out;
 }
 
@@ -327,21 +328,21 @@ std::vector<Observation> upnp_observations(const UpnpDescription& d, const Endpo
   if (!d.friendly_name.empty()) ev.detail += " of \"" + d.friendly_name + "\"";
   ev.excerpt = printable_excerpt(as_bytes(d.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](const char* key, const std::string& v) {
+  const auto add = [&](const ObservationKey& key, const std::string& v) {
     if (!v.empty()) out.push_back(Observation{ep, key, v, ev});
   };
-  add("upnp.device_type", d.device_type);
-  add("upnp.friendly_name", d.friendly_name);
-  add("upnp.manufacturer", d.manufacturer);
-  add("upnp.manufacturer_url", d.manufacturer_url);
-  add("upnp.model_name", d.model_name);
-  add("upnp.model_number", d.model_number);
-  add("upnp.model_description", d.model_description);
-  add("upnp.serial_number", d.serial_number);
-  add("upnp.udn", d.udn);
-  add("upnp.presentation_url", d.presentation_url);
-  if (!d.service_types.empty()) out.push_back(Observation{ep, "upnp.services", d.service_types, ev});
-  out.push_back(Observation{ep, "upnp.igd", d.igd(), ev});
+  add(keys::upnp::device_type, d.device_type);
+  add(keys::upnp::friendly_name, d.friendly_name);
+  add(keys::upnp::manufacturer, d.manufacturer);
+  add(keys::upnp::manufacturer_url, d.manufacturer_url);
+  add(keys::upnp::model_name, d.model_name);
+  add(keys::upnp::model_number, d.model_number);
+  add(keys::upnp::model_description, d.model_description);
+  add(keys::upnp::serial_number, d.serial_number);
+  add(keys::upnp::udn, d.udn);
+  add(keys::upnp::presentation_url, d.presentation_url);
+  if (!d.service_types.empty()) out.push_back(Observation{ep, keys::upnp::services, d.service_types, ev});
+  out.push_back(Observation{ep, keys::upnp::igd, d.igd(), ev});
   return out;
 }
 

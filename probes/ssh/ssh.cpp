@@ -1,5 +1,6 @@
 // trustscan — SSH identification and KEXINIT parsers (see ssh.hpp for the contract).
 #include "probes/ssh/ssh.hpp"
+#include "probes/ssh/ssh_keys.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -293,33 +294,33 @@ std::vector<Observation> ssh_observations(const SshResult& result, const Endpoin
   std::vector<Observation> obs;
   const SshIdent& id = result.ident;
   const std::string ident_excerpt = printable_excerpt(as_bytes(id.line), Evidence::kMaxExcerpt);
-  const auto banner = [&](std::string key, std::string value) {
-    obs.push_back(Observation{endpoint, std::move(key), Value{std::move(value)},
+  const auto banner = [&](const ObservationKey& key, std::string value) {
+    obs.push_back(Observation{endpoint, key, Value{std::move(value)},
                               Evidence{"banner", "live", "SSH identification line", ident_excerpt,
                                        {}, {}}});
   };
-  if (!id.proto_version.empty()) banner("ssh.proto_version", id.proto_version);
-  if (!id.software.empty()) banner("ssh.software", id.software);
-  if (!id.product.empty()) banner("ssh.product", id.product);
-  if (!id.version.empty()) banner("ssh.version", id.version);
-  if (!id.comments.empty()) banner("ssh.comments", id.comments);
+  if (!id.proto_version.empty()) banner(keys::ssh::proto_version, id.proto_version);
+  if (!id.software.empty()) banner(keys::ssh::software, id.software);
+  if (!id.product.empty()) banner(keys::ssh::product, id.product);
+  if (!id.version.empty()) banner(keys::ssh::version, id.version);
+  if (!id.comments.empty()) banner(keys::ssh::comments, id.comments);
 
   if (!result.kexinit) return obs;
   const SshKexInit& k = *result.kexinit;
-  const auto list = [&](std::string key, std::vector<std::string> value, std::string sent) {
-    obs.push_back(Observation{endpoint, std::move(key), Value{std::move(value)},
+  const auto list = [&](const ObservationKey& key, std::vector<std::string> value, std::string sent) {
+    obs.push_back(Observation{endpoint, key, Value{std::move(value)},
                               Evidence{"handshake", "live", "server SSH_MSG_KEXINIT name-lists",
                                        printable_excerpt(as_bytes(sent), Evidence::kMaxExcerpt),
                                        {}, {}}});
   };
-  list("ssh.kex_algorithms", k.kex_algorithms, join(k.kex_algorithms));
-  list("ssh.host_key_algorithms", k.server_host_key_algorithms,
+  list(keys::ssh::kex_algorithms, k.kex_algorithms, join(k.kex_algorithms));
+  list(keys::ssh::host_key_algorithms, k.server_host_key_algorithms,
        join(k.server_host_key_algorithms));
   // For the unions the excerpt shows both directions as sent, separated by " | ".
-  list("ssh.ciphers", union_of(k.encryption_c2s, k.encryption_s2c),
+  list(keys::ssh::ciphers, union_of(k.encryption_c2s, k.encryption_s2c),
        join(k.encryption_c2s) + " | " + join(k.encryption_s2c));
-  list("ssh.macs", union_of(k.mac_c2s, k.mac_s2c), join(k.mac_c2s) + " | " + join(k.mac_s2c));
-  list("ssh.compression", union_of(k.compression_c2s, k.compression_s2c),
+  list(keys::ssh::macs, union_of(k.mac_c2s, k.mac_s2c), join(k.mac_c2s) + " | " + join(k.mac_s2c));
+  list(keys::ssh::compression, union_of(k.compression_c2s, k.compression_s2c),
        join(k.compression_c2s) + " | " + join(k.compression_s2c));
   return obs;
 }

@@ -5,6 +5,8 @@
 // session: sshd counts the "none" probe against MaxAuthTries, and libssh only notices a server
 // that gave up after its full timeout (TOOLCHAIN.md §6), so one session never carries two tries.
 #include "scanner/credentials/credentials.hpp"
+#include "probes/ssh/ssh_keys.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 
 #include <libssh/libssh.h>
 
@@ -110,17 +112,18 @@ net::awaitable<void> try_ssh_credentials(ProbeContext& probe_ctx, std::vector<Ob
   // Which methods does the server offer at all? Keys-only servers take no password trial.
   const auto listing = co_await ssh_try_async(probe_ctx.endpoint, "", "", timeout_s);
   if (!listing.connected) {
-    out.push_back(make_observation(probe_ctx.endpoint, "cred.inconclusive", std::string("errors"),
+    out.push_back(make_observation(probe_ctx.endpoint, keys::cred::inconclusive, std::string("errors"),
                                    "SSH session could not be set up: " + listing.error));
     co_return;
   }
-  out.push_back(make_observation(probe_ctx.endpoint, "ssh.auth_methods", method_names(listing.methods),
+  out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::auth_methods, method_names(listing.methods),
                                  "methods offered after the 'none' request"));
   if (!(listing.methods & (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE))) {
-    out.push_back(make_observation(probe_ctx.endpoint, "ssh.password_auth", false, "no password or keyboard-interactive method offered"));
+    out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::password_auth, false,
+                                   "no password or keyboard-interactive method offered"));
     co_return;
   }
-  out.push_back(make_observation(probe_ctx.endpoint, "ssh.password_auth", true, "password logins offered"));
+  out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::password_auth, true, "password logins offered"));
   // Named, not a temporary inside the co_await expression (g++ 12, see ssh_job).
   const Authenticator attempt = [&probe_ctx, timeout_s](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
         const auto a = co_await ssh_try_async(probe_ctx.endpoint, p.user, p.password, timeout_s);

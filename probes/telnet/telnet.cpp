@@ -1,5 +1,6 @@
 // trustscan — Telnet negotiation parser and prompt classifier (see telnet.hpp for the contract).
 #include "probes/telnet/telnet.hpp"
+#include "probes/telnet/telnet_keys.hpp"
 
 #include <utility>
 
@@ -245,9 +246,9 @@ std::vector<Observation> telnet_observations(const TelnetResult& result, const E
     }
   }
   std::string banner = clean_banner(before);
-  if (!banner.empty()) obs.push_back(Observation{endpoint, "telnet.banner", Value{std::move(banner)}, ev});
-  if (!result.options.empty()) obs.push_back(Observation{endpoint, "telnet.options", Value{result.options}, ev});
-  obs.push_back(Observation{endpoint, "telnet.prompt", Value{std::string(to_string(result.prompt))}, ev});
+  if (!banner.empty()) obs.push_back(Observation{endpoint, keys::telnet::banner, Value{std::move(banner)}, ev});
+  if (!result.options.empty()) obs.push_back(Observation{endpoint, keys::telnet::options, Value{result.options}, ev});
+  obs.push_back(Observation{endpoint, keys::telnet::prompt, Value{std::string(to_string(result.prompt))}, ev});
   return obs;
 }
 

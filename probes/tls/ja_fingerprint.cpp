@@ -3,6 +3,7 @@
 
 #include "probes/tls/tls.hpp"         // tls_version_name
 #include "probes/tls/tls_suites.hpp"  // is_grease
+#include "probes/tls/tls_keys.hpp"
 
 #include <openssl/evp.h>
 
@@ -128,12 +129,12 @@ std::vector<Observation> tls_client_observations(const ClientHelloInfo& hello, c
   ev.detail = "TLS ClientHello, JA3 " + fp.ja3 + ", JA4_r " + fp.ja4_r;
   ev.excerpt = printable_excerpt(Bytes(hello.raw), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
-  const auto add = [&](std::string key, Value v) { out.push_back(Observation{server, std::move(key), std::move(v), ev}); };
-  add("tls.client.version", tls_version_name(hello.max_version()));
-  if (!hello.server_name.empty()) add("tls.client.sni", hello.server_name);
-  if (!hello.alpn_protocols.empty()) add("tls.client.alpn", hello.alpn_protocols);
-  add("tls.client.ja3", fp.ja3_md5);
-  add("tls.client.ja4", fp.ja4);
+  const auto add = [&](const ObservationKey& key, Value v) { out.push_back(Observation{server, key, std::move(v), ev}); };
+  add(keys::tls::client_version, tls_version_name(hello.max_version()));
+  if (!hello.server_name.empty()) add(keys::tls::client_sni, hello.server_name);
+  if (!hello.alpn_protocols.empty()) add(keys::tls::client_alpn, hello.alpn_protocols);
+  add(keys::tls::client_ja3, fp.ja3_md5);
+  add(keys::tls::client_ja4, fp.ja4);
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_suites.hpp"
+#include "probes/tls/tls_keys.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -197,30 +198,33 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>
   const unsigned char* p = der.data();
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
   if (!x) return;
-  auto obs = [&](const char* key, Value v) { out.push_back(make_observation(ctx.endpoint, key, std::move(v), "server certificate")); };
+  auto obs = [&](const ObservationKey& key, Value v) {
+    out.push_back(make_observation(ctx.endpoint, key, std::move(v), "server certificate"));
+  };
   char name[512];
   X509_NAME_oneline(X509_get_subject_name(x), name, sizeof name);
-  obs("tls.cert.subject", std::string(name));
+  obs(keys::tls::cert_subject, std::string(name));
   X509_NAME_oneline(X509_get_issuer_name(x), name, sizeof name);
-  obs("tls.cert.issuer", std::string(name));
-  obs("tls.cert.not_before", asn1_time(X509_get0_notBefore(x)));
-  obs("tls.cert.not_after", asn1_time(X509_get0_notAfter(x)));
-  obs("tls.cert.expired", X509_cmp_current_time(X509_get0_notAfter(x)) < 0);
-  obs("tls.cert.not_yet_valid", X509_cmp_current_time(X509_get0_notBefore(x)) > 0);
-  obs("tls.cert.self_signed", X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 ||
-                                 X509_check_issued(x, x) == X509_V_OK);
+  obs(keys::tls::cert_issuer, std::string(name));
+  obs(keys::tls::cert_not_before, asn1_time(X509_get0_notBefore(x)));
+  obs(keys::tls::cert_not_after, asn1_time(X509_get0_notAfter(x)));
+  obs(keys::tls::cert_expired, X509_cmp_current_time(X509_get0_notAfter(x)) < 0);
+  obs(keys::tls::cert_not_yet_valid, X509_cmp_current_time(X509_get0_notBefore(x)) > 0);
+  obs(keys::tls::cert_self_signed, X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 ||
+                                       X509_check_issued(x, x) == X509_V_OK);
   const int sig_nid = X509_get_signature_nid(x);
-  obs("tls.cert.signature", std::string(OBJ_nid2ln(sig_nid)));
+  obs(keys::tls::cert_signature, std::string(OBJ_nid2ln(sig_nid)));
   if (EVP_PKEY* key = X509_get0_pubkey(x)) {
     const int id = EVP_PKEY_get_base_id(key);
-    obs("tls.cert.key_type", std::string(id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : id == EVP_PKEY_DSA ? "DSA" : OBJ_nid2sn(id)));
-    obs("tls.cert.key_bits", static_cast<std::int64_t>(EVP_PKEY_get_bits(key)));
+    obs(keys::tls::cert_key_type,
+        std::string(id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "EC" : id == EVP_PKEY_DSA ? "DSA" : OBJ_nid2sn(id)));
+    obs(keys::tls::cert_key_bits, static_cast<std::int64_t>(EVP_PKEY_get_bits(key)));
   }
   // Hostname / address match, for the name or address the user scanned.
   const std::string host = ctx.device.target.name.empty() ? ctx.endpoint.address.to_string() : ctx.device.target.name;
   const bool match = Address::parse(host) ? X509_check_ip_asc(x, host.c_str(), 0) == 1
                                           : X509_check_host(x, host.c_str(), host.size(), 0, nullptr) == 1;
-  obs("tls.cert.name_match", match);
+  obs(keys::tls::cert_name_match, match);
   if (!ctx.options.ca_file.empty()) {
     X509_STORE* store = X509_STORE_new();
     X509_STORE_CTX* sctx = X509_STORE_CTX_new();
@@ -230,7 +234,7 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>
       ok = X509_verify_cert(sctx) == 1;
     X509_STORE_CTX_free(sctx);
     X509_STORE_free(store);
-    obs("tls.cert.verified", ok);
+    obs(keys::tls::cert_verified, ok);
   }
   X509_free(x);
 }
@@ -270,7 +274,7 @@ net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls start
     const auto ex = co_await hello(ctx, starttls, ch.bytes);
     const auto answer = ex ? tls_fallback_answer(ex->flight, static_cast<std::uint16_t>(lower.version)) : TlsFallbackAnswer::other;
     if (answer != TlsFallbackAnswer::other)
-      out.push_back(make_observation(ctx.endpoint, "tls.fallback_scsv", answer == TlsFallbackAnswer::refused,
+      out.push_back(make_observation(ctx.endpoint, keys::tls::fallback_scsv, answer == TlsFallbackAnswer::refused,
                                      to_string(lower.version) + " hello with TLS_FALLBACK_SCSV: " +
                                          (answer == TlsFallbackAnswer::refused ? "inappropriate_fallback alert" : "ServerHello"),
                                      excerpt(ex->raw)));
@@ -285,7 +289,7 @@ net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls start
     const auto ex = co_await hello(ctx, starttls, ch.bytes);
     if (ex && ex->flight.server_hello && ex->flight.negotiated_version == static_cast<std::uint16_t>(legacy->version)) {
       const bool deflate = tls_compression_accepted(ex->flight);
-      out.push_back(make_observation(ctx.endpoint, "tls.compression", deflate,
+      out.push_back(make_observation(ctx.endpoint, keys::tls::compression, deflate,
                                      to_string(legacy->version) + " hello offering DEFLATE and null: ServerHello chose " +
                                          (deflate ? "DEFLATE (CRIME)" : "null"),
                                      excerpt(ex->raw)));
@@ -327,12 +331,13 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
         if (weak_suite(*suite)) weak.push_back(name + " " + suite_name(code) + " (" + weak_reason(*suite) + ")");
       }
     }
-    out.push_back(make_observation(ctx.endpoint, "tls.ciphers." + name, names, "suites the server accepted at " + name));
+    out.push_back(make_observation(ctx.endpoint, keys::tls::ciphers_at.with(name), names,
+                                   "suites the server accepted at " + name));
     if (r.order != TlsCipherOrder::unknown)
-      out.push_back(make_observation(ctx.endpoint, "tls.cipher_order." + name, std::string(to_string(r.order)),
+      out.push_back(make_observation(ctx.endpoint, keys::tls::cipher_order_at.with(name), std::string(to_string(r.order)),
                                      "the accepted suites offered in the order found and reversed"));
     if (r.preferred)
-      out.push_back(make_observation(ctx.endpoint, "tls.preferred." + name, suite_name(*r.preferred),
+      out.push_back(make_observation(ctx.endpoint, keys::tls::preferred_at.with(name), suite_name(*r.preferred),
                                      r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
     if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
     curves.insert(r.curves.begin(), r.curves.end());
@@ -342,11 +347,14 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
       secure_reneg = secure_reneg || r.secure_renegotiation;
     }
   }
-  out.push_back(make_observation(ctx.endpoint, "tls.versions", versions, "versions that completed a ServerHello"));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::versions, versions, "versions that completed a ServerHello"));
   if (versions.empty()) co_return;
-  out.push_back(make_observation(ctx.endpoint, "tls.weak_ciphers", weak, "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
-  if (any_suite) out.push_back(make_observation(ctx.endpoint, "tls.forward_secrecy", forward_secret, "an (EC)DHE suite was accepted"));
-  if (dh_bits) out.push_back(make_observation(ctx.endpoint, "tls.dh_bits", static_cast<std::int64_t>(*dh_bits), "smallest DHE prime seen"));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::weak_ciphers, weak,
+                                 "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
+  if (any_suite) out.push_back(make_observation(ctx.endpoint, keys::tls::forward_secrecy, forward_secret,
+                                                "an (EC)DHE suite was accepted"));
+  if (dh_bits) out.push_back(make_observation(ctx.endpoint, keys::tls::dh_bits, static_cast<std::int64_t>(*dh_bits),
+                                              "smallest DHE prime seen"));
   if (!curves.empty()) {
     std::vector<std::string> names;
     std::int64_t smallest = 0;
@@ -354,10 +362,11 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
       names.push_back(named_group_name(c));
       if (const auto* g = find_named_group(c); g && g->bits > 0) smallest = smallest == 0 ? g->bits : std::min<std::int64_t>(smallest, g->bits);
     }
-    out.push_back(make_observation(ctx.endpoint, "tls.ecdhe_curves", names, "groups chosen for ECDHE"));
-    if (smallest > 0) out.push_back(make_observation(ctx.endpoint, "tls.ecdhe_bits", smallest, "smallest ECDHE group"));
+    out.push_back(make_observation(ctx.endpoint, keys::tls::ecdhe_curves, names, "groups chosen for ECDHE"));
+    if (smallest > 0) out.push_back(make_observation(ctx.endpoint, keys::tls::ecdhe_bits, smallest, "smallest ECDHE group"));
   }
-  if (legacy_checked) out.push_back(make_observation(ctx.endpoint, "tls.secure_renegotiation", secure_reneg, "RFC 5746 renegotiation_info in the ServerHello"));
+  if (legacy_checked) out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, secure_reneg,
+                                                     "RFC 5746 renegotiation_info in the ServerHello"));
   co_await downgrade_and_compression(ctx, starttls, found, out);
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
   if (certificate.empty() && starttls == StartTls::none) certificate = co_await certificate_by_handshake(ctx);
@@ -379,7 +388,8 @@ net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& 
   std::string reply;
   if (!co_await ftp_auth_tls(*s, &reply)) co_return;
   s.reset();
-  out.push_back(make_observation(ctx.endpoint, "tls.starttls", std::string("ftp"), "explicit FTPS (RFC 4217)", "AUTH TLS -> " + reply));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::starttls, std::string("ftp"), "explicit FTPS (RFC 4217)",
+                                 "AUTH TLS -> " + reply));
   co_await analyze_tls(analysis, out, StartTls::ftp);
 }
 

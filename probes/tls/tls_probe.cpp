@@ -5,6 +5,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/tls/tls_analyzer.hpp"
 #include "probes/http/http.hpp"
+#include "probes/identify/service_keys.hpp"
 
 namespace trustscan {
 
@@ -26,7 +27,7 @@ net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out)
     record_status(ctx, out, "tls", Status::not_detected, "no HTTP response inside TLS");
     co_return;
   }
-  out.push_back(make_observation(ctx.endpoint, "service.name", std::string("https"), "an HTTP response to GET / inside TLS",
+  out.push_back(make_observation(ctx.endpoint, keys::service::name, std::string("https"), "an HTTP response to GET / inside TLS",
                                  root->raw_head));
   co_await http_probe_body(inner, *root, out);
 }

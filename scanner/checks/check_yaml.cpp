@@ -12,6 +12,7 @@
 #include "scanner/checks/verdict_policy.hpp"
 #include "trustscan/profile.hpp"
 #include "scanner/config/yaml_util.hpp"
+#include "probes/identify/service_keys.hpp"
 
 #include <algorithm>
 #include <map>
@@ -88,7 +89,7 @@ bool eval(const Pred& p, const Candidate& c, std::vector<const Observation*>& wh
     case Pred::Op::service: {
       if (c.service.empty() || std::find(p.words.begin(), p.words.end(), c.service) == p.words.end()) return false;
       for (const auto* o : c.observations)
-        if (o->key == "service.name") why.push_back(o);
+        if (o->key == keys::service::name) why.push_back(o);
       return true;
     }
     case Pred::Op::port:
@@ -388,7 +389,7 @@ class YamlCheck final : public Check {
       auto& c = by_endpoint[*o.endpoint];
       c.endpoint = o.endpoint;
       c.observations.push_back(&o);
-      if (o.key == "service.name")
+      if (o.key == keys::service::name)
         if (const auto* s = std::get_if<std::string>(&o.value)) c.service = *s;
     }
     for (auto& [ep, c] : by_endpoint) out.push_back(std::move(c));

@@ -2,6 +2,16 @@
 // (scanner/credentials/credentials.hpp) and what the protocol probes saw.
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/verdict_policy.hpp"
+#include "probes/ftp/ftp_keys.hpp"
+#include "probes/http/http_keys.hpp"
+#include "probes/identify/service_keys.hpp"
+#include "probes/mqtt/mqtt_keys.hpp"
+#include "probes/passive/passive_keys.hpp"
+#include "probes/rtsp/rtsp_keys.hpp"
+#include "probes/snmp/snmp_keys.hpp"
+#include "probes/ssh/ssh_keys.hpp"
+#include "probes/telnet/telnet_keys.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 
 #include <algorithm>
 
@@ -43,7 +53,7 @@ class DefaultCredentials final : public Check {
       return;
     }
     std::vector<Endpoint> eps;
-    for (const auto* o : d.find("service.name")) {
+    for (const auto* o : d.find(keys::service::name)) {
       const auto& name = std::get<std::string>(o->value);
       if (o->endpoint && std::find(services_.begin(), services_.end(), name) != services_.end() &&
           std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
@@ -55,10 +65,10 @@ class DefaultCredentials final : public Check {
     }
     for (const auto& ep : eps) {
       Finding f;
-      const auto* surface = at(d, ep, "cred.surface");
-      const auto* accepted = at(d, ep, "cred.accepted");
-      const auto* inconclusive = at(d, ep, "cred.inconclusive");
-      const auto* anon = at(d, ep, "ftp.anonymous_login");
+      const auto* surface = at(d, ep, keys::cred::surface);
+      const auto* accepted = at(d, ep, keys::cred::accepted);
+      const auto* inconclusive = at(d, ep, keys::cred::inconclusive);
+      const auto* anon = at(d, ep, keys::ftp::anonymous_login);
       if (is_true(anon)) {
         f = finding(CheckStatus::fail, "anonymous login accepted on " + where(ep));
         f.evidence.push_back(evidence_from(*anon));
@@ -66,22 +76,22 @@ class DefaultCredentials final : public Check {
         f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
                                            (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + where(ep));
         f.evidence.push_back(evidence_from(*accepted));
-      } else if (const auto* open = at(d, ep, "mqtt.anonymous_accepted"); is_true(open)) {
+      } else if (const auto* open = at(d, ep, keys::mqtt::anonymous_accepted); is_true(open)) {
         f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + where(ep) + " (see svc.mqtt.anonymous)");
         f.evidence.push_back(evidence_from(*open));
-      } else if (is_true(at(d, ep, "cred.no_auth"))) {
+      } else if (is_true(at(d, ep, keys::cred::no_auth))) {
         f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
-        f.evidence.push_back(evidence_from(*at(d, ep, "cred.no_auth")));
-      } else if (const auto* pw = at(d, ep, "ssh.password_auth"); pw && !is_true(pw)) {
+        f.evidence.push_back(evidence_from(*at(d, ep, keys::cred::no_auth)));
+      } else if (const auto* pw = at(d, ep, keys::ssh::password_auth); pw && !is_true(pw)) {
         f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + where(ep));
         f.evidence.push_back(evidence_from(*pw));
-        if (const auto* m = at(d, ep, "ssh.auth_methods")) f.evidence.push_back(evidence_from(*m));
+        if (const auto* m = at(d, ep, keys::ssh::auth_methods)) f.evidence.push_back(evidence_from(*m));
       } else if (inconclusive) {
         f = finding(CheckStatus::not_tested, "trial stopped early on " + where(ep));
         f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
         f.evidence.push_back(evidence_from(*inconclusive));
       } else if (accepted && surface) {
-        const auto* n = at(d, ep, "cred.attempts");
+        const auto* n = at(d, ep, keys::cred::attempts);
         f = finding(CheckStatus::pass, "every pair tried was rejected (" + (n ? std::to_string(std::get<std::int64_t>(n->value)) : "?") +
                                            " pairs) on " + where(ep));
         f.evidence.push_back(evidence_from(*surface));
@@ -114,11 +124,11 @@ class BlankPassword final : public Check {
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     bool any = false;
-    for (const auto* t : d.find("cred.blank_tested")) {
+    for (const auto* t : d.find(keys::cred::blank_tested)) {
       if (!t->endpoint || !is_true(t)) continue;
       any = true;
-      const auto* acc = at(d, *t->endpoint, "cred.blank_accepted");
-      const auto* surface = at(d, *t->endpoint, "cred.surface");
+      const auto* acc = at(d, *t->endpoint, keys::cred::blank_accepted);
+      const auto* surface = at(d, *t->endpoint, keys::cred::surface);
       const bool bad = is_true(acc);
       auto f = make_finding(i.id, bad ? CheckStatus::fail : CheckStatus::pass, i.severity, i.outcomes,
                             (bad ? "empty password accepted by " : "empty passwords rejected by ") +
@@ -135,7 +145,7 @@ class BlankPassword final : public Check {
         continue;
       }
       if (bad)
-        for (const auto* a : d.find("cred.accepted"))
+        for (const auto* a : d.find(keys::cred::accepted))
           if (a->endpoint == t->endpoint && is_true(a)) f.evidence.push_back(evidence_from(*a));
       f.evidence.push_back(evidence_from(*acc));
       out.push_back(std::move(f));
@@ -165,7 +175,7 @@ class UnauthenticatedManagement final : public Check {
       return;
     }
     bool failed = false;
-    for (const auto* o : d.find("cred.no_auth")) {
+    for (const auto* o : d.find(keys::cred::no_auth)) {
       if (!o->endpoint || !is_true(o)) continue;
       failed = true;
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "any credentials are accepted on " + where(*o->endpoint));
@@ -173,7 +183,7 @@ class UnauthenticatedManagement final : public Check {
       f.evidence.push_back(evidence_from(*o));
       out.push_back(std::move(f));
     }
-    for (const auto* o : d.find("telnet.prompt")) {
+    for (const auto* o : d.find(keys::telnet::prompt)) {
       if (!o->endpoint || std::get<std::string>(o->value) != "shell") continue;
       failed = true;
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "a shell without login on " + where(*o->endpoint));
@@ -182,7 +192,7 @@ class UnauthenticatedManagement final : public Check {
       out.push_back(std::move(f));
     }
     if (failed) return;
-    const auto surfaces = d.find("cred.surface");
+    const auto surfaces = d.find(keys::cred::surface);
     if (surfaces.empty()) {
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "no management login surface recognised");
       f.reason = "inconclusive:no_login_surface";
@@ -207,7 +217,7 @@ class CleartextCredentials final : public Check {
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
-    const auto wire = d.find("server.credentials.cleartext");
+    const auto wire = d.find(keys::server::credentials_cleartext);
     for (const auto* o : wire) {
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
                             "credentials seen in cleartext: " + std::get<std::string>(o->value));
@@ -227,38 +237,38 @@ class CleartextCredentials final : public Check {
       ++found;
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + where(ep));
       f.endpoint = ep;
-      if (!proof) proof = at(d, ep, "service.name");  // no prompt or banner read: the identification proves it
+      if (!proof) proof = at(d, ep, keys::service::name);  // no prompt or banner read: the identification proves it
       if (proof) f.evidence.push_back(evidence_from(*proof));
       out.push_back(std::move(f));
     };
     // Login surfaces as the protocol probes recorded them, whether or not trials ran (--no-creds):
     // a trial's surface when there is one, else the probe's own reading of the page or reply.
     for (const auto& ep : endpoints_with(d, {"http"})) {
-      if (const auto* s = at(d, ep, "cred.surface")) {
+      if (const auto* s = at(d, ep, keys::cred::surface)) {
         report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
-      } else if (const auto* a = at(d, ep, "http.auth_schemes")) {
+      } else if (const auto* a = at(d, ep, keys::http::auth_schemes)) {
         std::string schemes;
         if (const auto* v = std::get_if<std::vector<std::string>>(&a->value))
           for (const auto& x : *v) schemes += (schemes.empty() ? "" : ", ") + x;
         report(ep, "HTTP authentication (" + schemes + ") over plain HTTP", a);
-      } else if (const auto* form = at(d, ep, "http.login_form"); is_true(form)) {
+      } else if (const auto* form = at(d, ep, keys::http::login_form); is_true(form)) {
         report(ep, "HTML login form over plain HTTP", form);
       }
     }
-    for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, "telnet.prompt"));
-    for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, "ftp.banner"));
+    for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, keys::telnet::prompt));
+    for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, keys::ftp::banner));
     for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"})) {
-      if (const auto* s = at(d, ep, "cred.surface")) {
+      if (const auto* s = at(d, ep, keys::cred::surface)) {
         report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
-      } else if (const auto* anon = at(d, ep, "mqtt.anonymous_accepted"); anon && !is_true(anon)) {
+      } else if (const auto* anon = at(d, ep, keys::mqtt::anonymous_accepted); anon && !is_true(anon)) {
         report(ep, "MQTT CONNECT asks for credentials (cleartext)", anon);
-      } else if (const auto* ds = at(d, ep, "rtsp.describe_status");
+      } else if (const auto* ds = at(d, ep, keys::rtsp::describe_status);
                  ds && std::holds_alternative<std::int64_t>(ds->value) && std::get<std::int64_t>(ds->value) == 401) {
         report(ep, "RTSP authentication on DESCRIBE (cleartext)", ds);
       }
     }
     for (const auto& ep : endpoints_with(d, {"snmp"}))
-      if (const auto* c = at(d, ep, "snmp.communities")) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
+      if (const auto* c = at(d, ep, keys::snmp::communities)) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
     if (found == 0 && wire.empty()) {
       auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                             "no login surface on a cleartext transport among the services found");
@@ -290,20 +300,20 @@ class BruteforceThrottle final : public Check {
     };
     if (const auto why = not_judgeable(d); !why.empty()) return untested("device not fully probed", why);
     bool opted_in = false, judged = false;
-    for (const auto* t : d.find("cred.throttle_tested")) {
+    for (const auto* t : d.find(keys::cred::throttle_tested)) {
       if (!t->endpoint || !is_true(t)) continue;
       opted_in = true;
-      const auto* v = at(d, *t->endpoint, "cred.throttle");
+      const auto* v = at(d, *t->endpoint, keys::cred::throttle);
       if (!v) continue;
       const auto& reading = std::get<std::string>(v->value);
-      const auto* surface = at(d, *t->endpoint, "cred.surface");
+      const auto* surface = at(d, *t->endpoint, keys::cred::surface);
       const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint);
       Finding f;
       if (reading == "lockout" || reading == "delay") {
         f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                          (reading == "lockout" ? "throttling or lockout after wrong passwords: " : "answers slow down after wrong passwords: ") + what);
       } else if (reading == "none") {
-        const auto* n = at(d, *t->endpoint, "cred.throttle_attempts");
+        const auto* n = at(d, *t->endpoint, keys::cred::throttle_attempts);
         f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
                          std::to_string(n ? std::get<std::int64_t>(n->value) : 0) + " wrong passwords in a row, no throttling: " + what);
       } else {
@@ -316,7 +326,7 @@ class BruteforceThrottle final : public Check {
       out.push_back(std::move(f));
     }
     if (judged) return;
-    if (!opted_in && !d.find("cred.surface").empty())
+    if (!opted_in && !d.find(keys::cred::surface).empty())
       return untested("opt-in: wrong-password attempts can lock the device (--creds-throttle)", "opt_in:--creds-throttle");
     untested("no login surface to test", "inconclusive:no_login_surface");
   }

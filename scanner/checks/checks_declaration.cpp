@@ -9,6 +9,8 @@
 //   client.tls.sni       a server name the device sent in a TLS ClientHello
 //   client.http.host     the Host of an HTTP request the device made
 #include "scanner/checks/checks.hpp"
+#include "probes/identify/service_keys.hpp"
+#include "probes/passive/passive_keys.hpp"
 
 #include <map>
 #include <set>
@@ -54,7 +56,7 @@ class UndeclaredServices final : public Check {
     bool failed = false;
     for (const auto& ep : open) {
       const auto* declared = device.declaration->service_at(ep);
-      const std::string speaks = device.value_at(ep, "service.name");
+      const std::string speaks = device.value_at(ep, keys::service::name);
       std::string why;
       if (!declared) why = label(ep) + " listens but is not declared";
       else if (!declared->service.empty() && !speaks.empty() && speaks != declared->service)
@@ -167,11 +169,12 @@ void add_declaration_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<DeclaredHosts>(
       "upd.endpoints.declared", "Software updates come only from declared endpoints", Severity::medium,
       std::vector<std::string>{"IR8259A:SU", "IR8425:SU", "IR8425A:R-SU", "EN303645:5.3-10"},
-      std::initializer_list<std::string_view>{"client.update.host"}, &update_hosts, "update"));
+      std::initializer_list<std::string_view>{keys::client::update_host}, &update_hosts, "update"));
   out.push_back(std::make_unique<DeclaredHosts>(
       "id.components", "The device talks only to declared components", Severity::low,
       std::vector<std::string>{"IR8259A:DI", "IR8425:AI.2", "IR8425A:R-AI"},
-      std::initializer_list<std::string_view>{"client.dns.query", "client.tls.sni", "client.http.host"}, &component_hosts,
+      std::initializer_list<std::string_view>{keys::client::dns_query, keys::client::tls_sni,
+                                              keys::client::http_host}, &component_hosts,
       "contacted"));
 }
 

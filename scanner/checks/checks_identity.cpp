@@ -5,6 +5,13 @@
 #include "scanner/checks/verdict_policy.hpp"
 
 #include <algorithm>
+#include "probes/dhcp/dhcp_keys.hpp"
+#include "probes/dns/dns_keys.hpp"
+#include "probes/http/http_keys.hpp"
+#include "probes/ntp/ntp_keys.hpp"
+#include "probes/passive/passive_keys.hpp"
+#include "probes/snmp/snmp_keys.hpp"
+#include "probes/ssdp/ssdp_keys.hpp"
 
 namespace trustscan {
 
@@ -14,13 +21,13 @@ namespace {
 // before authentication. Protocol-mandated version strings (the SSH identification line, HTTP
 // Server headers) are left out: every conformant server sends them.
 constexpr std::string_view kDisclosures[] = {
-    "snmp.sys_descr",        // SNMP with a default community
-    "upnp.serial_number",    // UPnP description
-    "upnp.model_description",
-    "upnp.model_number",
-    "ntp.mode6_version",     // NTP control queries
-    "ntp.mode6_system",
-    "dns.version_bind",      // DNS CHAOS queries
+    keys::snmp::sys_descr,        // SNMP with a default community
+    keys::upnp::serial_number,    // UPnP description
+    keys::upnp::model_description,
+    keys::upnp::model_number,
+    keys::ntp::mode6_version,     // NTP control queries
+    keys::ntp::mode6_system,
+    keys::dns::version_bind,      // DNS CHAOS queries
 };
 
 // The services that answer with those facts: their absence must be proven for a pass.
@@ -119,16 +126,18 @@ void add_identity_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<InfoDisclosure>());
   out.push_back(std::make_unique<IdentityFacts>(
       "id.model", "Model designation discoverable", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI", "EN303645:5.3-16"},
-      std::vector<std::string_view>{"upnp.model_name", "upnp.model_number", "upnp.friendly_name", "snmp.sys_name", "http.title",
-                                    "dhcp.vendor_class", "dhcp.hostname", "http.user_agent"}));
+      std::vector<std::string_view>{keys::upnp::model_name, keys::upnp::model_number, keys::upnp::friendly_name,
+                                    keys::snmp::sys_name, keys::http::title,
+                                    keys::dhcp::vendor_class, keys::dhcp::hostname, keys::http::user_agent}));
   out.push_back(std::make_unique<IdentityFacts>(
       "id.logical_identifier", "Unique logical identifier exposed", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
-      std::vector<std::string_view>{"upnp.udn", "upnp.serial_number", "ssdp.usn", "mdns.instances", "dhcp.client_id"}));
+      std::vector<std::string_view>{keys::upnp::udn, keys::upnp::serial_number, keys::ssdp::usn, keys::mdns::instances,
+                                    keys::dhcp::client_id}));
   // id.mac_oui (STANDARDS.md §2.6): the vendor of the device's MAC from the IEEE registries, seen
   // in a capture; a locally administered (randomised) MAC is reported as such.
   out.push_back(std::make_unique<IdentityFacts>(
       "id.mac_oui", "MAC address registered to a vendor", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
-      std::vector<std::string_view>{"device.mac_vendor", "device.mac"}));
+      std::vector<std::string_view>{keys::device::mac_vendor, keys::device::mac}));
 }
 
 }  // namespace trustscan

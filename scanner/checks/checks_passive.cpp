@@ -5,6 +5,7 @@
 // update request seen in a capture). Absence is never a fail: a longer interval or app-driven
 // updates look the same in a short capture, so one sighting or none is not_tested.
 #include "scanner/checks/checks.hpp"
+#include "probes/passive/passive_keys.hpp"
 
 #include <algorithm>
 #include <set>
@@ -27,7 +28,7 @@ class UpdateCheckPeriodic final : public Check {
     const auto i = info();
     std::set<std::int64_t> times;
     std::vector<const Observation*> proof;
-    for (const auto* o : device.find("client.update.check_time"))
+    for (const auto* o : device.find(keys::client::update_check_time))
       if (const auto* t = std::get_if<std::int64_t>(&o->value); t && times.insert(*t).second) proof.push_back(o);
     if (times.size() < 2 || *times.rbegin() - *times.begin() < kMinSpacing) {
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,

@@ -6,6 +6,17 @@
 // device could not be judged at all (interrupted, probes disabled).
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/verdict_policy.hpp"
+#include "probes/coap/coap_keys.hpp"
+#include "probes/http/http_keys.hpp"
+#include "probes/identify/service_keys.hpp"
+#include "probes/mqtt/mqtt_keys.hpp"
+#include "probes/ntp/ntp_keys.hpp"
+#include "probes/rtsp/rtsp_keys.hpp"
+#include "probes/snmp/snmp_keys.hpp"
+#include "probes/ssdp/ssdp_keys.hpp"
+#include "probes/ssh/ssh_keys.hpp"
+#include "probes/tls/tls_keys.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 
 #include <functional>
 #include <optional>
@@ -70,7 +81,7 @@ class EndpointCheck final : public Check {
       return;
     }
     std::vector<Endpoint> eps;
-    for (const auto* o : device.find("service.name")) {
+    for (const auto* o : device.find(keys::service::name)) {
       const auto& name = std::get<std::string>(o->value);
       if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end() &&
           std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
@@ -121,25 +132,25 @@ Verdict verdict(CheckStatus st, std::string summary, const std::vector<const Obs
 
 // Plain HTTP is acceptable only as a redirect to HTTPS.
 Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* status = observation(d, ep, "http.status");
+  const auto* status = observation(d, ep, keys::http::status);
   if (!status) return untested("the HTTP probe got no complete response");
   const auto code = std::get<std::int64_t>(status->value);
-  const auto* loc = observation(d, ep, "http.location");
+  const auto* loc = observation(d, ep, keys::http::location);
   const bool to_https = loc && std::get<std::string>(loc->value).starts_with("https://");
   if (code >= 300 && code < 400 && to_https) return verdict(CheckStatus::pass, "plain HTTP only redirects to HTTPS", {status, loc});
   std::vector<const Observation*> proof{status};
-  if (const auto* auth = observation(d, ep, "http.auth_schemes")) proof.push_back(auth);
-  if (const auto* title = observation(d, ep, "http.title")) proof.push_back(title);
+  if (const auto* auth = observation(d, ep, keys::http::auth_schemes)) proof.push_back(auth);
+  if (const auto* title = observation(d, ep, keys::http::title)) proof.push_back(title);
   return verdict(CheckStatus::fail, "content served over plain HTTP (status " + std::to_string(code) + ")", proof);
 }
 
 // tls.http.redirect: an admin UI or API reached over plain HTTP must redirect to HTTPS (or be
 // refused) before any credential is asked for. A page that serves nothing (404) is no UI.
 Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* status = observation(d, ep, "http.status");
+  const auto* status = observation(d, ep, keys::http::status);
   if (!status) return untested("the HTTP probe got no complete response");
   const auto code = std::get<std::int64_t>(status->value);
-  const auto* loc = observation(d, ep, "http.location");
+  const auto* loc = observation(d, ep, keys::http::location);
   if (code >= 300 && code < 400) {
     if (loc && std::get<std::string>(loc->value).starts_with("https://"))
       return verdict(CheckStatus::pass, "plain HTTP redirects to HTTPS", {status, loc});
@@ -147,30 +158,31 @@ Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
   }
   if (code == 404 || code == 410) return verdict(CheckStatus::not_applicable, "no UI or API served over plain HTTP (status " + std::to_string(code) + ")", {status});
   std::vector<const Observation*> proof{status};
-  for (const char* k : {"http.auth_schemes", "http.login_form", "http.title"})
+  for (const ObservationKey& k : {keys::http::auth_schemes, keys::http::login_form, keys::http::title})
     if (const auto* o = observation(d, ep, k)) proof.push_back(o);
   return verdict(CheckStatus::fail, "the UI is served over plain HTTP without a redirect to HTTPS (status " + std::to_string(code) + ")", proof);
 }
 
 Verdict judge_exposed(const DeviceFacts& d, const Endpoint& ep, std::string_view key, const char* what) {
-  if (!observation(d, ep, "http.status")) return untested("the HTTP probe got no complete response");
+  if (!observation(d, ep, keys::http::status)) return untested("the HTTP probe got no complete response");
   if (const auto* o = observation(d, ep, key)) {
     std::string paths;
     for (const auto& p : std::get<std::vector<std::string>>(o->value)) paths += (paths.empty() ? "" : ", ") + p;
     return verdict(CheckStatus::fail, std::string(what) + " readable without authentication: " + paths, {o});
   }
-  const auto* redirect = observation(d, ep, "http.location");
+  const auto* redirect = observation(d, ep, keys::http::location);
   if (redirect) return untested("the site redirects; judged at the redirect target", "inconclusive:redirect");
-  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {observation(d, ep, "http.status")});
+  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {observation(d, ep, keys::http::status)});
 }
 
 Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
-  const auto accepted = flag(d, ep, "mqtt.anonymous_accepted");
+  const auto accepted = flag(d, ep, keys::mqtt::anonymous_accepted);
   if (!accepted) return untested("the MQTT probe got no CONNACK");
-  const auto* o = observation(d, ep, "mqtt.anonymous_accepted");
+  const auto* o = observation(d, ep, keys::mqtt::anonymous_accepted);
   if (!*accepted) return verdict(CheckStatus::pass, "the broker refuses clients without credentials", {o});
   auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
-  if (const auto* topics = observation(d, ep, "mqtt.topics_seen"); topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
+  const auto* topics = observation(d, ep, keys::mqtt::topics_seen);
+  if (topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
     v.summary += " and publishes device data to them";
     v.cite(topics);
   }
@@ -178,16 +190,17 @@ Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
 }
 
 Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
-  const auto open = flag(d, ep, "rtsp.stream_unauthenticated");
+  const auto open = flag(d, ep, keys::rtsp::stream_unauthenticated);
   if (!open) return untested("the RTSP probe got no answer to DESCRIBE");
-  const auto* o = observation(d, ep, "rtsp.stream_unauthenticated");
+  const auto* o = observation(d, ep, keys::rtsp::stream_unauthenticated);
   if (*open) return verdict(CheckStatus::fail, "the stream description is served without credentials", {o});
   // Credential trials on DESCRIBE (scanner/credentials/credentials.cpp): a default pair opens the stream too.
-  if (const auto acc = flag(d, ep, "cred.accepted"); acc && *acc)
-    return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, "cred.accepted")});
-  if (const auto* inc = observation(d, ep, "cred.inconclusive"))
+  if (const auto acc = flag(d, ep, keys::cred::accepted); acc && *acc)
+    return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, keys::cred::accepted)});
+  if (const auto* inc = observation(d, ep, keys::cred::inconclusive))
     return untested("credential trial stopped early", "inconclusive:" + std::get<std::string>(inc->value));
-  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused", {o, observation(d, ep, "rtsp.describe_status")});
+  return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused",
+                 {o, observation(d, ep, keys::rtsp::describe_status)});
 }
 
 // SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
@@ -204,7 +217,7 @@ bool weak_ssh_algorithm(std::string_view a) {
 }
 
 Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* proto = observation(d, ep, "ssh.proto_version");
+  const auto* proto = observation(d, ep, keys::ssh::proto_version);
   if (!proto) return untested("no SSH identification line");
   const auto& pv = std::get<std::string>(proto->value);
   if (pv.starts_with("1.") && pv != "1.99") {
@@ -214,7 +227,8 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
   std::vector<std::string> weak;
   std::vector<const Observation*> proof{proto};
   bool have_lists = false;
-  for (const char* key : {"ssh.kex_algorithms", "ssh.host_key_algorithms", "ssh.ciphers", "ssh.macs"}) {
+  for (const ObservationKey& key : {keys::ssh::kex_algorithms, keys::ssh::host_key_algorithms, keys::ssh::ciphers,
+                                    keys::ssh::macs}) {
     const auto* o = observation(d, ep, key);
     if (!o) continue;
     have_lists = true;
@@ -234,7 +248,7 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
 }
 
 Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* comms = observation(d, ep, "snmp.communities");
+  const auto* comms = observation(d, ep, keys::snmp::communities);
   if (!comms) return untested("no SNMP answer to any community tried");
   const auto& list = std::get<std::vector<std::string>>(comms->value);
   std::string names;
@@ -243,11 +257,12 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
                    {comms});
   v.severity = Severity::high;
   v.severity_set = true;
-  if (const auto* w = observation(d, ep, "snmp.write_communities"); w && !std::get<std::vector<std::string>>(w->value).empty()) {
+  if (const auto* w = observation(d, ep, keys::snmp::write_communities);
+      w && !std::get<std::vector<std::string>>(w->value).empty()) {
     v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
     v.severity = Severity::critical;
     v.cite(w);
-  } else if (const auto t = flag(d, ep, "snmp.write_tested"); t && !*t) {
+  } else if (const auto t = flag(d, ep, keys::snmp::write_tested); t && !*t) {
     v.summary += " (write access not tested: --snmp-write)";
   }
   return v;
@@ -255,12 +270,12 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
 
 // UPnP IGD defines no authentication: a LAN-side IGD lets any host open ports through the router.
 Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
-  const auto igd = flag(d, ep, "upnp.igd");
-  const auto* server = observation(d, ep, "ssdp.server");
+  const auto igd = flag(d, ep, keys::upnp::igd);
+  const auto* server = observation(d, ep, keys::ssdp::server);
   if (igd && *igd) {
     auto v = verdict(CheckStatus::fail, "UPnP Internet Gateway Device enabled: port mappings without authentication",
-                     {observation(d, ep, "upnp.igd")});
-    if (const auto* s = observation(d, ep, "upnp.services")) v.cite(s);
+                     {observation(d, ep, keys::upnp::igd)});
+    if (const auto* s = observation(d, ep, keys::upnp::services)) v.cite(s);
     return v;
   }
   if (!igd) {
@@ -268,15 +283,16 @@ Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
     if (server) v.cite(server);
     return v;
   }
-  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, "upnp.igd")});
+  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, keys::upnp::igd)});
 }
 
 Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
-  if (const auto m = flag(d, ep, "ntp.monlist"); m && *m)
-    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)", {observation(d, ep, "ntp.monlist")});
+  if (const auto m = flag(d, ep, keys::ntp::monlist); m && *m)
+    return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)",
+                   {observation(d, ep, keys::ntp::monlist)});
   std::vector<const Observation*> proof;
-  if (const auto* mode = observation(d, ep, "ntp.mode")) proof.push_back(mode);
-  if (const auto* m6 = observation(d, ep, "ntp.mode6")) proof.push_back(m6);
+  if (const auto* mode = observation(d, ep, keys::ntp::mode)) proof.push_back(mode);
+  if (const auto* m6 = observation(d, ep, keys::ntp::mode6)) proof.push_back(m6);
   return verdict(CheckStatus::info, "serves time to the LAN; no monlist", proof);
 }
 
@@ -286,9 +302,10 @@ std::string joined(const std::vector<std::string>& v);
 // on the LAN without DTLS (RFC 7252 §9 NoSec mode). The discovery list itself is the evidence;
 // whether a resource also acts (PUT/POST) is not tested.
 Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* res = observation(d, ep, "coap.resources");
+  const auto* res = observation(d, ep, keys::coap::resources);
   const auto* list = res ? std::get_if<std::vector<std::string>>(&res->value) : nullptr;
-  if (!list || list->empty()) return verdict(CheckStatus::info, "CoAP answers without DTLS; no resources listed", {observation(d, ep, "coap.code")});
+  if (!list || list->empty())
+    return verdict(CheckStatus::info, "CoAP answers without DTLS; no resources listed", {observation(d, ep, keys::coap::code)});
   return verdict(CheckStatus::fail, "CoAP resources served without DTLS: " + joined(*list), {res});
 }
 
@@ -312,7 +329,7 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* versions = list_at(d, ep, "tls.versions");
+  const auto* versions = list_at(d, ep, keys::tls::versions);
   if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
   std::vector<std::string> legacy;
   bool ssl = false;
@@ -321,7 +338,7 @@ Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
       legacy.push_back(v);
       ssl = ssl || v.starts_with("SSL");
     }
-  const auto* proof = observation(d, ep, "tls.versions");
+  const auto* proof = observation(d, ep, keys::tls::versions);
   if (legacy.empty()) return verdict(CheckStatus::pass, "only TLS 1.2 or later accepted (" + joined(*versions) + ")", {proof});
   auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + joined(legacy), {proof});
   v.severity = ssl ? Severity::critical : Severity::high;
@@ -330,9 +347,9 @@ Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
 }
 
 Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* versions = list_at(d, ep, "tls.versions");
+  const auto* versions = list_at(d, ep, keys::tls::versions);
   if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
-  const auto* proof = observation(d, ep, "tls.versions");
+  const auto* proof = observation(d, ep, keys::tls::versions);
   const bool v12 = std::find(versions->begin(), versions->end(), "TLSv1.2") != versions->end();
   const bool v13 = std::find(versions->begin(), versions->end(), "TLSv1.3") != versions->end();
   if (v12 || v13) return verdict(CheckStatus::pass, std::string("TLS 1.2 or 1.3 supported") + (v13 ? "" : " (no TLS 1.3)"), {proof});
@@ -342,10 +359,10 @@ Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
 // Record protection: weak suites, and TLS compression (CRIME: DEFLATE before encryption lets an
 // attacker who injects text learn secrets from record sizes, RFC 7457 §2.6).
 Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* weak = list_at(d, ep, "tls.weak_ciphers");
+  const auto* weak = list_at(d, ep, keys::tls::weak_ciphers);
   if (!weak) return untested("no suite enumeration");
-  const auto* proof = observation(d, ep, "tls.weak_ciphers");
-  const auto* compression = observation(d, ep, "tls.compression");
+  const auto* proof = observation(d, ep, keys::tls::weak_ciphers);
+  const auto* compression = observation(d, ep, keys::tls::compression);
   const bool deflate = compression && std::holds_alternative<bool>(compression->value) && std::get<bool>(compression->value);
   if (weak->empty() && !deflate) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
   std::vector<std::string> why;
@@ -364,23 +381,23 @@ Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
 }
 
 Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
-  if (!list_at(d, ep, "tls.versions")) return untested("no TLS version completed a ServerHello");
+  if (!list_at(d, ep, keys::tls::versions)) return untested("no TLS version completed a ServerHello");
   std::vector<std::string> why;
   std::vector<const Observation*> proof;
-  const auto key_type = observation(d, ep, "tls.cert.key_type");
-  const auto key_bits = int_at(d, ep, "tls.cert.key_bits");
+  const auto key_type = observation(d, ep, keys::tls::cert_key_type);
+  const auto key_bits = int_at(d, ep, keys::tls::cert_key_bits);
   if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA") &&
       *key_bits < 2048) {
     why.push_back(std::get<std::string>(key_type->value) + " key of " + std::to_string(*key_bits) + " bits");
-    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+    proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
   }
-  if (const auto dh = int_at(d, ep, "tls.dh_bits"); dh && *dh < 2048) {
+  if (const auto dh = int_at(d, ep, keys::tls::dh_bits); dh && *dh < 2048) {
     why.push_back("DH group of " + std::to_string(*dh) + " bits");
-    proof.push_back(observation(d, ep, "tls.dh_bits"));
+    proof.push_back(observation(d, ep, keys::tls::dh_bits));
   }
-  if (const auto ec = int_at(d, ep, "tls.ecdhe_bits"); ec && *ec < 224) {
+  if (const auto ec = int_at(d, ep, keys::tls::ecdhe_bits); ec && *ec < 224) {
     why.push_back("ECDH group of " + std::to_string(*ec) + " bits");
-    proof.push_back(observation(d, ep, "tls.ecdhe_bits"));
+    proof.push_back(observation(d, ep, keys::tls::ecdhe_bits));
   }
   if (!why.empty()) {
     auto v = verdict(CheckStatus::fail, "weak key exchange: " + joined(why), proof);
@@ -388,49 +405,51 @@ Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
     v.severity_set = true;
     return v;
   }
-  if (const auto* fs = observation(d, ep, "tls.forward_secrecy"); fs && !std::get<bool>(fs->value)) {
+  if (const auto* fs = observation(d, ep, keys::tls::forward_secrecy); fs && !std::get<bool>(fs->value)) {
     auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted", {fs});
     v.severity = Severity::medium;
     v.severity_set = true;
     return v;
   }
-  const auto* fs = observation(d, ep, "tls.forward_secrecy");
+  const auto* fs = observation(d, ep, keys::tls::forward_secrecy);
   if (!fs) return untested("no cipher suite was accepted, so forward secrecy is unknown");
   return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy", {fs});
 }
 
 Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* subject = observation(d, ep, "tls.cert.subject");
+  const auto* subject = observation(d, ep, keys::tls::cert_subject);
   if (!subject) return untested("no certificate was read");
   std::vector<std::string> why;
   std::vector<const Observation*> proof{subject};
-  auto flag_true = [&](const char* key, const char* text) {
+  auto flag_true = [&](const ObservationKey& key, const char* text) {
     if (const auto* o = observation(d, ep, key); o && std::get<bool>(o->value)) {
       why.push_back(text);
       proof.push_back(o);
     }
   };
-  flag_true("tls.cert.expired", "expired");
-  flag_true("tls.cert.not_yet_valid", "not yet valid");
-  if (const auto* sig = observation(d, ep, "tls.cert.signature")) {
+  flag_true(keys::tls::cert_expired, "expired");
+  flag_true(keys::tls::cert_not_yet_valid, "not yet valid");
+  if (const auto* sig = observation(d, ep, keys::tls::cert_signature)) {
     const auto& s = std::get<std::string>(sig->value);
     if (s.find("md5") != std::string::npos || s.find("sha1") != std::string::npos || s.find("SHA1") != std::string::npos) {
       why.push_back("signed with " + s);
       proof.push_back(sig);
     }
   }
-  const auto* kt = observation(d, ep, "tls.cert.key_type");
-  if (const auto bits = int_at(d, ep, "tls.cert.key_bits"); kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
+  const auto* kt = observation(d, ep, keys::tls::cert_key_type);
+  if (const auto bits = int_at(d, ep, keys::tls::cert_key_bits);
+      kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
     why.push_back("RSA key of " + std::to_string(*bits) + " bits");
-    proof.push_back(observation(d, ep, "tls.cert.key_bits"));
+    proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
   }
-  if (const auto* v = observation(d, ep, "tls.cert.verified"); v && !std::get<bool>(v->value)) {
+  if (const auto* v = observation(d, ep, keys::tls::cert_verified); v && !std::get<bool>(v->value)) {
     why.push_back("does not verify against the --ca-file");
     proof.push_back(v);
   }
   if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
   std::string note;
-  if (const auto* ss = observation(d, ep, "tls.cert.self_signed"); ss && std::get<bool>(ss->value)) note = " (self-signed: informational on a LAN device)";
+  if (const auto* ss = observation(d, ep, keys::tls::cert_self_signed); ss && std::get<bool>(ss->value))
+    note = " (self-signed: informational on a LAN device)";
   return verdict(CheckStatus::pass, "certificate valid, strong key and signature" + note, proof);
 }
 
@@ -452,26 +471,29 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       {"http"}, judge_http_redirect}));
   const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"}, judge_tls_legacy, "tls.starttls"}));
+      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"},
+      judge_tls_legacy, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"}, judge_tls_modern, "tls.starttls"}));
+      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"},
+      judge_tls_modern, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites, no TLS compression", Severity::high, dp3, {"tls", "https"},
-      judge_tls_ciphers, "tls.starttls"}));
+      judge_tls_ciphers, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"}, judge_tls_kex, "tls.starttls"}));
+      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"},
+      judge_tls_kex, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
-      judge_tls_cert, "tls.starttls"}));
+      judge_tls_cert, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
       {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},
-      [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, "http.exposed_logs", "logs"); }}));
+      [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, keys::http::exposed_logs, "logs"); }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "cfg.backup.exposure", "No configuration backup downloadable without authentication", Severity::critical,
       {"IR8259A:DC", "IR8259A:DP", "IR8425:PC.1", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.5-5", "EN303645:5.5-7"},
       {"http", "https"}, [](const DeviceFacts& d, const Endpoint& ep) {
-        return judge_exposed(d, ep, "http.exposed_backups", "configuration backups");
+        return judge_exposed(d, ep, keys::http::exposed_backups, "configuration backups");
       }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,

@@ -2,6 +2,7 @@
 #include "scanner/checks/verdict_policy.hpp"
 
 #include "scanner/checks/checks.hpp"
+#include "probes/identify/service_keys.hpp"
 
 #include <algorithm>
 
@@ -27,7 +28,7 @@ std::string listed(const std::vector<Endpoint>& eps) {
 std::vector<Endpoint> unidentified_endpoints(const DeviceFacts& d) {
   std::vector<Endpoint> named;
   for (const auto& o : d.observations)
-    if (o.endpoint && o.key == "service.name") named.push_back(*o.endpoint);
+    if (o.endpoint && o.key == keys::service::name) named.push_back(*o.endpoint);
   std::vector<Endpoint> out;
   for (const auto& p : d.ports)
     if (p.state == PortState::open && std::find(named.begin(), named.end(), p.endpoint) == named.end())

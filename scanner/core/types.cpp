@@ -3,6 +3,7 @@
 #include "trustscan/parse.hpp"
 #include "trustscan/profile.hpp"
 #include "trustscan/types.hpp"
+#include "probes/identify/service_keys.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -148,7 +149,7 @@ std::string DeviceFacts::value_at(const Endpoint& ep, std::string_view key) cons
 std::vector<Endpoint> DeviceFacts::endpoints_of(std::initializer_list<std::string_view> services) const {
   std::vector<Endpoint> out;
   for (const auto& o : observations) {
-    if (!o.endpoint || o.key != "service.name" || !std::holds_alternative<std::string>(o.value)) continue;
+    if (!o.endpoint || o.key != keys::service::name || !std::holds_alternative<std::string>(o.value)) continue;
     const auto& name = std::get<std::string>(o.value);
     if (std::find(services.begin(), services.end(), name) != services.end() &&
         std::find(out.begin(), out.end(), *o.endpoint) == out.end())

@@ -9,6 +9,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 
 #include "trustscan/profile.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 
 #include <openssl/evp.h>
 
@@ -180,8 +181,8 @@ net::awaitable<void> throttle_test(ProbeContext& ctx, const CredentialPolicy& po
     verdict = "errors";
     why = "too few answers to judge";
   }
-  obs("cred.throttle", verdict, why);
-  obs("cred.throttle_attempts", static_cast<std::int64_t>(policy.throttle_attempts));
+  obs(keys::cred::throttle, verdict, why);
+  obs(keys::cred::throttle_attempts, static_cast<std::int64_t>(policy.throttle_attempts));
 }
 
 }  // namespace
@@ -227,10 +228,10 @@ std::optional<std::vector<CredentialAnswer>> settle_wave(const std::vector<WaveS
 net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string& surface, const Authenticator& attempt,
                                            std::vector<Observation>& out) {
   const auto& policy = *ctx.options.credentials;
-  const auto obs = [&](const char* key, Value v, std::string detail = {}) {
+  const auto obs = [&](const ObservationKey& key, Value v, std::string detail = {}) {
     out.push_back(make_observation(ctx.endpoint, key, std::move(v), surface + (detail.empty() ? "" : ": " + detail)));
   };
-  obs("cred.surface", surface);
+  obs(keys::cred::surface, surface);
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
@@ -246,12 +247,12 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   if (early.empty()) baseline = co_await attempt(bad);
   else baseline = early.front();
   if (baseline.kind != CredentialAnswer::Kind::answered) {
-    obs("cred.inconclusive", std::string(baseline.kind == CredentialAnswer::Kind::lockout ? "lockout" : "errors"),
+    obs(keys::cred::inconclusive, std::string(baseline.kind == CredentialAnswer::Kind::lockout ? "lockout" : "errors"),
         "the known-bad attempt got no usable answer: " + baseline.detail);
     co_return;
   }
   if (baseline.success) {
-    obs("cred.no_auth", true, "a random user name and password were accepted: " + baseline.detail);
+    obs(keys::cred::no_auth, true, "a random user name and password were accepted: " + baseline.detail);
     co_return;
   }
   std::size_t tried = 0;
@@ -274,13 +275,14 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     }
     if (a.kind == CredentialAnswer::Kind::lockout) {
       stop_reason = "lockout";
-      obs("cred.inconclusive", std::string("lockout"), "throttling or lockout after " + std::to_string(tried) + " attempts: " + a.detail);
+      obs(keys::cred::inconclusive, std::string("lockout"),
+          "throttling or lockout after " + std::to_string(tried) + " attempts: " + a.detail);
       break;
     }
     if (a.kind == CredentialAnswer::Kind::error) {
       if (++errors >= 2) {
         stop_reason = "errors";
-        obs("cred.inconclusive", std::string("errors"), a.detail);
+        obs(keys::cred::inconclusive, std::string("errors"), a.detail);
         break;
       }
       continue;
@@ -296,7 +298,7 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
       const CredentialAnswer again = co_await attempt(bad);
       if (again.kind != CredentialAnswer::Kind::answered || again.success) {
         stop_reason = "lockout";
-        obs("cred.inconclusive", std::string("lockout"),
+        obs(keys::cred::inconclusive, std::string("lockout"),
             "after " + pair.user + "/" + (pair.password.empty() ? "(blank)" : "***") + " read as accepted (" + a.signature +
                 "), the random pair got " + (again.signature.empty() ? again.detail : again.signature) +
                 " too: the device changed its answer (a lockout page?), no login is claimed");
@@ -306,7 +308,7 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     if (a.success && a.signature != baseline.signature) {
       accepted = true;
       blank_accepted = pair.password.empty();
-      auto o = make_observation(ctx.endpoint, "cred.accepted", true,
+      auto o = make_observation(ctx.endpoint, keys::cred::accepted, true,
                                 surface + ": accepted, unlike a random pair (" + baseline.signature + " vs " + a.signature + "): " + a.detail);
       o.evidence.kind = "credential";
       o.evidence.username = pair.user;
@@ -315,16 +317,16 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
       break;
     }
   }
-  obs("cred.attempts", static_cast<std::int64_t>(tried));
-  if (!accepted) obs("cred.accepted", false, std::to_string(tried) + " pairs rejected");
-  obs("cred.blank_tested", blank_tested);
-  if (blank_tested) obs("cred.blank_accepted", blank_accepted);
-  if (stop_reason == "budget") obs("cred.inconclusive", stop_reason, "the endpoint's time budget ran out");
-  obs("cred.throttle_tested", policy.throttle_test, policy.throttle_test ? "" : "opt-in (--creds-throttle) not given");
+  obs(keys::cred::attempts, static_cast<std::int64_t>(tried));
+  if (!accepted) obs(keys::cred::accepted, false, std::to_string(tried) + " pairs rejected");
+  obs(keys::cred::blank_tested, blank_tested);
+  if (blank_tested) obs(keys::cred::blank_accepted, blank_accepted);
+  if (stop_reason == "budget") obs(keys::cred::inconclusive, stop_reason, "the endpoint's time budget ran out");
+  obs(keys::cred::throttle_tested, policy.throttle_test, policy.throttle_test ? "" : "opt-in (--creds-throttle) not given");
   if (!policy.throttle_test) co_return;
   if (stop_reason == "lockout") {
-    obs("cred.throttle", std::string("lockout"), "the credential trial already met throttling or lockout");
-    obs("cred.throttle_attempts", std::int64_t{0});
+    obs(keys::cred::throttle, std::string("lockout"), "the credential trial already met throttling or lockout");
+    obs(keys::cred::throttle_attempts, std::int64_t{0});
     co_return;
   }
   co_await throttle_test(ctx, policy, baseline, attempt, obs);

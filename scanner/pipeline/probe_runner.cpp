@@ -2,6 +2,8 @@
 #include "scanner/pipeline/probe_runner.hpp"
 
 #include "scanner/engine/session.hpp"
+#include "probes/identify/service_keys.hpp"
+#include "scanner/pipeline/probe_keys.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -11,10 +13,15 @@ namespace trustscan {
 
 using namespace std::chrono_literals;
 
-Observation make_observation(const Endpoint& ep, std::string key, Value value, std::string detail, std::string excerpt) {
+Observation make_observation(const Endpoint& ep, const ObservationKey& key, Value value, std::string detail,
+                             std::string excerpt) {
+  return make_observation(ep, FilledKey{std::string(key)}, std::move(value), std::move(detail), std::move(excerpt));
+}
+
+Observation make_observation(const Endpoint& ep, FilledKey key, Value value, std::string detail, std::string excerpt) {
   Observation o;
   o.endpoint = ep;
-  o.key = std::move(key);
+  o.key = std::move(key).name;
   o.value = std::move(value);
   o.evidence.kind = "probe";
   o.evidence.detail = std::move(detail);
@@ -109,13 +116,14 @@ std::vector<Observation> identification_observations(const Endpoint& ep, const I
   const std::string excerpt = printable_excerpt(found.reply, Evidence::kMaxExcerpt);
   if (!found.id) {
     if (!found.reply.empty())
-      out.push_back(make_observation(ep, "service.banner", excerpt, "reply to '" + found.hello + "', no rule matched", excerpt));
+      out.push_back(make_observation(ep, keys::service::banner, excerpt, "reply to '" + found.hello + "', no rule matched",
+                                     excerpt));
     return out;
   }
   const auto why = "reply to '" + found.id->hello + "' matched services.yaml:" + std::to_string(found.id->rule_line);
-  out.push_back(make_observation(ep, "service.name", found.id->service, why, excerpt));
-  if (!found.id->product.empty()) out.push_back(make_observation(ep, "service.product", found.id->product, why));
-  if (!found.id->version.empty()) out.push_back(make_observation(ep, "service.version", found.id->version, why));
+  out.push_back(make_observation(ep, keys::service::name, found.id->service, why, excerpt));
+  if (!found.id->product.empty()) out.push_back(make_observation(ep, keys::service::product, found.id->product, why));
+  if (!found.id->version.empty()) out.push_back(make_observation(ep, keys::service::version, found.id->version, why));
   return out;
 }
 
@@ -182,7 +190,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
         const auto budget = std::max(options.endpoint_budget, it->second.budget);
         ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + budget};
         ctx.abort = &interrupt;
-        const std::string status_key = "probe." + found.id->service + ".status";
+        const auto status_key = keys::probe::status.with(found.id->service);
         try {
           co_await it->second.run(ctx, obs);
         } catch (const std::exception& e) {
@@ -190,7 +198,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
           obs.push_back(make_observation(ep, status_key, std::string("internal_error"), e.what()));
         }
         // Every probe ends with a status: a success is recorded too.
-        if (std::none_of(obs.begin(), obs.end(), [&](const Observation& o) { return o.key == status_key; }))
+        if (std::none_of(obs.begin(), obs.end(), [&](const Observation& o) { return o.key == status_key.name; }))
           obs.push_back(make_observation(ep, status_key, std::string(to_string(Status::success)), "the probe ran to its end"));
       }
     }

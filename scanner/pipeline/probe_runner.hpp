@@ -13,6 +13,7 @@
 #include "probes/identify/identify.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/net.hpp"
+#include "trustscan/observation_key.hpp"
 #include "trustscan/probe.hpp"
 #include "trustscan/report.hpp"
 
@@ -106,8 +107,10 @@ void register_protocol_probe(const std::string& service, ProbeEntry entry);
 net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const ProbeOptions& options,
                                    const ServiceTable& table, const bool& stop);
 
-/// Helpers for protocol probes: one observation on the context's endpoint.
-Observation make_observation(const Endpoint& ep, std::string key, Value value, std::string detail = {},
+/// Helpers for protocol probes: one observation on the context's endpoint. The key is a declared
+/// constant (probes/<protocol>/<protocol>_keys.hpp…) or a filled pattern, never a bare string.
+Observation make_observation(const Endpoint& ep, const ObservationKey& key, Value value, std::string detail = {},
                              std::string excerpt = {});
+Observation make_observation(const Endpoint& ep, FilledKey key, Value value, std::string detail = {}, std::string excerpt = {});
 
 }  // namespace trustscan

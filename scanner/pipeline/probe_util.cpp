@@ -1,6 +1,8 @@
 // trustscan — helpers shared by protocol probes and credential trials.
 #include "scanner/pipeline/probe_util.hpp"
 
+#include "scanner/pipeline/probe_keys.hpp"
+
 namespace trustscan {
 
 namespace {
@@ -33,13 +35,13 @@ net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Obs
   auto s = co_await ctx.dialer().dial(ctx.endpoint, false, {}, std::min(ctx.options.connect_timeout, ctx.remaining()),
                                       ctx.remaining(), ctx.options.max_reply, st, ctx.abort);
   if (!s)
-    out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)),
+    out.push_back(make_observation(ctx.endpoint, keys::probe::status.with(probe), std::string(to_string(st)),
                                    "could not connect for the protocol probe"));
   co_return s;
 }
 
 void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why) {
-  out.push_back(make_observation(ctx.endpoint, std::string("probe.") + probe + ".status", std::string(to_string(st)), why));
+  out.push_back(make_observation(ctx.endpoint, keys::probe::status.with(probe), std::string(to_string(st)), why));
 }
 
 std::string host_header(const ProbeContext& ctx) {

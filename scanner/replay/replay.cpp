@@ -16,6 +16,9 @@
 #include "scanner/engine/targets.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_suites.hpp"
+#include "probes/dhcp/dhcp_keys.hpp"
+#include "probes/http/http_keys.hpp"
+#include "probes/passive/passive_keys.hpp"
 
 #include <pcap/pcap.h>
 
@@ -122,7 +125,7 @@ class Analyzer final : public FlowSink {
       DnsMessage m;
       if (parse_dns_message(payload, m) != Parse::done) return;
       if (!m.qr) {
-        for (const auto& q : m.questions) add(flow, "client.dns.query", q.name, printable_excerpt(payload, 128));
+        for (const auto& q : m.questions) add(flow, keys::client::dns_query, q.name, printable_excerpt(payload, 128));
       } else if (flow.server_port == 5353) {  // the device announcing itself over mDNS
         add_parsed(flow, mdns_observations(m, Endpoint{flow.client, Transport::udp, flow.client_port}));
       }
@@ -133,8 +136,8 @@ class Analyzer final : public FlowSink {
     } else if (flow.server_port == 123 && !payload.empty()) {
       const int mode = payload[0] & 7, version = (payload[0] >> 3) & 7;
       if (mode == 3 && payload.size() >= 48) {
-        add(flow, "client.ntp.server", flow.server.to_string(), {});
-        add(flow, "client.ntp.version", std::int64_t{version}, {});
+        add(flow, keys::client::ntp_server, flow.server.to_string(), {});
+        add(flow, keys::client::ntp_version, std::int64_t{version}, {});
       }
     }
   }
@@ -179,7 +182,7 @@ class Analyzer final : public FlowSink {
       r.facts.passive = true;
       r.facts.probed = false;
       Observation flows;
-      flows.key = "client.flows";
+      flows.key = keys::client::flows;
       flows.value = d.flows;
       flows.evidence.kind = "capture";
       flows.evidence.source = opt_.source;
@@ -187,7 +190,7 @@ class Analyzer final : public FlowSink {
       r.facts.observations.push_back(std::move(flows));
       if (d.mac) {
         Observation m;
-        m.key = "device.mac";
+        m.key = keys::device::mac;
         m.value = format_mac(*d.mac);
         m.evidence.kind = "capture";
         m.evidence.source = opt_.source;
@@ -196,7 +199,7 @@ class Analyzer final : public FlowSink {
         if (local) m.evidence.detail += " (locally administered: randomised or software-assigned)";
         r.facts.observations.push_back(m);
         if (auto v = oui_.vendor(*d.mac); v && !local) {
-          m.key = "device.mac_vendor";
+          m.key = keys::device::mac_vendor;
           m.value = *v;
           m.evidence.detail = "IEEE registry owner of " + format_mac(*d.mac).substr(0, 8);
           r.facts.observations.push_back(std::move(m));
@@ -254,8 +257,15 @@ class Analyzer final : public FlowSink {
     d.observations.push_back(std::move(o));
   }
 
-  void add(const FlowInfo& flow, std::string key, Value value, std::string excerpt, std::string detail = {},
+  // The dissectors name declared keys (probes/passive/passive_keys.hpp…); a parser's own
+  // observations come with theirs already (add_parsed).
+  void add(const FlowInfo& flow, const ObservationKey& key, Value value, std::string excerpt, std::string detail = {},
            const std::string* user = nullptr, const std::string* password = nullptr) {
+    add_fact(flow, std::string(key), std::move(value), std::move(excerpt), std::move(detail), user, password);
+  }
+
+  void add_fact(const FlowInfo& flow, std::string key, Value value, std::string excerpt, std::string detail,
+                const std::string* user = nullptr, const std::string* password = nullptr) {
     if (!wanted_client(flow)) return;  // the flow was kept for its server side only
     Observation o;
     o.key = std::move(key);
@@ -271,7 +281,7 @@ class Analyzer final : public FlowSink {
 
   // Observations of a shared protocol parser, as device-wide facts seen on the wire.
   void add_parsed(const FlowInfo& flow, std::vector<Observation> obs) {
-    for (auto& o : obs) add(flow, std::move(o.key), std::move(o.value), std::move(o.evidence.excerpt), o.evidence.detail);
+    for (auto& o : obs) add_fact(flow, std::move(o.key), std::move(o.value), std::move(o.evidence.excerpt), o.evidence.detail);
   }
 
   void dhcp(const FlowInfo& flow, const DecodedPacket& p) {
@@ -282,7 +292,7 @@ class Analyzer final : public FlowSink {
     if (!only_macs_.empty() && !only_macs_.count(mac) && only_addresses_.empty()) return;
     const std::string key = format_mac(mac);
     auto& list = dhcp_by_mac_[key];
-    auto obs = [&](const char* k, std::string v) {
+    auto obs = [&](const ObservationKey& k, std::string v) {
       if (v.empty() || list.size() >= 64) return;
       for (const auto& o : list)
         if (o.key == k && std::get<std::string>(o.value) == v) return;
@@ -296,9 +306,9 @@ class Analyzer final : public FlowSink {
       o.evidence.excerpt = printable_excerpt(p.payload, 256);
       list.push_back(std::move(o));
     };
-    obs("dhcp.hostname", m.host_name);
-    obs("dhcp.vendor_class", m.vendor_class);
-    if (!m.client_id.empty()) obs("dhcp.client_id", printable_excerpt({m.client_id.data(), m.client_id.size()}, 64));
+    obs(keys::dhcp::hostname, m.host_name);
+    obs(keys::dhcp::vendor_class, m.vendor_class);
+    if (!m.client_id.empty()) obs(keys::dhcp::client_id, printable_excerpt({m.client_id.data(), m.client_id.size()}, 64));
     if (m.requested_ip) dhcp_address_[key] = *m.requested_ip;
   }
 
@@ -338,16 +348,16 @@ class Analyzer final : public FlowSink {
     }
     const std::string max = tls_version_name(hello.max_version());
     const std::string sni = hello.server_name;
-    add(flow, "client.tls.max_version", max, excerpt, "ClientHello" + (sni.empty() ? "" : " SNI " + sni));
-    add(flow, "client.tls.versions", versions, {}, "ClientHello");
-    if (!sni.empty()) add(flow, "client.tls.sni", sni, {}, "ClientHello");
-    add(flow, "client.tls.ja3", fp.ja3, {}, "JA3 " + fp.ja3_md5);
-    add(flow, "client.tls.ja3_md5", fp.ja3_md5, {}, "JA3");
-    add(flow, "client.tls.ja4", fp.ja4, {}, "JA4");
+    add(flow, keys::client::tls_max_version, max, excerpt, "ClientHello" + (sni.empty() ? "" : " SNI " + sni));
+    add(flow, keys::client::tls_versions, versions, {}, "ClientHello");
+    if (!sni.empty()) add(flow, keys::client::tls_sni, sni, {}, "ClientHello");
+    add(flow, keys::client::tls_ja3, fp.ja3, {}, "JA3 " + fp.ja3_md5);
+    add(flow, keys::client::tls_ja3_md5, fp.ja3_md5, {}, "JA3");
+    add(flow, keys::client::tls_ja4, fp.ja4, {}, "JA4");
     std::vector<std::string> weak;
     for (auto code : hello.cipher_suites)
       if (const auto* suite = find_suite(code); suite && weak_suite(*suite) && weak.size() < 32) weak.push_back(suite_name(code));
-    if (!weak.empty()) add(flow, "client.tls.weak_offered", weak, {}, "suites offered in the ClientHello");
+    if (!weak.empty()) add(flow, keys::client::tls_weak_offered, weak, {}, "suites offered in the ClientHello");
     if (!sni.empty() && update_like_host(sni)) update_seen(flow, sni, "TLS to an update host");
 
     ServerFlight sf;
@@ -355,16 +365,16 @@ class Analyzer final : public FlowSink {
     if (!s.empty() && parse_server_hello_flight(s, sf, sused) != Parse::invalid && sf.server_hello) {
       const std::string version = tls_version_name(sf.negotiated_version);
       const std::string suite = suite_name(sf.server_hello->cipher_suite);
-      add(flow, "client.tls.negotiated_version", version, printable_excerpt(s, 128), "ServerHello");
-      add(flow, "client.tls.negotiated_suite", version + " " + suite, {}, "ServerHello");
+      add(flow, keys::client::tls_negotiated_version, version, printable_excerpt(s, 128), "ServerHello");
+      add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, "ServerHello");
       if (const auto* st = find_suite(sf.server_hello->cipher_suite); st && weak_suite(*st))
-        add(flow, "client.tls.negotiated_weak", suite + " (" + weak_reason(*st) + ")", {}, "ServerHello");
+        add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, "ServerHello");
     }
   }
 
   void update_seen(const FlowInfo& flow, const std::string& host, const std::string& why) {
-    add(flow, "client.update.host", host, {}, why);
-    add(flow, "client.update.check_time", static_cast<std::int64_t>(flow.first_us / 1'000'000), {}, why);
+    add(flow, keys::client::update_host, host, {}, why);
+    add(flow, keys::client::update_check_time, static_cast<std::int64_t>(flow.first_us / 1'000'000), {}, why);
   }
 
   void http(const FlowInfo& flow, const std::vector<HttpRequest>& reqs, Bytes s) {
@@ -383,24 +393,26 @@ class Analyzer final : public FlowSink {
       const std::string host = req_header(r, "host") ? *req_header(r, "host") : flow.server.to_string();
       const std::string url = r.target.starts_with("http://") ? r.target : "http://" + host + r.target;
       const std::string excerpt = r.raw_head;
-      add(flow, "client.http.host", host, {}, r.method + " " + r.target);
-      add(flow, "client.http.request", r.method + " " + url, excerpt);
-      if (const auto* ua = req_header(r, "user-agent")) add(flow, "http.user_agent", *ua, {}, "HTTP request");
+      add(flow, keys::client::http_host, host, {}, r.method + " " + r.target);
+      add(flow, keys::client::http_request, r.method + " " + url, excerpt);
+      if (const auto* ua = req_header(r, "user-agent")) add(flow, keys::http::user_agent, *ua, {}, "HTTP request");
       if (r.basic_user)
-        add(flow, "client.credentials.cleartext", "HTTP Basic user " + *r.basic_user + " to " + endpoint_text(flow.server, flow.server_port),
+        add(flow, keys::client::credentials_cleartext,
+            "HTTP Basic user " + *r.basic_user + " to " + endpoint_text(flow.server, flow.server_port),
             excerpt, "Authorization: Basic", &*r.basic_user, r.basic_password ? &*r.basic_password : nullptr);
       if (const auto secret = secret_in(r); !secret.empty())
-        add(flow, "client.sensitive.cleartext", secret + " sent over plain HTTP to " + host, excerpt);
+        add(flow, keys::client::sensitive_cleartext, secret + " sent over plain HTTP to " + host, excerpt);
       const HttpResponseHead* h = i < heads.size() ? &heads[i] : nullptr;
       const std::string no_type, no_body;
       const auto cls = classify_download(r.target, h && h->content_type ? *h->content_type : no_type,
                                          h ? h->first_bytes : no_body);
       const bool ok = h && h->status >= 200 && h->status < 300;
       if (cls.kind != DownloadKind::other) {
-        add(flow, "client.download", url, h ? printable_excerpt(as_bytes(h->first_bytes), 64) : "",
+        add(flow, keys::client::download, url, h ? printable_excerpt(as_bytes(h->first_bytes), 64) : "",
             std::string(to_string(cls.kind)) + ": " + cls.reason + (h ? ", status " + std::to_string(h->status) : ", no response seen"));
         update_seen(flow, host, std::string(to_string(cls.kind)) + " over HTTP");
-        add(flow, "client.update.cleartext", url + " (" + std::string(to_string(cls.kind)) + (ok ? "" : ", not served") + ")", excerpt,
+        add(flow, keys::client::update_cleartext,
+            url + " (" + std::string(to_string(cls.kind)) + (ok ? "" : ", not served") + ")", excerpt,
             cls.reason);
       } else if (update_like_host(host)) {
         update_seen(flow, host, "HTTP to an update host");
@@ -412,7 +424,7 @@ class Analyzer final : public FlowSink {
     CleartextLogins l;
     const Parse p = std::string_view(proto) == "ftp" ? parse_ftp_logins(c, s, l) : parse_telnet_logins(c, s, l);
     if (p != Parse::done) {
-      add(flow, "client.cleartext.protocol", std::string(proto) + " to " + endpoint_text(flow.server, flow.server_port), {});
+      add(flow, keys::client::cleartext_protocol, std::string(proto) + " to " + endpoint_text(flow.server, flow.server_port), {});
       return;
     }
     for (const auto& a : l.attempts) {
@@ -421,7 +433,7 @@ class Analyzer final : public FlowSink {
       server_login(flow, std::string(proto) + " login user " + a.username + " from " +
                              endpoint_text(flow.client, flow.client_port) + verdict,
                    a.username, a.password);
-      add(flow, "client.credentials.cleartext",
+      add(flow, keys::client::credentials_cleartext,
           std::string(proto == std::string("ftp") ? "FTP" : "Telnet") + " login user " + a.username + " to " +
               endpoint_text(flow.server, flow.server_port) + verdict,
           printable_excerpt(c, 256), a.detail, &a.username, a.password ? &*a.password : nullptr);
@@ -436,7 +448,7 @@ class Analyzer final : public FlowSink {
     if (flow.has_server_mac) d.mac = flow.server_mac;
     Observation o;
     o.endpoint = Endpoint{flow.server, Transport::tcp, flow.server_port};
-    o.key = "server.credentials.cleartext";
+    o.key = keys::server::credentials_cleartext;
     o.value = what;
     o.evidence.kind = "capture";
     o.evidence.source = opt_.source;
@@ -450,10 +462,10 @@ class Analyzer final : public FlowSink {
     const std::string where = endpoint_text(flow.server, flow.server_port);
     if (m.password || m.username) {
       const std::string user = m.username.value_or("");
-      add(flow, "client.credentials.cleartext", "MQTT CONNECT user " + user + " to " + where, printable_excerpt(c, 256),
+      add(flow, keys::client::credentials_cleartext, "MQTT CONNECT user " + user + " to " + where, printable_excerpt(c, 256),
           "client id " + m.client_id, &user, m.password ? &*m.password : nullptr);
     } else {
-      add(flow, "client.cleartext.protocol", "mqtt to " + where, printable_excerpt(c, 128), "client id " + m.client_id);
+      add(flow, keys::client::cleartext_protocol, "mqtt to " + where, printable_excerpt(c, 128), "client id " + m.client_id);
     }
   }
 

@@ -19,6 +19,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A probe declares its keys as the built-in ones do (probes/<protocol>/<protocol>_keys.hpp).
+constexpr ObservationKey kToyVersion{"toy.version", ValueType::string, "the toy's version", "tests/unit/test_probe_seam.cpp"};
+
 // A scripted session: hands out `replies` one per receive, records what the probe sent.
 class FakeSession final : public Session {
  public:
@@ -135,7 +138,7 @@ rules:
                                     }
                                     const std::string line(buf.begin(), buf.end());
                                     if (line.starts_with("TOY/1 version "))
-                                      out.push_back(make_observation(ctx.endpoint, "toy.version", line.substr(14, line.find('\n') - 14),
+                                      out.push_back(make_observation(ctx.endpoint, kToyVersion, line.substr(14, line.find('\n') - 14),
                                                                      "answer to VERSION", line));
                                   },
                                   2s});

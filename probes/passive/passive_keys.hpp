@@ -1,0 +1,91 @@
+// trustscan — passive observation keys: what a capture shows of a device's own traffic (docs/observations.md).
+//
+// Producers and C++ checks name these constants, never the strings, so a typo does not compile;
+// the catalog (scanner/core/observation_keys.cpp) lists them and generates docs/observations.md.
+#pragma once
+
+#include "trustscan/observation_key.hpp"
+
+namespace trustscan::keys::client {
+
+inline constexpr ObservationKey flows{"client.flows", ValueType::integer,
+    "connections or datagram flows the device opened", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey dns_query{"client.dns.query", ValueType::string,
+    "a name the device looked up", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ntp_server{"client.ntp.server", ValueType::string,
+    "an NTP server the device asked for the time", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ntp_version{"client.ntp.version", ValueType::integer,
+    "the NTP version of that request", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_max_version{"client.tls.max_version", ValueType::string,
+    "highest version a ClientHello of the device offers", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_versions{"client.tls.versions", ValueType::list,
+    "every version that ClientHello offers", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_sni{"client.tls.sni", ValueType::string,
+    "its server name", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_ja3{"client.tls.ja3", ValueType::string,
+    "its JA3 string", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_ja3_md5{"client.tls.ja3_md5", ValueType::string,
+    "its JA3 fingerprint (MD5)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_ja4{"client.tls.ja4", ValueType::string,
+    "its JA4 fingerprint", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_weak_offered{"client.tls.weak_offered", ValueType::list,
+    "weak suites it offers (NULL, EXPORT, anon, RC4, DES…)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_negotiated_version{"client.tls.negotiated_version", ValueType::string,
+    "version the server's ServerHello chose", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_negotiated_suite{"client.tls.negotiated_suite", ValueType::string,
+    "\"<version> <suite>\" that ServerHello chose", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_negotiated_weak{"client.tls.negotiated_weak", ValueType::string,
+    "\"<suite> (<why>)\" when the chosen suite is weak", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey update_host{"client.update.host", ValueType::string,
+    "an update-like host the device reached (update, firmware, ota…)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey update_check_time{"client.update.check_time", ValueType::integer,
+    "when it did, in seconds since the epoch", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey update_cleartext{"client.update.cleartext", ValueType::string,
+    "a firmware or update download over plain HTTP: URL and kind", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey download{"client.download", ValueType::string,
+    "a URL the device downloaded over plain HTTP", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey http_host{"client.http.host", ValueType::string,
+    "Host of a plain HTTP request of the device", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey http_request{"client.http.request", ValueType::string,
+    "\"<method> <url>\" of that request", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey credentials_cleartext{"client.credentials.cleartext", ValueType::string,
+    "credentials the device sent in cleartext (HTTP Basic, FTP, Telnet, MQTT)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey sensitive_cleartext{"client.sensitive.cleartext", ValueType::string,
+    "a token or API key the device sent over plain HTTP", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey cleartext_protocol{"client.cleartext.protocol", ValueType::string,
+    "a cleartext login protocol the device spoke, without a login seen", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey all[] = {
+    flows, dns_query, ntp_server, ntp_version, tls_max_version, tls_versions, tls_sni, tls_ja3, tls_ja3_md5, tls_ja4,
+    tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak, update_host, update_check_time,
+    update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol
+};
+
+}  // namespace trustscan::keys::client
+
+namespace trustscan::keys::server {
+
+inline constexpr ObservationKey credentials_cleartext{"server.credentials.cleartext", ValueType::string,
+    "a login the device, as a server, accepted in cleartext (FTP, Telnet)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey all[] = {credentials_cleartext};
+
+}  // namespace trustscan::keys::server
+
+namespace trustscan::keys::device {
+
+inline constexpr ObservationKey mac{"device.mac", ValueType::string,
+    "source MAC of the device's frames", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey mac_vendor{"device.mac_vendor", ValueType::string,
+    "IEEE registry owner of that MAC (not for a locally administered one)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey all[] = {mac, mac_vendor};
+
+}  // namespace trustscan::keys::device
+
+namespace trustscan::keys::passive {
+
+inline constexpr ObservationKey cleartext_login{"<protocol>.cleartext_login", ValueType::string,
+    "a user name typed in an FTP or Telnet login (cleartext_login_observations)", "probes/passive/cleartext_logins.cpp"};
+inline constexpr ObservationKey cleartext_login_accepted{"<protocol>.cleartext_login_accepted", ValueType::boolean,
+    "that login's outcome, when the server's answer is visible", "probes/passive/cleartext_logins.cpp"};
+inline constexpr ObservationKey all[] = {cleartext_login, cleartext_login_accepted};
+
+}  // namespace trustscan::keys::passive

@@ -1,0 +1,40 @@
+// trustscan — SSH observation keys (docs/observations.md).
+//
+// Producers and C++ checks name these constants, never the strings, so a typo does not compile;
+// the catalog (scanner/core/observation_keys.cpp) lists them and generates docs/observations.md.
+#pragma once
+
+#include "trustscan/observation_key.hpp"
+
+namespace trustscan::keys::ssh {
+
+inline constexpr ObservationKey proto_version{"ssh.proto_version", ValueType::string,
+    "protoversion of the identification line: \"2.0\", \"1.99\", \"1.5\"", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey software{"ssh.software", ValueType::string,
+    "softwareversion: \"OpenSSH_9.2p1\"", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey product{"ssh.product", ValueType::string,
+    "product from the software table: \"OpenSSH\", \"Dropbear\"…", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey version{"ssh.version", ValueType::string,
+    "version from the software table: \"9.2p1\", \"2022.83\"", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey comments{"ssh.comments", ValueType::string,
+    "comments after the software: \"Debian-2+deb12u3\"", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey kex_algorithms{"ssh.kex_algorithms", ValueType::list,
+    "KEXINIT kex_algorithms, in the server's preference order", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey host_key_algorithms{"ssh.host_key_algorithms", ValueType::list,
+    "KEXINIT server_host_key_algorithms", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey ciphers{"ssh.ciphers", ValueType::list,
+    "encryption algorithms, client-to-server then any new server-to-client ones", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey macs{"ssh.macs", ValueType::list,
+    "MAC algorithms, union of both directions", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey compression{"ssh.compression", ValueType::list,
+    "compression algorithms, union of both directions", "probes/ssh/ssh.cpp"};
+inline constexpr ObservationKey auth_methods{"ssh.auth_methods", ValueType::string,
+    "methods the \"none\" authentication request lists, comma-separated", "probes/ssh/ssh_login.cpp"};
+inline constexpr ObservationKey password_auth{"ssh.password_auth", ValueType::boolean,
+    "password or keyboard-interactive login is offered", "probes/ssh/ssh_login.cpp"};
+inline constexpr ObservationKey all[] = {
+    proto_version, software, product, version, comments, kex_algorithms, host_key_algorithms, ciphers, macs, compression,
+    auth_methods, password_auth
+};
+
+}  // namespace trustscan::keys::ssh

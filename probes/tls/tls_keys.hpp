@@ -1,0 +1,78 @@
+// trustscan — TLS observation keys: the server analysis and ClientHello fingerprints (docs/observations.md).
+//
+// Producers and C++ checks name these constants, never the strings, so a typo does not compile;
+// the catalog (scanner/core/observation_keys.cpp) lists them and generates docs/observations.md.
+#pragma once
+
+#include "trustscan/observation_key.hpp"
+
+namespace trustscan::keys::tls {
+
+inline constexpr ObservationKey versions{"tls.versions", ValueType::list,
+    "\"SSLv2\" … \"TLSv1.3\": protocol versions that completed a ServerHello", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey ciphers_at{"tls.ciphers.<version>", ValueType::list,
+    "IANA names of the suites accepted at that version, in the order found", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cipher_order_at{"tls.cipher_order.<version>", ValueType::string,
+    "\"server\" (it keeps its own order) or \"client\", with two suites or more", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey preferred_at{"tls.preferred.<version>", ValueType::string,
+    "the suite the server chose whatever the client's order", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey weak_ciphers{"tls.weak_ciphers", ValueType::list,
+    "\"<version> <suite> (<why>)\" for NULL/EXPORT/anon/RC4/DES/3DES/IDEA/RC2/MD5 suites", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey forward_secrecy{"tls.forward_secrecy", ValueType::boolean,
+    "an (EC)DHE suite was accepted; absent when no suite was", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey dh_bits{"tls.dh_bits", ValueType::integer,
+    "smallest DHE prime seen, in bits", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey ecdhe_curves{"tls.ecdhe_curves", ValueType::list,
+    "groups the server chose for ECDHE", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey ecdhe_bits{"tls.ecdhe_bits", ValueType::integer,
+    "size of the smallest of those groups, in bits", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey secure_renegotiation{"tls.secure_renegotiation", ValueType::boolean,
+    "RFC 5746 renegotiation_info in the ServerHello (TLS <= 1.2)", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey fallback_scsv{"tls.fallback_scsv", ValueType::boolean,
+    "a hello at the second highest version with TLS_FALLBACK_SCSV was refused", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey compression{"tls.compression", ValueType::boolean,
+    "DEFLATE chosen when offered at the highest version <= 1.2 (CRIME)", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey starttls{"tls.starttls", ValueType::string,
+    "\"ftp\": TLS reached through FTP AUTH TLS", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_subject{"tls.cert.subject", ValueType::string,
+    "server certificate's subject name", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_issuer{"tls.cert.issuer", ValueType::string,
+    "its issuer name", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_not_before{"tls.cert.not_before", ValueType::string,
+    "start of its validity", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_not_after{"tls.cert.not_after", ValueType::string,
+    "end of its validity", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_expired{"tls.cert.expired", ValueType::boolean,
+    "notAfter is in the past", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_not_yet_valid{"tls.cert.not_yet_valid", ValueType::boolean,
+    "notBefore is in the future", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_self_signed{"tls.cert.self_signed", ValueType::boolean,
+    "subject equals issuer, or the certificate verifies its own signature", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_signature{"tls.cert.signature", ValueType::string,
+    "signature algorithm (\"sha256WithRSAEncryption\")", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_key_type{"tls.cert.key_type", ValueType::string,
+    "\"RSA\", \"EC\", \"DSA\" or the key's short name", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_key_bits{"tls.cert.key_bits", ValueType::integer,
+    "public key size in bits", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_name_match{"tls.cert.name_match", ValueType::boolean,
+    "the certificate matches the name or address scanned", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_verified{"tls.cert.verified", ValueType::boolean,
+    "it chains to the --ca-file given (absent without one)", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey client_version{"tls.client.version", ValueType::string,
+    "highest version a ClientHello offers (\"TLSv1.3\", \"0x7F17\")", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey client_sni{"tls.client.sni", ValueType::string,
+    "its server name, when sent", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey client_alpn{"tls.client.alpn", ValueType::list,
+    "its ALPN protocols, when sent", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey client_ja3{"tls.client.ja3", ValueType::string,
+    "its JA3 fingerprint (MD5)", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey client_ja4{"tls.client.ja4", ValueType::string,
+    "its JA4 fingerprint", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey all[] = {
+    versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
+    secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
+    cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
+    cert_verified, client_version, client_sni, client_alpn, client_ja3, client_ja4
+};
+
+}  // namespace trustscan::keys::tls
