@@ -1,5 +1,6 @@
 // Test helper: a daemon the test starts itself (fork + exec, output to a log file), ended by
-// its PID when the handle goes — SIGTERM, then SIGKILL after 2 s — and reaped.
+// its PID when the handle goes — SIGTERM, then SIGKILL after 2 s — and reaped. It runs in a
+// session of its own, so nothing it signals to "its group" reaches the test.
 #pragma once
 
 #include <fcntl.h>
@@ -24,6 +25,10 @@ class Process {
   Process(const std::vector<std::string>& argv, const std::string& log_path) {
     pid_ = ::fork();
     if (pid_ == 0) {
+      // A session of its own: a daemon that signals its process group must not reach the test
+      // runner. gdbserver, sent a 0x03 byte (an interrupt in its protocol; a TLS ClientHello
+      // has one), sends SIGINT to its group, which stopped a whole ctest run with exit 130.
+      ::setsid();
       const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd >= 0) {
         ::dup2(fd, 1);
