@@ -8,6 +8,7 @@
 #include "scanner/report/diff.hpp"
 #include "scanner/cli/demo.hpp"
 #include "scanner/engine/plan.hpp"
+#include "scanner/engine/stop_request.hpp"
 #include "scanner/replay/replay.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/engine/targets.hpp"
@@ -202,7 +203,7 @@ int run_demo(bool serve, const std::string& profile_id, const OutputOptions& out
     out << "\nCtrl-C stops it." << std::endl;
     net::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](error_code, int) { io.stop(); });
-    io.run();
+    if (!stop_requested()) io.run();
     return kExitOk;
   }
 
@@ -291,6 +292,7 @@ int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& o
   sigemptyset(&on_stop.sa_mask);
   ::sigaction(SIGINT, &on_stop, &previous_int);
   ::sigaction(SIGTERM, &on_stop, &previous_term);
+  if (stop_requested()) replay_stop = 1;  // Ctrl-C before this handler existed
   const auto restore = [&] {
     ::sigaction(SIGINT, &previous_int, nullptr);
     ::sigaction(SIGTERM, &previous_term, nullptr);

@@ -3,6 +3,7 @@
 
 #include "scanner/config/service_table.hpp"
 #include "scanner/engine/plan.hpp"
+#include "scanner/engine/stop_request.hpp"
 #include "trustscan/profile.hpp"
 
 #include <csignal>
@@ -31,11 +32,14 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     interrupted = true;
     scanner.stop();
   });
+  // A stop that came before the signal set existed (main's recorder caught it): nothing is sent.
+  const bool stopped_early = stop_requested();
+  if (stopped_early) interrupted = true;
   auto job = [&]() -> net::awaitable<void> {
-    co_await scanner.run();
+    if (!stopped_early) co_await scanner.run();
     for (std::size_t d = 0; d < plan.targets.size(); ++d) {
       devices[d].facts.target = plan.targets[d];
-      devices[d].facts.scan_complete = scanner.complete();
+      devices[d].facts.scan_complete = !stopped_early && scanner.complete();
     }
     std::map<Address, std::size_t> index;
     for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
