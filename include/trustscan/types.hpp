@@ -41,6 +41,8 @@ struct Endpoint {
   friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
   friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
+/// "PORT/TRANSPORT" ("443/tcp"), as reports and findings name a port.
+std::string port_label(const Endpoint& ep);
 
 /// Port state as nmap reports it. UDP without an answer is `open_filtered` ("open|filtered").
 enum class PortState : std::uint8_t { open, closed, filtered, open_filtered };

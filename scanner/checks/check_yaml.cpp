@@ -26,10 +26,6 @@ const std::map<std::string, std::string>& builtin_check_texts();  // generated a
 
 namespace {
 
-[[noreturn]] void fail_at(const std::string& origin, const YAML::Node& node, const std::string& what) {
-  yaml_fail(origin, node, what);
-}
-
 // ---- predicates ----------------------------------------------------------------------------
 
 struct Pred {
@@ -128,9 +124,9 @@ class PredParser {
   explicit PredParser(const std::string& origin) : origin_(origin) {}
 
   Pred parse(const YAML::Node& n, int depth = 0) {
-    if (depth > 16) fail_at(origin_, n, "predicate nested deeper than 16 levels");
+    if (depth > 16) yaml_fail(origin_, n, "predicate nested deeper than 16 levels");
     if (!n.IsMap() || n.size() != 1)
-      fail_at(origin_, n,
+      yaml_fail(origin_, n,
               "a predicate is a mapping with exactly one of: service, port, transport, has, equals, contains, matches, "
               "at_least, below, all, any, not");
     const auto key = n.begin()->first.as<std::string>("");
@@ -142,7 +138,7 @@ class PredParser {
         {"all", Pred::Op::all},         {"any", Pred::Op::any},           {"not", Pred::Op::negate}};
     const auto it = ops.find(key);
     if (it == ops.end())
-      fail_at(origin_, n.begin()->first,
+      yaml_fail(origin_, n.begin()->first,
               "unknown predicate '" + key +
                   "' (known: service, port, transport, has, equals, contains, matches, at_least, below, all, any, not)");
     Pred p;
@@ -155,19 +151,19 @@ class PredParser {
       case Pred::Op::port:
         for (const auto& w : words(arg, "ports")) {
           const auto v = number(arg, w);
-          if (v < 1 || v > 65535) fail_at(origin_, arg, "port '" + w + "' is not 1-65535");
+          if (v < 1 || v > 65535) yaml_fail(origin_, arg, "port '" + w + "' is not 1-65535");
           p.numbers.push_back(v);
         }
         p.text = "port in [" + join(words(arg, "ports")) + "]";
         break;
       case Pred::Op::transport:
         if (!arg.IsScalar() || (arg.Scalar() != "tcp" && arg.Scalar() != "udp"))
-          fail_at(origin_, arg, "transport is tcp or udp");
+          yaml_fail(origin_, arg, "transport is tcp or udp");
         p.words = {arg.Scalar()};
         p.text = "transport " + arg.Scalar();
         break;
       case Pred::Op::has:
-        if (!arg.IsScalar() || arg.Scalar().empty()) fail_at(origin_, arg, "'has' takes an observation key");
+        if (!arg.IsScalar() || arg.Scalar().empty()) yaml_fail(origin_, arg, "'has' takes an observation key");
         p.key = arg.Scalar();
         p.text = "has " + p.key;
         break;
@@ -178,7 +174,7 @@ class PredParser {
       case Pred::Op::below: keyed(key, arg, p); break;
       case Pred::Op::all:
       case Pred::Op::any:
-        if (!arg.IsSequence() || arg.size() == 0) fail_at(origin_, arg, "'" + key + "' takes a non-empty list of predicates");
+        if (!arg.IsSequence() || arg.size() == 0) yaml_fail(origin_, arg, "'" + key + "' takes a non-empty list of predicates");
         for (const auto& ch : arg) p.children.push_back(parse(ch, depth + 1));
         p.text = key + "(";
         for (std::size_t i = 0; i < p.children.size(); ++i) p.text += (i ? ", " : "") + p.children[i].text;
@@ -202,9 +198,9 @@ class PredParser {
   std::vector<std::string> words(const YAML::Node& arg, const char* what) {
     std::vector<std::string> out;
     if (arg.IsScalar() && !arg.Scalar().empty()) return {arg.Scalar()};
-    if (!arg.IsSequence() || arg.size() == 0) fail_at(origin_, arg, std::string("expected one or a list of ") + what);
+    if (!arg.IsSequence() || arg.size() == 0) yaml_fail(origin_, arg, std::string("expected one or a list of ") + what);
     for (const auto& w : arg) {
-      if (!w.IsScalar() || w.Scalar().empty()) fail_at(origin_, w, std::string("expected ") + what);
+      if (!w.IsScalar() || w.Scalar().empty()) yaml_fail(origin_, w, std::string("expected ") + what);
       out.push_back(w.Scalar());
     }
     return out;
@@ -218,27 +214,27 @@ class PredParser {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != w.size() || w.empty()) fail_at(origin_, at, "'" + w + "' is not a whole number");
+    if (used != w.size() || w.empty()) yaml_fail(origin_, at, "'" + w + "' is not a whole number");
     return v;
   }
 
   void keyed(const std::string& op, const YAML::Node& arg, Pred& p) {
     const char* field = op == "matches" ? "regex" : "value";
-    if (!arg.IsMap()) fail_at(origin_, arg, "'" + op + "' takes {key: OBSERVATION_KEY, " + field + ": …}");
+    if (!arg.IsMap()) yaml_fail(origin_, arg, "'" + op + "' takes {key: OBSERVATION_KEY, " + field + ": …}");
     for (const auto& kv : arg) {
       const auto k = kv.first.as<std::string>("");
-      if (k != "key" && k != field) fail_at(origin_, kv.first, "unknown field '" + k + "' of '" + op + "' (known: key, " + field + ")");
+      if (k != "key" && k != field) yaml_fail(origin_, kv.first, "unknown field '" + k + "' of '" + op + "' (known: key, " + field + ")");
     }
     if (!arg["key"] || !arg["key"].IsScalar() || arg["key"].Scalar().empty())
-      fail_at(origin_, arg, "'" + op + "' needs 'key': the observation key");
-    if (!arg[field] || !arg[field].IsScalar()) fail_at(origin_, arg, "'" + op + "' needs '" + field + "': a scalar");
+      yaml_fail(origin_, arg, "'" + op + "' needs 'key': the observation key");
+    if (!arg[field] || !arg[field].IsScalar()) yaml_fail(origin_, arg, "'" + op + "' needs '" + field + "': a scalar");
     p.key = arg["key"].Scalar();
     const std::string v = arg[field].Scalar();
     if (op == "matches") {
       try {
         p.re.emplace(v, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
-        fail_at(origin_, arg[field], "invalid regex '" + v + "': " + e.what());
+        yaml_fail(origin_, arg[field], "invalid regex '" + v + "': " + e.what());
       }
     } else if (op == "at_least" || op == "below") {
       p.numbers = {number(arg[field], v)};
@@ -435,38 +431,38 @@ class YamlCheck final : public Check {
 Definition parse_definition(const YAML::Node& n, const std::string& origin) {
   static const std::set<std::string> known = {"id",    "title",        "severity",  "outcomes",  "requires",
                                               "scope", "applies_when", "fail_when", "pass_when", "summary", "no_evidence_reason"};
-  if (!n.IsMap()) fail_at(origin, n, "each check is a mapping (id, title, severity, outcomes, fail_when…)");
+  if (!n.IsMap()) yaml_fail(origin, n, "each check is a mapping (id, title, severity, outcomes, fail_when…)");
   for (const auto& kv : n) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
-      fail_at(origin, kv.first,
+      yaml_fail(origin, kv.first,
               "unknown check key '" + key +
                   "' (known: id, title, severity, outcomes, requires, scope, applies_when, fail_when, pass_when, summary, "
                   "no_evidence_reason)");
   }
   auto scalar = [&](const char* key) {
     const auto v = n[key];
-    if (!v || !v.IsScalar() || v.Scalar().empty()) fail_at(origin, v ? v : n, std::string("check needs '") + key + "': a non-empty string");
+    if (!v || !v.IsScalar() || v.Scalar().empty()) yaml_fail(origin, v ? v : n, std::string("check needs '") + key + "': a non-empty string");
     return v.Scalar();
   };
   Definition d;
   d.info.id = scalar("id");
   static const std::regex id_form("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
   if (!std::regex_match(d.info.id, id_form))
-    fail_at(origin, n["id"], "check id '" + d.info.id + "' must be dotted lower_snake words (e.g. svc.telnet)");
+    yaml_fail(origin, n["id"], "check id '" + d.info.id + "' must be dotted lower_snake words (e.g. svc.telnet)");
   d.info.title = scalar("title");
   static const std::map<std::string, Severity> sev = {{"critical", Severity::critical}, {"high", Severity::high},
                                                       {"medium", Severity::medium},     {"low", Severity::low},
                                                       {"info", Severity::info}};
   const auto s = sev.find(scalar("severity"));
-  if (s == sev.end()) fail_at(origin, n["severity"], "severity is critical, high, medium, low or info");
+  if (s == sev.end()) yaml_fail(origin, n["severity"], "severity is critical, high, medium, low or info");
   d.info.severity = s->second;
   if (const auto o = n["outcomes"]) {
-    if (!o.IsSequence()) fail_at(origin, o, "'outcomes' is a list of outcome ids (\"IR8425:IAC.1\")");
+    if (!o.IsSequence()) yaml_fail(origin, o, "'outcomes' is a list of outcome ids (\"IR8425:IAC.1\")");
     static const std::regex outcome_form("[A-Z0-9]+:[A-Za-z0-9.\\-]+");
     for (const auto& x : o) {
       if (!x.IsScalar() || !std::regex_match(x.Scalar(), outcome_form))
-        fail_at(origin, x, "outcome ids look like DOCUMENT:ID (\"IR8425:IAC.1\", \"EN303645:5.1-1\")");
+        yaml_fail(origin, x, "outcome ids look like DOCUMENT:ID (\"IR8425:IAC.1\", \"EN303645:5.1-1\")");
       d.info.outcomes.push_back(x.Scalar());
     }
   }
@@ -475,36 +471,36 @@ Definition parse_definition(const YAML::Node& n, const std::string& origin) {
     if (r == "probes") d.requires_ = Requires::probes;
     else if (r == "scan") d.requires_ = Requires::scan;
     else if (r == "none") d.requires_ = Requires::none;
-    else fail_at(origin, n["requires"], "requires is probes (default), scan or none");
+    else yaml_fail(origin, n["requires"], "requires is probes (default), scan or none");
   }
   if (n["scope"]) {
     const auto sc = n["scope"].Scalar();
-    if (sc != "endpoint" && sc != "device") fail_at(origin, n["scope"], "scope is endpoint (default) or device");
+    if (sc != "endpoint" && sc != "device") yaml_fail(origin, n["scope"], "scope is endpoint (default) or device");
     d.device_scope = sc == "device";
   }
   PredParser pp(origin);
   if (n["fail_when"]) d.fail_when = pp.parse(n["fail_when"]);
   if (n["pass_when"]) d.pass_when = pp.parse(n["pass_when"]);
   if (!d.fail_when && !d.pass_when)
-    fail_at(origin, n, "check '" + d.info.id + "' needs 'fail_when' (what fails it), 'pass_when' (what passes it), or both");
+    yaml_fail(origin, n, "check '" + d.info.id + "' needs 'fail_when' (what fails it), 'pass_when' (what passes it), or both");
   if (n["applies_when"]) d.applies_when = pp.parse(n["applies_when"]);
   if (d.requires_ == Requires::none && !d.pass_when)
-    fail_at(origin, n,
+    yaml_fail(origin, n,
             "check '" + d.info.id +
                 "' requires nothing, so it needs 'pass_when': absence of a failure is not evidence of a pass");
   if (n["no_evidence_reason"]) {
     static const std::regex reason_form("[a-z_]+(:[a-z_]+)?");
     d.no_evidence_reason = n["no_evidence_reason"].as<std::string>("");
     if (!std::regex_match(d.no_evidence_reason, reason_form) || !d.pass_when)
-      fail_at(origin, n["no_evidence_reason"], "no_evidence_reason is a lower_snake reason and needs 'pass_when'");
+      yaml_fail(origin, n["no_evidence_reason"], "no_evidence_reason is a lower_snake reason and needs 'pass_when'");
   }
   if (const auto sm = n["summary"]) {
-    if (!sm.IsMap()) fail_at(origin, sm, "'summary' maps fail/pass/not_applicable/not_tested to text");
+    if (!sm.IsMap()) yaml_fail(origin, sm, "'summary' maps fail/pass/not_applicable/not_tested to text");
     for (const auto& kv : sm) {
       const auto k = kv.first.as<std::string>("");
       if (k != "fail" && k != "pass" && k != "not_applicable" && k != "not_tested")
-        fail_at(origin, kv.first, "unknown summary '" + k + "' (known: fail, pass, not_applicable, not_tested)");
-      if (!kv.second.IsScalar()) fail_at(origin, kv.second, "a summary is a string");
+        yaml_fail(origin, kv.first, "unknown summary '" + k + "' (known: fail, pass, not_applicable, not_tested)");
+      if (!kv.second.IsScalar()) yaml_fail(origin, kv.second, "a summary is a string");
       d.summary[k] = kv.second.Scalar();
     }
   }
@@ -514,12 +510,12 @@ Definition parse_definition(const YAML::Node& n, const std::string& origin) {
 }  // namespace
 
 std::vector<std::unique_ptr<Check>> parse_yaml_checks(const YAML::Node& list, const std::string& origin) {
-  if (!list.IsSequence()) fail_at(origin, list, "'checks' must be a list of check definitions");
+  if (!list.IsSequence()) yaml_fail(origin, list, "'checks' must be a list of check definitions");
   std::vector<std::unique_ptr<Check>> out;
   std::set<std::string> ids;
   for (const auto& n : list) {
     auto d = parse_definition(n, origin);
-    if (!ids.insert(d.info.id).second) fail_at(origin, n, "duplicate check '" + d.info.id + "'");
+    if (!ids.insert(d.info.id).second) yaml_fail(origin, n, "duplicate check '" + d.info.id + "'");
     out.push_back(std::make_unique<YamlCheck>(std::move(d)));
   }
   return out;

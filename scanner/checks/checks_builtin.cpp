@@ -42,7 +42,7 @@ class ServiceInventory final : public Check {
       if (p.state == PortState::open_filtered) ++ambiguous;
       if (p.state != PortState::open) continue;
       (p.endpoint.transport == Transport::tcp ? open_tcp : open_udp) += 1;
-      const std::string name = std::to_string(p.endpoint.port) + "/" + std::string(to_string(p.endpoint.transport));
+      const std::string name = port_label(p.endpoint);
       list += (list.empty() ? "" : ", ") + name;
       Evidence e;
       e.kind = "port_scan";

@@ -27,7 +27,6 @@ const Observation* at(const DeviceFacts& d, const Endpoint& ep, std::string_view
 
 bool is_true(const Observation* o) { return o && std::holds_alternative<bool>(o->value) && std::get<bool>(o->value); }
 
-std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
 
 std::vector<Endpoint> endpoints_with(const DeviceFacts& d, std::initializer_list<std::string_view> services) {
   return d.endpoints_of(services);
@@ -70,36 +69,36 @@ class DefaultCredentials final : public Check {
       const auto* inconclusive = at(d, ep, keys::cred::inconclusive);
       const auto* anon = at(d, ep, keys::ftp::anonymous_login);
       if (is_true(anon)) {
-        f = finding(CheckStatus::fail, "anonymous login accepted on " + where(ep));
+        f = finding(CheckStatus::fail, "anonymous login accepted on " + port_label(ep));
         f.evidence.push_back(evidence_from(*anon));
       } else if (is_true(accepted)) {
         f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
-                                           (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + where(ep));
+                                           (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + port_label(ep));
         f.evidence.push_back(evidence_from(*accepted));
       } else if (const auto* open = at(d, ep, keys::mqtt::anonymous_accepted); is_true(open)) {
-        f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + where(ep) + " (see svc.mqtt.anonymous)");
+        f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + port_label(ep) + " (see svc.mqtt.anonymous)");
         f.evidence.push_back(evidence_from(*open));
       } else if (is_true(at(d, ep, keys::cred::no_auth))) {
-        f = finding(CheckStatus::not_applicable, "no authentication at all on " + where(ep) + " (see cred.unauth.mgmt)");
+        f = finding(CheckStatus::not_applicable, "no authentication at all on " + port_label(ep) + " (see cred.unauth.mgmt)");
         f.evidence.push_back(evidence_from(*at(d, ep, keys::cred::no_auth)));
       } else if (const auto* pw = at(d, ep, keys::ssh::password_auth); pw && !is_true(pw)) {
-        f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + where(ep));
+        f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + port_label(ep));
         f.evidence.push_back(evidence_from(*pw));
         if (const auto* m = at(d, ep, keys::ssh::auth_methods)) f.evidence.push_back(evidence_from(*m));
       } else if (inconclusive) {
-        f = finding(CheckStatus::not_tested, "trial stopped early on " + where(ep));
+        f = finding(CheckStatus::not_tested, "trial stopped early on " + port_label(ep));
         f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
         f.evidence.push_back(evidence_from(*inconclusive));
       } else if (accepted && surface) {
         const auto* n = at(d, ep, keys::cred::attempts);
         f = finding(CheckStatus::pass, "every pair tried was rejected (" + (n ? std::to_string(std::get<std::int64_t>(n->value)) : "?") +
-                                           " pairs) on " + where(ep));
+                                           " pairs) on " + port_label(ep));
         f.evidence.push_back(evidence_from(*surface));
         f.evidence.push_back(evidence_from(*accepted));
       } else {
-        f = finding(CheckStatus::not_tested, "no login surface recognised on " + where(ep));
+        f = finding(CheckStatus::not_tested, "no login surface recognised on " + port_label(ep));
         f.reason = !d.credentials_tried ? "creds_disabled" : "inconclusive:no_login_surface";
-        if (!d.credentials_tried) f.summary = "credential trials disabled (--no-creds) on " + where(ep);
+        if (!d.credentials_tried) f.summary = "credential trials disabled (--no-creds) on " + port_label(ep);
       }
       f.endpoint = ep;
       out.push_back(std::move(f));
@@ -132,14 +131,14 @@ class BlankPassword final : public Check {
       const bool bad = is_true(acc);
       auto f = make_finding(i.id, bad ? CheckStatus::fail : CheckStatus::pass, i.severity, i.outcomes,
                             (bad ? "empty password accepted by " : "empty passwords rejected by ") +
-                                (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint));
+                                (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + port_label(*t->endpoint));
       f.endpoint = t->endpoint;
       if (!acc) {
         // The trial records cred.blank_accepted with every blank attempt: without it there is
         // no answer to cite, and a judge that cites nothing has not judged (verdict_policy.hpp).
         f.status = CheckStatus::not_tested;
         f.reason = "inconclusive:no_evidence";
-        f.summary = "a blank password was tried on " + where(*t->endpoint) + ", but its answer was not recorded";
+        f.summary = "a blank password was tried on " + port_label(*t->endpoint) + ", but its answer was not recorded";
         f.evidence.push_back(evidence_from(*t));
         out.push_back(std::move(f));
         continue;
@@ -178,7 +177,7 @@ class UnauthenticatedManagement final : public Check {
     for (const auto* o : d.find(keys::cred::no_auth)) {
       if (!o->endpoint || !is_true(o)) continue;
       failed = true;
-      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "any credentials are accepted on " + where(*o->endpoint));
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "any credentials are accepted on " + port_label(*o->endpoint));
       f.endpoint = o->endpoint;
       f.evidence.push_back(evidence_from(*o));
       out.push_back(std::move(f));
@@ -186,7 +185,7 @@ class UnauthenticatedManagement final : public Check {
     for (const auto* o : d.find(keys::telnet::prompt)) {
       if (!o->endpoint || std::get<std::string>(o->value) != "shell") continue;
       failed = true;
-      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "a shell without login on " + where(*o->endpoint));
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, "a shell without login on " + port_label(*o->endpoint));
       f.endpoint = o->endpoint;
       f.evidence.push_back(evidence_from(*o));
       out.push_back(std::move(f));
@@ -235,7 +234,7 @@ class CleartextCredentials final : public Check {
     std::size_t found = 0;
     auto report = [&](const Endpoint& ep, const std::string& what, const Observation* proof) {
       ++found;
-      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + where(ep));
+      auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + port_label(ep));
       f.endpoint = ep;
       if (!proof) proof = at(d, ep, keys::service::name);  // no prompt or banner read: the identification proves it
       if (proof) f.evidence.push_back(evidence_from(*proof));
@@ -307,7 +306,7 @@ class BruteforceThrottle final : public Check {
       if (!v) continue;
       const auto& reading = std::get<std::string>(v->value);
       const auto* surface = at(d, *t->endpoint, keys::cred::surface);
-      const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + where(*t->endpoint);
+      const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + port_label(*t->endpoint);
       Finding f;
       if (reading == "lockout" || reading == "delay") {
         f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,

@@ -42,7 +42,7 @@ class UndeclaredServices final : public Check {
     for (const auto& p : device.ports)
       if (p.state == PortState::open) open.push_back(p.endpoint);
     std::string list;
-    for (const auto& ep : open) list += (list.empty() ? "" : ", ") + label(ep);
+    for (const auto& ep : open) list += (list.empty() ? "" : ", ") + port_label(ep);
     if (!device.declaration) {
       out.push_back(declaration_missing(id(), Severity::high, outcomes(), list));
       return;
@@ -58,9 +58,9 @@ class UndeclaredServices final : public Check {
       const auto* declared = device.declaration->service_at(ep);
       const std::string speaks = device.value_at(ep, keys::service::name);
       std::string why;
-      if (!declared) why = label(ep) + " listens but is not declared";
+      if (!declared) why = port_label(ep) + " listens but is not declared";
       else if (!declared->service.empty() && !speaks.empty() && speaks != declared->service)
-        why = label(ep) + " is declared as " + declared->service + " but speaks " + speaks;
+        why = port_label(ep) + " is declared as " + declared->service + " but speaks " + speaks;
       if (why.empty()) continue;
       failed = true;
       auto f = make_finding(id(), CheckStatus::fail, Severity::high, outcomes(), why);
@@ -80,9 +80,6 @@ class UndeclaredServices final : public Check {
     f.evidence.push_back(std::move(e));
     out.push_back(std::move(f));
   }
-
- private:
-  static std::string label(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
 };
 
 // The hosts seen under some keys, each with the first observation that showed it.

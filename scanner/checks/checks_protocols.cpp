@@ -37,7 +37,6 @@ std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_v
   return std::get<bool>(o->value);
 }
 
-std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
 
 // The verdict on one endpoint: status, summary, and the evidence that proves it. Evidence is
 // copied out of the observations when cited (values, never pointers into the facts), and citing
@@ -97,7 +96,7 @@ class EndpointCheck final : public Check {
     for (const auto& ep : eps) {
       Verdict v = rule_.judge(device, ep);
       auto f = make_finding(rule_.id, v.status, v.severity_set ? v.severity : rule_.severity, rule_.outcomes,
-                            v.summary + " on " + where(ep));
+                            v.summary + " on " + port_label(ep));
       f.endpoint = ep;
       f.reason = v.reason;
       f.evidence = std::move(v.evidence);

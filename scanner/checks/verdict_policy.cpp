@@ -10,7 +10,6 @@ namespace trustscan {
 
 namespace {
 
-std::string where(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
 
 bool scanned(const DeviceFacts& d, Transport t) {
   return std::any_of(d.ports.begin(), d.ports.end(), [&](const PortResult& p) { return p.endpoint.transport == t; });
@@ -18,7 +17,7 @@ bool scanned(const DeviceFacts& d, Transport t) {
 
 std::string listed(const std::vector<Endpoint>& eps) {
   std::string s;
-  for (std::size_t i = 0; i < eps.size() && i < 8; ++i) s += (s.empty() ? "" : ", ") + where(eps[i]);
+  for (std::size_t i = 0; i < eps.size() && i < 8; ++i) s += (s.empty() ? "" : ", ") + port_label(eps[i]);
   if (eps.size() > 8) s += ", +" + std::to_string(eps.size() - 8) + " more";
   return s;
 }

@@ -21,25 +21,21 @@ const std::map<std::string, std::string>& builtin_profile_texts();  // generated
 
 namespace {
 
-[[noreturn]] void fail(const std::string& origin, const YAML::Node& node, const std::string& what) {
-  yaml_fail(origin, node, what);
-}
-
 std::string scalar(const std::string& origin, const YAML::Node& map, const char* key, bool required) {
   return yaml_text(origin, map, key, required);
 }
 
 std::vector<std::uint16_t> port_list(const std::string& origin, const YAML::Node& node, const char* which) {
-  if (!node.IsSequence()) fail(origin, node, std::string("ports.") + which + " must be a list of ports or ranges");
+  if (!node.IsSequence()) yaml_fail(origin, node, std::string("ports.") + which + " must be a list of ports or ranges");
   std::string spec;
   for (const auto& item : node) {
-    if (!item.IsScalar()) fail(origin, item, std::string("ports.") + which + " entries must be numbers or 'A-B' ranges");
+    if (!item.IsScalar()) yaml_fail(origin, item, std::string("ports.") + which + " entries must be numbers or 'A-B' ranges");
     if (item.Scalar().find(':') != std::string::npos)
-      fail(origin, item, std::string("ports.") + which + " entries take no T:/U: prefix");
+      yaml_fail(origin, item, std::string("ports.") + which + " entries take no T:/U: prefix");
     try {
       (void)parse_port_spec(item.Scalar());
     } catch (const InputError& e) {
-      fail(origin, item, e.what());
+      yaml_fail(origin, item, e.what());
     }
     spec += (spec.empty() ? "" : ",") + item.Scalar();
   }
@@ -48,7 +44,7 @@ std::vector<std::uint16_t> port_list(const std::string& origin, const YAML::Node
 }
 
 void parse_outcomes(const std::string& origin, const YAML::Node& list, Profile& p) {
-  if (!list.IsSequence()) fail(origin, list, "'outcomes' must be a list");
+  if (!list.IsSequence()) yaml_fail(origin, list, "'outcomes' must be a list");
   std::set<std::string> known_checks;
   const auto all_checks = checks_of(p);
   for (const auto* c : all_checks) known_checks.insert(std::string(c->id()));
@@ -58,28 +54,28 @@ void parse_outcomes(const std::string& origin, const YAML::Node& list, Profile& 
                                                              {"informational", OutcomeLevel::informational}};
   std::set<std::string> seen;
   for (const auto& n : list) {
-    if (!n.IsMap()) fail(origin, n, "each outcome is a mapping (id, title, level, checks, attestation)");
+    if (!n.IsMap()) yaml_fail(origin, n, "each outcome is a mapping (id, title, level, checks, attestation)");
     for (const auto& kv : n) {
       const auto key = kv.first.as<std::string>("");
       if (key != "id" && key != "title" && key != "level" && key != "checks" && key != "attestation")
-        fail(origin, kv.first, "unknown outcome key '" + key + "' (known: id, title, level, checks, attestation)");
+        yaml_fail(origin, kv.first, "unknown outcome key '" + key + "' (known: id, title, level, checks, attestation)");
     }
     ProfileOutcome o;
     o.line = n.Mark().line + 1;
     o.id = scalar(origin, n, "id", true);
     o.title = scalar(origin, n, "title", true);
-    if (!seen.insert(o.id).second) fail(origin, n, "duplicate outcome '" + o.id + "'");
+    if (!seen.insert(o.id).second) yaml_fail(origin, n, "duplicate outcome '" + o.id + "'");
     if (n["level"]) {
       const auto it = levels.find(n["level"].Scalar());
       if (it == levels.end())
-        fail(origin, n["level"], "level must be required, required-if-applicable, recommended or informational");
+        yaml_fail(origin, n["level"], "level must be required, required-if-applicable, recommended or informational");
       o.level = it->second;
     }
     if (n["attestation"]) o.attestation = scalar(origin, n, "attestation", false);
     if (const auto checks = n["checks"]) {
-      if (!checks.IsSequence()) fail(origin, checks, "'checks' must be a list of check ids");
+      if (!checks.IsSequence()) yaml_fail(origin, checks, "'checks' must be a list of check ids");
       for (const auto& c : checks) {
-        if (!known_checks.count(c.Scalar())) fail(origin, c, "unknown check '" + c.Scalar() + "' (see: trustscan checks list)");
+        if (!known_checks.count(c.Scalar())) yaml_fail(origin, c, "unknown check '" + c.Scalar() + "' (see: trustscan checks list)");
         o.checks.push_back(c.Scalar());
       }
     } else {
@@ -90,36 +86,36 @@ void parse_outcomes(const std::string& origin, const YAML::Node& list, Profile& 
       }
     }
     if (o.checks.empty() && o.attestation.empty())
-      fail(origin, n, "outcome '" + o.id + "' has no check and no attestation: it could never be judged");
+      yaml_fail(origin, n, "outcome '" + o.id + "' has no check and no attestation: it could never be judged");
     p.outcomes.push_back(std::move(o));
   }
 }
 
 void parse_scoring(const std::string& origin, const YAML::Node& n, Profile& p) {
-  if (!n.IsMap()) fail(origin, n, "'scoring' must be a mapping (weights, grades)");
+  if (!n.IsMap()) yaml_fail(origin, n, "'scoring' must be a mapping (weights, grades)");
   for (const auto& kv : n) {
     const auto key = kv.first.as<std::string>("");
-    if (key != "weights" && key != "grades") fail(origin, kv.first, "unknown scoring key '" + key + "' (known: weights, grades)");
+    if (key != "weights" && key != "grades") yaml_fail(origin, kv.first, "unknown scoring key '" + key + "' (known: weights, grades)");
   }
   static const std::map<std::string, Severity> sev = {{"critical", Severity::critical}, {"high", Severity::high},
                                                       {"medium", Severity::medium},     {"low", Severity::low},
                                                       {"info", Severity::info}};
   if (const auto w = n["weights"]) {
-    if (!w.IsMap()) fail(origin, w, "'weights' maps severities to numbers");
+    if (!w.IsMap()) yaml_fail(origin, w, "'weights' maps severities to numbers");
     for (const auto& kv : w) {
       const auto it = sev.find(kv.first.as<std::string>(""));
-      if (it == sev.end()) fail(origin, kv.first, "weights are per severity: critical, high, medium, low, info");
+      if (it == sev.end()) yaml_fail(origin, kv.first, "weights are per severity: critical, high, medium, low, info");
       const double v = kv.second.as<double>(-1);
-      if (v < 0 || v > 1000) fail(origin, kv.second, "a weight is a number from 0 to 1000");
+      if (v < 0 || v > 1000) yaml_fail(origin, kv.second, "a weight is a number from 0 to 1000");
       p.weights[it->second] = v;
     }
   }
   if (const auto g = n["grades"]) {
-    if (!g.IsMap()) fail(origin, g, "'grades' maps letters to minimum scores");
+    if (!g.IsMap()) yaml_fail(origin, g, "'grades' maps letters to minimum scores");
     p.grades.clear();
     for (const auto& kv : g) {
       const double v = kv.second.as<double>(-1);
-      if (v < 0 || v > 100) fail(origin, kv.second, "a grade's minimum score is 0-100");
+      if (v < 0 || v > 100) yaml_fail(origin, kv.second, "a grade's minimum score is 0-100");
       p.grades.emplace_back(kv.first.as<std::string>(""), v);
     }
     std::sort(p.grades.begin(), p.grades.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -136,7 +132,7 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
-      fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring)");
+      yaml_fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring)");
   }
 
   Profile p;
@@ -146,22 +142,22 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   p.title = scalar(origin, root, "title", true);
   p.source = scalar(origin, root, "source", false);
   if (const auto ports = root["ports"]) {
-    if (!ports.IsMap()) fail(origin, ports, "'ports' must be a mapping with 'tcp' and/or 'udp' lists");
+    if (!ports.IsMap()) yaml_fail(origin, ports, "'ports' must be a mapping with 'tcp' and/or 'udp' lists");
     for (const auto& kv : ports) {
       const auto key = kv.first.as<std::string>("");
-      if (key != "tcp" && key != "udp") fail(origin, kv.first, "unknown key 'ports." + key + "' (known: tcp, udp)");
+      if (key != "tcp" && key != "udp") yaml_fail(origin, kv.first, "unknown key 'ports." + key + "' (known: tcp, udp)");
     }
     if (ports["tcp"]) p.ports.tcp = port_list(origin, ports["tcp"], "tcp");
     if (ports["udp"]) p.ports.udp = port_list(origin, ports["udp"], "udp");
   }
-  if (p.ports.tcp.empty() && p.ports.udp.empty()) fail(origin, root, "the profile names no ports to scan ('ports')");
+  if (p.ports.tcp.empty() && p.ports.udp.empty()) yaml_fail(origin, root, "the profile names no ports to scan ('ports')");
   if (const auto checks = root["checks"]) {
     std::set<std::string> builtin;
     for (const auto& c : builtin_checks()) builtin.insert(std::string(c->id()));
     auto own = parse_yaml_checks(checks, origin);
     for (std::size_t i = 0; i < own.size(); ++i) {
       if (builtin.count(std::string(own[i]->id())))
-        fail(origin, checks[i], "check '" + std::string(own[i]->id()) + "' is built in; give the profile's own check another id");
+        yaml_fail(origin, checks[i], "check '" + std::string(own[i]->id()) + "' is built in; give the profile's own check another id");
       p.own_checks.push_back(std::move(own[i]));
     }
   }

@@ -1,6 +1,7 @@
 // trustscan — loading the service identification table.
 #include "scanner/config/service_table.hpp"
 
+#include "scanner/config/yaml_util.hpp"
 #include "scanner/engine/targets.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -12,21 +13,16 @@ namespace trustscan {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& origin, const YAML::Node& node, const std::string& what) {
-  const auto mark = node.Mark();
-  throw ProfileError(origin + (mark.is_null() ? "" : ":" + std::to_string(mark.line + 1)) + ": " + what);
-}
-
 std::vector<std::uint8_t> from_hex(const std::string& origin, const YAML::Node& node) {
   const std::string& hex = node.Scalar();
-  if (hex.size() % 2 != 0) fail(origin, node, "send_hex/prefix_hex needs an even number of hex digits");
+  if (hex.size() % 2 != 0) yaml_fail(origin, node, "send_hex/prefix_hex needs an even number of hex digits");
   std::vector<std::uint8_t> out;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     auto nib = [&](char c) -> int {
       if (c >= '0' && c <= '9') return c - '0';
       if (c >= 'a' && c <= 'f') return c - 'a' + 10;
       if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      fail(origin, node, std::string("'") + c + "' is not a hex digit");
+      yaml_fail(origin, node, std::string("'") + c + "' is not a hex digit");
     };
     out.push_back(static_cast<std::uint8_t>(nib(hex[i]) * 16 + nib(hex[i + 1])));
   }
@@ -34,16 +30,16 @@ std::vector<std::uint8_t> from_hex(const std::string& origin, const YAML::Node& 
 }
 
 void check_keys(const std::string& origin, const YAML::Node& map, const std::set<std::string>& known) {
-  if (!map.IsMap()) fail(origin, map, "expected a mapping");
+  if (!map.IsMap()) yaml_fail(origin, map, "expected a mapping");
   for (const auto& kv : map) {
     const auto key = kv.first.as<std::string>("");
-    if (!known.count(key)) fail(origin, kv.first, "unknown key '" + key + "'");
+    if (!known.count(key)) yaml_fail(origin, kv.first, "unknown key '" + key + "'");
   }
 }
 
 std::string required(const std::string& origin, const YAML::Node& map, const char* key) {
   const auto n = map[key];
-  if (!n || !n.IsScalar() || n.Scalar().empty()) fail(origin, map, std::string("missing '") + key + "'");
+  if (!n || !n.IsScalar() || n.Scalar().empty()) yaml_fail(origin, map, std::string("missing '") + key + "'");
   return n.Scalar();
 }
 
@@ -58,33 +54,33 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
   }
   check_keys(origin, root, {"hellos", "rules"});
   ServiceTable table;
-  if (!root["hellos"] || !root["hellos"].IsSequence()) fail(origin, root, "'hellos' must be a list");
+  if (!root["hellos"] || !root["hellos"].IsSequence()) yaml_fail(origin, root, "'hellos' must be a list");
   for (const auto& h : root["hellos"]) {
     check_keys(origin, h, {"name", "transport", "send", "send_hex", "ports", "wait_ms"});
     Hello hello;
     hello.line = h.Mark().line + 1;
     hello.name = required(origin, h, "name");
-    if (table.hello(hello.name)) fail(origin, h, "duplicate hello '" + hello.name + "'");
+    if (table.hello(hello.name)) yaml_fail(origin, h, "duplicate hello '" + hello.name + "'");
     if (h["transport"]) {
       const auto t = h["transport"].Scalar();
-      if (t != "tcp" && t != "udp") fail(origin, h["transport"], "transport must be tcp or udp");
+      if (t != "tcp" && t != "udp") yaml_fail(origin, h["transport"], "transport must be tcp or udp");
       hello.transport = t == "udp" ? Transport::udp : Transport::tcp;
     }
-    if (h["send"] && h["send_hex"]) fail(origin, h, "give send or send_hex, not both");
+    if (h["send"] && h["send_hex"]) yaml_fail(origin, h, "give send or send_hex, not both");
     if (h["send"]) {
       const auto& s = h["send"].Scalar();
       hello.bytes.assign(s.begin(), s.end());
     }
     if (h["send_hex"]) hello.bytes = from_hex(origin, h["send_hex"]);
-    if (hello.transport == Transport::udp && hello.bytes.empty()) fail(origin, h, "a UDP hello must send something");
+    if (hello.transport == Transport::udp && hello.bytes.empty()) yaml_fail(origin, h, "a UDP hello must send something");
     if (h["ports"]) {
-      if (!h["ports"].IsSequence()) fail(origin, h["ports"], "ports must be a list");
+      if (!h["ports"].IsSequence()) yaml_fail(origin, h["ports"], "ports must be a list");
       for (const auto& p : h["ports"]) {
         const auto list = [&] {
           try {
             return parse_port_spec(p.Scalar());
           } catch (const InputError& e) {
-            fail(origin, p, e.what());
+            yaml_fail(origin, p, e.what());
           }
         }();
         hello.ports.insert(hello.ports.end(), list.tcp.begin(), list.tcp.end());
@@ -92,18 +88,18 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
     }
     if (h["wait_ms"]) {
       hello.wait_ms = h["wait_ms"].as<int>(-1);
-      if (hello.wait_ms < 1 || hello.wait_ms > 30000) fail(origin, h["wait_ms"], "wait_ms must be 1-30000");
+      if (hello.wait_ms < 1 || hello.wait_ms > 30000) yaml_fail(origin, h["wait_ms"], "wait_ms must be 1-30000");
     }
     table.hellos.push_back(std::move(hello));
   }
-  if (!root["rules"] || !root["rules"].IsSequence()) fail(origin, root, "'rules' must be a list");
+  if (!root["rules"] || !root["rules"].IsSequence()) yaml_fail(origin, root, "'rules' must be a list");
   for (const auto& r : root["rules"]) {
     check_keys(origin, r, {"service", "hello", "prefix", "prefix_hex", "contains", "regex", "icase", "product", "version"});
     MatchRule rule;
     rule.line = r.Mark().line + 1;
     rule.service = required(origin, r, "service");
     rule.hello = required(origin, r, "hello");
-    if (!table.hello(rule.hello)) fail(origin, r, "rule names unknown hello '" + rule.hello + "'");
+    if (!table.hello(rule.hello)) yaml_fail(origin, r, "rule names unknown hello '" + rule.hello + "'");
     int kinds = 0;
     if (r["prefix"]) ++kinds, rule.kind = MatchRule::Kind::prefix, rule.pattern = r["prefix"].Scalar();
     if (r["prefix_hex"]) {
@@ -114,7 +110,7 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
     }
     if (r["contains"]) ++kinds, rule.kind = MatchRule::Kind::contains, rule.pattern = r["contains"].Scalar();
     if (r["regex"]) ++kinds, rule.kind = MatchRule::Kind::regex, rule.pattern = r["regex"].Scalar();
-    if (kinds != 1) fail(origin, r, "a rule needs exactly one of prefix, prefix_hex, contains, regex");
+    if (kinds != 1) yaml_fail(origin, r, "a rule needs exactly one of prefix, prefix_hex, contains, regex");
     rule.icase = r["icase"] && r["icase"].as<bool>(false);
     if (r["product"]) rule.product = r["product"].Scalar();
     if (r["version"]) rule.version = r["version"].Scalar();
@@ -124,7 +120,7 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
         if (rule.icase) flags |= std::regex::icase;
         rule.compiled = std::make_shared<const std::regex>(rule.pattern, flags);
       } catch (const std::regex_error& e) {
-        fail(origin, r["regex"], std::string("regex does not compile: ") + e.what());
+        yaml_fail(origin, r["regex"], std::string("regex does not compile: ") + e.what());
       }
     }
     table.rules.push_back(std::move(rule));

@@ -12,6 +12,8 @@ namespace trustscan {
 
 std::string_view to_string(Transport t) noexcept { return t == Transport::tcp ? "tcp" : "udp"; }
 
+std::string port_label(const Endpoint& ep) { return std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)); }
+
 std::string_view to_string(PortState s) noexcept {
   switch (s) {
     case PortState::open: return "open";

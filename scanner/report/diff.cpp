@@ -11,7 +11,7 @@ namespace {
 
 std::string subject_of(const Finding& f) {
   if (!f.endpoint) return f.check;
-  return f.check + " " + std::to_string(f.endpoint->port) + "/" + std::string(to_string(f.endpoint->transport));
+  return f.check + " " + port_label(*f.endpoint);
 }
 
 bool bad(CheckStatus s) { return s == CheckStatus::fail || s == CheckStatus::error; }
@@ -79,12 +79,12 @@ std::vector<ReportChange> diff_reports(const Report& before, const Report& after
     for (const auto& [ep, st] : np) {
       const bool was_open = op.count(ep) && op.at(ep) == PortState::open;
       if (st == PortState::open && !was_open)
-        out.push_back({"port_opened", dev, std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)),
+        out.push_back({"port_opened", dev, port_label(ep),
                        op.count(ep) ? std::string(to_string(op.at(ep))) : "not scanned", "open", "a new listener"});
     }
     for (const auto& [ep, st] : op)
       if (st == PortState::open && np.count(ep) && np.at(ep) != PortState::open)
-        out.push_back({"port_closed", dev, std::to_string(ep.port) + "/" + std::string(to_string(ep.transport)), "open",
+        out.push_back({"port_closed", dev, port_label(ep), "open",
                        std::string(to_string(np.at(ep))), "no longer listening"});
     // Verdict.
     if (o->score.verdict != n->score.verdict || o->score.grade != n->score.grade) {

@@ -304,7 +304,7 @@ void write_summary(const Report& r, std::ostream& out) {
     const auto ident = service_identity(facts);
     for (const auto& p : facts.ports) {
       if (p.state != PortState::open && p.state != PortState::open_filtered) continue;
-      const std::string name = std::to_string(p.endpoint.port) + "/" + std::string(to_string(p.endpoint.transport));
+      const std::string name = port_label(p.endpoint);
       out << "  " << std::left << std::setw(12) << name << std::setw(14) << to_string(p.state);
       for (const char* field : {"name", "product", "version"})
         if (const auto it = ident.find({p.endpoint, field}); it != ident.end()) out << it->second << " ";

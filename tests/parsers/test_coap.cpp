@@ -4,6 +4,7 @@
 // `coap-server-notls -A 127.0.0.1 -p 15683 -v 3` from an empty directory. A python3 UDP socket
 // sent the exact bytes of the build_coap_get calls below (and one version-0 datagram) and
 // recorded each reply.
+#include "tests/parsers/parser_support.hpp"
 #include "probes/coap/coap.hpp"
 
 #include <doctest/doctest.h>
@@ -14,6 +15,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -44,22 +47,12 @@ const std::uint8_t kCoapReset[] = {
     0x70, 0x00, 0x00, 0x00,
 };
 
-template <std::size_t N>
-Bytes bytes_of(const std::uint8_t (&a)[N]) {
-  return {a, N};
-}
-
 std::vector<std::uint8_t> vec(std::initializer_list<int> l) {
   std::vector<std::uint8_t> v;
   for (const int b : l) v.push_back(static_cast<std::uint8_t>(b));
   return v;
 }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 
 }  // namespace
 

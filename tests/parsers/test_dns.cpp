@@ -19,6 +19,7 @@
 // ANY) were sent from an ephemeral port to 127.0.0.1:5353 (legacy unicast replies, RFC 6762
 // §6.7); the QM variants were sent from port 5353 to 224.0.0.251 and the multicast replies
 // recorded (cache-flush bits, TTL 4500/120).
+#include "tests/parsers/parser_support.hpp"
 #include "probes/dns/dns.hpp"
 
 #include <doctest/doctest.h>
@@ -30,6 +31,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -228,11 +231,6 @@ const std::uint8_t kReqMdnsInstanceAny[] = {
 
 std::vector<std::uint8_t> vec(Bytes b) { return {b.begin(), b.end()}; }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 std::vector<std::string> list(const std::vector<Observation>& obs, std::string_view key) {
   const Observation* o = find(obs, key);
   REQUIRE(o != nullptr);

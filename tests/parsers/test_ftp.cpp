@@ -46,7 +46,7 @@ bool same(const FtpReply& a, const FtpReply& b) {
 
 // Two reads split at every offset, as a probe appends and re-parses; every proper prefix is
 // need_more (these are valid replies, so never invalid either).
-void check_every_split(std::string_view all) {
+void check_ftp_splits(std::string_view all) {
   FtpReply whole;
   std::size_t whole_used = 0;
   REQUIRE(parse_ftp_reply(as_bytes(all), whole, whole_used) == Parse::done);
@@ -98,7 +98,7 @@ TEST_CASE("ftp: vsftpd 3.0.3 replies (captured)") {
 
 TEST_CASE("ftp: every split point gives the same result (captured replies)") {
   for (const auto reply : {kVsftpdBanner, kVsftpdFeat, kVsftpdHelp, kVsftpdUser, kVsftpdSyst}) {
-    check_every_split(reply);
+    check_ftp_splits(reply);
   }
 }
 

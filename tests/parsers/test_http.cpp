@@ -11,6 +11,7 @@
 // path) and recorded everything until the server closed. Exceptions: kHttpChunked was requested
 // without "Connection: close" (lighttpd then streams with chunked encoding; the script stopped at
 // the 0-size chunk) and kHttpUntilClose was requested as HTTP/1.0 (no length: body until close).
+#include "tests/parsers/parser_support.hpp"
 #include "probes/http/http.hpp"
 
 #include <doctest/doctest.h>
@@ -22,6 +23,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -180,11 +183,6 @@ const std::uint8_t kHttpUntilClose[] = {
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-template <std::size_t N>
-Bytes bytes_of(const std::uint8_t (&a)[N]) {
-  return {a, N};
-}
-
 std::vector<std::uint8_t> vec(std::string_view s) { return {s.begin(), s.end()}; }
 
 // Every field a caller can see, compared at once.
@@ -247,11 +245,6 @@ Parse parse_all(std::string_view s, HttpResponse& r, bool eof = false) {
   return eof ? finish_at_eof(as_bytes(s), r, consumed) : parse_http_response(as_bytes(s), r, consumed);
 }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 // A python3 socket script sent the exact bytes of build_mqtt_connect / build_mqtt_subscribe
 // (kConnect4Anon… below, byte-for-byte what the builders produce) and recorded everything the
 // broker sent back until 0.6 s of silence.
+#include "tests/parsers/parser_support.hpp"
 #include "probes/mqtt/mqtt.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -78,11 +81,6 @@ const std::uint8_t kSubscribe5[] = {0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, 0x
 
 std::vector<std::uint8_t> vec(Bytes b) { return {b.begin(), b.end()}; }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 
 // Drives the parsers the way a probe does: append each chunk to a buffer, frame packets while
 // complete, decode them, drop them. Returns one line per packet (or "invalid").

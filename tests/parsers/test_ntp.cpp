@@ -14,6 +14,7 @@
 //     and mode 6 READVAR; ntpsec has no mode 7 at all (no reply).
 // Mode 7 replies are therefore crafted from ntpd 4.2.x's ntp_request.h (resp_pkt, info_monitor_1
 // items of 72 bytes, INFO_ERR_* codes), since no Debian 12 daemon still implements mode 7.
+#include "tests/parsers/parser_support.hpp"
 #include "probes/ntp/ntp.hpp"
 
 #include <doctest/doctest.h>
@@ -24,6 +25,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -69,11 +72,6 @@ const std::uint8_t kNtpNtpsecMode6[] = {
 
 constexpr NtpTimestamp kOurTransmit{0xe9c6a5b0, 0x12345678};
 
-template <std::size_t N>
-Bytes bytes_of(const std::uint8_t (&a)[N]) {
-  return {a, N};
-}
-
 // A MON_GETLIST_1 reply as ntpd 4.2.6 sends it: R and M bits, version 2, implementation 3,
 // request 42, `items` entries of 72 bytes (info_monitor_1) with IPv4 sources 192.0.2.x.
 std::vector<std::uint8_t> crafted_monlist(int items, bool more) {
@@ -91,11 +89,6 @@ std::vector<std::uint8_t> crafted_monlist(int items, bool more) {
   return v;
 }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 
 }  // namespace
 

@@ -97,7 +97,7 @@ bool same(const RtspResponse& a, const RtspResponse& b) {
 
 // Two reads split at every offset, as a probe appends and re-parses; every proper prefix of a
 // valid response is need_more.
-void check_every_split(std::string_view all) {
+void check_rtsp_splits(std::string_view all) {
   RtspResponse whole;
   std::size_t whole_used = 0;
   REQUIRE(parse_rtsp_response(as_bytes(all), whole, whole_used) == Parse::done);
@@ -214,7 +214,7 @@ TEST_CASE("rtsp: crafted 401 with two challenges, folding and LF endings") {
 
 TEST_CASE("rtsp: every split point gives the same result") {
   for (const auto resp : {kGstOptions, kGstDescribe, kGstBasic401, kGstDigest401, kGst404, kCrafted401}) {
-    check_every_split(resp);
+    check_rtsp_splits(resp);
   }
 }
 

@@ -7,6 +7,7 @@
 // exact bytes of build_snmp_get / build_snmp_get_next / build_snmp_set (the kReq* arrays, which
 // the first test checks byte-for-byte against the builders) and recorded each reply datagram.
 // A GetRequest with community "notacommunity" got no reply at all (net-snmp drops it silently).
+#include "tests/parsers/parser_support.hpp"
 #include "probes/snmp/snmp.hpp"
 
 #include <doctest/doctest.h>
@@ -17,6 +18,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -177,11 +180,6 @@ const std::uint8_t kReqSnmpSetV2cRo[] = {
 
 std::vector<std::uint8_t> vec(Bytes b) { return {b.begin(), b.end()}; }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 std::string str(const std::vector<Observation>& obs, std::string_view key) {
   const Observation* o = find(obs, key);
   REQUIRE(o != nullptr);

@@ -14,6 +14,7 @@
 // Architecture 1.1 §1.3.3, with minidlna's own SERVER, LOCATION and USN values and the header
 // order of miniupnp's SendSSDPResponse. The IGD description is crafted too (UPnP IGD:1 layout,
 // as MiniUPnPd serves it), since no IGD daemon runs without a real WAN interface.
+#include "tests/parsers/parser_support.hpp"
 #include "probes/http/http.hpp"
 #include "probes/ssdp/ssdp.hpp"
 
@@ -25,6 +26,8 @@
 #include <vector>
 
 using namespace trustscan;
+using trustscan::test::bytes_of;
+using trustscan::test::find;
 
 namespace {
 
@@ -256,11 +259,6 @@ constexpr std::string_view kIgdCrafted =
     "<presentationURL>http://192.0.2.1/</presentationURL>"
     "</device></root>\r\n";
 
-template <std::size_t N>
-Bytes bytes_of(const std::uint8_t (&a)[N]) {
-  return {a, N};
-}
-
 // The description body of the captured HTTP reply, through the HTTP parser as the probe does.
 std::string minidlna_description() {
   HttpResponse r;
@@ -269,11 +267,6 @@ std::string minidlna_description() {
   return r.body;
 }
 
-const Observation* find(const std::vector<Observation>& obs, std::string_view key) {
-  for (const auto& o : obs)
-    if (o.key == key) return &o;
-  return nullptr;
-}
 
 void check_same(const UpnpDescription& a, const UpnpDescription& b) {
   CHECK(a.device_type == b.device_type);

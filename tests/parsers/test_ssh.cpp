@@ -175,7 +175,7 @@ bool same_ident(const SshIdent& a, const SshIdent& b) {
 }
 
 // The stream arrives in two reads split at every offset; a probe appends and re-parses.
-void check_every_split(Bytes all) {
+void check_ssh_splits(Bytes all) {
   const Stream whole = parse_stream(all);
   REQUIRE(whole.ident_result == Parse::done);
   REQUIRE(whole.kex_result == Parse::done);
@@ -288,8 +288,8 @@ TEST_CASE("ssh: Dropbear 2022.83 identification and KEXINIT (captured)") {
 }
 
 TEST_CASE("ssh: every split point gives the same result (captured streams)") {
-  SUBCASE("openssh") { check_every_split(span_of(kOpenSsh92)); }
-  SUBCASE("dropbear") { check_every_split(span_of(kDropbear202283)); }
+  SUBCASE("openssh") { check_ssh_splits(span_of(kOpenSsh92)); }
+  SUBCASE("dropbear") { check_ssh_splits(span_of(kDropbear202283)); }
 }
 
 TEST_CASE("ssh: observations") {

@@ -73,7 +73,7 @@ bool same(const Fed& a, const Fed& b) {
          a.result.prompt == b.result.prompt;
 }
 
-void check_every_split(std::string_view all) {
+void check_telnet_splits(std::string_view all) {
   const Fed whole = feed_all({all});
   for (std::size_t k = 0; k <= all.size(); ++k) {
     CHECK(same(feed_all({all.substr(0, k), all.substr(k)}), whole));
@@ -159,9 +159,9 @@ TEST_CASE("telnet: BusyBox telnetd with a shell and no login (captured)") {
 }
 
 TEST_CASE("telnet: every split point gives the same state (captured streams)") {
-  check_every_split(kBusyboxLogin);
-  check_every_split(kInetutils);
-  check_every_split(kBusyboxSh);
+  check_telnet_splits(kBusyboxLogin);
+  check_telnet_splits(kInetutils);
+  check_telnet_splits(kBusyboxSh);
 }
 
 TEST_CASE("telnet: prefixes never fail and show no prompt before the real one") {

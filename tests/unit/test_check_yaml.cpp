@@ -1,6 +1,7 @@
 // Checks as data: the predicate vocabulary on hand-built device facts, and its load-time errors.
 #include "scanner/checks/check_yaml.hpp"
 #include "trustscan/profile.hpp"
+#include "tests/checks/facts.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 
 using namespace trustscan;
+using checktest::tcp;
 
 namespace {
 
@@ -26,8 +28,6 @@ std::string load_error(const std::string& yaml) {
   }
   return "(no error)";
 }
-
-Endpoint tcp(std::uint16_t port) { return Endpoint{*Address::parse("198.18.0.10"), Transport::tcp, port}; }
 
 // A probed device with open ports, each identified as the given service.
 DeviceFacts device(std::vector<std::pair<std::uint16_t, std::string>> services) {
