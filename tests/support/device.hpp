@@ -23,6 +23,7 @@ class Device {
         if (::poll(&p, 1, 20) <= 0) continue;
         const int c = ::accept(listener_.fd(), nullptr, nullptr);
         if (c < 0) continue;
+        ++connections_;
         std::lock_guard lock(mu_);
         conns_.emplace_back([this, c] {
           serve_(c);
@@ -38,11 +39,14 @@ class Device {
     for (auto& t : conns_) t.join();
   }
   std::uint16_t port() const { return listener_.port(); }
+  /// Connections accepted so far.
+  int connections() const { return connections_; }
 
  private:
   Listener listener_;
   std::function<void(int)> serve_;
   std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
   std::mutex mu_;
   std::vector<std::thread> conns_;
   std::thread thread_;

@@ -14,6 +14,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -108,12 +111,26 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  std::chrono::steady_clock::time_point signalled_at{};  ///< when SIGINT was sent, if it was
 };
 
+/// Does process `pid` catch SIGINT yet (/proc/PID/status SigCgt)? Before that, SIGINT kills it.
+inline bool catches_sigint(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("SigCgt:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> (SIGINT - 1)) & 1;
+  return false;
+}
+
 /// Runs the trustscan binary with `args`, capturing stdout and stderr. If `interrupt_after` is
-/// positive, SIGINT is sent to the child (by its PID) after that long.
+/// positive, SIGINT is sent to the child (by its PID) that long after `ready()` first holds
+/// (after the start when no `ready` is given). `ready` names the phase the test interrupts (a
+/// device saw its connection, a pipe was drained): a fixed delay from the start is not a phase
+/// on a loaded machine, where the sanitizer build takes seconds to start.
 inline RunResult run_binary(const std::vector<std::string>& args,
-                            std::chrono::milliseconds interrupt_after = std::chrono::milliseconds(0)) {
+                            std::chrono::milliseconds interrupt_after = std::chrono::milliseconds(0),
+                            const std::function<bool()>& ready = {}) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe");
   const pid_t pid = ::fork();
@@ -134,8 +151,8 @@ inline RunResult run_binary(const std::vector<std::string>& args,
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   RunResult r;
-  const auto start = std::chrono::steady_clock::now();
   bool interrupted = false;
+  std::optional<std::chrono::steady_clock::time_point> ready_at;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   while (open_fds > 0) {
@@ -152,9 +169,13 @@ inline RunResult run_binary(const std::vector<std::string>& args,
         (&p == &fds[0] ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
       }
     }
-    if (interrupt_after.count() > 0 && !interrupted && std::chrono::steady_clock::now() - start >= interrupt_after) {
-      ::kill(pid, SIGINT);
-      interrupted = true;
+    if (interrupt_after.count() > 0 && !interrupted) {
+      if (!ready_at && catches_sigint(pid) && (!ready || ready())) ready_at = std::chrono::steady_clock::now();
+      if (ready_at && std::chrono::steady_clock::now() - *ready_at >= interrupt_after) {
+        ::kill(pid, SIGINT);
+        interrupted = true;
+        r.signalled_at = std::chrono::steady_clock::now();
+      }
     }
   }
   int status = 0;

@@ -11,9 +11,13 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -28,14 +32,14 @@ struct Interrupted {
   nlohmann::json report;
 };
 
-// Runs `args` (an -o JSON report appended), sends SIGINT after `after`, and reads the report.
-Interrupted interrupt(std::vector<std::string> args, std::chrono::milliseconds after) {
+// Runs `args` (an -o JSON report appended), sends SIGINT `after` the phase under test began
+// (`ready`), and reads the report.
+Interrupted interrupt(std::vector<std::string> args, std::chrono::milliseconds after, const std::function<bool()>& ready) {
   const auto path = testsupport::temp_path(".json");
   args.insert(args.end(), {"-q", "-o", path});
-  const auto start = std::chrono::steady_clock::now();
   Interrupted r;
-  r.run = testsupport::run_binary(args, after);
-  r.after_signal = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start) - after;
+  r.run = testsupport::run_binary(args, after, ready);
+  r.after_signal = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - r.run.signalled_at);
   const auto text = testsupport::read_text(path);
   r.report = nlohmann::json::parse(text, nullptr, false);  // a half-written file does not parse
   std::remove(path.c_str());
@@ -65,7 +69,9 @@ TEST_CASE("SIGINT while a port is identified and probed: partial report at once,
       }
     }
   });
-  const auto r = interrupt({"scan", "127.0.0.1", "-p", std::to_string(trickle.port()), "--no-creds"}, 2000ms);
+  // The phase: the port scan's connection, then identification's.
+  const auto r = interrupt({"scan", "127.0.0.1", "-p", std::to_string(trickle.port()), "--no-creds"}, 500ms,
+                           [&] { return trickle.connections() >= 2; });
   check_partial(r);
   CHECK(r.report["devices"][0]["services"][0]["state"] == "open");  // what the port scan found stays
   CHECK(r.after_signal < 5000ms);  // the in-flight sessions were ended, not waited out
@@ -73,19 +79,24 @@ TEST_CASE("SIGINT while a port is identified and probed: partial report at once,
 
 TEST_CASE("SIGINT during a credential trial against a device that delays wrong logins") {
   // HTTP Basic; every login attempt is answered 401 after 3 s.
-  testsupport::Device slow_login([](int fd) {
+  std::atomic<bool> trial_started{false};
+  testsupport::Device slow_login([&](int fd) {
     char buf[4096];
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 5000) <= 0) return;
     const auto n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0) return;
     const std::string req(buf, static_cast<std::size_t>(n));
-    if (req.find("Authorization:") != std::string::npos) std::this_thread::sleep_for(3s);
+    if (req.find("Authorization:") != std::string::npos) {
+      trial_started = true;
+      std::this_thread::sleep_for(3s);
+    }
     const std::string reply =
         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"cam\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
   });
-  const auto r = interrupt({"scan", "127.0.0.1", "-p", std::to_string(slow_login.port())}, 4500ms);
+  const auto r = interrupt({"scan", "127.0.0.1", "-p", std::to_string(slow_login.port())}, 500ms,
+                           [&] { return trial_started.load(); });
   check_partial(r);
   bool cred_not_tested = false;
   for (const auto& f : r.report["devices"][0]["results"])
@@ -125,7 +136,8 @@ TEST_CASE("SIGINT during the TLS analysis of a real TLS server (openssl s_server
     }
     ::close(up);
   }, "127.0.0.5", 8443);
-  const auto r = interrupt({"scan", "127.0.0.5", "-p", "8443", "--no-creds"}, 1500ms);
+  // The phase: the analyzer's handshakes (port scan and identification were the first two).
+  const auto r = interrupt({"scan", "127.0.0.5", "-p", "8443", "--no-creds"}, 500ms, [&] { return slow.connections() >= 4; });
   check_partial(r);
   CHECK(r.after_signal < 5000ms);
   std::system(("rm -rf " + dir).c_str());
@@ -136,15 +148,29 @@ TEST_CASE("SIGINT while a capture is replayed from a pipe that stops sending") {
   // so the replay waits in read() until the signal.
   const auto fifo = testsupport::temp_path(".pcap");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // The phase: everything written has been read (the pipe is empty), and replay waits for more.
+  std::atomic<bool> drained{false}, done{false};
   std::thread writer([&] {
     std::ifstream in(TRUSTSCAN_SOURCE_DIR "/pcaps/http-firmware.pcap", std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::ofstream out(fifo, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    std::this_thread::sleep_for(4s);  // holds the pipe open past the signal
+    const int fd = ::open(fifo.c_str(), O_WRONLY);  // blocks until replay opens it
+    if (fd < 0) return;
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const auto n = ::write(fd, bytes.data() + sent, bytes.size() - sent);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    for (int queued = 1; queued > 0 && !done;) {
+      if (::ioctl(fd, FIONREAD, &queued) != 0) break;
+      if (queued > 0) std::this_thread::sleep_for(10ms);
+    }
+    drained = true;
+    while (!done) std::this_thread::sleep_for(10ms);  // holds the pipe open past the signal
+    ::close(fd);
   });
-  const auto r = interrupt({"replay", fifo}, 1500ms);
+  const auto r = interrupt({"replay", fifo}, 300ms, [&] { return drained.load(); });
+  done = true;
   writer.join();
   std::remove(fifo.c_str());
   INFO("stderr: " << r.run.err);
