@@ -39,7 +39,10 @@ struct Identified {
 };
 
 // The hellos to try on a TCP port, in order: those that name the port, then the banner wait,
-// then every other TCP hello in table order.
+// then the TLS hello, then every other TCP hello in table order. TLS comes before the plain HTTP
+// request on a port no hello names: a TLS server may answer a plain request in HTTP ("400 The
+// plain HTTP request was sent to HTTPS port", nginx), while a plain HTTP server answers a
+// ClientHello with a 400 of its own, which a rule reads as HTTP.
 std::vector<const Hello*> tcp_hello_order(const ServiceTable& table, std::uint16_t port) {
   std::vector<const Hello*> order;
   auto add = [&](const Hello* h) {
@@ -48,49 +51,93 @@ std::vector<const Hello*> tcp_hello_order(const ServiceTable& table, std::uint16
   for (const auto& h : table.hellos)
     if (std::find(h.ports.begin(), h.ports.end(), port) != h.ports.end()) add(&h);
   add(table.hello("banner"));
+  add(table.hello("tls"));
   for (const auto& h : table.hellos) add(&h);
   return order;
+}
+
+// One hello on a connection of its own. `refused`: the port closed since the scan.
+struct HelloAttempt {
+  std::optional<Identification> id;
+  std::vector<std::uint8_t> reply;
+  Status status = Status::not_detected;
+};
+
+net::awaitable<HelloAttempt> try_hello(const Endpoint& ep, const Hello& hello, const ServiceTable& table, const ProbeOptions& opt,
+                                  SteadyClock::time_point deadline, AbortGroup* abort) {
+  HelloAttempt out;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  if (left <= 0ms) {
+    out.status = Status::io_timeout;
+    co_return out;
+  }
+  Status st = Status::success;
+  auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st, abort);
+  if (!session) {
+    out.status = st;
+    co_return out;
+  }
+  if (!hello.bytes.empty()) {
+    const auto sent = co_await session->send(hello.bytes);
+    if (sent.status != Status::success) {
+      out.status = sent.status;
+      co_return out;
+    }
+  }
+  const auto wait_until = SteadyClock::now() + std::chrono::milliseconds(hello.wait_ms);
+  for (;;) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wait_until - SteadyClock::now());
+    if (wait <= 0ms || out.reply.size() >= kMatchWindow) break;
+    const auto r = co_await session->receive_for(out.reply, wait);
+    if (auto id = identify(table, hello.name, out.reply)) {
+      out.id = std::move(id);
+      out.status = Status::success;
+      co_return out;
+    }
+    if (r.status != Status::success) break;
+  }
+  co_return out;
+}
+
+// A 400 answer to the plain HTTP request proves nothing about plain HTTP: TLS servers answer a
+// plain request that way (nginx, Apache, Go's net/http). The TLS hello decides.
+bool plain_request_refused(const HelloAttempt& a, std::string_view hello) {
+  if (hello != "http" || !a.id || a.id->service != "http") return false;
+  const auto head = as_text(Bytes(a.reply).first(std::min<std::size_t>(a.reply.size(), 13)));
+  return head.size() == 13 && head.substr(0, 7) == "HTTP/1." && head.substr(8, 5) == " 400 ";
 }
 
 net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& table, const ProbeOptions& opt,
                                         SteadyClock::time_point deadline, AbortGroup* abort) {
   Identified out;
   for (const Hello* hello : tcp_hello_order(table, ep.port)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
-    if (left <= 0ms) {
-      out.status = Status::io_timeout;
-      break;
-    }
-    Status st = Status::success;
-    auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st, abort);
-    if (!session) {
-      out.status = st;
-      if (st == Status::connection_refused) break;  // the port closed since the scan
-      continue;
-    }
-    if (!hello->bytes.empty()) {
-      const auto sent = co_await session->send(hello->bytes);
-      if (sent.status != Status::success) continue;
-    }
-    std::vector<std::uint8_t> reply;
-    const auto wait_until = SteadyClock::now() + std::chrono::milliseconds(hello->wait_ms);
-    for (;;) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wait_until - SteadyClock::now());
-      if (wait <= 0ms || reply.size() >= kMatchWindow) break;
-      const auto r = co_await session->receive_for(reply, wait);
-      if (auto id = identify(table, hello->name, reply)) {
-        out.id = std::move(id);
-        out.reply = std::move(reply);
-        out.hello = hello->name;
-        out.status = Status::success;
-        co_return out;
+    auto a = co_await try_hello(ep, *hello, table, opt, deadline, abort);
+    out.status = a.status;
+    if (a.id && plain_request_refused(a, hello->name)) {
+      if (const Hello* tls = table.hello("tls")) {
+        auto t = co_await try_hello(ep, *tls, table, opt, deadline, abort);
+        if (t.id && t.id->service == "tls") {
+          a = std::move(t);
+          hello = tls;
+        }
       }
-      if (r.status != Status::success) break;
+    }
+    if (a.id) {
+      out.id = std::move(a.id);
+      out.reply = std::move(a.reply);
+      out.hello = hello->name;
+      out.status = Status::success;
+      co_return out;
     }
     // Keep the first unmatched reply as evidence of an unknown service.
-    if (!reply.empty() && out.reply.empty()) {
-      out.reply = std::move(reply);
+    if (!a.reply.empty() && out.reply.empty()) {
+      out.reply = std::move(a.reply);
       out.hello = hello->name;
+    }
+    if (a.status == Status::connection_refused) break;  // the port closed since the scan
+    if (SteadyClock::now() >= deadline) {
+      out.status = Status::io_timeout;
+      break;
     }
   }
   co_return out;
