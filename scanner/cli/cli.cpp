@@ -109,7 +109,7 @@ void validate_outputs(const OutputOptions& o) {
 
 int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
   const Profile profile = load_profile(a.profile);
-  const PortList ports = a.ports.empty() ? PortList{profile.ports.tcp, profile.ports.udp} : parse_port_spec(a.ports);
+  const PortList ports = ports_to_scan(a.ports, PortList{profile.ports.tcp, profile.ports.udp});
   if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
   const Scope scope = !a.scope.empty() ? Scope::parse(a.scope)
                       : !a.scope_file.empty() ? Scope::from_file(a.scope_file)
@@ -457,7 +457,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan->add_option("targets", scan_args.targets,
                    "Addresses, CIDR blocks (198.18.0.0/24), ranges (198.18.0.10-20), hostnames, @FILE")
       ->required();
-  scan->add_option("-p,--ports", scan_args.ports, "Ports, nmap syntax: 22,80,443  1-1024  -  T:23,U:161 (default: the profile's)");
+  scan->add_option("-p,--ports", scan_args.ports, "Ports, nmap syntax: 22,80,443  1-1024  -  T:23,U:161 (default: the profile's). "
+                 "- (every TCP port) keeps the profile's UDP ports unless U: ports are named");
   scan->add_option("--scope", scan_args.scope, "Ranges the scan may reach, CIDR[,CIDR…] (default: non-routable ranges)");
   scan->add_option("--scope-file", scan_args.scope_file, "File of CIDR blocks the scan may reach, one per line");
   scan->add_option("--profile", scan_args.profile, "Profile id or YAML path")->capture_default_str();

@@ -233,6 +233,13 @@ PortList parse_port_spec(std::string_view spec) {
   return out;
 }
 
+PortList ports_to_scan(std::string_view spec, const PortList& profile) {
+  if (spec.empty()) return profile;
+  PortList out = parse_port_spec(spec);
+  if (out.udp.empty() && out.tcp.size() == 65535) out.udp = profile.udp;
+  return out;
+}
+
 Scope Scope::defaults() {
   Scope s;
   for (const char* c : {"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",

@@ -179,6 +179,22 @@ TEST_CASE("port specs in nmap syntax") {
   CHECK(p.udp == std::vector<std::uint16_t>{53});
 }
 
+TEST_CASE("ports to scan: -p- keeps the profile's UDP ports; a spec naming U: ports or fewer TCP ports does not") {
+  const PortList profile{{22, 80}, {161, 1900}};
+  CHECK(ports_to_scan("", profile).tcp == profile.tcp);
+  CHECK(ports_to_scan("", profile).udp == profile.udp);
+  auto p = ports_to_scan("-", profile);
+  CHECK(p.tcp.size() == 65535);
+  CHECK(p.udp == profile.udp);
+  p = ports_to_scan("1-65535", profile);  // every TCP port, however spelled
+  CHECK(p.udp == profile.udp);
+  p = ports_to_scan("-,U:53", profile);  // UDP named: exactly those
+  CHECK(p.udp == std::vector<std::uint16_t>{53});
+  p = ports_to_scan("1-1024", profile);  // a narrower TCP scan stays TCP only, as asked
+  CHECK(p.udp.empty());
+  CHECK_THROWS_AS(ports_to_scan("-,U:0", profile), InputError);
+}
+
 TEST_CASE("port specs: malformed forms name the problem") {
   CHECK(error_of([] { parse_port_spec("70000"); }) == "invalid port spec '70000': port 70000 is out of range (1-65535)");
   CHECK(error_of([] { parse_port_spec("0"); }) == "invalid port spec '0': port 0 is out of range (1-65535)");
