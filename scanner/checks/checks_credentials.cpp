@@ -90,9 +90,8 @@ class DefaultCredentials final : public Check {
         f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
         f.evidence.push_back(evidence_from(*inconclusive));
       } else if (accepted && surface) {
-        const auto* n = at(d, ep, keys::cred::attempts);
-        f = finding(CheckStatus::pass, "every pair tried was rejected (" + (n ? std::to_string(std::get<std::int64_t>(n->value)) : "?") +
-                                           " pairs) on " + port_label(ep));
+        // The accepted=false observation names the list: "6 of 6 pairs rejected (6 general from …)".
+        f = finding(CheckStatus::pass, "every pair tried was rejected on " + port_label(ep) + ": " + accepted->evidence.detail);
         f.evidence.push_back(evidence_from(*surface));
         f.evidence.push_back(evidence_from(*accepted));
       } else {

@@ -47,6 +47,7 @@ struct ScanArgs {
   bool no_creds = false;
   bool creds_throttle = false;
   int creds_parallel = 0;
+  int creds_max = 0;
   std::string creds_file;
   std::string declaration;
   std::string attestation;
@@ -89,6 +90,9 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--creds-parallel", a.creds_parallel,
                  "Login attempts in flight on one surface, 1-16 (default 1: one at a time, lockout-safe; the list's `parallel`)")
       ->check(CLI::Range(1, 16));
+  cmd.add_option("--creds-max", a.creds_max,
+                 "Pairs tried per login surface, 1-200, for every protocol (default: the list's max_attempts: 6, Telnet 40, SSH 20)")
+      ->check(CLI::Range(1, 200));
   cmd.add_flag("--creds-throttle", a.creds_throttle,
                "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
   cmd.add_flag("--snmp-write", a.probe.snmp_write,
@@ -127,6 +131,11 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   if (a.creds_throttle) {
     if (!creds_from_file) creds_from_file = builtin_credentials();
     creds_from_file->throttle_test = true;
+  }
+  if (a.creds_max > 0 && a.no_creds) throw InputError("give --no-creds or --creds-max, not both");
+  if (a.creds_max > 0) {
+    if (!creds_from_file) creds_from_file = builtin_credentials();
+    creds_from_file->max_override = static_cast<std::size_t>(a.creds_max);
   }
   if (a.creds_parallel > 0 && a.no_creds) throw InputError("give --no-creds or --creds-parallel, not both");
   if (a.creds_parallel > 0) {

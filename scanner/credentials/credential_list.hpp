@@ -4,7 +4,10 @@
 // scanner/credentials/credentials.hpp.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <map>
+#include <string_view>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -38,9 +41,20 @@ std::vector<FormDescription> parse_form_descriptions(const std::string& yaml_tex
 /// The built-in descriptions.
 const std::vector<FormDescription>& builtin_form_descriptions();
 
-struct CredentialPolicy {
+/// The protocols a credential list can give pairs of their own (`protocols:` in the YAML).
+inline constexpr std::array<std::string_view, 6> kCredentialProtocols = {"telnet", "ssh", "ftp", "http", "rtsp", "mqtt"};
+
+/// More pairs for one protocol: tried after the general ones, up to its own max_attempts.
+struct ProtocolCredentials {
   std::vector<CredentialPair> pairs;
+  std::size_t max_attempts = 0;  ///< 0: the general max_attempts
+};
+
+struct CredentialPolicy {
+  std::vector<CredentialPair> pairs;  ///< tried on every surface, first
+  std::map<std::string, ProtocolCredentials, std::less<>> protocols;
   std::size_t max_attempts = 6;
+  std::size_t max_override = 0;  ///< --creds-max N: pairs per surface, whatever the list says (0: the list's)
   std::chrono::milliseconds delay{250};
   std::size_t parallel = 1;            ///< attempts in flight on one surface (1: one at a time, `delay` apart)
   std::size_t throttle_attempts = 20;  ///< wrong-password attempts of the throttling test
@@ -48,6 +62,10 @@ struct CredentialPolicy {
   std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path
   std::vector<FormDescription> forms;  ///< login forms described as data (the built-in ones)
 };
+
+/// The pairs tried on one surface of `protocol`: the general pairs, then the protocol's own,
+/// each pair once, at most the protocol's max_attempts (or the general one, or --creds-max).
+std::vector<CredentialPair> pairs_for(const CredentialPolicy& policy, std::string_view protocol);
 
 /// Parses a credential list (profiles/credentials/defaults.yaml format). Throws ProfileError
 /// with file:line.

@@ -33,9 +33,15 @@ std::string random_token(std::uint64_t seed) {
 
 // Trials get a budget of their own (the protocol probe may have used most of its budget on a
 // slow device): enough for every attempt at its longest, and still a bound.
+// The protocol whose pairs a surface gets (credential_list.hpp): HTTP inside TLS is HTTP.
+std::string_view trial_protocol(const ProbeContext& ctx) {
+  const std::string_view s = ctx.id.service;
+  return s == "tls" || s == "https" ? std::string_view("http") : s;
+}
+
 ProbeContext trial_context(const ProbeContext& ctx) {
   ProbeContext t = ctx;
-  const auto attempts = static_cast<int>(ctx.options.credentials->max_attempts) + 1;
+  const auto attempts = static_cast<int>(pairs_for(*ctx.options.credentials, trial_protocol(ctx)).size()) + 1;
   t.deadline = SteadyClock::now() + attempts * (std::chrono::milliseconds(20s) + ctx.options.credentials->delay);
   return t;
 }
@@ -232,6 +238,13 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     out.push_back(make_observation(ctx.endpoint, key, std::move(v), surface + (detail.empty() ? "" : ": " + detail)));
   };
   obs(keys::cred::surface, surface);
+  const std::vector<CredentialPair> pairs = pairs_for(policy, trial_protocol(ctx));
+  const auto general = std::min(policy.pairs.size(), pairs.size());
+  const std::string list_name = std::to_string(general) + " general" +
+                                (pairs.size() > general ? " + " + std::to_string(pairs.size() - general) + " for " +
+                                                              std::string(trial_protocol(ctx))
+                                                        : std::string()) +
+                                " from " + policy.origin;
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};
@@ -240,7 +253,7 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   std::vector<CredentialAnswer> early;
   if (policy.parallel > 1) {
     std::vector<CredentialPair> wave{bad};
-    for (std::size_t i = 0; i < policy.pairs.size() && i < policy.max_attempts; ++i) wave.push_back(policy.pairs[i]);
+    wave.insert(wave.end(), pairs.begin(), pairs.end());
     early = co_await run_wave(ctx, attempt, wave, policy.parallel);
   }
   CredentialAnswer baseline;
@@ -259,9 +272,8 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   bool blank_tested = false, blank_accepted = false, accepted = false;
   std::string stop_reason;
   int errors = 0;
-  for (std::size_t i = 0; i < policy.pairs.size(); ++i) {
-    const auto& pair = policy.pairs[i];
-    if (tried >= policy.max_attempts) break;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto& pair = pairs[i];
     if (ctx.remaining() < 1s) {
       stop_reason = "budget";
       break;
@@ -318,7 +330,8 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     }
   }
   obs(keys::cred::attempts, static_cast<std::int64_t>(tried));
-  if (!accepted) obs(keys::cred::accepted, false, std::to_string(tried) + " pairs rejected");
+  if (!accepted)
+    obs(keys::cred::accepted, false, std::to_string(tried) + " of " + std::to_string(pairs.size()) + " pairs rejected (" + list_name + ")");
   obs(keys::cred::blank_tested, blank_tested);
   if (blank_tested) obs(keys::cred::blank_accepted, blank_accepted);
   if (stop_reason == "budget") obs(keys::cred::inconclusive, stop_reason, "the endpoint's time budget ran out");

@@ -249,6 +249,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (p.user.empty() || p.user.find_first_of("\r\n") != std::string::npos ||
           p.password.find_first_of("\r\n") != std::string::npos)
         __builtin_trap();
+    // What one surface gets: never empty, within its cap, each pair once.
+    for (const auto protocol : kCredentialProtocols) {
+      const auto list = pairs_for(creds, protocol);
+      const auto it = creds.protocols.find(protocol);
+      const auto cap = it != creds.protocols.end() && it->second.max_attempts ? it->second.max_attempts : creds.max_attempts;
+      if (list.empty() || list.size() > cap) __builtin_trap();
+      for (std::size_t i = 0; i < list.size(); ++i)
+        for (std::size_t k = i + 1; k < list.size(); ++k)
+          if (list[i].user == list[k].user && list[i].password == list[k].password) __builtin_trap();
+    }
   }
   std::vector<FormDescription> forms;
   if (guarded<ProfileError>("forms", [&] { forms = parse_form_descriptions(text, "fuzz-forms.yaml"); })) {
