@@ -5,6 +5,9 @@
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/http/html_form.hpp"
 #include "probes/http/http_auth.hpp"
+#include "trustscan/text.hpp"
+
+#include <algorithm>
 
 namespace trustscan {
 
@@ -12,7 +15,38 @@ using namespace std::chrono_literals;
 
 namespace {
 
-CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
+// Words a login page uses to say a login failed. Read on a form login's answer only: a page that
+// says one of them rejected the pair, whatever its status and shape.
+constexpr std::string_view kFailureWords[] = {"invalid",   "incorrect", "failed",    "wrong",       "denied",
+                                              "not match", "try again", "unauthori", "bad password"};
+
+// Words of a lockout page ("Too many failed attempts. Try again in 5 minutes."): read before the
+// failure words, and ending the trial as a lockout rather than as one more rejection.
+constexpr std::string_view kLockoutWords[] = {"too many", "locked", "try again in", "try again later", "temporarily"};
+
+bool says_lockout(std::string_view body) {
+  const auto text = body.substr(0, std::min<std::size_t>(body.size(), 64 * 1024));
+  return std::any_of(std::begin(kLockoutWords), std::end(kLockoutWords), [&](std::string_view w) { return icontains(text, w); });
+}
+
+bool says_failure(std::string_view body) {
+  const auto text = body.substr(0, std::min<std::size_t>(body.size(), 64 * 1024));
+  return std::any_of(std::begin(kFailureWords), std::end(kFailureWords), [&](std::string_view w) { return icontains(text, w); });
+}
+
+// A redirect back to a login page is a rejection: to the form's own page or action, or to a path
+// that names a login.
+bool back_to_login(std::string_view location, std::string_view page, std::string_view action) {
+  if (location.empty()) return false;
+  const auto path = location.substr(0, location.find_first_of("?#"));
+  if (path == page || path == action || (path.size() > 1 && (iends_with(action, path) || iends_with(page, path)))) return true;
+  for (const std::string_view w : {"login", "logon", "signin", "sign_in", "sign-in"})
+    if (icontains(path, w)) return true;
+  return false;
+}
+
+CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form, std::string_view page = {},
+                             std::string_view action = {}) {
   CredentialAnswer a;
   if (!r) {
     a.detail = "no complete HTTP response";
@@ -28,10 +62,23 @@ CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form) {
   a.signature = std::to_string(r->status) + (loc.empty() ? "" : " -> " + loc) + (r->login_form ? " +form" : "");
   a.detail = "HTTP " + std::to_string(r->status) + (loc.empty() ? "" : " Location: " + loc);
   a.conclusive = !form;
+  if (form && says_lockout(r->body)) {
+    a.kind = CredentialAnswer::Kind::lockout;
+    a.detail += ", the page says the login is locked or rate-limited";
+    return a;
+  }
   if (form) {
     // A form login succeeded when it leads away from the form: a redirect elsewhere, or a page
-    // that no longer asks for a password.
-    a.success = (r->status >= 300 && r->status < 400 && !loc.empty()) || (r->status >= 200 && r->status < 300 && !r->login_form);
+    // that no longer asks for a password. Not when the page says the login failed, nor when the
+    // redirect goes back to a login page. A new session cookie is part of the answer's shape.
+    const bool failure_words = says_failure(r->body);
+    const bool to_login = back_to_login(loc, page, action);
+    const bool cookie = r->header("set-cookie") != nullptr;
+    a.success = !failure_words && !to_login &&
+                ((r->status >= 300 && r->status < 400 && !loc.empty()) || (r->status >= 200 && r->status < 300 && !r->login_form));
+    a.signature += std::string(failure_words ? " +failure-words" : "") + (to_login ? " +to-login" : "") + (cookie ? " +cookie" : "");
+    a.detail += std::string(failure_words ? ", the page says the login failed" : "") + (to_login ? ", back to a login page" : "") +
+                (cookie ? ", sets a cookie" : "");
   } else {
     a.success = r->status >= 200 && r->status < 400;
   }
@@ -104,7 +151,7 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
   const std::string method = form->method == "post" ? "POST" : "GET";
   const std::string surface = "HTML form " + method + " " + *action;
   const HtmlForm f = *form;
-  Authenticator attempt = [&ctx, f, method, target = *action](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
+  Authenticator attempt = [&ctx, f, method, page, target = *action](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
     std::string body;
     for (const auto& in : f.inputs) {
       if (in.name.empty() || in.type == "submit" || in.type == "button" || in.type == "reset") continue;
@@ -113,7 +160,7 @@ net::awaitable<void> try_http_credentials(ProbeContext& probe_ctx, const HttpRes
       if (&in == f.password_field()) value = p.password;
       body += (body.empty() ? "" : "&") + form_urlencode(in.name) + "=" + form_urlencode(value);
     }
-    co_return http_answer(co_await send_form(ctx, method, target, body), true);
+    co_return http_answer(co_await send_form(ctx, method, target, body), true, page, target);
   };
   co_await run_credential_trials(ctx, surface, attempt, out);
 }

@@ -197,6 +197,19 @@ class UnauthenticatedManagement final : public Check {
       out.push_back(std::move(f));
       return;
     }
+    // A surface whose answer to the random pair only read as a success proves neither way.
+    for (const auto* kb : d.find(keys::cred::known_bad)) {
+      if (!kb->endpoint || !std::holds_alternative<std::string>(kb->value) || std::get<std::string>(kb->value) != "unproven")
+        continue;
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
+                            "a random pair's answer on " + port_label(*kb->endpoint) +
+                                " reads as a success but shows no protected content: not judged");
+      f.reason = "inconclusive:unproven_access";
+      f.endpoint = kb->endpoint;
+      f.evidence.push_back(evidence_from(*kb));
+      out.push_back(std::move(f));
+      return;
+    }
     auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                           std::to_string(surfaces.size()) + " login surface(s) refused a random user name and password");
     for (const auto* s : surfaces) f.evidence.push_back(evidence_from(*s));

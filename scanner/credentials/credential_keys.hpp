@@ -21,6 +21,10 @@ inline constexpr ObservationKey blank_accepted{"cred.blank_accepted", ValueType:
     "…and accepted", "scanner/credentials/credentials.cpp"};
 inline constexpr ObservationKey no_auth{"cred.no_auth", ValueType::boolean,
     "the random known-bad pair was accepted: no authentication", "scanner/credentials/credentials.cpp"};
+inline constexpr ObservationKey known_bad{"cred.known_bad", ValueType::string,
+    "how the random known-bad pair was answered: \"rejected\", \"accepted\" (no authentication) or \"unproven\" "
+    "(a page that reads as a success but shows no protected content: the pairs are compared with it)",
+    "scanner/credentials/credentials.cpp"};
 inline constexpr ObservationKey inconclusive{"cred.inconclusive", ValueType::string,
     "why the trial stopped early: \"lockout\", \"errors\", \"budget\"", "scanner/credentials/credentials.cpp"};
 inline constexpr ObservationKey throttle_tested{"cred.throttle_tested", ValueType::boolean,
@@ -30,7 +34,7 @@ inline constexpr ObservationKey throttle{"cred.throttle", ValueType::string,
 inline constexpr ObservationKey throttle_attempts{"cred.throttle_attempts", ValueType::integer,
     "wrong-password attempts the throttling test made", "scanner/credentials/credentials.cpp"};
 inline constexpr ObservationKey all[] = {
-    surface, attempts, accepted, blank_tested, blank_accepted, no_auth, inconclusive, throttle_tested, throttle,
+    surface, attempts, accepted, blank_tested, blank_accepted, no_auth, known_bad, inconclusive, throttle_tested, throttle,
     throttle_attempts
 };
 

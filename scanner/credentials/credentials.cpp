@@ -165,7 +165,7 @@ net::awaitable<void> throttle_test(ProbeContext& ctx, const CredentialPolicy& po
         verdict = "errors";
         why = a.detail;
       }
-    } else if (a.success || a.signature != baseline.signature) {
+    } else if ((a.success && !baseline.success) || a.signature != baseline.signature) {  // baseline.success: "unproven"
       verdict = "lockout";
       why = "attempt " + std::to_string(i + 1) + " answered differently: " + a.signature + " (first: " + baseline.signature + ")";
     } else {
@@ -264,10 +264,18 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
         "the known-bad attempt got no usable answer: " + baseline.detail);
     co_return;
   }
-  if (baseline.success) {
+  if (baseline.success && baseline.conclusive) {
+    obs(keys::cred::known_bad, std::string("accepted"), baseline.detail);
     obs(keys::cred::no_auth, true, "a random user name and password were accepted: " + baseline.detail);
     co_return;
   }
+  // A page's reading (a form that went away, no failure words) is not access: the random pair
+  // reached no content shown to be protected. That answer is the known-bad one the pairs are
+  // compared with; cred.unauth.mgmt is not judged on it.
+  obs(keys::cred::known_bad, std::string(baseline.success ? "unproven" : "rejected"),
+      baseline.success ? "the random pair's answer reads as a success (" + baseline.signature +
+                             ") but shows no protected content; pairs count only when answered differently"
+                       : baseline.signature);
   std::size_t tried = 0;
   bool blank_tested = false, blank_accepted = false, accepted = false;
   std::string stop_reason;

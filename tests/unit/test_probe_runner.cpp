@@ -227,6 +227,87 @@ TEST_CASE("a login page that answers 200 with the form to everything is never a 
   CHECK(posts.load() >= 2);               // the known-bad attempt and at least one pair were sent
 }
 
+namespace {
+
+// A login page (form posting user/pass to /login.cgi) whose answer to a POST is `answer(body)`.
+std::string form_device_reply(const std::string& req, const std::function<std::string(const std::string&)>& answer) {
+  if (req.starts_with("POST")) return answer(req.substr(req.find("\r\n\r\n") + 4));
+  const std::string body = "<html><title>IP Camera</title><form method=post action=/login.cgi>"
+                           "<input name=user><input type=password name=pass><input type=submit value=Login></form></html>";
+  return "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// The findings for one port, probed with the built-in credential list.
+std::vector<Finding> judged_with_builtin_creds(std::uint16_t port) {
+  ProbeOptions opt;
+  opt.credentials = &builtin_credentials();
+  auto run = probe({port}, opt);
+  return judge(run);
+}
+
+std::string html_200(const std::string& body) {
+  return "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+// Issue 15: a login that fails with a 200 page saying so (no form on it) was read as "any
+// credentials are accepted" (cred.unauth.mgmt, critical), and the real pair, answered with a 302
+// and a session cookie, was never tried.
+TEST_CASE("a form login that fails with a 200 page saying so: the default pair is found, management needs a login") {
+  Peer camera([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) {
+      return form_device_reply(req, [](const std::string& body) -> std::string {
+        if (body == "user=admin&pass=admin")
+          return "HTTP/1.0 302 Found\r\nLocation: /index.html\r\nSet-Cookie: SID=8f2a; path=/\r\nContent-Length: 0\r\n\r\n";
+        return html_200("<html><body>Login failed: invalid username or password. <a href=/>Back</a></body></html>");
+      });
+    });
+  });
+  const auto results = judged_with_builtin_creds(camera.port());
+  const auto* unauth = result_for(results, "cred.unauth.mgmt");
+  REQUIRE(unauth);
+  CHECK(unauth->status == CheckStatus::pass);
+  const auto* def = result_for(results, "cred.default.http");
+  REQUIRE(def);
+  CHECK(def->status == CheckStatus::fail);
+  REQUIRE_FALSE(def->evidence.empty());
+  CHECK(def->evidence.front().username == "admin");
+  CHECK(def->evidence.front().password == "admin");
+}
+
+TEST_CASE("a form login that redirects back to its login page on failure: the default pair is found") {
+  Peer camera([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) {
+      return form_device_reply(req, [](const std::string& body) -> std::string {
+        if (body == "user=admin&pass=admin") return "HTTP/1.0 302 Found\r\nLocation: /main.html\r\nContent-Length: 0\r\n\r\n";
+        return "HTTP/1.0 302 Found\r\nLocation: /login.html?err=1\r\nContent-Length: 0\r\n\r\n";
+      });
+    });
+  });
+  const auto results = judged_with_builtin_creds(camera.port());
+  CHECK(result_for(results, "cred.unauth.mgmt")->status == CheckStatus::pass);
+  const auto* def = result_for(results, "cred.default.http");
+  REQUIRE(def);
+  CHECK(def->status == CheckStatus::fail);
+}
+
+TEST_CASE("a form answered by a page without the form and without a word of failure: not judged, never a critical") {
+  Peer odd([&](int fd, const std::atomic<bool>&) {
+    http_peer(fd, [&](const std::string& req) {
+      return form_device_reply(req, [](const std::string&) { return html_200("<html><body>Please wait…</body></html>"); });
+    });
+  });
+  const auto results = judged_with_builtin_creds(odd.port());
+  const auto* unauth = result_for(results, "cred.unauth.mgmt");
+  REQUIRE(unauth);
+  CHECK(unauth->status == CheckStatus::not_tested);
+  CHECK(unauth->reason == "inconclusive:unproven_access");
+  const auto* def = result_for(results, "cred.default.http");
+  REQUIRE(def);
+  CHECK(def->status != CheckStatus::fail);  // every pair got the random pair's answer
+}
+
 TEST_CASE("a device that starts throttling is reported as lockout, not hammered") {
   std::atomic<int> attempts{0};
   Peer locking([&](int fd, const std::atomic<bool>&) {
@@ -271,8 +352,8 @@ TEST_CASE("a login form that turns into a 'too many attempts' page is lockout, n
   REQUIRE(f);
   CHECK(f->status == CheckStatus::not_tested);
   CHECK(f->reason == "inconclusive:lockout");
-  // known-bad, admin/"", root/"", admin/admin (read as accepted: no form), known-bad again (same page)
-  CHECK(posts.load() == 5);
+  // known-bad, admin/"", root/"", admin/admin: its answer says "Too many failed attempts", the end
+  CHECK(posts.load() == 4);
   for (const auto& o : run.devices[0].facts.observations) {
     const bool claims_login = o.key == "cred.accepted" && o.value == Value{true};
     CHECK_FALSE(claims_login);
