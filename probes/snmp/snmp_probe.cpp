@@ -56,9 +56,11 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
   }
   out.push_back(make_observation(ctx.endpoint, keys::snmp::write_tested, ctx.options.snmp_write,
                                  ctx.options.snmp_write ? "SET of a system object to its own value" : "opt-in (--snmp-write) not given"));
-  if (ctx.options.snmp_write)
-    out.push_back(make_observation(ctx.endpoint, keys::snmp::write_communities, writable,
-                                   "SET of a system object to its own value"));
+  if (ctx.options.snmp_write) {
+    auto o = make_observation(ctx.endpoint, keys::snmp::write_communities, writable, "SET of a system object to its own value");
+    o.evidence.kind = "credential";  // redacted with --redact, as the read communities are
+    out.push_back(std::move(o));
+  }
 }
 
 }  // namespace trustscan

@@ -249,18 +249,30 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
 Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
   const auto* comms = observation(d, ep, keys::snmp::communities);
   if (!comms) return untested("no SNMP answer to any community tried");
+  if (!std::holds_alternative<std::vector<std::string>>(comms->value)) return untested("snmp.communities is not a list");
   const auto& list = std::get<std::vector<std::string>>(comms->value);
-  std::string names;
-  for (const auto& c : list) names += (names.empty() ? "" : ", ") + c;
-  auto v = verdict(CheckStatus::fail, "SNMPv1/v2c readable with default communit" + std::string(list.size() > 1 ? "ies " : "y ") + names,
+  // Each community is a found credential: in the evidence as a password (redacted with
+  // --redact), never in the summary, so tools read it without parsing prose.
+  const auto credential = [](const std::string& community, const char* what) {
+    Evidence e;
+    e.kind = "credential";
+    e.detail = what;
+    e.password = community;
+    return e;
+  };
+  auto v = verdict(CheckStatus::fail,
+                   "SNMPv1/v2c readable with " + std::to_string(list.size()) + " default communit" + (list.size() > 1 ? "ies" : "y"),
                    {comms});
+  for (const auto& c : list) v.evidence.push_back(credential(c, "SNMP community: a SNMPv2c GET of the system group answered"));
   v.severity = Severity::high;
   v.severity_set = true;
   if (const auto* w = observation(d, ep, keys::snmp::write_communities);
-      w && !std::get<std::vector<std::string>>(w->value).empty()) {
-    v.summary += "; writable with " + std::get<std::vector<std::string>>(w->value).front();
+      w && std::holds_alternative<std::vector<std::string>>(w->value) && !std::get<std::vector<std::string>>(w->value).empty()) {
+    v.summary += "; writable with one of them";
     v.severity = Severity::critical;
     v.cite(w);
+    for (const auto& c : std::get<std::vector<std::string>>(w->value))
+      v.evidence.push_back(credential(c, "SNMP write community: a SET of a system object to its own value was accepted"));
   } else if (const auto t = flag(d, ep, keys::snmp::write_tested); t && !*t) {
     v.summary += " (write access not tested: --snmp-write)";
   }

@@ -139,6 +139,8 @@ json device_json(const DeviceReport& d, bool redact) {
   for (const auto& o : facts.observations) {
     json v;
     std::visit([&](const auto& x) { v = x; }, o.value);
+    // A credential's value (SNMP communities) is as secret as a found password.
+    if (redact && o.evidence.kind == "credential" && !std::holds_alternative<bool>(o.value)) v = "<redacted>";
     json oj = {{"key", o.key}, {"value", v}, {"source", o.evidence.source}};
     if (!o.evidence.detail.empty()) oj["detail"] = o.evidence.detail;
     if (!o.evidence.excerpt.empty()) oj["excerpt"] = o.evidence.excerpt;
