@@ -24,14 +24,10 @@ constexpr std::string_view kFailureWords[] = {"invalid",   "incorrect", "failed"
 // failure words, and ending the trial as a lockout rather than as one more rejection.
 constexpr std::string_view kLockoutWords[] = {"too many", "locked", "try again in", "try again later", "temporarily"};
 
-bool says_lockout(std::string_view body) {
-  const auto text = body.substr(0, std::min<std::size_t>(body.size(), 64 * 1024));
-  return std::any_of(std::begin(kLockoutWords), std::end(kLockoutWords), [&](std::string_view w) { return icontains(text, w); });
-}
-
-bool says_failure(std::string_view body) {
-  const auto text = body.substr(0, std::min<std::size_t>(body.size(), 64 * 1024));
-  return std::any_of(std::begin(kFailureWords), std::end(kFailureWords), [&](std::string_view w) { return icontains(text, w); });
+// Does the page hold one of `words` (case-insensitively)?
+template <std::size_t N>
+bool says_any(std::string_view body, const std::string_view (&words)[N]) {
+  return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) { return icontains(body, w); });
 }
 
 // A redirect back to a login page is a rejection: to the form's own page or action, or to a path
@@ -62,7 +58,7 @@ CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form, st
   a.signature = std::to_string(r->status) + (loc.empty() ? "" : " -> " + loc) + (r->login_form ? " +form" : "");
   a.detail = "HTTP " + std::to_string(r->status) + (loc.empty() ? "" : " Location: " + loc);
   a.conclusive = !form;
-  if (form && says_lockout(r->body)) {
+  if (form && says_any(r->body, kLockoutWords)) {
     a.kind = CredentialAnswer::Kind::lockout;
     a.detail += ", the page says the login is locked or rate-limited";
     return a;
@@ -71,7 +67,7 @@ CredentialAnswer http_answer(const std::optional<HttpResponse>& r, bool form, st
     // A form login succeeded when it leads away from the form: a redirect elsewhere, or a page
     // that no longer asks for a password. Not when the page says the login failed, nor when the
     // redirect goes back to a login page. A new session cookie is part of the answer's shape.
-    const bool failure_words = says_failure(r->body);
+    const bool failure_words = says_any(r->body, kFailureWords);
     const bool to_login = back_to_login(loc, page, action);
     const bool cookie = r->header("set-cookie") != nullptr;
     a.success = !failure_words && !to_login &&

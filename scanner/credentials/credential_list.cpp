@@ -70,7 +70,11 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
     for (const auto& kv : protocols) {
       const auto name = kv.first.as<std::string>("");
       if (std::find(kCredentialProtocols.begin(), kCredentialProtocols.end(), name) == kCredentialProtocols.end())
-        throw fail(kv.first, "unknown protocol '" + name + "' (one of telnet, ssh, ftp, http, rtsp, mqtt)");
+      {
+        std::string known;
+        for (const auto proto : kCredentialProtocols) known += (known.empty() ? "" : ", ") + std::string(proto);
+        throw fail(kv.first, "unknown protocol '" + name + "' (one of " + known + ")");
+      }
       const auto& entry = kv.second;
       if (!entry.IsMap()) throw fail(entry, "protocol '" + name + "' needs 'pairs' and may set 'max_attempts'");
       for (const auto& inner : entry) {

@@ -84,18 +84,16 @@ TEST_CASE("real banners and replies are identified, with product and version") {
 
   // TLS servers that answer a plain GET in HTTP, in their own words (nginx 1.22.1, captured;
   // Apache httpd 2.4 and Go net/http, from their sources' error texts).
-  r = id("http",
-         "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 255\r\n"
-         "Connection: close\r\n\r\n<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n");
-  REQUIRE(r);
-  CHECK(r->service == "tls");
-  r = id("http", "HTTP/1.1 400 Bad Request\r\nServer: Apache/2.4.57\r\n\r\n<p>Your browser sent a request that this server could "
-                 "not understand.<br />\nReason: You're speaking plain HTTP to an SSL-enabled server port.<br />\n");
-  REQUIRE(r);
-  CHECK(r->service == "tls");
-  r = id("http", "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
-  REQUIRE(r);
-  CHECK(r->service == "tls");
+  for (const char* tell :
+       {"HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 255\r\n"
+        "Connection: close\r\n\r\n<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n",
+        "HTTP/1.1 400 Bad Request\r\nServer: Apache/2.4.57\r\n\r\n<p>Your browser sent a request that this server could "
+        "not understand.<br />\nReason: You're speaking plain HTTP to an SSL-enabled server port.<br />\n",
+        "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"}) {
+    r = id("http", tell);
+    REQUIRE(r);
+    CHECK_MESSAGE(r->service == "tls", tell);
+  }
   r = id("http", "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\n\r\n<title>400 Bad Request</title>");
   REQUIRE(r);
   CHECK(r->service == "http");  // a plain 400: the TLS hello decides (probe_runner.cpp)
