@@ -42,6 +42,7 @@ struct ScanArgs {
   bool dry_run = false;
   EngineOptions engine;
   int timeout_ms = 1000;
+  int min_timeout_ms = 100;
   ProbeOptions probe;
   bool no_probes = false;
   bool no_creds = false;
@@ -73,6 +74,16 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
       ->check(CLI::IsMember({"fail", "critical", "high", "medium", "low", "info", "never"}));
 }
 
+// One line on what the port scan did and how the adaptive timing spent it (docs/engine.md).
+void write_engine_summary(const ScanPlan& plan, const EngineStats& s, std::chrono::steady_clock::duration took,
+                          std::ostream& out) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  out << "port scan and probes: " << plan.jobs.size() << " endpoint(s), " << s.attempts << " attempt(s) in "
+      << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
+      << " with a deadline learnt from the device's answers, " << s.retries_skipped
+      << " timeout(s) not retried (retries did not pay on that device)\n";
+}
+
 void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--rate", a.engine.rate, "New connections per second, all devices (0: unlimited)")
       ->check(CLI::Range(0.0, 10'000'000.0));
@@ -80,8 +91,14 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(1, 1'000'000));
   cmd.add_option("--per-device", a.engine.per_device, "Operations in flight against one device")
       ->check(CLI::Range(1, 100'000));
-  cmd.add_option("--timeout", a.timeout_ms, "Deadline of one attempt, in milliseconds")->check(CLI::Range(1, 600'000));
-  cmd.add_option("--retries", a.engine.retries, "Extra attempts after a timeout")->check(CLI::Range(0, 10));
+  cmd.add_option("--timeout", a.timeout_ms,
+                 "Longest deadline of one port-scan attempt, and the first one before a device has answered (ms)")
+      ->check(CLI::Range(1, 600'000));
+  cmd.add_option("--min-timeout", a.min_timeout_ms,
+                 "Shortest deadline the round-trip times a device shows may bring TCP attempts down to (ms)")
+      ->check(CLI::Range(1, 600'000));
+  cmd.add_option("--retries", a.engine.retries, "Most extra attempts after a timeout (fewer where retries do not pay)")
+      ->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
       ->check(CLI::ExistingFile);
@@ -161,6 +178,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
 
   EngineOptions engine = a.engine;
   engine.timeout = std::chrono::milliseconds(a.timeout_ms);
+  engine.min_timeout = std::chrono::milliseconds(a.min_timeout_ms);
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
 
   Report report;
@@ -177,8 +195,11 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   probe.probes = !a.no_probes;
   probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
-  report.devices = run_active_scan(io, plan, engine, probe, interrupted);
+  EngineStats engine_stats;
+  const auto scan_start = std::chrono::steady_clock::now();
+  report.devices = run_active_scan(io, plan, engine, probe, interrupted, &engine_stats);
   for (auto& d : report.devices) d.facts.declaration = declaration;
+  if (!output.quiet) write_engine_summary(plan, engine_stats, std::chrono::steady_clock::now() - scan_start, out);
   if (capture) {
     while (!interrupted && std::chrono::steady_clock::now() < capture_until)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

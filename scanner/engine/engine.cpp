@@ -2,12 +2,14 @@
 #include "scanner/engine/engine.hpp"
 
 #include "scanner/engine/deadline.hpp"
+#include "scanner/engine/timing.hpp"
 
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -120,6 +122,23 @@ net::awaitable<Attempt> udp_attempt(const Endpoint& ep, Clock::duration timeout)
   co_return result;
 }
 
+// One device's adaptive timing, shared by the workers: each thread scans a share of every
+// device's ports, and what one thread's answers teach (the round-trip time from the one open
+// port of a firewalled device) must set the other's deadlines too.
+class SharedTiming {
+ public:
+  explicit SharedTiming(TimingLimits limits) : timing_(limits) {}
+  template <class F>
+  auto with(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return f(timing_);
+  }
+
+ private:
+  std::mutex mutex_;
+  DeviceTiming timing_;
+};
+
 // One worker drives a share of the plan on one io_context. Worker 0 runs on the caller's
 // context (which may also serve the demo device and the signal handler); the others each own a
 // context on a thread of their own.
@@ -128,6 +147,7 @@ struct Worker {
     std::deque<std::size_t> pending;  // job indices not started
     std::size_t inflight = 0;
     bool queued = false;              // in `ready`
+    SharedTiming* timing = nullptr;   // TCP deadlines, window and retries learnt from answers
   };
 
   const ScanPlan& plan;
@@ -142,8 +162,13 @@ struct Worker {
   std::optional<net::steady_timer> wake;  // the dispatcher sleeps on it; cancel() wakes it
   Clock::time_point allowed_at{};         // token bucket (GCRA form)
 
-  Worker(const ScanPlan& p, EngineOptions o, std::size_t index, std::size_t count) : plan(p), opt(o) {
+  std::size_t workers = 1;  // the device's window is split evenly between them
+
+  Worker(const ScanPlan& p, EngineOptions o, std::size_t index, std::size_t count,
+         const std::vector<std::unique_ptr<SharedTiming>>& timings)
+      : plan(p), opt(o), workers(count) {
     devices.resize(plan.targets.size());
+    for (std::size_t d = 0; d < devices.size(); ++d) devices[d].timing = timings[d].get();
     for (std::size_t i = index; i < plan.jobs.size(); i += count) {
       devices[plan.jobs[i].device].pending.push_back(i);
       ++remaining;
@@ -158,10 +183,14 @@ struct Worker {
 
   void make_ready(std::uint32_t d) {
     auto& dev = devices[d];
-    if (!dev.queued && !dev.pending.empty() && dev.inflight < opt.per_device) {
+    if (!dev.queued && !dev.pending.empty() && dev.inflight < window_share(dev)) {
       dev.queued = true;
       ready.push_back(d);
     }
+  }
+
+  std::size_t window_share(Device& dev) const {
+    return std::max<std::size_t>(1, dev.timing->with([](const DeviceTiming& t) { return t.window(); }) / workers);
   }
 
   net::awaitable<void> sleep_until(Clock::time_point t) {
@@ -192,16 +221,25 @@ struct Worker {
 
   net::awaitable<void> run_job(std::size_t index) {
     const ScanJob& job = plan.jobs[index];
+    const bool tcp = job.endpoint.transport == Transport::tcp;
+    SharedTiming& timing = *devices[job.device].timing;
     PortResult r;
     r.endpoint = job.endpoint;
     int local_failures = 0;
-    for (int attempt = 0; attempt <= opt.retries && !stopping;) {
+    for (int attempt = 0; !stopping;) {
       if (attempt > 0) co_await take_token();
       ++stats.attempts;
       r.attempts = attempt + 1;
       Attempt a;  // no co_await inside ?: (g++ 12 miscompiles it, see probe_runner.cpp)
-      if (job.endpoint.transport == Transport::tcp) a = co_await tcp_attempt(job.endpoint, opt.timeout);
-      else a = co_await udp_attempt(job.endpoint, opt.timeout);
+      if (tcp) {
+        const auto deadline = timing.with([](const DeviceTiming& t) { return t.deadline(); });
+        if (deadline < opt.timeout) ++stats.adaptive_deadlines;
+        a = co_await tcp_attempt(job.endpoint, deadline);
+      } else {
+        // UDP silence is the normal answer of an open service, not a loss: UDP keeps the fixed
+        // deadline and its retries, and teaches the TCP timing nothing.
+        a = co_await udp_attempt(job.endpoint, opt.timeout);
+      }
       r.state = a.state;
       r.status = a.status;
       r.rtt = a.rtt;
@@ -212,7 +250,15 @@ struct Worker {
         co_await sleep_until(Clock::now() + std::chrono::milliseconds(20));
         continue;
       }
+      const bool retry_of = attempt > 0;
+      if (tcp && a.retryable) timing.with([&](DeviceTiming& t) { t.on_timeout(retry_of); });
+      else if (tcp && (a.state == PortState::open || a.state == PortState::closed))
+        timing.with([&](DeviceTiming& t) { t.on_answer(a.rtt, retry_of); });
       if (!a.retryable) break;
+      const int left = opt.retries - attempt;
+      const bool again = tcp ? timing.with([&](DeviceTiming& t) { return t.should_retry(left, job.well_known); })
+                             : attempt < opt.retries;
+      if (!again) break;
       ++attempt;
     }
     finish(index, r);
@@ -276,6 +322,7 @@ struct PortScanner::State {
   };
   const ScanPlan& plan;
   EngineOptions opt;
+  std::vector<std::unique_ptr<SharedTiming>> timings;  // one per device, before the workers
   std::vector<std::unique_ptr<Worker>> local;  // worker 0, on the caller's context
   std::vector<Thread> threads;                 // workers 1..n-1
   std::size_t threads_running = 0;
@@ -303,6 +350,7 @@ PortScanner::PortScanner(const ScanPlan& plan, EngineOptions options)
   o.max_inflight = std::max<std::size_t>(1, o.max_inflight);
   o.per_device = std::max<std::size_t>(1, std::min(o.per_device, o.max_inflight));
   o.retries = std::max(0, o.retries);
+  o.min_timeout = std::min(o.min_timeout, o.timeout);
   std::size_t n = o.threads != 0 ? o.threads : std::min<std::size_t>(4, std::max(1u, std::thread::hardware_concurrency()));
   // Never split a limit below one per worker, and never start a thread without work.
   n = std::max<std::size_t>(1, std::min({n, o.per_device, o.max_inflight, std::max<std::size_t>(1, plan.jobs.size() / 256)}));
@@ -311,10 +359,13 @@ PortScanner::PortScanner(const ScanPlan& plan, EngineOptions options)
   share.max_inflight = o.max_inflight / n;
   share.per_device = o.per_device / n;
   share.rate = o.rate / static_cast<double>(n);
-  s.local.push_back(std::make_unique<Worker>(plan, share, 0, n));
+  const TimingLimits limits{std::chrono::duration_cast<std::chrono::microseconds>(o.min_timeout),
+                            std::chrono::duration_cast<std::chrono::microseconds>(o.timeout), o.per_device};
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) s.timings.push_back(std::make_unique<SharedTiming>(limits));
+  s.local.push_back(std::make_unique<Worker>(plan, share, 0, n, s.timings));
   for (std::size_t i = 1; i < n; ++i) {
     State::Thread t;
-    t.worker = std::make_unique<Worker>(plan, share, i, n);
+    t.worker = std::make_unique<Worker>(plan, share, i, n, s.timings);
     t.io = std::make_unique<net::io_context>(1);
     s.threads.push_back(std::move(t));
   }
@@ -352,9 +403,11 @@ net::awaitable<void> PortScanner::run() {
   main.wake.reset();
   for (auto& t : s.threads)
     if (t.thread.joinable()) t.thread.join();
+  for (const auto& t : s.timings) s.stats.retries_skipped += t->with([](const DeviceTiming& d) { return d.retries_skipped(); });
   for (const Worker* w : s.workers()) {
     s.stats.attempts += w->stats.attempts;
     s.stats.local_retries += w->stats.local_retries;
+    s.stats.adaptive_deadlines += w->stats.adaptive_deadlines;
     s.stats.max_inflight_seen += w->stats.max_inflight_seen;
     s.stats.max_per_device_seen += w->stats.max_per_device_seen;
   }

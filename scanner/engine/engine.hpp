@@ -3,7 +3,8 @@
 // One io_context on one thread drives every socket; concurrency is coroutines bounded by a
 // global in-flight limit, a per-device limit and a token-bucket rate (DESIGN.md "Engine").
 // Every operation has an engine-owned deadline: a device that never answers becomes `filtered`
-// after its retries, never a hang.
+// after its retries, never a hang. TCP deadlines, the per-device window and retries adapt to
+// each device's answers (scanner/engine/timing.hpp).
 #pragma once
 
 #include "scanner/engine/plan.hpp"
@@ -22,8 +23,9 @@ struct EngineOptions {
   std::size_t max_inflight = 1024;      ///< --max-inflight: operations in flight, all devices
   std::size_t per_device = 128;         ///< --per-device: operations in flight against one device
   double rate = 0;                      ///< --rate: new operations per second, 0 = unlimited
-  std::chrono::milliseconds timeout{1000};  ///< --timeout: deadline of one attempt
-  int retries = 1;                      ///< --retries: extra attempts after a timeout
+  std::chrono::milliseconds timeout{1000};  ///< --timeout: longest deadline of one attempt
+  std::chrono::milliseconds min_timeout{100};  ///< --min-timeout: shortest adaptive TCP deadline
+  int retries = 1;                      ///< --retries: most extra attempts after a timeout
   std::size_t threads = 0;              ///< --threads: engine threads, 0 = one per core (at most 4)
 };
 
@@ -31,6 +33,8 @@ struct EngineOptions {
 struct EngineStats {
   std::size_t attempts = 0;        ///< connection attempts / datagrams sent
   std::size_t local_retries = 0;   ///< attempts repeated because a local resource ran out
+  std::size_t adaptive_deadlines = 0;  ///< TCP attempts whose deadline was below --timeout
+  std::size_t retries_skipped = 0;     ///< timeouts not retried: retries did not pay on that device
   std::size_t max_inflight_seen = 0;    ///< summed over threads: an upper bound of the total
   std::size_t max_per_device_seen = 0;  ///< summed over threads: an upper bound of the total
 };

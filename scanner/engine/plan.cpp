@@ -1,6 +1,8 @@
 // trustscan — the scan plan.
 #include "scanner/engine/plan.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <map>
 #include <random>
@@ -19,6 +21,20 @@ Shard parse_shard(std::string_view text) {
   if (std::from_chars(b.data(), b.data() + b.size(), n).ptr != b.data() + b.size() || b.empty()) throw bad();
   if (k < 1 || n < 1 || k > n || n > 65536) throw bad();
   return Shard{k - 1, n};
+}
+
+bool is_well_known_port(Transport transport, std::uint16_t port) noexcept {
+  // Sorted. TCP: remote access and management (FTP, SSH, Telnet, HTTP(S) and their alternates,
+  // RDP, VNC, ADB, TR-069), IoT and media (RTSP, MQTT, CoAP over TCP, Modbus, ONVIF, DVR ports),
+  // file and print sharing, mail and databases that firmware leaves on.
+  static constexpr std::array<std::uint16_t, 58> kTcp{
+      21,   22,   23,   25,   53,   80,   81,   82,   88,   110,  111,  135,  139,  143,  443,
+      445,  502,  515,  554,  631,  993,  995,  1080, 1723, 1883, 1900, 2323, 3000, 3306, 3389,
+      4443, 5000, 5001, 5353, 5555, 5683, 5900, 6668, 7547, 8000, 8008, 8080, 8081, 8088, 8443,
+      8554, 8883, 8888, 8899, 9000, 9100, 9443, 10000, 20000, 37777, 49152, 49153, 50000};
+  static constexpr std::array<std::uint16_t, 13> kUdp{53, 67, 69, 123, 161, 500, 1900, 3702, 5353, 5683, 5684, 47808, 49152};
+  if (transport == Transport::tcp) return std::binary_search(kTcp.begin(), kTcp.end(), port);
+  return std::binary_search(kUdp.begin(), kUdp.end(), port);
 }
 
 ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard) {
@@ -51,6 +67,7 @@ ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint
       const std::size_t j = static_cast<std::size_t>(rng() % i);
       std::swap(v[i - 1], v[j]);
     }
+    std::stable_partition(v.begin(), v.end(), [](const Endpoint& e) { return is_well_known_port(e.transport, e.port); });
   }
 
   // Interleave devices so that the first jobs of the plan reach every device.
@@ -58,7 +75,10 @@ ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint
   for (const auto& v : per_device) longest = std::max(longest, v.size());
   for (std::size_t i = 0; i < longest; ++i)
     for (std::size_t d = 0; d < per_device.size(); ++d)
-      if (i < per_device[d].size()) plan.jobs.push_back(ScanJob{static_cast<std::uint32_t>(d), per_device[d][i]});
+      if (i < per_device[d].size()) {
+        const Endpoint& e = per_device[d][i];
+        plan.jobs.push_back(ScanJob{static_cast<std::uint32_t>(d), e, is_well_known_port(e.transport, e.port)});
+      }
   return plan;
 }
 

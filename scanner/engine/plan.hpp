@@ -25,7 +25,13 @@ Shard parse_shard(std::string_view text);
 struct ScanJob {
   std::uint32_t device = 0;  ///< index into ScanPlan::targets
   Endpoint endpoint;
+  bool well_known = false;   ///< a port devices often serve: scanned first, retried always
 };
+
+/// The ports devices most often serve (management, IoT, the peers' top ports). A plan scans
+/// them first, so the adaptive timing learns a device's round-trip time from the first answers,
+/// and their timeouts keep their retries.
+bool is_well_known_port(Transport transport, std::uint16_t port) noexcept;
 
 struct ScanPlan {
   std::vector<Target> targets;  ///< sorted by address
@@ -35,8 +41,9 @@ struct ScanPlan {
 };
 
 /// Builds the plan. Within one device the port order is a seeded permutation (so a scan does
-/// not walk a device's ports in order, which some devices rate-limit); the (device, endpoint)
-/// space is split between shards by the position of each pair in the canonical order.
+/// not walk a device's ports in order, which some devices rate-limit) with the well-known ports
+/// moved to the front in their seeded order; the (device, endpoint) space is split between
+/// shards by the position of each pair in the canonical order.
 ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard);
 
 /// Prints the plan for --dry-run: one line per device with its ports, nothing sent.

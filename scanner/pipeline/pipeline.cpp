@@ -21,7 +21,7 @@ bool fails(const Finding& f, const std::string& fail_on) {
 }
 
 std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
-                                          const ProbeOptions& probe, bool& interrupted) {
+                                          const ProbeOptions& probe, bool& interrupted, EngineStats* stats) {
   // Load the identification table before anything is sent: a broken table is a usage error.
   const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
   PortScanner scanner(plan, options);
@@ -37,6 +37,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
   if (stopped_early) interrupted = true;
   auto job = [&]() -> net::awaitable<void> {
     if (!stopped_early) co_await scanner.run();
+    if (stats) *stats = scanner.stats();
     for (std::size_t d = 0; d < plan.targets.size(); ++d) {
       devices[d].facts.target = plan.targets[d];
       devices[d].facts.scan_complete = !stopped_early && scanner.complete();

@@ -42,9 +42,10 @@ int write_outputs(const Report& report, const OutputOptions& output, bool interr
 
 /// Runs the port scan of `plan` on `io` (which may also serve other work, e.g. the demo
 /// device), then identifies and probes the services found (unless `probe.probes` is false), and
-/// returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it.
+/// returns the report's devices. `interrupted` is set when SIGINT/SIGTERM stopped it; `stats`,
+/// when given, receives what the port-scan engine did.
 std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
-                                          const ProbeOptions& probe, bool& interrupted);
+                                          const ProbeOptions& probe, bool& interrupted, EngineStats* stats = nullptr);
 
 /// Whether `f` fails the run under --fail-on `fail_on` (fail|critical|high|medium|low|info|never).
 bool fails(const Finding& f, const std::string& fail_on);

@@ -1,0 +1,139 @@
+// The adaptive timing model of the port scan (scanner/engine/timing.hpp), fed made-up histories:
+// what a device's answers and silences do to the next deadline, the window and the retries.
+#include "scanner/engine/plan.hpp"
+#include "scanner/engine/timing.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace trustscan;
+using namespace std::chrono_literals;
+using us = std::chrono::microseconds;
+
+namespace {
+
+TimingLimits limits(std::size_t window = 16) { return TimingLimits{100ms, 1000ms, window}; }
+
+// Retry decisions for `n` timeouts of ordinary (not well-known) ports whose retries all time out.
+int retries_granted(DeviceTiming& t, int n) {
+  int granted = 0;
+  for (int i = 0; i < n; ++i) {
+    t.on_timeout(false);
+    if (t.should_retry(1, false)) {
+      ++granted;
+      t.on_timeout(true);
+    }
+  }
+  return granted;
+}
+
+}  // namespace
+
+TEST_CASE("before any answer the deadline is the ceiling (--timeout)") {
+  DeviceTiming t(limits());
+  CHECK(t.deadline() == us(1000ms));
+  CHECK_FALSE(t.has_rtt());
+  t.on_timeout(false);
+  CHECK(t.deadline() == us(1000ms));
+}
+
+TEST_CASE("the deadline follows RFC 6298 from the answers, between the floor and the ceiling") {
+  SUBCASE("a first answer of 200 ms: srtt 200, rttvar 100, deadline 600 ms") {
+    DeviceTiming t(limits());
+    t.on_answer(200ms, false);
+    CHECK(t.deadline() == us(600ms));
+    // A second, equal sample: rttvar 75, srtt 200 -> 500 ms.
+    t.on_answer(200ms, false);
+    CHECK(t.deadline() == us(500ms));
+  }
+  SUBCASE("answers in microseconds (a lab, loopback) meet the floor") {
+    DeviceTiming t(limits());
+    for (int i = 0; i < 20; ++i) t.on_answer(us(60), false);
+    CHECK(t.deadline() == us(100ms));
+  }
+  SUBCASE("a slow device never waits longer than the ceiling") {
+    DeviceTiming t(limits());
+    t.on_answer(900ms, false);
+    CHECK(t.deadline() == us(1000ms));
+  }
+  SUBCASE("a floor above the ceiling is brought down to it") {
+    DeviceTiming t(TimingLimits{2000ms, 500ms, 8});
+    t.on_answer(us(10), false);
+    CHECK(t.deadline() == us(500ms));
+  }
+}
+
+TEST_CASE("a firewall that drops unsolicited SYNs: retries stop paying, so they stop") {
+  DeviceTiming t(limits());
+  t.on_answer(us(80), false);  // the one open port answered
+  const int granted = retries_granted(t, 1000);
+  // The first 16 retries are made to learn, then one timeout in eight as a sample.
+  CHECK(granted >= 16);
+  CHECK(granted <= 16 + 1000 / 8 + 1);
+  CHECK(t.retries_skipped() == static_cast<std::uint64_t>(1000 - granted));
+  // The window is not shrunk by timeouts: a filter is not congestion.
+  CHECK(t.window() == 16);
+  SUBCASE("well-known ports keep their retries") { CHECK(t.should_retry(1, true)); }
+  SUBCASE("a sampled retry that is answered turns retries back on") {
+    t.on_answer(us(80), true);
+    CHECK(t.losses() == 1);
+    CHECK(retries_granted(t, 10) == 10);
+  }
+}
+
+TEST_CASE("a lossy path: answered retries keep retries on and halve the window, answers grow it back") {
+  DeviceTiming t(limits(16));
+  for (int i = 0; i < 100; ++i) {
+    t.on_timeout(false);
+    REQUIRE(t.should_retry(1, false));
+    if (i % 10 == 0) t.on_answer(us(500), true);  // one retry in ten is answered
+    else t.on_timeout(true);
+  }
+  CHECK(t.losses() == 10);
+  CHECK(t.retries_skipped() == 0);
+  CHECK(t.window() == 1);  // halved ten times from 16, never below 1
+  for (int i = 0; i < 5; ++i) t.on_answer(us(500), false);
+  CHECK(t.window() == 6);
+  for (int i = 0; i < 100; ++i) t.on_answer(us(500), false);
+  CHECK(t.window() == 16);  // never above --per-device
+}
+
+TEST_CASE("a device that has answered nothing gets no retries after a full window of timeouts") {
+  DeviceTiming t(limits(4));
+  for (int i = 0; i < 2; ++i) {
+    t.on_timeout(false);
+    CHECK(t.should_retry(1, false));
+    t.on_timeout(true);
+  }
+  // Five timeouts now (three firsts, two retries): more than a window, and no answer.
+  t.on_timeout(false);
+  CHECK_FALSE(t.should_retry(1, false));
+  CHECK_FALSE(t.should_retry(1, true));  // not even a well-known port: nothing answers at all
+  t.on_answer(us(100), false);
+  CHECK(t.should_retry(1, true));
+}
+
+TEST_CASE("no retry is made beyond --retries") {
+  DeviceTiming t(limits());
+  CHECK_FALSE(t.should_retry(0, true));
+  CHECK(t.should_retry(1, true));
+}
+
+TEST_CASE("the plan scans the well-known ports of each device first, in seeded order") {
+  PortList ports;
+  for (std::uint32_t p = 1; p <= 2000; ++p) ports.tcp.push_back(static_cast<std::uint16_t>(p));
+  const auto plan = make_plan({Target{*Address::parse("198.18.0.10"), {}}}, ports, 7, {});
+  REQUIRE(plan.jobs.size() == 2000);
+  std::size_t known = 0;
+  while (known < plan.jobs.size() && plan.jobs[known].well_known) ++known;
+  CHECK(known > 20);
+  for (std::size_t i = 0; i < plan.jobs.size(); ++i)
+    CHECK(plan.jobs[i].well_known == is_well_known_port(Transport::tcp, plan.jobs[i].endpoint.port));
+  for (std::size_t i = known; i < plan.jobs.size(); ++i) CHECK_FALSE(plan.jobs[i].well_known);
+  CHECK(is_well_known_port(Transport::tcp, 80));
+  CHECK(is_well_known_port(Transport::tcp, 554));
+  CHECK_FALSE(is_well_known_port(Transport::tcp, 81 + 1000));
+  // Seeded: the well-known ports do not come in numeric order.
+  bool sorted = true;
+  for (std::size_t i = 1; i < known; ++i) sorted = sorted && plan.jobs[i - 1].endpoint.port < plan.jobs[i].endpoint.port;
+  CHECK_FALSE(sorted);
+}
