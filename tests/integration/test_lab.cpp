@@ -237,6 +237,55 @@ void check_hostile(const json& truth, const std::string& bin) {
   std::remove(report.c_str());
 }
 
+// A camera behind its own firewall (issue 16), scanned on its own over a wide range: exactly its
+// web server is open, every other port filtered, within the budget (the fixed-timing scan took
+// over twice the budget), and the engine's summary shows the adaptive timing at work.
+void check_firewalled(const json& truth, const std::string& bin) {
+  if (!truth.contains("firewalled")) return;
+  const auto& h = truth["firewalled"];
+  const std::string report = "/tmp/trustscan-lab-firewalled-" + std::to_string(::getpid()) + ".json";
+  const std::string cmd = "ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " +
+                          h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                          " --no-probes -o " + report;
+  std::cout << "firewalled: " << cmd << "\n";
+  const auto start = std::chrono::steady_clock::now();
+  int st = 0;
+  const std::string out = run(cmd + " 2>&1", &st);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "firewalled: exit " << st << " in " << secs << " s\n";
+  if (st != 0 && st != 1) return fail("firewalled: trustscan exited " + std::to_string(st));
+  if (secs > h["budget_s"].get<double>()) fail("firewalled: the scan took " + std::to_string(secs) + " s, over its budget");
+  // "... N with a deadline learnt from the device's answers, M timeout(s) not retried ..."
+  const auto number_before = [&](const std::string& words) -> long {
+    const auto at = out.find(words);
+    if (at == std::string::npos || at < 2) return -1;
+    auto b = out.rfind(' ', at - 2);
+    b = b == std::string::npos ? 0 : b + 1;
+    return std::atol(out.substr(b, at - 1 - b).c_str());
+  };
+  const long learnt = number_before("with a deadline learnt");
+  const long skipped = number_before("timeout(s) not retried");
+  std::cout << "firewalled: " << learnt << " attempts with learnt deadlines, " << skipped << " timeouts not retried\n";
+  if (learnt <= 0) fail("firewalled: no attempt had a deadline learnt from the device's answers");
+  if (skipped <= 0) fail("firewalled: every timeout was retried on a device that drops, not loses");
+  std::ifstream in(report);
+  if (!in) return fail("firewalled: no report written");
+  const json r = json::parse(in);
+  std::remove(report.c_str());
+  if (r["complete"] != true) fail("firewalled: report not marked complete");
+  std::set<std::string> want, open;
+  for (const auto& o : h["open"]) want.insert(o.get<std::string>());
+  const auto& d = r["devices"].at(0);
+  for (const auto& s : d["services"])
+    if (s["state"] == "open") open.insert(s["transport"].get<std::string>() + "/" + std::to_string(s["port"].get<int>()));
+  if (open != want) fail("firewalled: open ports differ from the ground truth");
+  // Every other port scanned is filtered (the report counts them in not_shown).
+  const long scanned = d.value("ports_scanned", 0L);
+  const long filtered = d.value("not_shown", json::object()).value("filtered", 0L);
+  std::cout << "firewalled: " << open.size() << " open, " << filtered << " filtered of " << scanned << " scanned\n";
+  if (filtered + static_cast<long>(open.size()) != scanned) fail("firewalled: not every other port is filtered");
+}
+
 }  // namespace
 
 int main() {
@@ -267,6 +316,7 @@ int main() {
 
   // First, while the only children waited for are small: its RSS figure is the hostile scan's.
   check_hostile(truth, bin);
+  check_firewalled(truth, bin);
 
   std::string addresses;
   for (const auto& p : truth["personas"]) addresses += " " + p["address"].get<std::string>();

@@ -17,6 +17,8 @@
 #     tarpit  198.18.0.13  services that never end (deadline / size-cap tests)
 #     silent  198.18.0.14  drops every inbound SYN and UDP datagram
 #     hostile 198.18.0.15  replies built to break a scanner (personas/hostile.py; its own scan)
+#     guarded 198.18.0.16  a camera behind its own firewall: busybox httpd on 80, every other
+#                          SYN and every UDP datagram dropped (the adaptive timing's full-range scan)
 #
 # Runtime files (configs, keys, logs, PIDs): /run/trustscan-lab/ (lab CA: ca.pem).
 # Exit status: 0 ok; 1 failure (after `up` fails the daemon logs are printed and
@@ -43,10 +45,11 @@ SSHD=/usr/sbin/sshd
 DOMAIN=trustscan.test
 READY_DEADLINE=${LAB_READY_DEADLINE:-20}
 
-HOSTS=(scan router camera plug tarpit silent hostile)
+HOSTS=(scan router camera plug tarpit silent hostile guarded)
 declare -A ADDR=(
     [scan]=198.18.0.2 [router]=198.18.0.10 [camera]=198.18.0.11
     [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
+    [guarded]=198.18.0.16
 )
 
 # Planted credentials (also in ground_truth.json).
@@ -656,6 +659,27 @@ EOF
         { say "nft failed in ${PREFIX}silent"; return 1; }
 }
 
+# A firewalled camera: one web server, everything else dropped without an answer (no RST, no ICMP).
+setup_guarded() {
+    local d="$RUN/guarded"
+    mkdir -p "$d/www"
+    printf '<html><head><title>IPC-G2 Camera</title></head><body>Live view</body></html>\n' >"$d/www/index.html"
+    cat >"$d/nftables.conf" <<'EOF'
+table inet tsl_guarded {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        iifname "lo" accept
+        tcp dport 80 accept
+        tcp flags & (syn | ack) == syn drop
+        meta l4proto udp drop
+    }
+}
+EOF
+    ip netns exec "${PREFIX}guarded" nft -f "$d/nftables.conf" ||
+        { say "nft failed in ${PREFIX}guarded"; return 1; }
+    start guarded httpd busybox httpd -f -p "${ADDR[guarded]}:80" -h "$d/www"
+}
+
 up_inner() {
     local h
     # shellcheck source=tests/lab/netns.sh
@@ -683,6 +707,7 @@ up_inner() {
     setup_tarpit || return 1
     setup_silent || return 1
     setup_hostile || return 1
+    setup_guarded || return 1
     if ! ip netns exec "${PREFIX}scan" "$PY" "$PERSONAS/labcheck.py" ready "$GROUND_TRUTH" \
             --deadline "$READY_DEADLINE"; then
         say "services did not come up"

@@ -31,10 +31,15 @@ import time
 LAB_NET = ipaddress.ip_network("198.18.0.0/15")
 
 
+def hosts(gt):
+    """The personas, and the hosts scanned on their own that have daemons to wait for."""
+    return gt["personas"] + [gt[k] for k in ("firewalled",) if k in gt]
+
+
 def load(path):
     with open(path, encoding="utf-8") as f:
         gt = json.load(f)
-    for p in gt["personas"]:
+    for p in hosts(gt):
         if ipaddress.ip_address(p["address"]) not in LAB_NET:
             sys.exit(f"labcheck: refusing {p['address']}: outside 198.18.0.0/15")
     return gt
@@ -120,7 +125,7 @@ def tcp_probe(addr, port):
 def cmd_ready(gt, deadline):
     end = time.monotonic() + deadline
     domain = gt.get("dns_domain", "trustscan.test")
-    waiting = [(p["name"], p["address"], e) for p in gt["personas"] for e in p["open"]]
+    waiting = [(p["name"], p["address"], e) for p in hosts(gt) for e in p["open"]]
     while waiting and time.monotonic() < end:
         left = []
         for name, addr, ep in waiting:
@@ -154,7 +159,7 @@ def listening(ns, addr):
 
 def cmd_listeners(gt):
     bad = 0
-    for p in gt["personas"]:
+    for p in hosts(gt):
         have = listening(p["namespace"], p["address"])
         want = set(p["open"])
         if have != want:
