@@ -25,7 +25,10 @@ net::awaitable<void> probe_dns(ProbeContext& ctx, std::vector<Observation>& out)
 
 net::awaitable<void> probe_mdns(ProbeContext& ctx, std::vector<Observation>& out) {
   DnsMessage m;
-  if (parse_dns_message(Bytes(ctx.first_reply), m) != Parse::done) co_return;
+  if (parse_dns_message(Bytes(ctx.first_reply), m) != Parse::done) {
+    record_status(ctx, out, "mdns", Status::protocol_error, "the reply to the service-discovery query is not a DNS message");
+    co_return;
+  }
   for (auto& o : mdns_observations(m, ctx.endpoint)) out.push_back(std::move(o));
 }
 

@@ -224,14 +224,19 @@ void check_hostile(const json& truth, const std::string& bin) {
   }
   for (const auto& o : h["open"])
     if (!open.count(o.get<std::string>())) fail("hostile: " + o.get<std::string>() + " not reported open");
-  std::set<std::string> statuses;
+  std::map<std::string, std::string> statuses;
   for (const auto& o : d["observations"]) {
     const std::string key = o.value("key", "");
     if (key.starts_with("probe.") && key.ends_with(".status") && o.contains("port"))
-      statuses.insert(o.value("transport", "tcp") + "/" + std::to_string(o["port"].get<int>()));
+      statuses[o.value("transport", "tcp") + "/" + std::to_string(o["port"].get<int>())] =
+          o.contains("value") && o["value"].is_string() ? o["value"].get<std::string>() : "";
   }
   for (const auto& [ep, svc] : service)
     if (!statuses.count(ep)) fail("hostile: " + ep + " (" + svc + ") has no probe status");
+  const json want_status = h.value("status", json::object());  // kept: items() does not own it
+  for (const auto& [ep, want] : want_status.items())
+    if (statuses[ep] != want.get<std::string>())
+      fail("hostile: " + ep + " probe status is '" + statuses[ep] + "', expected " + want.get<std::string>());
   for (const auto& f : d["results"])
     if (f["status"] == "error") fail("hostile: check " + f["check"].get<std::string>() + " errored: " + f.value("summary", ""));
   std::remove(report.c_str());

@@ -22,6 +22,9 @@ One behaviour per port (tcp unless said), each from the robustness issue's list:
   2011  TLS with an absurd certificate: a real handshake (Python ssl) with a certificate valid
         for 7,900 years and 10,000 subjectAltNames (made by lab.sh with openssl)
   udp/1900  SSDP reply storm: every datagram is answered 500 times
+  udp/5353  mDNS reply storm: every datagram is answered 500 times, alternating a full answer
+            (30 PTR records of services under _services._dns-sd._udp.local, header claiming
+            65,535 answers) and an answer whose name is a compression pointer to itself
 
 Caps: 64 concurrent connections per port (more are closed at once); nothing is held in memory
 whole.  Standard library (asyncio, ssl) only; runs in the foreground until SIGTERM.
@@ -166,6 +169,26 @@ class SsdpStorm(asyncio.DatagramProtocol):
             self.transport.sendto(reply, addr)
 
 
+def dns_name(*labels):
+    return b"".join(bytes([len(l)]) + l for l in labels) + b"\0"
+
+
+class MdnsStorm(asyncio.DatagramProtocol):
+    def connection_made(self, transport):
+        self.transport = transport
+        services = dns_name(b"_services", b"_dns-sd", b"_udp", b"local")
+        # 30 PTR records (class IN, TTL 120) and a header that claims 65,535 answers.
+        records = b"".join(services + struct.pack(">HHIH", 12, 1, 120, len(t)) + t
+                           for t in (dns_name(b"_h%d" % i, b"_tcp", b"local") for i in range(30)))
+        self.full = struct.pack(">HHHHHH", 0, 0x8400, 0, 0xFFFF, 0, 0) + records
+        # One answer whose owner name is a pointer to itself (offset 12: right after the header).
+        self.loop = struct.pack(">HHHHHH", 0, 0x8400, 0, 1, 0, 0) + b"\xc0\x0c" + struct.pack(">HHIH", 12, 1, 120, 2) + b"\xc0\x0c"
+
+    def datagram_received(self, data, addr):
+        for i in range(500):
+            self.transport.sendto(self.full if i % 2 == 0 else self.loop, addr)
+
+
 async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("address")
@@ -189,8 +212,10 @@ async def main():
         servers.append(await asyncio.start_server(limited(silence), args.address, 2011, ssl=ctx,
                                                   reuse_address=True, ssl_handshake_timeout=20))
     transport, _ = await loop.create_datagram_endpoint(SsdpStorm, local_addr=(args.address, 1900))
+    mdns, _ = await loop.create_datagram_endpoint(MdnsStorm, local_addr=(args.address, 5353))
     await stop
     transport.close()
+    mdns.close()
     for s in servers:
         s.close()
 
