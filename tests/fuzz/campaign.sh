@@ -10,6 +10,9 @@
 # copied to OUT_DIR/NAME/, so the grown corpus stays for a later run to minimise and keep. A crash
 # leaves its input in OUT_DIR (crash-*) and the log in OUT_DIR/NAME.log; the campaign goes on to
 # the next harness and exits 1 at the end. OUT_DIR/summary.tsv holds one line per harness.
+# ONLY="name ..." runs those harnesses alone (two campaigns on two cores split the list).
+# A timeout is run once more alone: a machine too busy to run the fuzzer (a build beside it)
+# also makes timeouts, so the summary says whether it reproduced.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,6 +29,7 @@ printf 'harness\tseconds\texecutions\texec_per_s\tcoverage\tfeatures\tseeds\tcor
 failed=0
 for f in "$build"/fuzz_*; do
   name=${f##*/fuzz_}
+  [ -z "${ONLY:-}" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
   secs=$short
   case " $LONG " in *" $name "*) secs=$long ;; esac
   mkdir -p "$out/$name"
@@ -34,7 +38,14 @@ for f in "$build"/fuzz_*; do
   echo "campaign: $name for ${secs}s" >&2
   crashes=0
   "$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$out/" -timeout=10 \
-    -rss_limit_mb=2048 "$out/$name" >"$out/$name.log" 2>&1 || { crashes=1; failed=1; }
+    -rss_limit_mb=2048 "$out/$name" >"$out/$name.log" 2>&1 || crashes=1
+  if [ "$crashes" = 1 ] && grep -q 'ERROR: libFuzzer: timeout' "$out/$name.log"; then
+    t=$(sed -nE 's/.*Test unit written to (.*timeout-[0-9a-f]+).*/\1/p' "$out/$name.log" | tail -1)
+    if [ -n "$t" ] && "$f" -timeout=10 "$t" >"$out/$name.rerun.log" 2>&1; then
+      crashes="timeout-not-reproduced"
+    fi
+  fi
+  [ "$crashes" != 1 ] || failed=1
   execs=$(grep -E '^stat::number_of_executed_units' "$out/$name.log" | awk '{print $2}')
   rate=$(grep -E '^stat::average_exec_per_sec' "$out/$name.log" | awk '{print $2}')
   last=$(grep -E '^#[0-9]+' "$out/$name.log" | tail -1)
