@@ -1,4 +1,5 @@
-// trustscan — the text helpers every parser shares: ASCII case folding and trimming. Pure,
+// trustscan — the text helpers every parser shares: ASCII classes, case folding, trimming and
+// XML/HTML entities. Pure,
 // noexcept, no locale (protocol text is ASCII by definition; std::tolower depends on the locale
 // and is undefined for negative chars).
 #pragma once
@@ -6,8 +7,23 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace trustscan {
+
+/// '0'-'9'.
+constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_ascii_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+
+/// RFC 9110 tchar: the characters of a token (methods, header names, auth schemes).
+constexpr bool is_tchar(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c != '\0' && std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos);
+}
+constexpr bool is_tchar(unsigned char c) noexcept { return is_tchar(static_cast<char>(c)); }
+
+/// RFC 9110 OWS characters: space and tab.
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -50,6 +66,30 @@ constexpr std::string_view trim_space(std::string_view s) noexcept {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+/// `s` with the five XML entities (and `&#39;`, the apostrophe HTML writers use) decoded; other
+/// `&` sequences are kept as they are. At most `cap` bytes are produced.
+inline std::string decode_entities(std::string_view s, std::size_t cap = std::string::npos) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&#39;", '\''}};
+  std::string r;
+  r.reserve(std::min(s.size(), cap));
+  for (std::size_t i = 0; i < s.size() && r.size() < cap;) {
+    bool hit = false;
+    if (s[i] == '&') {
+      for (const auto& [ent, ch] : kEntities) {
+        if (s.substr(i, ent.size()) == ent) {
+          r += ch;
+          i += ent.size();
+          hit = true;
+          break;
+        }
+      }
+    }
+    if (!hit) r += s[i++];
+  }
+  return r;
 }
 
 }  // namespace trustscan

@@ -1,5 +1,6 @@
 // trustscan — DNS / mDNS builders and parser. See dns.hpp for the contract.
 #include "probes/dns/dns.hpp"
+#include "trustscan/byte_reader.hpp"
 #include "trustscan/text.hpp"
 #include "probes/dns/dns_keys.hpp"
 
@@ -9,27 +10,8 @@
 namespace trustscan {
 namespace {
 
-// Bounded big-endian reads over the whole message; positions are absolute offsets so that
-// compression pointers (which are absolute) can be followed.
-struct Reader {
-  Bytes msg;
-  std::size_t pos = 0;
-
-  std::size_t left() const noexcept { return msg.size() - pos; }
-  bool u16(std::uint16_t& v) noexcept {
-    if (left() < 2) return false;
-    v = static_cast<std::uint16_t>((msg[pos] << 8) | msg[pos + 1]);
-    pos += 2;
-    return true;
-  }
-  bool u32(std::uint32_t& v) noexcept {
-    if (left() < 4) return false;
-    v = (std::uint32_t{msg[pos]} << 24) | (std::uint32_t{msg[pos + 1]} << 16) |
-        (std::uint32_t{msg[pos + 2]} << 8) | std::uint32_t{msg[pos + 3]};
-    pos += 4;
-    return true;
-  }
-};
+// Reads go through ByteReader's checked style over the whole message: its positions are
+// absolute offsets, as compression pointers are.
 
 // Label or TXT bytes as text: printable ASCII and UTF-8 kept, '\' (and '.' in labels) escaped
 // with a backslash, every other byte as \DDD (RFC 1035 §5.1 master-file syntax).
@@ -60,8 +42,8 @@ void append_escaped(std::string& out, Bytes b, bool escape_dot) {
 // in place (after the first pointer, if any). Loop-proof twice over: a pointer must point strictly
 // before itself, so pointer chains always move backwards, and both the jumps and the wire length
 // are capped, so label-then-pointer cycles end too.
-bool read_name(Reader& r, std::string& out) {
-  const Bytes msg = r.msg;
+bool read_name(ByteReader& r, std::string& out) {
+  const Bytes msg = r.b;
   std::size_t p = r.pos;
   std::size_t after = 0;  // position after the in-place part of the name, once a pointer is seen
   std::size_t jumps = 0;
@@ -131,19 +113,19 @@ std::string format_ipv6(Bytes b) {
   return s;
 }
 
-bool read_question(Reader& r, DnsQuestion& q) {
+bool read_question(ByteReader& r, DnsQuestion& q) {
   return read_name(r, q.name) && r.u16(q.type) && r.u16(q.qclass);
 }
 
-bool read_record(Reader& r, DnsRecord& rr) {
+bool read_record(ByteReader& r, DnsRecord& rr) {
   if (!read_name(r, rr.name) || !r.u16(rr.type) || !r.u16(rr.rclass) || !r.u32(rr.ttl) ||
       !r.u16(rr.rdlength) || r.left() < rr.rdlength)
     return false;
   const std::size_t start = r.pos, end = r.pos + rr.rdlength;
-  const Bytes rd = r.msg.subspan(start, rr.rdlength);
+  const Bytes rd = r.b.subspan(start, rr.rdlength);
   // Names inside rdata may point anywhere earlier in the message, so they are read through the
   // whole-message reader and must end exactly at the end of the rdata.
-  Reader sub{r.msg, start};
+  ByteReader sub{r.b, start};
   switch (rr.type) {
     case kDnsTypeA:
       if (rd.size() != 4) return false;
@@ -181,7 +163,7 @@ bool read_record(Reader& r, DnsRecord& rr) {
   return true;
 }
 
-bool read_section(Reader& r, std::uint16_t count, std::vector<DnsRecord>& into) {
+bool read_section(ByteReader& r, std::uint16_t count, std::vector<DnsRecord>& into) {
   for (std::uint16_t i = 0; i < count; ++i) {
     DnsRecord rr;
     if (!read_record(r, rr)) return false;
@@ -193,7 +175,7 @@ bool read_section(Reader& r, std::uint16_t count, std::vector<DnsRecord>& into) 
 Parse parse_message(Bytes in, DnsMessage& out) {
   if (in.size() < 12 || in.size() > kDnsMaxMessage) return Parse::invalid;
   DnsMessage m;
-  Reader r{in};
+  ByteReader r{in};
   std::uint16_t flags = 0;
   r.u16(m.id);
   r.u16(flags);

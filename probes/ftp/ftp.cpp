@@ -1,5 +1,6 @@
 // trustscan — FTP reply parser and command builder (see ftp.hpp for the contract).
 #include "probes/ftp/ftp.hpp"
+#include "trustscan/text.hpp"
 #include "probes/ftp/ftp_keys.hpp"
 
 #include <utility>
@@ -7,7 +8,6 @@
 namespace trustscan {
 namespace {
 
-bool is_digit(std::uint8_t c) noexcept { return c >= '0' && c <= '9'; }
 
 // Checks the first min(4, size) bytes of the first line: "NNN" then ' ', '-' or the line end.
 // Judging them as they arrive lets a non-FTP peer (an HTTP or SSH banner) fail at once instead of
@@ -15,7 +15,7 @@ bool is_digit(std::uint8_t c) noexcept { return c >= '0' && c <= '9'; }
 bool plausible_start(Bytes in) noexcept {
   if (!in.empty() && (in[0] < '1' || in[0] > '5')) return false;
   for (std::size_t i = 1; i < 3 && i < in.size(); ++i) {
-    if (!is_digit(in[i])) return false;
+    if (!is_ascii_digit(in[i])) return false;
   }
   if (in.size() >= 4) {
     const std::uint8_t c = in[3];

@@ -1,5 +1,6 @@
 // trustscan — login form extraction.
 #include "probes/http/html_form.hpp"
+#include "trustscan/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,25 +22,6 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
   return std::string_view::npos;
 }
 
-std::string decode_entities(std::string_view s) {
-  static constexpr std::pair<std::string_view, char> entities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    bool hit = false;
-    if (s[i] == '&')
-      for (const auto& [name, c] : entities)
-        if (s.substr(i, name.size()) == name) {
-          out += c;
-          i += name.size();
-          hit = true;
-          break;
-        }
-    if (!hit) out += s[i++];
-    if (out.size() >= kMaxValue) break;
-  }
-  return out;
-}
 
 // Attributes of one tag: `tag` is the text between '<name' and '>'.
 std::vector<std::pair<std::string, std::string>> attributes(std::string_view tag) {
@@ -61,12 +43,12 @@ std::vector<std::pair<std::string, std::string>> attributes(std::string_view tag
         const char q = tag[i++];
         const auto end = tag.find(q, i);
         const auto stop = end == std::string_view::npos ? tag.size() : end;
-        value = decode_entities(tag.substr(i, stop - i));
+        value = decode_entities(tag.substr(i, stop - i), kMaxValue);
         i = stop + 1;
       } else {
         const std::size_t v = i;
         while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
-        value = decode_entities(tag.substr(v, i - v));
+        value = decode_entities(tag.substr(v, i - v), kMaxValue);
       }
     }
     out.emplace_back(std::move(name), std::move(value));

@@ -16,12 +16,6 @@ namespace {
 constexpr std::size_t kMaxChunkLine = 1024;  // chunk size + extensions; real servers send < 20
 constexpr std::size_t kMaxScheme = 64;
 
-bool is_tchar(unsigned char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
-}
-bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 // Cut at `max` bytes without splitting a UTF-8 sequence, so reports stay valid text.
 std::string_view cap_utf8(std::string_view s, std::size_t max) noexcept {
   if (s.size() <= max) return s;
@@ -60,10 +54,10 @@ Parse check_status_prefix(std::string_view s) noexcept {
   static constexpr std::string_view proto = "HTTP/1.";
   const std::size_t n = std::min(s.size(), proto.size());
   if (s.substr(0, n) != proto.substr(0, n)) return Parse::invalid;
-  if (s.size() > 7 && !is_digit(s[7])) return Parse::invalid;
+  if (s.size() > 7 && !is_ascii_digit(s[7])) return Parse::invalid;
   if (s.size() > 8 && s[8] != ' ') return Parse::invalid;
   for (std::size_t i = 9; i < 12 && i < s.size(); ++i)
-    if (!is_digit(s[i])) return Parse::invalid;
+    if (!is_ascii_digit(s[i])) return Parse::invalid;
   if (s.size() > 12 && s[12] != ' ' && s[12] != '\r') return Parse::invalid;
   return Parse::need_more;
 }
@@ -217,7 +211,7 @@ std::optional<std::int64_t> parse_max_age(std::string_view sts) {
     if (value.empty() || value.size() > 18) return std::nullopt;
     std::int64_t v = 0;
     for (const char c : value) {
-      if (!is_digit(c)) return std::nullopt;
+      if (!is_ascii_digit(c)) return std::nullopt;
       v = v * 10 + (c - '0');
     }
     return v;
@@ -245,27 +239,6 @@ void derive_from_headers(HttpResponse& r) {
 
 // ---- body-derived facts. `lb` is the body lowercased once, so every search is case-blind.
 
-std::string decode_entities(std::string_view s) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&#39;", '\''}};
-  std::string r;
-  r.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    bool hit = false;
-    if (s[i] == '&') {
-      for (const auto& [ent, ch] : kEntities) {
-        if (s.substr(i, ent.size()) == ent) {
-          r += ch;
-          i += ent.size();
-          hit = true;
-          break;
-        }
-      }
-    }
-    if (!hit) r += s[i++];
-  }
-  return r;
-}
 
 std::optional<std::string> find_title(std::string_view body, std::string_view lb) {
   std::size_t p = 0;
@@ -297,24 +270,24 @@ std::optional<std::string> find_title(std::string_view body, std::string_view lb
   return std::nullopt;
 }
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_html_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // `tag` is "<input …" up to (not including) '>', lowercased.
 bool input_is_password(std::string_view tag) {
   std::size_t p = 0;
   while ((p = tag.find("type", p)) != std::string_view::npos) {
-    const bool starts_attr = p > 0 && is_space(tag[p - 1]);
+    const bool starts_attr = p > 0 && is_html_space(tag[p - 1]);
     std::size_t q = p + 4;
     p = q;
     if (!starts_attr) continue;
-    while (q < tag.size() && is_space(tag[q])) ++q;
+    while (q < tag.size() && is_html_space(tag[q])) ++q;
     if (q >= tag.size() || tag[q] != '=') continue;
     ++q;
-    while (q < tag.size() && is_space(tag[q])) ++q;
+    while (q < tag.size() && is_html_space(tag[q])) ++q;
     if (q < tag.size() && (tag[q] == '"' || tag[q] == '\'')) ++q;
     if (tag.substr(q, 8) != "password") continue;
     q += 8;
-    if (q >= tag.size() || tag[q] == '"' || tag[q] == '\'' || tag[q] == '/' || is_space(tag[q]))
+    if (q >= tag.size() || tag[q] == '"' || tag[q] == '\'' || tag[q] == '/' || is_html_space(tag[q]))
       return true;
   }
   return false;
@@ -325,7 +298,7 @@ bool find_login_form(std::string_view lb) {
   std::size_t p = 0;
   while ((p = lb.find("<form", p)) != std::string_view::npos) {
     const std::size_t after = p + 5;
-    if (after < lb.size() && lb[after] != '>' && !is_space(lb[after])) {
+    if (after < lb.size() && lb[after] != '>' && !is_html_space(lb[after])) {
       p = after;
       continue;
     }
@@ -358,7 +331,7 @@ bool parse_chunk_size(std::string_view line, std::uint64_t& size) noexcept {
   for (; i < line.size(); ++i) {
     const char c = line[i];
     int d = -1;
-    if (is_digit(c)) d = c - '0';
+    if (is_ascii_digit(c)) d = c - '0';
     else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
     else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
     if (d < 0) break;
@@ -459,7 +432,7 @@ Parse parse_body(Bytes in, std::size_t start, std::size_t head_end, HttpResponse
         if (num.empty() || num.size() > 18) return Parse::invalid;
         std::uint64_t x = 0;
         for (const char c : num) {
-          if (!is_digit(c)) return Parse::invalid;
+          if (!is_ascii_digit(c)) return Parse::invalid;
           x = x * 10 + static_cast<std::uint64_t>(c - '0');
         }
         if (length && *length != x) return Parse::invalid;

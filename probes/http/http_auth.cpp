@@ -9,15 +9,9 @@ namespace trustscan {
 
 namespace {
 
-// RFC 9110 tchar.
-bool tchar(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 bool token68_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || std::string_view("-._~+/").find(c) != std::string_view::npos;
 }
-bool ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // A cursor over the field value; every read is bounds-checked.
 struct Cursor {
@@ -26,11 +20,11 @@ struct Cursor {
   bool end() const noexcept { return i >= s.size(); }
   char peek() const noexcept { return end() ? '\0' : s[i]; }
   void skip_ows() noexcept {
-    while (!end() && ows(s[i])) ++i;
+    while (!end() && is_ows(s[i])) ++i;
   }
   std::string_view token() noexcept {
     const auto b = i;
-    while (!end() && tchar(s[i])) ++i;
+    while (!end() && is_tchar(s[i])) ++i;
     return s.substr(b, i - b);
   }
 };
@@ -70,7 +64,7 @@ bool next_element(Cursor& c) noexcept {
   c.skip_ows();
   if (c.end()) return true;
   if (c.peek() != ',') return false;
-  while (!c.end() && (c.peek() == ',' || ows(c.peek()))) ++c.i;
+  while (!c.end() && (c.peek() == ',' || is_ows(c.peek()))) ++c.i;
   return true;
 }
 
@@ -99,7 +93,7 @@ Parse parse_auth_challenges(Bytes value, std::vector<AuthChallenge>& out) noexce
     for (char ch : c.s)
       if (ch == '\r' || ch == '\n' || ch == '\0') return Parse::invalid;
     // Leading empty list elements.
-    while (!c.end() && (c.peek() == ',' || ows(c.peek()))) ++c.i;
+    while (!c.end() && (c.peek() == ',' || is_ows(c.peek()))) ++c.i;
     if (c.end()) return Parse::invalid;
     while (!c.end()) {
       if (out.size() >= kAuthMaxChallenges) return Parse::invalid;
@@ -107,7 +101,7 @@ Parse parse_auth_challenges(Bytes value, std::vector<AuthChallenge>& out) noexce
       const auto scheme = c.token();
       if (scheme.empty() || scheme.size() > kAuthMaxValue) return Parse::invalid;
       ch.scheme = std::string(scheme);
-      if (!c.end() && !ows(c.peek()) && c.peek() != ',') return Parse::invalid;
+      if (!c.end() && !is_ows(c.peek()) && c.peek() != ',') return Parse::invalid;
       c.skip_ows();
       // token68: characters, then '='s, then the end of the element.
       if (!c.end() && c.peek() != ',' && !at_param(c)) {
@@ -192,8 +186,8 @@ std::vector<std::string> qop_options(const AuthChallenge& c) {
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     auto item = rest.substr(0, comma);
-    while (!item.empty() && ows(item.front())) item.remove_prefix(1);
-    while (!item.empty() && ows(item.back())) item.remove_suffix(1);
+    while (!item.empty() && is_ows(item.front())) item.remove_prefix(1);
+    while (!item.empty() && is_ows(item.back())) item.remove_suffix(1);
     if (!item.empty()) out.push_back(ascii_lower(item));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);

@@ -10,10 +10,6 @@ namespace trustscan {
 
 namespace {
 
-bool is_tchar(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
 
 // Lines of a byte span; each ends in LF (an optional CR before it is dropped).
 struct Lines {

@@ -1,5 +1,6 @@
 // trustscan — MQTT builders and parsers. See mqtt.hpp for the contract.
 #include "probes/mqtt/mqtt.hpp"
+#include "trustscan/byte_reader.hpp"
 #include "probes/mqtt/mqtt_keys.hpp"
 
 #include <algorithm>
@@ -9,51 +10,24 @@ namespace {
 
 constexpr std::size_t kMaxWireString = 65535;  // 2-byte length prefix
 
-// Bounded cursor over one packet body: every read checks the remaining bytes first, so a length
-// field can never move it past the end.
-struct Cursor {
-  Bytes b;
-  std::size_t pos = 0;
-
-  std::size_t left() const noexcept { return b.size() - pos; }
-  bool u8(std::uint8_t& v) noexcept {
-    if (left() < 1) return false;
-    v = b[pos++];
-    return true;
+// Reads go through ByteReader's checked style (a length field never moves it past the end);
+// MQTT's own two field shapes:
+// a Variable Byte Integer (5.0 §1.5.5): at most 4 bytes,
+bool read_varint(ByteReader& c, std::size_t& v) noexcept {
+  v = 0;
+  for (int i = 0; i < 4; ++i) {
+    std::uint8_t byte = 0;
+    if (!c.u8(byte)) return false;
+    v |= static_cast<std::size_t>(byte & 0x7f) << (7 * i);
+    if ((byte & 0x80) == 0) return true;
   }
-  bool u16(std::uint16_t& v) noexcept {
-    if (left() < 2) return false;
-    v = static_cast<std::uint16_t>((b[pos] << 8) | b[pos + 1]);
-    pos += 2;
-    return true;
-  }
-  bool skip(std::size_t n) noexcept {
-    if (left() < n) return false;
-    pos += n;
-    return true;
-  }
-  bool take(std::size_t n, Bytes& out) noexcept {
-    if (left() < n) return false;
-    out = b.subspan(pos, n);
-    pos += n;
-    return true;
-  }
-  // Variable Byte Integer (5.0 §1.5.5): at most 4 bytes.
-  bool varint(std::size_t& v) noexcept {
-    v = 0;
-    for (int i = 0; i < 4; ++i) {
-      std::uint8_t c = 0;
-      if (!u8(c)) return false;
-      v |= static_cast<std::size_t>(c & 0x7f) << (7 * i);
-      if ((c & 0x80) == 0) return true;
-    }
-    return false;
-  }
-  bool string(Bytes& out) noexcept {
-    std::uint16_t n = 0;
-    return u16(n) && take(n, out);
-  }
-};
+  return false;
+}
+// and a string or binary field with a 2-byte length.
+bool read_string(ByteReader& c, Bytes& out) noexcept {
+  std::uint16_t n = 0;
+  return c.u16(n) && c.take(n, out);
+}
 
 // Device text as a printable, valid UTF-8 string: printable ASCII and well-formed UTF-8 kept,
 // everything else (and the backslash itself, to stay unambiguous) escaped as \xNN.
@@ -113,7 +87,7 @@ std::vector<std::uint8_t> packet(std::uint8_t first, const std::vector<std::uint
 // blindly; an unknown identifier is a Malformed Packet per the spec. Returns the Reason String
 // (0x1F) when present.
 bool walk_properties(Bytes props, Bytes* reason_string) noexcept {
-  Cursor c{props};
+  ByteReader c{props};
   while (c.left() > 0) {
     std::uint8_t id = 0;
     c.u8(id);
@@ -131,17 +105,17 @@ bool walk_properties(Bytes props, Bytes* reason_string) noexcept {
         ok = c.skip(4);
         break;
       case 0x0b:
-        ok = c.varint(v);
+        ok = read_varint(c, v);
         break;
       case 0x03: case 0x08: case 0x09: case 0x12: case 0x15: case 0x16: case 0x1a: case 0x1c:
-        ok = c.string(s);
+        ok = read_string(c, s);
         break;
       case 0x1f:
-        ok = c.string(s);
+        ok = read_string(c, s);
         if (ok && reason_string) *reason_string = s;
         break;
       case 0x26:
-        ok = c.string(s) && c.string(s);
+        ok = read_string(c, s) && read_string(c, s);
         break;
       default:
         return false;
@@ -152,10 +126,10 @@ bool walk_properties(Bytes props, Bytes* reason_string) noexcept {
 }
 
 // Property Length varint followed by that many bytes of properties.
-bool read_properties(Cursor& c, Bytes* reason_string) noexcept {
+bool read_properties(ByteReader& c, Bytes* reason_string) noexcept {
   std::size_t n = 0;
   Bytes props;
-  return c.varint(n) && c.take(n, props) && walk_properties(props, reason_string);
+  return read_varint(c, n) && c.take(n, props) && walk_properties(props, reason_string);
 }
 
 // Frames the first packet and checks it has the expected type; body = bytes after the header.
@@ -261,7 +235,7 @@ Parse connack_impl(Bytes in, MqttConnack& out, std::size_t& consumed, std::uint8
   std::size_t n = 0;
   const Parse r = frame(in, MqttPacketType::connack, p, body, n);
   if (r != Parse::done) return r;
-  Cursor c{body};
+  ByteReader c{body};
   std::uint8_t ack = 0, code = 0;
   if (!c.u8(ack) || !c.u8(code) || (ack & 0xfe) != 0) return Parse::invalid;
   // A 3.1.1-only broker answers a 5.0 CONNECT in 3.1.1 format (5.0 §3.1.2.2 permits it), so a
@@ -296,7 +270,7 @@ Parse suback_impl(Bytes in, MqttSuback& out, std::size_t& consumed, std::uint8_t
   std::size_t n = 0;
   const Parse r = frame(in, MqttPacketType::suback, p, body, n);
   if (r != Parse::done) return r;
-  Cursor c{body};
+  ByteReader c{body};
   std::uint16_t id = 0;
   if (!c.u16(id)) return Parse::invalid;
   if (protocol_level == kMqttLevel5 && !read_properties(c, nullptr)) return Parse::invalid;
@@ -321,9 +295,9 @@ Parse publish_impl(Bytes in, MqttPublish& out, std::size_t& consumed, std::uint8
   std::size_t n = 0;
   const Parse r = frame(in, MqttPacketType::publish, p, body, n);
   if (r != Parse::done) return r;
-  Cursor c{body};
+  ByteReader c{body};
   Bytes topic;
-  if (!c.string(topic)) return Parse::invalid;
+  if (!read_string(c, topic)) return Parse::invalid;
   const std::uint8_t qos = (p.flags >> 1) & 3;
   std::uint16_t id = 0;
   if (qos > 0 && !c.u16(id)) return Parse::invalid;

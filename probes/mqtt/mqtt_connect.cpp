@@ -10,7 +10,7 @@ namespace trustscan {
 
 namespace {
 
-struct Cursor : ByteReader {
+struct ConnectReader : ByteReader {
   // A 2-byte-length string or binary field, cut at kMqttMaxString when kept.
   std::string field() {
     const Bytes f = take(u(2));
@@ -42,7 +42,7 @@ Parse parse_mqtt_connect(Bytes in, MqttConnect& out, std::size_t& consumed) noex
   std::size_t used = 0;
   const Parse framed = parse_mqtt_packet(in, pkt, used);
   if (framed != Parse::done) return framed;
-  Cursor c{{in.subspan(pkt.header_length, pkt.remaining_length)}};
+  ConnectReader c{{in.subspan(pkt.header_length, pkt.remaining_length)}};
   out.protocol_name = c.field();
   out.protocol_level = static_cast<std::uint8_t>(c.u(1));
   const auto flags = c.u(1);

@@ -10,12 +10,11 @@ namespace {
 
 constexpr std::string_view kPrefix = "RTSP/";
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 // "RTSP/1.0 200 OK": version, three-digit status, optional reason.
 bool parse_status_line(std::string_view line, RtspResponse& out) {
   if (line.size() < 12 || !line.starts_with(kPrefix)) return false;
-  if (!is_digit(line[5]) || line[6] != '.' || !is_digit(line[7]) || line[8] != ' ') return false;
-  if (line[9] < '1' || line[9] > '9' || !is_digit(line[10]) || !is_digit(line[11])) return false;
+  if (!is_ascii_digit(line[5]) || line[6] != '.' || !is_ascii_digit(line[7]) || line[8] != ' ') return false;
+  if (line[9] < '1' || line[9] > '9' || !is_ascii_digit(line[10]) || !is_ascii_digit(line[11])) return false;
   if (line.size() > 12 && line[12] != ' ') return false;
   out.version = line.substr(0, 8);
   out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
@@ -28,7 +27,7 @@ bool parse_length(std::string_view v, std::size_t& n) noexcept {
   if (v.empty()) return false;
   n = 0;
   for (const char c : v) {
-    if (!is_digit(c)) return false;
+    if (!is_ascii_digit(c)) return false;
     n = n * 10 + static_cast<std::size_t>(c - '0');
     if (n > kRtspMaxBody) return false;  // also stops any overflow
   }

@@ -9,7 +9,7 @@
 namespace trustscan {
 namespace {
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_xml_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Cut without splitting a UTF-8 sequence; control bytes become spaces (one-line reports).
 std::string clean(std::string_view s, std::size_t max) {
@@ -24,7 +24,6 @@ std::string clean(std::string_view s, std::size_t max) {
   return r;
 }
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 std::optional<std::int64_t> parse_max_age(std::string_view v) {
   std::size_t p = 0;
@@ -38,7 +37,7 @@ std::optional<std::int64_t> parse_max_age(std::string_view v) {
     if (num.empty() || num.size() > 18) return std::nullopt;
     std::int64_t x = 0;
     for (const char c : num) {
-      if (!is_digit(c)) return std::nullopt;
+      if (!is_ascii_digit(c)) return std::nullopt;
       x = x * 10 + (c - '0');
     }
     return x;
@@ -55,32 +54,11 @@ std::string strip_ctl(std::string_view s) {
 
 // ---- XML helpers
 
-std::string decode_entities(std::string_view s) {
-  static constexpr std::pair<std::string_view, char> kEntities[] = {
-      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-  std::string r;
-  r.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    bool hit = false;
-    if (s[i] == '&') {
-      for (const auto& [ent, ch] : kEntities) {
-        if (s.substr(i, ent.size()) == ent) {
-          r += ch;
-          i += ent.size();
-          hit = true;
-          break;
-        }
-      }
-    }
-    if (!hit) r += s[i++];
-  }
-  return r;
-}
 
 // "dlna:X_DLNADOC attr='1'" → "X_DLNADOC"
 std::string_view local_name(std::string_view tag) noexcept {
   std::size_t e = 0;
-  while (e < tag.size() && !is_space(tag[e]) && tag[e] != '/' && tag[e] != '>') ++e;
+  while (e < tag.size() && !is_xml_space(tag[e]) && tag[e] != '/' && tag[e] != '>') ++e;
   auto q = tag.substr(0, e);
   const auto colon = q.rfind(':');
   return colon == std::string_view::npos ? q : q.substr(colon + 1);
@@ -157,8 +135,8 @@ Parse parse_ssdp_response(Bytes datagram, SsdpResponse& out) noexcept {
   if (!next_line(line)) return Parse::invalid;
   if (line.substr(0, 7) == "HTTP/1.") {
     // "HTTP/1.1 200 OK": a reply to our M-SEARCH.
-    if (line.size() < 12 || !is_digit(line[7]) || line[8] != ' ' || !is_digit(line[9]) ||
-        !is_digit(line[10]) || !is_digit(line[11]) || (line.size() > 12 && line[12] != ' '))
+    if (line.size() < 12 || !is_ascii_digit(line[7]) || line[8] != ' ' || !is_ascii_digit(line[9]) ||
+        !is_ascii_digit(line[10]) || !is_ascii_digit(line[11]) || (line.size() > 12 && line[12] != ' '))
       return Parse::invalid;
     out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
     if (out.status < 200 || out.status > 299) return Parse::invalid;
@@ -173,7 +151,7 @@ Parse parse_ssdp_response(Bytes datagram, SsdpResponse& out) noexcept {
       ended = true;
       break;
     }
-    if (count >= kSsdpMaxHeaders || is_space(line.front())) return Parse::invalid;
+    if (count >= kSsdpMaxHeaders || is_xml_space(line.front())) return Parse::invalid;
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return Parse::invalid;
     const auto name = trim_space(line.substr(0, colon));
@@ -232,7 +210,7 @@ Parse parse_upnp_description(Bytes xml, UpnpDescription& out) noexcept {
   static constexpr std::string_view kBom = "\xEF\xBB\xBF";  // UTF-8 byte order mark
   if (s.size() < kBom.size() && kBom.substr(0, s.size()) == s) return Parse::need_more;
   std::size_t i = s.substr(0, kBom.size()) == kBom ? kBom.size() : 0;
-  while (i < s.size() && is_space(s[i])) ++i;
+  while (i < s.size() && is_xml_space(s[i])) ++i;
   if (i < s.size() && s[i] != '<') return Parse::invalid;
 
   std::size_t depth = 0;

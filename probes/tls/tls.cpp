@@ -1,5 +1,6 @@
 // trustscan — TLS/SSL hello builders and server flight parser (see tls.hpp for the contract).
 #include "probes/tls/tls.hpp"
+#include "trustscan/byte_reader.hpp"
 
 #include "probes/tls/tls_suites.hpp"
 
@@ -153,50 +154,6 @@ std::span<const T> capped(const std::vector<T>& v, std::size_t cap) {
 
 // ---- parser helpers ----------------------------------------------------------------------------
 
-// Bounds-checked big-endian reader over one span; every read fails (false) instead of running
-// past the end, and a failed read leaves the position unchanged.
-struct Reader {
-  Bytes b;
-  std::size_t pos = 0;
-
-  std::size_t left() const noexcept { return b.size() - pos; }
-  bool u8(std::uint8_t& x) noexcept {
-    if (left() < 1) return false;
-    x = b[pos++];
-    return true;
-  }
-  bool u16(std::uint16_t& x) noexcept {
-    if (left() < 2) return false;
-    x = static_cast<std::uint16_t>((b[pos] << 8) | b[pos + 1]);
-    pos += 2;
-    return true;
-  }
-  bool u24(std::uint32_t& x) noexcept {
-    if (left() < 3) return false;
-    x = (std::uint32_t{b[pos]} << 16) | (std::uint32_t{b[pos + 1]} << 8) | b[pos + 2];
-    pos += 3;
-    return true;
-  }
-  bool take(std::size_t n, Bytes& out) noexcept {
-    if (left() < n) return false;
-    out = b.subspan(pos, n);
-    pos += n;
-    return true;
-  }
-  // A vector with a 1-, 2- or 3-byte length prefix.
-  bool vec8(Bytes& out) noexcept {
-    std::uint8_t n = 0;
-    const std::size_t save = pos;
-    if (!u8(n) || !take(n, out)) return (pos = save, false);
-    return true;
-  }
-  bool vec16(Bytes& out) noexcept {
-    std::uint16_t n = 0;
-    const std::size_t save = pos;
-    if (!u16(n) || !take(n, out)) return (pos = save, false);
-    return true;
-  }
-};
 
 std::uint16_t be16(Bytes b, std::size_t at) noexcept {
   return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]);
@@ -214,7 +171,7 @@ std::uint32_t bit_length(Bytes n) noexcept {
 }
 
 bool parse_server_hello(Bytes body, TlsServerHello& sh) {
-  Reader r{body};
+  ByteReader r{body};
   Bytes random, sid;
   if (!r.u16(sh.legacy_version) || (sh.legacy_version >> 8) != 3) return false;
   if (!r.take(32, random)) return false;
@@ -230,13 +187,13 @@ bool parse_server_hello(Bytes body, TlsServerHello& sh) {
   if (r.left() == 0) return true;  // SSLv3-style ServerHello without extensions
   Bytes exts;
   if (!r.vec16(exts) || r.left() != 0) return false;
-  Reader e{exts};
+  ByteReader e{exts};
   while (e.left() > 0) {
     std::uint16_t type = 0;
     Bytes data;
     if (!e.u16(type) || !e.vec16(data)) return false;
     if (sh.extensions.size() < kTlsMaxExtensions) sh.extensions.push_back(type);
-    Reader d{data};
+    ByteReader d{data};
     switch (type) {
       case kExtServerName: sh.server_name = true; break;
       case kExtStatusRequest: sh.status_request = true; break;
@@ -260,7 +217,7 @@ bool parse_server_hello(Bytes body, TlsServerHello& sh) {
       case kExtAlpn: {  // exactly one ProtocolName in a ServerHello (RFC 7301 §3.1)
         Bytes list, name;
         if (!d.vec16(list) || d.left() != 0) return false;
-        Reader l{list};
+        ByteReader l{list};
         if (!l.vec8(name) || name.empty() || l.left() != 0) return false;
         sh.alpn = std::string(as_text(name));
         break;
@@ -295,7 +252,7 @@ bool parse_server_hello(Bytes body, TlsServerHello& sh) {
 
 // TLS ≤ 1.2 Certificate: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>.
 bool parse_certificate(Bytes body, ServerFlight& out) {
-  Reader r{body};
+  ByteReader r{body};
   std::uint32_t total = 0;
   if (!r.u24(total) || total != r.left()) return false;
   while (r.left() > 0) {
@@ -317,7 +274,7 @@ bool parse_certificate(Bytes body, ServerFlight& out) {
 bool parse_server_key_exchange(Bytes body, ServerFlight& out) {
   const TlsSuite* suite = find_suite(out.server_hello->cipher_suite);
   if (suite == nullptr) return true;  // unknown suite: cannot know the layout
-  Reader r{body};
+  ByteReader r{body};
   Bytes a, b, c;
   const bool psk_hint = suite->kex == TlsKex::dhe_psk || suite->kex == TlsKex::ecdhe_psk ||
                         suite->kex == TlsKex::psk || suite->kex == TlsKex::rsa_psk;
