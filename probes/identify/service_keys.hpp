@@ -16,6 +16,9 @@ inline constexpr ObservationKey version{"service.version", ValueType::string,
     "version the matching rule extracted", "scanner/pipeline/probe_runner.cpp"};
 inline constexpr ObservationKey banner{"service.banner", ValueType::string,
     "a reply no rule matched, kept as an excerpt", "scanner/pipeline/probe_runner.cpp"};
-inline constexpr ObservationKey all[] = {name, product, version, banner};
+inline constexpr ObservationKey held{"service.held", ValueType::string,
+    "why no hello was sent to an open port (a printer port prints what it is sent: --probe-printers)",
+    "scanner/pipeline/probe_runner.cpp"};
+inline constexpr ObservationKey all[] = {name, product, version, banner, held};
 
 }  // namespace trustscan::keys::service

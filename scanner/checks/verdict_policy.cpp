@@ -3,6 +3,7 @@
 
 #include "scanner/checks/checks.hpp"
 #include "probes/identify/service_keys.hpp"
+#include "scanner/engine/plan.hpp"
 
 #include <algorithm>
 
@@ -67,6 +68,8 @@ Finding nothing_in_scope(const CheckInfo& info, const DeviceFacts& d, const std:
   if (why == "unidentified_ports") {
     const auto eps = unidentified_endpoints(d);
     f.summary += "open ports were not identified: " + listed(eps);
+    if (std::any_of(eps.begin(), eps.end(), [](const Endpoint& ep) { return is_printer_port(ep); }))
+      f.summary += " (printer ports are sent nothing unless --probe-printers)";
     Evidence e;
     e.kind = "service_identification";
     e.detail = "open, no identification matched: " + listed(eps);

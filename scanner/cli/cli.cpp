@@ -100,6 +100,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--retries", a.engine.retries, "Most extra attempts after a timeout (fewer where retries do not pay)")
       ->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_flag("--probe-printers", a.probe.printer_ports,
+               "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them)");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
       ->check(CLI::ExistingFile);
   cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");

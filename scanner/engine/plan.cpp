@@ -37,6 +37,10 @@ bool is_well_known_port(Transport transport, std::uint16_t port) noexcept {
   return std::binary_search(kUdp.begin(), kUdp.end(), port);
 }
 
+bool is_printer_port(const Endpoint& ep) noexcept {
+  return ep.transport == Transport::tcp && ((ep.port >= 9100 && ep.port <= 9107) || ep.port == 515 || ep.port == 631);
+}
+
 ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard) {
   ScanPlan plan;
   plan.targets = std::move(targets);

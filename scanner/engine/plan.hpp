@@ -33,6 +33,11 @@ struct ScanJob {
 /// and their timeouts keep their retries.
 bool is_well_known_port(Transport transport, std::uint16_t port) noexcept;
 
+/// Printer ports (raw JetDirect 9100-9107, LPD 515, IPP 631): a raw printer prints whatever it is
+/// sent, so identification sends them nothing unless asked (--probe-printers; nmap's users had
+/// pages printed).
+bool is_printer_port(const Endpoint& ep) noexcept;
+
 struct ScanPlan {
   std::vector<Target> targets;  ///< sorted by address
   std::vector<ScanJob> jobs;    ///< per device in seeded order, devices interleaved

@@ -1,5 +1,6 @@
 // trustscan — service identification and protocol probes.
 #include "scanner/pipeline/probe_runner.hpp"
+#include "scanner/engine/plan.hpp"
 
 #include "scanner/engine/session.hpp"
 #include "probes/identify/service_keys.hpp"
@@ -192,6 +193,12 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       const auto& p = ports[i];
       const bool tcp_open = p.endpoint.transport == Transport::tcp && p.state == PortState::open;
       const bool udp_maybe = p.endpoint.transport == Transport::udp && p.state != PortState::closed;
+      if (tcp_open && is_printer_port(p.endpoint) && !options.printer_ports) {
+        devices[d].facts.observations.push_back(make_observation(
+            p.endpoint, keys::service::held, std::string("printer port"),
+            "a printer prints what it is sent: no hello sent (--probe-printers sends them)"));
+        continue;
+      }
       if (tcp_open || udp_maybe) {
         pending[d].push_back(Task{d, i});
         ++remaining;

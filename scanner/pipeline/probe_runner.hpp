@@ -55,6 +55,7 @@ struct ProbeOptions {
   std::size_t max_inflight = 256;                    ///< endpoints probed at once in all
   bool probes = true;                                ///< false: --no-probes, port scan only
   bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
+  bool printer_ports = false;                        ///< --probe-printers: hellos to printer ports too
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
   std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
   Dialer* dialer = nullptr;                          ///< how probes reach endpoints; nullptr: live_dialer()
