@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include "probes/dhcp/dhcp_keys.hpp"
+#include "scanner/pipeline/probe_keys.hpp"
 #include "probes/dns/dns_keys.hpp"
 #include "probes/http/http_keys.hpp"
 #include "probes/ntp/ntp_keys.hpp"
@@ -122,8 +123,48 @@ class IdentityFacts final : public Check {
 
 }  // namespace
 
+// dev.liveness: the device still answers after the assessment. A device that crashes, hangs or
+// reboots under a conformance scan's probes and login attempts fails input validation and
+// resilience outcomes (STANDARDS.md res.input_fuzz_light: crash detection by liveness probes).
+class Liveness final : public Check {
+ public:
+  std::string_view id() const noexcept override { return "dev.liveness"; }
+  CheckInfo info() const override {
+    return {"dev.liveness", "Device still answers after the probes and login attempts", Severity::high,
+            {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.13-1"}};
+  }
+  void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
+    const auto i = info();
+    if (const auto why = not_judgeable(d); !why.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
+      f.reason = why;
+      out.push_back(std::move(f));
+      return;
+    }
+    const auto seen = d.find(keys::probe::liveness.name);
+    if (seen.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
+                            "no TCP port was open to check the device's liveness on");
+      f.reason = "no_open_tcp_port";
+      out.push_back(std::move(f));
+      return;
+    }
+    const Observation& o = *seen.back();
+    const bool alive = value_text(o) == "answered";
+    auto f = make_finding(i.id, alive ? CheckStatus::pass : CheckStatus::fail, i.severity, i.outcomes,
+                          alive ? "the device still answered after the assessment"
+                                : "the device stopped answering during the assessment (crashed, hung or rebooted)");
+    f.endpoint = o.endpoint;
+    Evidence e = o.evidence;
+    e.kind = "liveness";
+    f.evidence.push_back(std::move(e));
+    out.push_back(std::move(f));
+  }
+};
+
 void add_identity_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<InfoDisclosure>());
+  out.push_back(std::make_unique<Liveness>());
   out.push_back(std::make_unique<IdentityFacts>(
       "id.model", "Model designation discoverable", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI", "EN303645:5.3-16"},
       std::vector<std::string_view>{keys::upnp::model_name, keys::upnp::model_number, keys::upnp::friendly_name,

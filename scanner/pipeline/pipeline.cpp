@@ -3,7 +3,9 @@
 
 #include "scanner/config/service_table.hpp"
 #include "scanner/engine/plan.hpp"
+#include "scanner/engine/session.hpp"
 #include "scanner/engine/stop_request.hpp"
+#include "scanner/pipeline/probe_keys.hpp"
 #include "trustscan/profile.hpp"
 
 #include <csignal>
@@ -19,6 +21,39 @@ bool fails(const Finding& f, const std::string& fail_on) {
                                                          {"critical", Severity::critical}};
   return f.severity >= levels.at(fail_on);
 }
+
+namespace {
+
+// Liveness after the probes and trials (dev.liveness): a connection to the ports that were open
+// at the port scan, at most three, each within 3 s; the first that connects ends it. Ports a
+// printer port rule held are skipped (connecting is harmless, but nothing else touched them).
+net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& options, const bool& interrupted) {
+  std::vector<Endpoint> open;
+  for (const auto& p : device.facts.ports)
+    if (p.endpoint.transport == Transport::tcp && p.state == PortState::open && !is_printer_port(p.endpoint))
+      open.push_back(p.endpoint);
+  if (open.empty() || interrupted) co_return;
+  std::stable_partition(open.begin(), open.end(), [](const Endpoint& e) { return is_well_known_port(e.transport, e.port); });
+  if (open.size() > 3) open.resize(3);
+  std::string tried;
+  for (const auto& ep : open) {
+    Status status = Status::success;
+    auto session = co_await TcpSession::connect(ep, std::chrono::milliseconds(3000), std::chrono::milliseconds(100),
+                                                options.max_reply, status);
+    if (session) {
+      device.facts.observations.push_back(make_observation(
+          ep, keys::probe::liveness, std::string("answered"),
+          port_label(ep) + " accepted a connection after every probe and trial"));
+      co_return;
+    }
+    tried += (tried.empty() ? "" : ", ") + port_label(ep) + " " + std::string(to_string(status));
+  }
+  device.facts.observations.push_back(make_observation(
+      open.front(), keys::probe::liveness, std::string("silent"),
+      "open at the port scan, no connection after the probes and trials (3 s each): " + tried));
+}
+
+}  // namespace
 
 std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
                                           const ProbeOptions& probe, bool& interrupted, EngineStats* stats) {
@@ -46,6 +81,8 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
     for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
     if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
+    if (table && !interrupted)
+      for (auto& d : devices) co_await check_liveness(d, probe, interrupted);
   };
   std::exception_ptr failure;
   net::co_spawn(io, job(), [&](std::exception_ptr e) {

@@ -10,6 +10,10 @@ namespace trustscan::keys::probe {
 
 inline constexpr ObservationKey status{"probe.<service>.status", ValueType::string,
     "how that protocol probe ended: a Status name (\"success\", \"not_detected\"…)", "scanner/pipeline/probe_util.cpp"};
-inline constexpr ObservationKey all[] = {status};
+inline constexpr ObservationKey liveness{"probe.liveness", ValueType::string,
+    "after every probe and trial: \"answered\" when a port open at the port scan still accepts a connection, "
+    "\"silent\" when none does (the device crashed, hung or rebooted during the assessment)",
+    "scanner/pipeline/pipeline.cpp"};
+inline constexpr ObservationKey all[] = {status, liveness};
 
 }  // namespace trustscan::keys::probe

@@ -92,6 +92,7 @@ const std::map<std::string, Build>& flawed_devices() {
          observe(d, tcp(22), "ssh.ciphers", VS{"aes128-ctr", "3des-cbc"});
          return d;
        }},
+      {"dev.liveness", [] { auto d = with(tcp(80), "http"); observe(d, tcp(80), "probe.liveness", std::string("silent")); return d; }},
       {"svc.info_disclosure", [] { auto d = with(udp(53), "dns"); observe(d, udp(53), "dns.version_bind", std::string("9.18.1")); return d; }},
       {"cred.blank", [] {
          auto d = with(tcp(23), "telnet");
