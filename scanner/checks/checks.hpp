@@ -27,4 +27,8 @@ Evidence evidence_from(const Observation& o);
 /// The reason a probe-based check cannot judge this device, or "" when it can.
 std::string not_judgeable(const DeviceFacts& device);
 
+/// When the device cannot be judged (not_judgeable), appends the check's not_tested finding
+/// ("device not fully probed", with the reason) and returns true.
+bool untested_when_unjudgeable(const CheckInfo& info, const DeviceFacts& device, std::vector<Finding>& out);
+
 }  // namespace trustscan

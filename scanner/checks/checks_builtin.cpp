@@ -114,6 +114,15 @@ std::string not_judgeable(const DeviceFacts& device) {
   return {};
 }
 
+bool untested_when_unjudgeable(const CheckInfo& info, const DeviceFacts& device, std::vector<Finding>& out) {
+  auto why = not_judgeable(device);
+  if (why.empty()) return false;
+  auto f = make_finding(info.id, CheckStatus::not_tested, info.severity, info.outcomes, "device not fully probed");
+  f.reason = std::move(why);
+  out.push_back(std::move(f));
+  return true;
+}
+
 void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out) { out.push_back(std::make_unique<ServiceInventory>()); }
 
 const std::vector<std::unique_ptr<Check>>& builtin_checks() {

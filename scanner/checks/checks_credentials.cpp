@@ -166,12 +166,7 @@ class UnauthenticatedManagement final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
-    if (const auto why = not_judgeable(d); !why.empty()) {
-      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
-      f.reason = why;
-      out.push_back(std::move(f));
-      return;
-    }
+    if (untested_when_unjudgeable(i, d, out)) return;
     bool failed = false;
     for (const auto* o : d.find(keys::cred::no_auth)) {
       if (!o->endpoint || !is_true(o)) continue;

@@ -48,12 +48,7 @@ class InfoDisclosure final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
-    if (const auto why = not_judgeable(d); !why.empty()) {
-      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
-      f.reason = why;
-      out.push_back(std::move(f));
-      return;
-    }
+    if (untested_when_unjudgeable(i, d, out)) return;
     std::vector<const Observation*> found;
     for (const auto& o : d.observations)
       for (auto k : kDisclosures)
@@ -135,12 +130,7 @@ class Liveness final : public Check {
   }
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
-    if (const auto why = not_judgeable(d); !why.empty()) {
-      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes, "device not fully probed");
-      f.reason = why;
-      out.push_back(std::move(f));
-      return;
-    }
+    if (untested_when_unjudgeable(i, d, out)) return;
     const auto seen = d.find(keys::probe::liveness.name);
     if (seen.empty()) {
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
