@@ -4,6 +4,7 @@
 // the ones in C++ need code. svc.inventory summarises the port scan itself.
 #include "scanner/checks/check_yaml.hpp"
 #include "scanner/checks/checks.hpp"
+#include "scanner/pipeline/probe_keys.hpp"
 
 #include <string>
 
@@ -109,6 +110,8 @@ void evaluate_contained(const Check& check, const DeviceFacts& device, std::vect
 std::string not_judgeable(const DeviceFacts& device) {
   if (device.passive) return "out_of_vantage";  // a capture cannot show what probing would
   if (!device.scan_complete) return "inconclusive:interrupted";
+  for (const auto* o : device.find(keys::probe::discovery.name))
+    if (const auto* v = std::get_if<std::string>(&o->value); v && *v == "down") return "device_down";
   if (device.ports.empty()) return "not_scanned";
   if (!device.probed) return "probes_disabled";
   return {};

@@ -78,6 +78,8 @@ Finding nothing_in_scope(const CheckInfo& info, const DeviceFacts& d, const std:
     f.summary += "no UDP port was scanned (-p U:PORTS)";
   } else if (why == "not_scanned:tcp") {
     f.summary += "no TCP port was scanned";
+  } else if (why == "device_down") {
+    f.summary = "the device answered nothing at host discovery: not scanned";
   } else {
     f.summary = "device not fully probed";
   }

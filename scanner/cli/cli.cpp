@@ -45,6 +45,7 @@ struct ScanArgs {
   int min_timeout_ms = 100;
   ProbeOptions probe;
   bool no_probes = false;
+  bool no_discovery = false;
   bool no_creds = false;
   bool creds_throttle = false;
   int creds_parallel = 0;
@@ -82,6 +83,7 @@ void write_engine_summary(const ScanPlan& plan, const EngineStats& s, std::chron
       << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
       << " with a deadline learnt from the device's answers, " << s.retries_skipped
       << " timeout(s) not retried (retries did not pay on that device)\n";
+  for (const auto& [address, why] : s.hosts_down) out << "host " << address << " is down, not port-scanned: " << why << "\n";
 }
 
 void add_engine_options(CLI::App& cmd, ScanArgs& a) {
@@ -100,6 +102,8 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--retries", a.engine.retries, "Most extra attempts after a timeout (fewer where retries do not pay)")
       ->check(CLI::Range(0, 10));
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
+  cmd.add_flag("--no-discovery", a.no_discovery,
+               "No host discovery: port-scan every target, even one that answers nothing (nmap's -Pn)");
   cmd.add_flag("--probe-printers", a.probe.printer_ports,
                "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them)");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
@@ -181,6 +185,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   EngineOptions engine = a.engine;
   engine.timeout = std::chrono::milliseconds(a.timeout_ms);
   engine.min_timeout = std::chrono::milliseconds(a.min_timeout_ms);
+  engine.discovery = !a.no_discovery;
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
 
   Report report;

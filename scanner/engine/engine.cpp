@@ -2,6 +2,7 @@
 #include "scanner/engine/engine.hpp"
 
 #include "scanner/engine/deadline.hpp"
+#include "scanner/engine/session.hpp"
 #include "scanner/engine/timing.hpp"
 
 #include <sys/resource.h>
@@ -22,15 +23,7 @@ namespace {
 
 template <class Protocol>
 typename Protocol::endpoint to_asio(const Endpoint& ep) {
-  ip::address addr;
-  if (ep.address.v6) {
-    ip::address_v6::bytes_type b;
-    std::copy(ep.address.bytes.begin(), ep.address.bytes.end(), b.begin());
-    addr = ip::address_v6(b);
-  } else {
-    addr = ip::address_v4(ep.address.v4_value());
-  }
-  return typename Protocol::endpoint(addr, ep.port);
+  return typename Protocol::endpoint(to_asio_address(ep.address), ep.port);
 }
 
 // How one attempt ended, before retries are decided.

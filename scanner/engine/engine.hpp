@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace trustscan {
@@ -27,6 +29,7 @@ struct EngineOptions {
   std::chrono::milliseconds min_timeout{100};  ///< --min-timeout: shortest adaptive TCP deadline
   int retries = 1;                      ///< --retries: most extra attempts after a timeout
   std::size_t threads = 0;              ///< --threads: engine threads, 0 = one per core (at most 4)
+  bool discovery = true;                ///< host discovery first (--no-discovery: every target is up)
 };
 
 /// Counters of what the engine did; tests use them to prove what was (not) sent.
@@ -35,6 +38,8 @@ struct EngineStats {
   std::size_t local_retries = 0;   ///< attempts repeated because a local resource ran out
   std::size_t adaptive_deadlines = 0;  ///< TCP attempts whose deadline was below --timeout
   std::size_t retries_skipped = 0;     ///< timeouts not retried: retries did not pay on that device
+  std::size_t hosts_up = 0;            ///< targets host discovery found up
+  std::vector<std::pair<std::string, std::string>> hosts_down;  ///< (address, why): not port-scanned
   std::size_t max_inflight_seen = 0;    ///< summed over threads: an upper bound of the total
   std::size_t max_per_device_seen = 0;  ///< summed over threads: an upper bound of the total
 };

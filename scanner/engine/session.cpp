@@ -14,7 +14,6 @@ namespace trustscan {
 
 namespace ip = net::ip;
 
-namespace {
 ip::address to_asio_address(const Address& a) {
   if (a.v6) {
     ip::address_v6::bytes_type b;
@@ -23,7 +22,6 @@ ip::address to_asio_address(const Address& a) {
   }
   return ip::address_v4(a.v4_value());
 }
-}  // namespace
 
 ip::tcp::endpoint to_tcp(const Endpoint& ep) { return {to_asio_address(ep.address), ep.port}; }
 ip::udp::endpoint to_udp(const Endpoint& ep) { return {to_asio_address(ep.address), ep.port}; }

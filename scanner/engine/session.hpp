@@ -141,6 +141,8 @@ net::awaitable<UdpExchange> udp_exchange(const Endpoint& ep, std::span<const std
 Status status_from(const error_code& ec, bool timed_out) noexcept;
 
 /// Converts our Endpoint to Asio's.
+/// The Asio form of an address.
+net::ip::address to_asio_address(const Address& a);
 net::ip::tcp::endpoint to_tcp(const Endpoint& ep);
 net::ip::udp::endpoint to_udp(const Endpoint& ep);
 

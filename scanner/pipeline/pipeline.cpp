@@ -2,6 +2,7 @@
 #include "scanner/pipeline/pipeline.hpp"
 
 #include "scanner/config/service_table.hpp"
+#include "scanner/engine/discovery.hpp"
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/session.hpp"
 #include "scanner/engine/stop_request.hpp"
@@ -59,27 +60,49 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
                                           const ProbeOptions& probe, bool& interrupted, EngineStats* stats) {
   // Load the identification table before anything is sent: a broken table is a usage error.
   const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
-  PortScanner scanner(plan, options);
+  std::unique_ptr<PortScanner> scanner;  // made once discovery has decided which devices to scan
+  ScanPlan scanned = plan;               // the plan without the jobs of devices found down
   std::vector<DeviceReport> devices(plan.targets.size());
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](error_code ec, int) {
     if (ec) return;
     interrupted = true;
-    scanner.stop();
+    if (scanner) scanner->stop();
   });
   // A stop that came before the signal set existed (main's recorder caught it): nothing is sent.
   const bool stopped_early = stop_requested();
   if (stopped_early) interrupted = true;
   auto job = [&]() -> net::awaitable<void> {
-    if (!stopped_early) co_await scanner.run();
-    if (stats) *stats = scanner.stats();
+    std::vector<HostState> hosts(plan.targets.size());
+    if (!stopped_early && options.discovery) {
+      DiscoveryOptions d;
+      d.timeout = options.timeout;
+      d.max_inflight = std::max<std::size_t>(1, std::min<std::size_t>(64, options.max_inflight / 8));
+      hosts = co_await discover_hosts(plan.targets, d, interrupted);
+    }
+    scanned.jobs.clear();
+    for (const auto& j : plan.jobs)
+      if (hosts[j.device].up) scanned.jobs.push_back(j);
+    scanner = std::make_unique<PortScanner>(scanned, options);
+    if (!stopped_early && !interrupted) co_await scanner->run();
+    if (stats) *stats = scanner->stats();
     for (std::size_t d = 0; d < plan.targets.size(); ++d) {
       devices[d].facts.target = plan.targets[d];
-      devices[d].facts.scan_complete = !stopped_early && scanner.complete();
+      devices[d].facts.scan_complete = !stopped_early && !interrupted && scanner->complete();
+      if (options.discovery && !stopped_early) {
+        Observation o;
+        o.key = keys::probe::discovery.name;
+        o.value = std::string(hosts[d].up ? "up" : "down");
+        o.evidence.kind = "host_discovery";
+        o.evidence.detail = hosts[d].reason;
+        devices[d].facts.observations.push_back(std::move(o));
+      }
+      if (stats && hosts[d].up) ++stats->hosts_up;
+      if (stats && !hosts[d].up) stats->hosts_down.emplace_back(plan.targets[d].address.to_string(), hosts[d].reason);
     }
     std::map<Address, std::size_t> index;
     for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
-    for (auto& r : scanner.results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+    for (auto& r : scanner->results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
     if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
     if (table && !interrupted)
       for (auto& d : devices) co_await check_liveness(d, probe, interrupted);

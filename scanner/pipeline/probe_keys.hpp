@@ -14,6 +14,9 @@ inline constexpr ObservationKey liveness{"probe.liveness", ValueType::string,
     "after every probe and trial: \"answered\" when a port open at the port scan still accepts a connection, "
     "\"silent\" when none does (the device crashed, hung or rebooted during the assessment)",
     "scanner/pipeline/pipeline.cpp"};
-inline constexpr ObservationKey all[] = {status, liveness};
+inline constexpr ObservationKey discovery{"probe.discovery", ValueType::string,
+    "host discovery before the port scan: \"up\" (what answered) or \"down\" (what went unanswered; "
+    "the device was not port-scanned)", "scanner/pipeline/pipeline.cpp"};
+inline constexpr ObservationKey all[] = {status, liveness, discovery};
 
 }  // namespace trustscan::keys::probe

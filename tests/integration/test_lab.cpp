@@ -188,6 +188,24 @@ void check_lockout(const json& truth, const std::string& src, const std::string&
   }
 }
 
+// One scan of a host that is scanned on its own (hostile, firewalled, down): the command, run
+// from the scanner's namespace, printed with its exit code and wall time.
+struct OwnScan {
+  std::string out;
+  int status = 0;
+  double secs = 0;
+};
+OwnScan own_scan(const json& truth, const std::string& bin, const std::string& label, const std::string& args) {
+  const std::string cmd = "ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " + args;
+  std::cout << label << ": " << cmd << "\n";
+  const auto start = std::chrono::steady_clock::now();
+  OwnScan r;
+  r.out = run(cmd + " 2>&1", &r.status);
+  r.secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << label << ": exit " << r.status << " in " << r.secs << " s\n";
+  return r;
+}
+
 // The hostile persona (tests/lab/personas/hostile.py), scanned on its own: the scan completes
 // within the budget, below the memory cap (the largest RSS among the processes this test waited
 // for: getrusage(RUSAGE_CHILDREN), so it runs before the other scans), reports every open port, and every probe that ran left its
@@ -196,17 +214,12 @@ void check_hostile(const json& truth, const std::string& bin) {
   if (!truth.contains("hostile")) return;
   const auto& h = truth["hostile"];
   const std::string report = "/tmp/trustscan-lab-hostile-" + std::to_string(::getpid()) + ".json";
-  const std::string cmd = "ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " +
-                          h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() + " -q -o " + report;
-  std::cout << "hostile: " << cmd << "\n";
-  const auto start = std::chrono::steady_clock::now();
-  int st = 0;
-  run(cmd + " 2>&1", &st);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto [out, st, secs] =
+      own_scan(truth, bin, "hostile", h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() + " -q -o " + report);
   rusage ru{};
   ::getrusage(RUSAGE_CHILDREN, &ru);
   const long rss_mb = ru.ru_maxrss / 1024;  // kilobytes on Linux
-  std::cout << "hostile: exit " << st << " in " << secs << " s, largest child RSS " << rss_mb << " MB\n";
+  std::cout << "hostile: largest child RSS " << rss_mb << " MB\n";
   if (st != 0 && st != 1) return fail("hostile: trustscan exited " + std::to_string(st));
   if (secs > h["budget_s"].get<double>()) fail("hostile: the scan took " + std::to_string(secs) + " s, over its budget");
   if (rss_mb > h["max_rss_mb"].get<long>()) fail("hostile: " + std::to_string(rss_mb) + " MB resident, over the cap");
@@ -249,15 +262,9 @@ void check_firewalled(const json& truth, const std::string& bin) {
   if (!truth.contains("firewalled")) return;
   const auto& h = truth["firewalled"];
   const std::string report = "/tmp/trustscan-lab-firewalled-" + std::to_string(::getpid()) + ".json";
-  const std::string cmd = "ip netns exec " + truth["scanner"]["namespace"].get<std::string>() + " " + bin + " scan " +
-                          h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() +
-                          " --no-probes -o " + report;
-  std::cout << "firewalled: " << cmd << "\n";
-  const auto start = std::chrono::steady_clock::now();
-  int st = 0;
-  const std::string out = run(cmd + " 2>&1", &st);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "firewalled: exit " << st << " in " << secs << " s\n";
+  const auto [out, st, secs] = own_scan(truth, bin, "firewalled",
+                                        h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                                            " --no-probes -o " + report);
   if (st != 0 && st != 1) return fail("firewalled: trustscan exited " + std::to_string(st));
   if (secs > h["budget_s"].get<double>()) fail("firewalled: the scan took " + std::to_string(secs) + " s, over its budget");
   // "... N with a deadline learnt from the device's answers, M timeout(s) not retried ..."
@@ -291,6 +298,43 @@ void check_firewalled(const json& truth, const std::string& bin) {
   if (filtered + static_cast<long>(open.size()) != scanned) fail("firewalled: not every other port is filtered");
 }
 
+// An address no lab host holds (issue 16: host discovery): reported down, not port-scanned, every
+// probe-based check not_tested with reason device_down; --no-discovery scans it anyway.
+void check_down(const json& truth, const std::string& bin) {
+  if (!truth.contains("down")) return;
+  const auto& h = truth["down"];
+  const std::string report = "/tmp/trustscan-lab-down-" + std::to_string(::getpid()) + ".json";
+  const std::string args = h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() + " -o " + report;
+  const auto [out, st, secs] = own_scan(truth, bin, "down", args);
+  if (st != 0 && st != 1) return fail("down: trustscan exited " + std::to_string(st));
+  if (secs > h["budget_s"].get<double>()) fail("down: took " + std::to_string(secs) + " s, over its budget");
+  if (out.find("host " + h["address"].get<std::string>() + " is down") == std::string::npos)
+    fail("down: the summary does not say the host is down");
+  {
+    std::ifstream in(report);
+    if (!in) return fail("down: no report written");
+    const json r = json::parse(in);
+    const auto& d = r["devices"].at(0);
+    if (d.value("ports_scanned", -1L) != 0) fail("down: ports were scanned on a host found down");
+    std::string state;
+    for (const auto& o : d["observations"])
+      if (o["key"] == "probe.discovery") state = o["value"].get<std::string>();
+    if (state != "down") fail("down: probe.discovery is '" + state + "', expected down");
+    std::size_t down_reasons = 0;
+    for (const auto& f : d["results"]) {
+      if (f["status"] == "fail" || f["status"] == "pass") fail("down: " + f["check"].get<std::string>() + " judged a host never scanned");
+      if (f.value("reason", "") == "device_down") ++down_reasons;
+    }
+    if (down_reasons == 0) fail("down: no check gives device_down as its reason");
+  }
+  // Without discovery the same host is port-scanned (and every port is filtered).
+  own_scan(truth, bin, "down", args + " --no-discovery -q");
+  std::ifstream in(report);
+  const json r = json::parse(in);
+  if (r["devices"].at(0).value("ports_scanned", 0L) == 0) fail("down: --no-discovery did not port-scan the host");
+  std::remove(report.c_str());
+}
+
 }  // namespace
 
 int main() {
@@ -322,6 +366,7 @@ int main() {
   // First, while the only children waited for are small: its RSS figure is the hostile scan's.
   check_hostile(truth, bin);
   check_firewalled(truth, bin);
+  check_down(truth, bin);
 
   std::string addresses;
   for (const auto& p : truth["personas"]) addresses += " " + p["address"].get<std::string>();
