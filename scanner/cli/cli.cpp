@@ -397,6 +397,10 @@ int list_checks(bool as_json, const std::string& profile_id, std::ostream& out) 
   std::optional<Profile> profile;
   if (!profile_id.empty()) profile = load_profile(profile_id);
   const auto checks = profile ? checks_of(*profile) : checks_of(Profile{});
+  // The id column fits the longest id (dp.cleartext.sensitive is 22 characters): columns never run
+  // into each other.
+  std::size_t id_width = 22;
+  for (const auto* c : checks) id_width = std::max(id_width, c->info().id.size() + 2);
   for (const auto* c : checks) {
     const auto i = c->info();
     std::vector<std::string> in_profile;
@@ -412,8 +416,9 @@ int list_checks(bool as_json, const std::string& profile_id, std::ostream& out) 
       out << j.dump() << "\n";
       continue;
     }
-    out << std::left << std::setw(22) << i.id << std::setw(10) << to_string(i.severity) << i.title << "\n"
-        << std::setw(32) << "" << (profile ? "evidences:" : "outcomes:");
+    out << std::left << std::setw(static_cast<int>(id_width)) << i.id << std::setw(10) << to_string(i.severity) << i.title
+        << "\n"
+        << std::setw(static_cast<int>(id_width + 10)) << "" << (profile ? "evidences:" : "outcomes:");
     for (const auto& o : profile ? in_profile : i.outcomes) out << " " << o;
     out << "\n";
   }

@@ -331,3 +331,25 @@ TEST_CASE("checks list --profile: only the profile's checks, with the outcomes e
   }
   CHECK(n > 20);
 }
+
+TEST_CASE("checks list: every id stands in its own column, apart from its severity, however long") {
+  const auto text = cli({"checks", "list"});
+  const auto listed = cli({"checks", "list", "--json"});
+  REQUIRE(text.code == kExitOk);
+  std::set<std::string> ids;
+  std::istringstream j(listed.out);
+  for (std::string line; std::getline(j, line);) ids.insert(nlohmann::json::parse(line)["id"].get<std::string>());
+  static const std::set<std::string> severities = {"info", "low", "medium", "high", "critical"};
+  std::istringstream in(text.out);
+  std::size_t rows = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == ' ') continue;  // an outcomes line
+    std::istringstream words(line);
+    std::string id, severity;
+    words >> id >> severity;
+    CHECK_MESSAGE(ids.count(id) == 1, line);
+    CHECK_MESSAGE(severities.count(severity) == 1, line);
+    ++rows;
+  }
+  CHECK(rows == ids.size());
+}
