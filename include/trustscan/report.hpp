@@ -59,6 +59,11 @@ void write_report_file(const Report& report, const ReportSink& sink, const std::
 /// The short human summary printed on stdout.
 void write_summary(const Report& report, std::ostream& out);
 
+/// The finding's stable id: "f-" and 16 hex digits of SHA-256 over the device address, the check
+/// and the endpoint ("-" for a device-wide finding). Not over run order, time or wording, so the
+/// same finding on the same device has the same id in every run (waivers and diffs key on it).
+std::string finding_id(const Address& device, const Finding& f);
+
 /// Sorts results (check id, transport, port) and devices (address) in place.
 void sort_report(Report& report);
 

@@ -2,6 +2,7 @@
 #include "trustscan/report.hpp"
 
 #include "scanner/report/report_formats.hpp"
+#include "probes/tls/ja_fingerprint.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -81,8 +82,18 @@ json evidence_json(const Evidence& e, bool redact) {
   return j;
 }
 
-json finding_json(const Finding& f, bool redact) {
-  json j = {{"check", f.check}, {"status", std::string(to_string(f.status))},
+}  // namespace
+
+std::string finding_id(const Address& device, const Finding& f) {
+  const std::string subject = "trustscan.finding/1\n" + device.to_string() + "\n" + f.check + "\n" +
+                              (f.endpoint ? port_label(*f.endpoint) : std::string("-"));
+  return "f-" + sha256_hex(subject).substr(0, 16);
+}
+
+namespace {
+
+json finding_json(const Address& device, const Finding& f, bool redact) {
+  json j = {{"id", finding_id(device, f)}, {"check", f.check}, {"status", std::string(to_string(f.status))},
             {"severity", std::string(to_string(f.severity))}, {"outcomes", f.outcomes},
             {"summary", f.summary}};
   if (f.endpoint) {
@@ -133,7 +144,7 @@ json device_json(const DeviceReport& d, bool redact) {
       not_shown[std::string(to_string(state))] = n;
 
   json results = json::array();
-  for (const auto& f : d.results) results.push_back(finding_json(f, redact));
+  for (const auto& f : d.results) results.push_back(finding_json(facts.target.address, f, redact));
 
   json observations = json::array();
   for (const auto& o : facts.observations) {
@@ -212,7 +223,7 @@ class JsonLinesSink final : public ReportSink {
   void write(const Report& r, std::ostream& out) const override {
     for (const auto& d : r.devices)
       for (const auto& f : d.results) {
-        json j = finding_json(f, r.redact);
+        json j = finding_json(d.facts.target.address, f, r.redact);
         j["device"] = d.facts.target.address.to_string();
         j["started_at"] = format_utc(r.started_at);
         j["profile"] = r.profile.id;

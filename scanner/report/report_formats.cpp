@@ -213,6 +213,8 @@ class SarifSink final : public ReportSink {
                                      : "device://" + device;
         results.push_back({{"ruleId", f.check},
                            {"ruleIndex", it->second},
+                           // The stable finding id: code-scanning tools match results across runs by it.
+                           {"partialFingerprints", {{"trustscanFindingId/v1", finding_id(d.facts.target.address, f)}}},
                            {"level", sarif_level(f.severity)},
                            {"message", {{"text", f.summary}}},
                            {"locations",

@@ -7,7 +7,9 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -309,4 +311,56 @@ TEST_CASE("JSON sink: services[].tls from the tls.* observations of that endpoin
   // Nothing but tls.* facts: the ssh and service observations stay out of it.
   CHECK_FALSE(tls.contains("name"));
   CHECK_FALSE(tls.contains("kex"));
+}
+
+TEST_CASE("finding ids: the same device, check and endpoint give the same id in every run; anything else another") {
+  const auto addr = *Address::parse("198.18.0.10");
+  Finding f;
+  f.check = "svc.telnet";
+  f.endpoint = Endpoint{addr, Transport::tcp, 23};
+  f.status = CheckStatus::fail;
+  f.summary = "Telnet open";
+  const auto id = finding_id(addr, f);
+  CHECK(id.size() == 18);
+  CHECK(id.starts_with("f-"));
+  // Wording, status, severity and evidence are not part of it: a fixed finding keeps its id.
+  Finding g = f;
+  g.summary = "other words";
+  g.status = CheckStatus::pass;
+  g.severity = Severity::critical;
+  g.evidence.push_back(Evidence{});
+  CHECK(finding_id(addr, g) == id);
+  Finding other_port = f;
+  other_port.endpoint->port = 2323;
+  CHECK(finding_id(addr, other_port) != id);
+  Finding other_check = f;
+  other_check.check = "svc.ftp_tftp";
+  CHECK(finding_id(addr, other_check) != id);
+  Finding device_wide = f;
+  device_wide.endpoint.reset();
+  CHECK(finding_id(addr, device_wide) != id);
+  CHECK(finding_id(*Address::parse("198.18.0.11"), f) != id);
+
+  // In the JSON report every result carries its id, and two runs in another order agree.
+  auto a = sample_report(), b = sample_report();
+  std::reverse(b.devices.begin(), b.devices.end());
+  for (auto& d : b.devices) std::reverse(d.results.begin(), d.results.end());
+  std::ostringstream x, y;
+  make_sink("json")->write(a, x);
+  make_sink("json")->write(b, y);
+  std::set<std::string> ids_a, ids_b;
+  const auto ja = nlohmann::json::parse(x.str()), jb = nlohmann::json::parse(y.str());  // kept: loops below
+  for (const auto& d : ja["devices"])
+    for (const auto& r : d["results"]) ids_a.insert(r["id"].get<std::string>());
+  for (const auto& d : jb["devices"])
+    for (const auto& r : d["results"]) ids_b.insert(r["id"].get<std::string>());
+  CHECK(ids_a.size() == 4);
+  CHECK(ids_a == ids_b);
+  // SARIF carries it as the partial fingerprint code-scanning tools match runs by.
+  std::ostringstream s;
+  make_sink("sarif")->write(a, s);
+  const auto sarif = nlohmann::json::parse(s.str());
+  REQUIRE(sarif["runs"][0]["results"].size() == 4);
+  for (const auto& r : sarif["runs"][0]["results"])
+    CHECK(ids_a.count(r["partialFingerprints"]["trustscanFindingId/v1"].get<std::string>()) == 1);
 }
