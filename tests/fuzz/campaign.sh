@@ -11,6 +11,8 @@
 # leaves its input in OUT_DIR (crash-*) and the log in OUT_DIR/NAME.log; the campaign goes on to
 # the next harness and exits 1 at the end. OUT_DIR/summary.tsv holds one line per harness.
 # ONLY="name ..." runs those harnesses alone (two campaigns on two cores split the list).
+# TIMEOUT (seconds, default 10) is libFuzzer's per-input limit: raise it when something else
+# loads the machine, or a starved fuzzer reports timeouts that are only the load.
 # A timeout is run once more alone: a machine too busy to run the fuzzer (a build beside it)
 # also makes timeouts, so the summary says whether it reproduced.
 set -uo pipefail
@@ -37,11 +39,11 @@ for f in "$build"/fuzz_*; do
   seeds=$(ls tests/fuzz/corpus/"$name" | wc -l)
   echo "campaign: $name for ${secs}s" >&2
   crashes=0
-  "$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$out/" -timeout=10 \
+  "$f" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$out/" -timeout="${TIMEOUT:-10}" \
     -rss_limit_mb=2048 "$out/$name" >"$out/$name.log" 2>&1 || crashes=1
   if [ "$crashes" = 1 ] && grep -q 'ERROR: libFuzzer: timeout' "$out/$name.log"; then
     t=$(sed -nE 's/.*Test unit written to (.*timeout-[0-9a-f]+).*/\1/p' "$out/$name.log" | tail -1)
-    if [ -n "$t" ] && "$f" -timeout=10 "$t" >"$out/$name.rerun.log" 2>&1; then
+    if [ -n "$t" ] && "$f" -timeout="${TIMEOUT:-10}" "$t" >"$out/$name.rerun.log" 2>&1; then
       crashes="timeout-not-reproduced"
     fi
   fi
