@@ -83,9 +83,12 @@ need_tools() {
     for t in "$PY" "$SSHD" /usr/lib/lighttpd/mod_openssl.so /usr/lib/lighttpd/mod_authn_file.so; do
         [[ -x $t || -f $t ]] || missing+=("$t")
     done
-    if command -v busybox >/dev/null 2>&1 && ! busybox --list 2>/dev/null | grep -qx telnetd; then
-        missing+=("busybox telnetd applet (install busybox-static)")
-    fi
+    local applet
+    for applet in telnetd httpd; do
+        if command -v busybox >/dev/null 2>&1 && ! busybox --list 2>/dev/null | grep -qx "$applet"; then
+            missing+=("busybox $applet applet (install busybox-static)")
+        fi
+    done
     if ((${#missing[@]})); then
         echo "lab.sh: missing: ${missing[*]} (install the packages in tests/lab/packages.txt); skipping" >&2
         exit 77
