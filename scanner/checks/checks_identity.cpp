@@ -7,6 +7,7 @@
 #include <algorithm>
 #include "probes/dhcp/dhcp_keys.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 #include "probes/dns/dns_keys.hpp"
 #include "probes/http/http_keys.hpp"
 #include "probes/ntp/ntp_keys.hpp"
@@ -140,10 +141,31 @@ class Liveness final : public Check {
       return;
     }
     const Observation& o = *seen.back();
-    const bool alive = value_text(o) == "answered";
-    auto f = make_finding(i.id, alive ? CheckStatus::pass : CheckStatus::fail, i.severity, i.outcomes,
-                          alive ? "the device still answered after the assessment"
-                                : "the device stopped answering during the assessment (crashed, hung or rebooted)");
+    const std::string state = value_text(o);
+    // Only a device that answers nothing at all, when no login attempt could have made it block
+    // this scanner, fails: a port that now refuses while the host answers may be a one-shot
+    // service or a refusal by address, and silence after login attempts may be a lockout by
+    // address (fail2ban and the like) as well as a crash.
+    bool logins_tried = false;
+    for (const auto* a : d.find(keys::cred::attempts.name))
+      if (const auto* n = std::get_if<std::int64_t>(&a->value); n && *n > 0) logins_tried = true;
+    Finding f;
+    if (state == "answered") {
+      f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes, "the device still answered after the assessment");
+    } else if (state == "host_up") {
+      f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
+                       "the open ports no longer accept connections, but the host still answers: a service stopped, "
+                       "or the device refuses this scanner now");
+      f.reason = "inconclusive:ports_closed_host_up";
+    } else if (logins_tried) {
+      f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
+                       "the device answers nothing since the login attempts: it crashed or rebooted, or it blocks this "
+                       "scanner's address after failed logins");
+      f.reason = "inconclusive:silent_after_logins";
+    } else {
+      f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
+                       "the device stopped answering during the assessment (crashed, hung or rebooted)");
+    }
     f.endpoint = o.endpoint;
     Evidence e = o.evidence;
     e.kind = "liveness";

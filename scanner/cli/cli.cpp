@@ -42,7 +42,7 @@ struct ScanArgs {
   bool dry_run = false;
   EngineOptions engine;
   int timeout_ms = 1000;
-  int min_timeout_ms = 100;
+  int min_timeout_ms = 0;  // 0: not given (100 ms, or --timeout when that is shorter)
   ProbeOptions probe;
   bool no_probes = false;
   bool no_discovery = false;
@@ -76,10 +76,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
 }
 
 // One line on what the port scan did and how the adaptive timing spent it (docs/engine.md).
-void write_engine_summary(const ScanPlan& plan, const EngineStats& s, std::chrono::steady_clock::duration took,
-                          std::ostream& out) {
+void write_engine_summary(const EngineStats& s, std::chrono::steady_clock::duration took, std::ostream& out) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
-  out << "port scan and probes: " << plan.jobs.size() << " endpoint(s), " << s.attempts << " attempt(s) in "
+  out << "port scan and probes: " << s.endpoints << " endpoint(s), " << s.attempts << " attempt(s) in "
       << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
       << " with a deadline learnt from the device's answers, " << s.retries_skipped
       << " timeout(s) not retried (retries did not pay on that device)\n";
@@ -138,6 +137,9 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   const Profile profile = load_profile(a.profile);
   const PortList ports = ports_to_scan(a.ports, PortList{profile.ports.tcp, profile.ports.udp});
   if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
+  if (a.min_timeout_ms > a.timeout_ms)
+    throw InputError("--min-timeout " + std::to_string(a.min_timeout_ms) + " is above --timeout " +
+                     std::to_string(a.timeout_ms) + ": the shortest deadline cannot exceed the longest");
   const Scope scope = !a.scope.empty() ? Scope::parse(a.scope)
                       : !a.scope_file.empty() ? Scope::from_file(a.scope_file)
                                               : Scope::defaults();
@@ -184,7 +186,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
 
   EngineOptions engine = a.engine;
   engine.timeout = std::chrono::milliseconds(a.timeout_ms);
-  engine.min_timeout = std::chrono::milliseconds(a.min_timeout_ms);
+  engine.min_timeout = std::chrono::milliseconds(a.min_timeout_ms > 0 ? a.min_timeout_ms : std::min(100, a.timeout_ms));
   engine.discovery = !a.no_discovery;
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
 
@@ -206,7 +208,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   const auto scan_start = std::chrono::steady_clock::now();
   report.devices = run_active_scan(io, plan, engine, probe, interrupted, &engine_stats);
   for (auto& d : report.devices) d.facts.declaration = declaration;
-  if (!output.quiet) write_engine_summary(plan, engine_stats, std::chrono::steady_clock::now() - scan_start, out);
+  if (!output.quiet) write_engine_summary(engine_stats, std::chrono::steady_clock::now() - scan_start, out);
   if (capture) {
     while (!interrupted && std::chrono::steady_clock::now() < capture_until)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -2,18 +2,17 @@
 #include "scanner/engine/discovery.hpp"
 
 #include "probes/icmp/icmp.hpp"
+#include "scanner/engine/concurrency.hpp"
 #include "scanner/engine/session.hpp"
 
 #include <unistd.h>
 
 #include <array>
 #include <memory>
-#include <optional>
 
 namespace trustscan {
 
 namespace ip = net::ip;
-using Clock = std::chrono::steady_clock;
 
 const std::vector<std::uint16_t>& discovery_ports() {
   // nmap's TCP pings (80, 443) and the management ports of devices (SSH, Telnet, RTSP, the web
@@ -132,25 +131,13 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
 
 net::awaitable<std::vector<HostState>> discover_hosts(const std::vector<Target>& targets, DiscoveryOptions options,
                                                       const bool& stop) {
-  std::vector<HostState> out(targets.size());
+  // A target whose discovery fails (it never does on purpose) is scanned: nothing is skipped for
+  // want of an answer that was never waited for.
+  std::vector<HostState> out(targets.size(), HostState{true, "discovery failed; scanned anyway"});
   const auto base = static_cast<std::uint16_t>(::getpid());
-  // Waves of at most max_inflight targets, each target its own coroutine.
-  const std::size_t wave = std::max<std::size_t>(1, options.max_inflight);
-  auto ex = co_await net::this_coro::executor;
-  for (std::size_t start = 0; start < targets.size() && !stop; start += wave) {
-    const std::size_t end = std::min(targets.size(), start + wave);
-    std::size_t running = end - start;
-    net::steady_timer all_done(ex, Clock::time_point::max());
-    for (std::size_t i = start; i < end; ++i) {
-      net::co_spawn(ex, discover_one(targets[i], options, static_cast<std::uint16_t>(base + i), stop),
-                    [&, i](std::exception_ptr e, HostState st) {
-                      out[i] = e ? HostState{true, "discovery failed; scanned anyway"} : std::move(st);
-                      if (--running == 0) all_done.cancel();
-                    });
-    }
-    error_code ec;
-    co_await all_done.async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
+  co_await for_each_concurrently(targets.size(), options.max_inflight, [&](std::size_t i) -> net::awaitable<void> {
+    out[i] = co_await discover_one(targets[i], options, static_cast<std::uint16_t>(base + i), stop);
+  });
   co_return out;
 }
 

@@ -396,6 +396,7 @@ net::awaitable<void> PortScanner::run() {
   main.wake.reset();
   for (auto& t : s.threads)
     if (t.thread.joinable()) t.thread.join();
+  s.stats.endpoints = s.plan.jobs.size();
   for (const auto& t : s.timings) s.stats.retries_skipped += t->with([](const DeviceTiming& d) { return d.retries_skipped(); });
   for (const Worker* w : s.workers()) {
     s.stats.attempts += w->stats.attempts;

@@ -33,6 +33,7 @@ bool is_well_known_port(Transport transport, std::uint16_t port) noexcept {
       4443, 5000, 5001, 5353, 5555, 5683, 5900, 6668, 7547, 8000, 8008, 8080, 8081, 8088, 8443,
       8554, 8883, 8888, 8899, 9000, 9100, 9443, 10000, 20000, 37777, 49152, 49153, 50000};
   static constexpr std::array<std::uint16_t, 13> kUdp{53, 67, 69, 123, 161, 500, 1900, 3702, 5353, 5683, 5684, 47808, 49152};
+  static_assert(std::is_sorted(kTcp.begin(), kTcp.end()) && std::is_sorted(kUdp.begin(), kUdp.end()));
   if (transport == Transport::tcp) return std::binary_search(kTcp.begin(), kTcp.end(), port);
   return std::binary_search(kUdp.begin(), kUdp.end(), port);
 }

@@ -2,6 +2,7 @@
 #include "scanner/pipeline/pipeline.hpp"
 
 #include "scanner/config/service_table.hpp"
+#include "scanner/engine/concurrency.hpp"
 #include "scanner/engine/discovery.hpp"
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/session.hpp"
@@ -26,9 +27,14 @@ bool fails(const Finding& f, const std::string& fail_on) {
 namespace {
 
 // Liveness after the probes and trials (dev.liveness): a connection to the ports that were open
-// at the port scan, at most three, each within 3 s; the first that connects ends it. Ports a
-// printer port rule held are skipped (connecting is harmless, but nothing else touched them).
-net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& options, const bool& interrupted) {
+// at the port scan, at most three (well-known first; printer ports, which nothing else touched,
+// skipped), each within 3 s; the first that connects ends it ("answered"). When none connects,
+// host discovery asks whether the device answers at all: "host_up" (a service stopped, or the
+// device refuses this scanner now) or "silent" (it crashed, hung, rebooted, or drops this
+// scanner). SIGINT ends it through `abort`.
+net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& options, const EngineOptions& engine,
+                                    AbortGroup& abort, const bool& interrupted) {
+  constexpr auto kConnect = std::chrono::milliseconds(3000);
   std::vector<Endpoint> open;
   for (const auto& p : device.facts.ports)
     if (p.endpoint.transport == Transport::tcp && p.state == PortState::open && !is_printer_port(p.endpoint))
@@ -39,8 +45,8 @@ net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& op
   std::string tried;
   for (const auto& ep : open) {
     Status status = Status::success;
-    auto session = co_await TcpSession::connect(ep, std::chrono::milliseconds(3000), std::chrono::milliseconds(100),
-                                                options.max_reply, status);
+    auto session = co_await TcpSession::connect(ep, kConnect, std::chrono::milliseconds(100), options.max_reply, status, &abort);
+    if (interrupted) co_return;
     if (session) {
       device.facts.observations.push_back(make_observation(
           ep, keys::probe::liveness, std::string("answered"),
@@ -49,9 +55,16 @@ net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& op
     }
     tried += (tried.empty() ? "" : ", ") + port_label(ep) + " " + std::string(to_string(status));
   }
+  DiscoveryOptions d;
+  d.timeout = engine.timeout;
+  const std::vector<Target> just_this(1, device.facts.target);
+  const auto host = co_await discover_hosts(just_this, d, interrupted);
+  if (interrupted) co_return;
+  const bool up = host.front().up;
   device.facts.observations.push_back(make_observation(
-      open.front(), keys::probe::liveness, std::string("silent"),
-      "open at the port scan, no connection after the probes and trials (3 s each): " + tried));
+      open.front(), keys::probe::liveness, std::string(up ? "host_up" : "silent"),
+      "open at the port scan, no connection after the probes and trials (" + std::to_string(kConnect.count()) +
+          " ms each): " + tried + (up ? "; the host still answers (" + host.front().reason + ")" : "; " + host.front().reason)));
 }
 
 }  // namespace
@@ -61,6 +74,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
   // Load the identification table before anything is sent: a broken table is a usage error.
   const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
   std::unique_ptr<PortScanner> scanner;  // made once discovery has decided which devices to scan
+  AbortGroup liveness_abort;
   ScanPlan scanned = plan;               // the plan without the jobs of devices found down
   std::vector<DeviceReport> devices(plan.targets.size());
   net::signal_set signals(io, SIGINT, SIGTERM);
@@ -68,6 +82,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     if (ec) return;
     interrupted = true;
     if (scanner) scanner->stop();
+    liveness_abort.abort();
   });
   // A stop that came before the signal set existed (main's recorder caught it): nothing is sent.
   const bool stopped_early = stop_requested();
@@ -97,7 +112,6 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
         o.evidence.detail = hosts[d].reason;
         devices[d].facts.observations.push_back(std::move(o));
       }
-      if (stats && hosts[d].up) ++stats->hosts_up;
       if (stats && !hosts[d].up) stats->hosts_down.emplace_back(plan.targets[d].address.to_string(), hosts[d].reason);
     }
     std::map<Address, std::size_t> index;
@@ -105,7 +119,9 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     for (auto& r : scanner->results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
     if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
     if (table && !interrupted)
-      for (auto& d : devices) co_await check_liveness(d, probe, interrupted);
+      co_await for_each_concurrently(devices.size(), probe.max_inflight, [&](std::size_t i) {
+        return check_liveness(devices[i], probe, options, liveness_abort, interrupted);
+      });
   };
   std::exception_ptr failure;
   net::co_spawn(io, job(), [&](std::exception_ptr e) {

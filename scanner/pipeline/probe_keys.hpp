@@ -12,7 +12,7 @@ inline constexpr ObservationKey status{"probe.<service>.status", ValueType::stri
     "how that protocol probe ended: a Status name (\"success\", \"not_detected\"…)", "scanner/pipeline/probe_util.cpp"};
 inline constexpr ObservationKey liveness{"probe.liveness", ValueType::string,
     "after every probe and trial: \"answered\" when a port open at the port scan still accepts a connection, "
-    "\"silent\" when none does (the device crashed, hung or rebooted during the assessment)",
+    "\"host_up\" when none does but the host answers host discovery, \"silent\" when nothing answers",
     "scanner/pipeline/pipeline.cpp"};
 inline constexpr ObservationKey discovery{"probe.discovery", ValueType::string,
     "host discovery before the port scan: \"up\" (what answered) or \"down\" (what went unanswered; "

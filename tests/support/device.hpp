@@ -5,6 +5,7 @@
 #include "sockets.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -22,7 +23,10 @@ class Device {
         pollfd p{listener_.fd(), POLLIN, 0};
         if (::poll(&p, 1, 20) <= 0) continue;
         const int c = ::accept(listener_.fd(), nullptr, nullptr);
-        if (c < 0) continue;
+        if (c < 0) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));  // after stop_listening()
+          continue;
+        }
         ++connections_;
         std::lock_guard lock(mu_);
         conns_.emplace_back([this, c] {
@@ -41,6 +45,9 @@ class Device {
   std::uint16_t port() const { return listener_.port(); }
   /// Connections accepted so far.
   int connections() const { return connections_; }
+  /// The device stops listening for good (a crashed service): later connections are refused.
+  /// Safe from `serve`.
+  void stop_listening() { ::shutdown(listener_.fd(), SHUT_RDWR); }
 
  private:
   Listener listener_;

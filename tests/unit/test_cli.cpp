@@ -353,3 +353,9 @@ TEST_CASE("checks list: every id stands in its own column, apart from its severi
   }
   CHECK(rows == ids.size());
 }
+
+TEST_CASE("--min-timeout above --timeout is one clear line and exit 2, before anything is sent") {
+  const auto r = cli({"scan", "127.0.0.1", "-p", "1", "--timeout", "50", "--min-timeout", "500", "-q"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err == "trustscan: error: --min-timeout 500 is above --timeout 50: the shortest deadline cannot exceed the longest\n");
+}
