@@ -16,8 +16,13 @@
 namespace trustscan {
 
 /// Result state of a check (STANDARDS.md §4.5). Absence of evidence is never `pass`.
-enum class CheckStatus : std::uint8_t { pass, fail, not_applicable, not_tested, error, info };
+/// `waived`: a failure the user accepted with a waiver in force (--waivers, docs/waivers.md);
+/// it stays in the report with its waiver and does not fail the run. Checks never produce it.
+enum class CheckStatus : std::uint8_t { pass, fail, not_applicable, not_tested, error, info, waived };
 std::string_view to_string(CheckStatus s) noexcept;
+/// Whether a result means the check ran on the device: it produced a verdict (pass, fail, waived,
+/// an inventory-backed not_applicable) or an informational fact. not_tested and error did not run.
+bool check_ran(CheckStatus s) noexcept;
 
 /// Severity of a *failure* of the check, aligned to the CVSS v3.1 qualitative bands.
 enum class Severity : std::uint8_t { info, low, medium, high, critical };
@@ -44,6 +49,16 @@ struct DeviceFacts {
   std::vector<Endpoint> endpoints_of(std::initializer_list<std::string_view> services) const;
 };
 
+/// An accepted risk, as it applies to one finding (--waivers; docs/waivers.md).
+struct WaiverMark {
+  std::string rule;           ///< what the waiver names: "f-0123456789abcdef" or "check svc.telnet, device …, port …"
+  std::string justification;
+  std::string owner;
+  std::string expires;        ///< YYYY-MM-DD: in force through that day (UTC)
+  bool expired = false;       ///< past its date: the finding fails again, the waiver is still shown
+  std::string source;         ///< FILE:LINE of the waiver
+};
+
 /// One check's verdict on one device (and optionally one endpoint).
 struct Finding {
   std::string check;                  ///< stable id, e.g. "svc.inventory"
@@ -55,6 +70,7 @@ struct Finding {
   std::string reason;                 ///< machine reason for not_tested / error ("out_of_vantage")
   std::vector<Evidence> evidence;
   std::string vantage;                ///< assess: the vantage of the report it came from; else ""
+  std::optional<WaiverMark> waiver;   ///< the waiver that matched this failure (in force or expired)
 };
 
 /// What a check is, for `trustscan checks list` and reports: id, title, severity of a failure,

@@ -60,7 +60,7 @@ struct Profile {
 /// The roll-up of one outcome on one device.
 struct OutcomeResult {
   std::string id;
-  std::string status;     ///< pass | fail | partial | not_tested | not_applicable
+  std::string status;     ///< pass | fail | waived | partial | not_tested | not_applicable
   double coverage = 0.0;  ///< checks that ran / checks of the outcome
   std::vector<std::string> failed_checks;
   std::string note;       ///< e.g. "needs attestation: document"

@@ -27,6 +27,13 @@ struct DeviceReport {
 /// (STANDARDS.md §4.5; docs/profiles.md). Fills `device.outcomes` and `device.score`.
 void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations = {});
 
+/// What one waiver of --waivers did in a run (docs/waivers.md).
+struct WaiverUse {
+  WaiverMark waiver;
+  std::string state;                  ///< applied | expired | unused (matched no failure)
+  std::vector<std::string> findings;  ///< ids of the failures it matched
+};
+
 struct Report {
   std::string mode = "scan";      ///< scan | replay | assess | demo
   std::string vantage = "lan";
@@ -39,6 +46,7 @@ struct Report {
   std::vector<Attestation> attestations;  ///< --attestation: non-network outcomes attested
   std::string declaration;        ///< --declaration: the file the checks compared against, or ""
   std::vector<std::string> inputs;  ///< assess: the reports merged; replay: the captures read
+  std::vector<WaiverUse> waivers;   ///< --waivers: every waiver and what it matched
 };
 
 /// Renders a Report in one format. Implementations write to the stream they are given; writing

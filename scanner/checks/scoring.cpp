@@ -18,12 +18,6 @@ namespace trustscan {
 
 namespace {
 
-// A check ran when it produced a verdict about the device: pass, fail, or a not_applicable
-// backed by the inventory. not_tested and error did not run; info ran (it is informational).
-bool ran(CheckStatus s) {
-  return s == CheckStatus::pass || s == CheckStatus::fail || s == CheckStatus::not_applicable || s == CheckStatus::info;
-}
-
 // The worst-first summary of one check's results on a device (a check may have one result per
 // endpoint).
 CheckStatus combine(const std::vector<const Finding*>& results) {
@@ -32,6 +26,7 @@ CheckStatus combine(const std::vector<const Finding*>& results) {
   if (has(CheckStatus::fail)) return CheckStatus::fail;
   if (has(CheckStatus::error)) return CheckStatus::error;
   if (has(CheckStatus::not_tested)) return CheckStatus::not_tested;
+  if (has(CheckStatus::waived)) return CheckStatus::waived;
   if (has(CheckStatus::pass)) return CheckStatus::pass;
   if (has(CheckStatus::info)) return CheckStatus::info;
   return CheckStatus::not_applicable;
@@ -72,14 +67,16 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
     const Attestation* att = att_it == attestations.end() ? nullptr : &*att_it;
     const std::string attested = att ? "attested " + att->status + ": " + att->evidence + " (" + att->by + ")" : "";
     std::size_t executed = 0, not_applicable = 0, passed = 0;
+    std::vector<std::string> waived;
     for (const auto& c : o.checks) {
       profile_checks.insert(c);
       const auto it = by_check.find(c);
       const CheckStatus st = it == by_check.end() ? CheckStatus::not_tested : combine(it->second);
-      if (ran(st)) ++executed;
+      if (check_ran(st)) ++executed;
       if (st == CheckStatus::fail) r.failed_checks.push_back(c);
       if (st == CheckStatus::not_applicable) ++not_applicable;
       if (st == CheckStatus::pass) ++passed;
+      if (st == CheckStatus::waived) waived.push_back(c);
     }
     r.coverage = o.checks.empty() ? 0.0 : static_cast<double>(executed) / static_cast<double>(o.checks.size());
     if (!r.failed_checks.empty()) {
@@ -103,10 +100,17 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
     } else if (!o.attestation.empty() && !att) {
       r.status = "partial";
       r.note = "network evidence only; needs attestation: " + o.attestation;
-    } else if (passed == 0) {
+    } else if (passed == 0 && waived.empty()) {
       // Only informational facts (and inapplicable checks): observed, never judged a pass.
       r.status = "partial";
       r.note = "informational evidence only";
+    } else if (!waived.empty()) {
+      // Every check ran and none failed but for accepted risks: not a pass, and not a failure
+      // while the waivers are in force (docs/waivers.md).
+      r.status = "waived";
+      r.note = "failed but waived:";
+      for (const auto& c : waived) r.note += " " + c;
+      if (att) r.note += "; " + attested;
     } else {
       r.status = "pass";
       if (att) r.note = "network evidence and " + attested;
@@ -119,8 +123,8 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
     const bool required = o.level == OutcomeLevel::required || o.level == OutcomeLevel::required_if_applicable;
     if (required) {
       if (r.status == "fail") any_required_fail = true;
-      const bool satisfied =
-          r.status == "pass" || (r.status == "not_applicable" && o.level == OutcomeLevel::required_if_applicable);
+      const bool satisfied = r.status == "pass" || r.status == "waived" ||
+                             (r.status == "not_applicable" && o.level == OutcomeLevel::required_if_applicable);
       if (!satisfied) all_required_pass = false;
       if (r.status == "pass") ++required_passed;
     }
@@ -141,12 +145,14 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
     const double w = weight(first);
     const CheckStatus st = combine(it->second);
     total_weight += w;
-    if (ran(st)) executed_weight += w;
+    if (check_ran(st)) executed_weight += w;
     if (st == CheckStatus::pass) earned += w, possible += w;
-    if (st == CheckStatus::fail) {
+    // A waived failure is still a failure in the score: the waiver keeps it from failing the
+    // verdict and the run, not from lowering the number (an all-waived device is no grade A).
+    if (st == CheckStatus::fail || st == CheckStatus::waived) {
       double worst = 0;
       for (const auto* f : it->second)
-        if (f->status == CheckStatus::fail) worst = std::max(worst, weight(*f));
+        if (f->status == CheckStatus::fail || f->status == CheckStatus::waived) worst = std::max(worst, weight(*f));
       possible += worst;
     }
   }

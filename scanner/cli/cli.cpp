@@ -71,6 +71,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
       ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "html"}));
   cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
   cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
+  cmd.add_option("--waivers", o.waivers_file,
+                 "Accepted risks (YAML): failures named by finding id or check, with justification, owner and expiry; "
+                 "reported as waived, they do not fail the run until they expire (docs/waivers.md)");
   cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a check fails with at least this severity, or 'never'")
       ->check(CLI::IsMember({"fail", "critical", "high", "medium", "low", "info", "never"}));
 }
@@ -123,6 +126,14 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(0, 64));
 }
 
+// The waiver file, read and validated against the checks `profile` runs, before anything is sent.
+void load_output_waivers(OutputOptions& o, const Profile& profile) {
+  if (o.waivers_file.empty()) return;
+  std::vector<std::string> ids;
+  for (const auto* c : checks_of(profile)) ids.emplace_back(c->id());
+  o.waivers = load_waivers(o.waivers_file, ids);
+}
+
 // Every output file's format is settled before anything is sent: a typo in -o must not cost a
 // whole scan.
 void validate_outputs(const OutputOptions& o) {
@@ -133,7 +144,7 @@ void validate_outputs(const OutputOptions& o) {
   }
 }
 
-int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   const Profile profile = load_profile(a.profile);
   const PortList ports = ports_to_scan(a.ports, PortList{profile.ports.tcp, profile.ports.udp});
   if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
@@ -145,6 +156,7 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
                                               : Scope::defaults();
   const Shard shard = parse_shard(a.shard);
   validate_outputs(output);
+  load_output_waivers(output, profile);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   std::vector<Attestation> attestations;
@@ -228,10 +240,11 @@ int run_scan(const ScanArgs& a, const OutputOptions& output, std::ostream& out, 
   return finish_report(report, output, interrupted, out, err);
 }
 
-int run_demo(bool serve, const std::string& profile_id, const OutputOptions& output, std::ostream& out,
+int run_demo(bool serve, const std::string& profile_id, OutputOptions output, std::ostream& out,
              std::ostream& err) {
   const Profile profile = load_profile(profile_id);
   validate_outputs(output);
+  load_output_waivers(output, profile);
   net::io_context io(1);
   DemoDevice device(io);
   if (serve) {
@@ -274,7 +287,7 @@ struct AssessArgs {
 };
 
 // assess: reports from several vantages of the same devices → one scored assessment.
-int run_assess(const AssessArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   validate_outputs(output);
   std::vector<Report> inputs;
   for (const auto& path : a.reports) inputs.push_back(read_report_file(path));
@@ -288,9 +301,11 @@ int run_assess(const AssessArgs& a, const OutputOptions& output, std::ostream& o
   }
   Report report = merge_reports(inputs);
   report.profile = load_profile(profile_id);
+  load_output_waivers(output, report.profile);
   report.redact = output.redact;
   report.inputs = a.reports;
   if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
+  apply_output_waivers(report, output);
   for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
   sort_report(report);
   return write_outputs(report, output, !report.complete, out, err);
@@ -305,9 +320,10 @@ struct ReplayArgs {
 };
 
 // replay: captures → the device's own traffic → the same checks and profile.
-int run_replay(const ReplayArgs& a, const OutputOptions& output, std::ostream& out, std::ostream& err) {
+int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   const Profile profile = load_profile(a.profile);
   validate_outputs(output);
+  load_output_waivers(output, profile);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   Report report;
@@ -369,10 +385,10 @@ int run_diff(const std::string& before_path, const std::string& after_path, bool
   for (const auto& c : changes) {
     worse = worse || c.kind == "regression" || c.kind == "port_opened";
     if (as_json) {
-      out << nlohmann::json{{"kind", c.kind}, {"device", c.device}, {"subject", c.subject}, {"before", c.before},
-                            {"after", c.after}, {"summary", c.summary}}
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-          << "\n";
+      nlohmann::json j{{"kind", c.kind},     {"device", c.device}, {"subject", c.subject},
+                       {"before", c.before}, {"after", c.after},   {"summary", c.summary}};
+      if (!c.id.empty()) j["id"] = c.id;
+      out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       continue;
     }
     std::string kind = c.kind;

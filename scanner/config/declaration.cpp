@@ -15,17 +15,6 @@ namespace trustscan {
 
 namespace {
 
-void only_keys(const std::string& origin, const YAML::Node& map, const std::vector<std::string>& known,
-               const std::string& what) {
-  for (const auto& kv : map) {
-    const auto key = kv.first.as<std::string>("");
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string list;
-    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    yaml_fail(origin, kv.first, "unknown " + what + " key '" + key + "' (known: " + list + ")");
-  }
-}
-
 std::vector<std::string> names(const std::string& origin, const YAML::Node& n, const char* key) {
   std::vector<std::string> out;
   if (!n) return out;

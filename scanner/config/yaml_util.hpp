@@ -6,11 +6,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace trustscan {
 
@@ -28,6 +30,18 @@ inline std::string yaml_text(const std::string& origin, const YAML::Node& map, c
   }
   if (!node.IsScalar() || node.Scalar().empty()) yaml_fail(origin, node, std::string("'") + key + "' must be a non-empty string");
   return node.Scalar();
+}
+
+/// Fails on a key of `map` that is not in `known`; `what` names the mapping ("attestation").
+inline void only_keys(const std::string& origin, const YAML::Node& map, const std::vector<std::string>& known,
+                      const std::string& what) {
+  for (const auto& kv : map) {
+    const auto key = kv.first.as<std::string>("");
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    yaml_fail(origin, kv.first, "unknown " + what + " key '" + key + "' (known: " + list + ")");
+  }
 }
 
 /// Parses YAML text, turning a syntax error into "ORIGIN:LINE: invalid YAML: …".

@@ -49,8 +49,14 @@ std::string_view to_string(CheckStatus s) noexcept {
     case CheckStatus::not_tested: return "not_tested";
     case CheckStatus::error: return "error";
     case CheckStatus::info: return "info";
+    case CheckStatus::waived: return "waived";
   }
   return "?";
+}
+
+bool check_ran(CheckStatus s) noexcept {
+  return s == CheckStatus::pass || s == CheckStatus::fail || s == CheckStatus::waived ||
+         s == CheckStatus::not_applicable || s == CheckStatus::info;
 }
 
 std::string_view to_string(Severity s) noexcept {

@@ -142,10 +142,16 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
     for (const auto* check : checks_of(report.profile)) evaluate_contained(*check, d.facts, d.results);
-    score_device(report.profile, d, report.attestations);
   }
+  apply_output_waivers(report, output);
+  for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
   sort_report(report);
   return write_outputs(report, output, interrupted, out, err);
+}
+
+void apply_output_waivers(Report& report, const OutputOptions& output) {
+  if (!output.waivers_file.empty())
+    apply_waivers(report, output.waivers, utc_day(std::chrono::system_clock::now()));
 }
 
 int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
@@ -161,6 +167,15 @@ int write_outputs(const Report& report, const OutputOptions& output, bool interr
     }
   }
   if (!output.quiet) write_summary(report, out);
+  // Waivers that no longer do what their owner thinks: on stderr even with -q, for CI logs.
+  for (const auto& w : report.waivers) {
+    if (w.state == "expired")
+      err << "trustscan: warning: waiver " << w.waiver.source << " (" << w.waiver.rule << ") expired on "
+          << w.waiver.expires << ": " << w.findings.size() << " failure(s) count again\n";
+    else if (w.state == "unused")
+      err << "trustscan: warning: waiver " << w.waiver.source << " (" << w.waiver.rule
+          << ") matched no failure: the finding passed, was not reported, or the id is wrong\n";
+  }
   if (code != kExitOk) return code;
   if (interrupted) return kExitInterrupted;
   for (const auto& d : report.devices)

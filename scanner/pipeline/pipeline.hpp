@@ -5,6 +5,7 @@
 
 #include "scanner/engine/engine.hpp"
 #include "scanner/pipeline/probe_runner.hpp"
+#include "scanner/report/waivers.hpp"
 #include "trustscan/report.hpp"
 
 #include <ostream>
@@ -29,14 +30,20 @@ struct OutputOptions {
   bool quiet = false;              ///< -q: no summary on stdout
   bool redact = false;             ///< --redact: hide found passwords
   std::string fail_on = "fail";    ///< --fail-on: fail|critical|high|medium|low|never
+  std::string waivers_file;        ///< --waivers: accepted risks (docs/waivers.md), or ""
+  std::vector<Waiver> waivers;     ///< loaded from waivers_file before anything is sent
 };
 
-/// The tail every mode shares: checks on each device, scoring, sorting, writing every output
-/// file and the summary, and the exit code.
+/// The tail every mode shares: checks on each device, waivers, scoring, sorting, writing every
+/// output file and the summary, and the exit code.
 int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
                   std::ostream& err);
 
-/// Writes every output file and the summary of a scored report; returns the exit code.
+/// Applies the waivers of `output` (when a file was given) as of today, before scoring.
+void apply_output_waivers(Report& report, const OutputOptions& output);
+
+/// Writes every output file and the summary of a scored report; warns on stderr about expired
+/// waivers and waivers that matched no failure; returns the exit code.
 int write_outputs(const Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
                   std::ostream& err);
 

@@ -35,12 +35,13 @@ E enum_of(const json& j, const char* field, const std::array<std::pair<std::stri
   throw Bad{std::string("unknown ") + field + " '" + v + "'"};
 }
 
-constexpr std::array<std::pair<std::string_view, CheckStatus>, 6> kStatuses{{{"pass", CheckStatus::pass},
+constexpr std::array<std::pair<std::string_view, CheckStatus>, 7> kStatuses{{{"pass", CheckStatus::pass},
                                                                              {"fail", CheckStatus::fail},
                                                                              {"not_applicable", CheckStatus::not_applicable},
                                                                              {"not_tested", CheckStatus::not_tested},
                                                                              {"error", CheckStatus::error},
-                                                                             {"info", CheckStatus::info}}};
+                                                                             {"info", CheckStatus::info},
+                                                                             {"waived", CheckStatus::waived}}};
 constexpr std::array<std::pair<std::string_view, Severity>, 5> kSeverities{{{"info", Severity::info},
                                                                             {"low", Severity::low},
                                                                             {"medium", Severity::medium},
@@ -137,13 +138,15 @@ DeviceReport device_of(const json& d) {
     for (const auto& o : r.value("outcomes", json::array()))
       if (o.is_string()) f.outcomes.push_back(o.get<std::string>());
     for (const auto& e : r.value("evidence", json::array())) f.evidence.push_back(evidence_of(e));
+    if (r.contains("waiver") && r["waiver"].is_object()) {
+      const auto& w = r["waiver"];
+      f.waiver = WaiverMark{text(w, "rule"), text(w, "justification"), text(w, "owner"), text(w, "expires"),
+                            w.contains("expired") && w["expired"].is_boolean() && w["expired"].get<bool>(), text(w, "source")};
+    }
+    if (f.status == CheckStatus::waived && !f.waiver) throw Bad{"a waived result has no 'waiver'"};
     out.results.push_back(std::move(f));
   }
   return out;
-}
-
-bool ran(CheckStatus s) {
-  return s == CheckStatus::pass || s == CheckStatus::fail || s == CheckStatus::not_applicable || s == CheckStatus::info;
 }
 
 int openness(PortState s) {
@@ -213,7 +216,7 @@ Report merge_reports(const std::vector<Report>& reports) {
     if (out.declaration.empty()) out.declaration = r.declaration;
     for (const auto& d : r.devices)
       for (const auto& f : d.results)
-        if (ran(f.status)) ran_in[d.facts.target.address][f.check].insert(i);
+        if (check_ran(f.status)) ran_in[d.facts.target.address][f.check].insert(i);
   }
   for (std::size_t i = 0; i < reports.size(); ++i) {
     const auto& r = reports[i];
@@ -236,7 +239,7 @@ Report merge_reports(const std::vector<Report>& reports) {
       for (const auto& f : d.results) {
         const auto it = ran_here.find(f.check);
         const bool ran_elsewhere = it != ran_here.end() && !it->second.empty() && !it->second.count(i);
-        if (!ran(f.status) && ran_elsewhere) continue;  // another vantage judged it
+        if (!check_ran(f.status) && ran_elsewhere) continue;  // another vantage judged it
         Finding g = f;
         if (g.vantage.empty()) g.vantage = v;
         // The same verdict from the same vantage twice (two runs, overlapping shards) is one.

@@ -22,7 +22,8 @@ int group(const std::string& kind) {
   if (kind == "regression") return 0;
   if (kind == "port_opened") return 1;
   if (kind == "fixed") return 2;
-  return 3;
+  if (kind == "waived") return 3;
+  return 4;
 }
 
 }  // namespace
@@ -41,15 +42,15 @@ std::vector<ReportChange> diff_reports(const Report& before, const Report& after
     const auto* o = old_devices.count(addr) ? old_devices.at(addr) : nullptr;
     const auto* n = new_devices.count(addr) ? new_devices.at(addr) : nullptr;
     if (!o || !n) {
-      out.push_back({o ? "gone" : "changed", dev, "device", o ? "present" : "absent", n ? "present" : "absent",
+      out.push_back({o ? "gone" : "changed", "", dev, "device", o ? "present" : "absent", n ? "present" : "absent",
                      o ? "the device is not in the new report" : "the device is new in this report"});
       continue;
     }
     // Results, keyed by check and endpoint (a check may have several results per key: the worst counts).
-    auto index = [](const DeviceReport& d) {
+    auto index = [&addr](const DeviceReport& d) {
       std::map<std::string, const Finding*> m;
       for (const auto& f : d.results) {
-        auto& slot = m[subject_of(f)];
+        auto& slot = m[finding_id(addr, f)];
         if (!slot || (bad(f.status) && !bad(slot->status))) slot = &f;
       }
       return m;
@@ -66,11 +67,13 @@ std::vector<ReportChange> diff_reports(const Report& before, const Report& after
       if (ob == na) continue;
       std::string kind;
       if (nf && bad(nf->status) && !(of && bad(of->status))) kind = "regression";
+      else if (nf && nf->status == CheckStatus::waived && of && bad(of->status)) kind = "waived";
       else if (of && bad(of->status) && !(nf && bad(nf->status))) kind = "fixed";
       else if (!of) kind = "new_finding";
       else if (!nf) kind = "gone";
       else kind = "changed";
-      out.push_back({kind, dev, k, ob, na, nf ? nf->summary : of->summary});
+      const Finding& f = nf ? *nf : *of;
+      out.push_back({kind, k, dev, subject_of(f), ob, na, f.summary});
     }
     // Ports.
     std::map<Endpoint, PortState> op, np;
@@ -79,17 +82,17 @@ std::vector<ReportChange> diff_reports(const Report& before, const Report& after
     for (const auto& [ep, st] : np) {
       const bool was_open = op.count(ep) && op.at(ep) == PortState::open;
       if (st == PortState::open && !was_open)
-        out.push_back({"port_opened", dev, port_label(ep),
+        out.push_back({"port_opened", "", dev, port_label(ep),
                        op.count(ep) ? std::string(to_string(op.at(ep))) : "not scanned", "open", "a new listener"});
     }
     for (const auto& [ep, st] : op)
       if (st == PortState::open && np.count(ep) && np.at(ep) != PortState::open)
-        out.push_back({"port_closed", dev, port_label(ep), "open",
+        out.push_back({"port_closed", "", dev, port_label(ep), "open",
                        std::string(to_string(np.at(ep))), "no longer listening"});
     // Verdict.
     if (o->score.verdict != n->score.verdict || o->score.grade != n->score.grade) {
       const int d = verdict_rank(n->score.verdict) - verdict_rank(o->score.verdict);
-      out.push_back({d < 0 ? "regression" : d > 0 ? "fixed" : "changed", dev, "verdict",
+      out.push_back({d < 0 ? "regression" : d > 0 ? "fixed" : "changed", "", dev, "verdict",
                      o->score.verdict + (o->score.grade.empty() ? "" : " " + o->score.grade),
                      n->score.verdict + (n->score.grade.empty() ? "" : " " + n->score.grade), "profile verdict and grade"});
     }

@@ -10,7 +10,8 @@
 namespace trustscan {
 
 struct ReportChange {
-  std::string kind;     ///< regression | fixed | changed | new_finding | gone | port_opened | port_closed | verdict
+  std::string kind;     ///< regression | fixed | waived | changed | new_finding | gone | port_opened | port_closed
+  std::string id;       ///< the finding's stable id (finding_id) for result changes; "" otherwise
   std::string device;   ///< address
   std::string subject;  ///< "tls.protocol.legacy 443/tcp", "23/tcp", "verdict"
   std::string before, after;
@@ -18,7 +19,9 @@ struct ReportChange {
 };
 
 /// Compares two reports device by device. A regression is a result that is now `fail` (or
-/// `error`) and was not before, or a device whose verdict got worse; `fixed` is the reverse.
+/// `error`) and was not before (an expired waiver included), or a device whose verdict got
+/// worse; `fixed` is the reverse; `waived` a failure now accepted by a waiver. Results are
+/// matched by their stable finding ids.
 /// Sorted: regressions, then new ports, then fixes, then the rest; each group by device and
 /// subject, so the output of two diffs of the same reports is identical.
 std::vector<ReportChange> diff_reports(const Report& before, const Report& after);

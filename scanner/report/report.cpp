@@ -92,6 +92,11 @@ std::string finding_id(const Address& device, const Finding& f) {
 
 namespace {
 
+json waiver_json(const WaiverMark& w) {
+  return {{"rule", w.rule},       {"justification", w.justification}, {"owner", w.owner},
+          {"expires", w.expires}, {"expired", w.expired},             {"source", w.source}};
+}
+
 json finding_json(const Address& device, const Finding& f, bool redact) {
   json j = {{"id", finding_id(device, f)}, {"check", f.check}, {"status", std::string(to_string(f.status))},
             {"severity", std::string(to_string(f.severity))}, {"outcomes", f.outcomes},
@@ -102,6 +107,7 @@ json finding_json(const Address& device, const Finding& f, bool redact) {
   }
   if (!f.reason.empty()) j["reason"] = f.reason;
   if (!f.vantage.empty()) j["vantage"] = f.vantage;
+  if (f.waiver) j["waiver"] = waiver_json(*f.waiver);
   json ev = json::array();
   for (const auto& e : f.evidence) ev.push_back(evidence_json(e, redact));
   j["evidence"] = std::move(ev);
@@ -208,6 +214,17 @@ json report_json(const Report& r) {
     j["attestations"] = std::move(a);
   }
   if (!r.inputs.empty()) j["inputs"] = r.inputs;
+  if (!r.waivers.empty()) {
+    json w = json::array();
+    for (const auto& u : r.waivers) {
+      json one = waiver_json(u.waiver);
+      one.erase("expired");
+      one["state"] = u.state;
+      one["findings"] = u.findings;
+      w.push_back(std::move(one));
+    }
+    j["waivers"] = std::move(w);
+  }
   return j;
 }
 
@@ -329,6 +346,9 @@ void write_summary(const Report& r, std::ostream& out) {
       out << " — " << f.summary;
       if (!f.reason.empty()) out << " (" << f.reason << ")";
       out << "\n";
+      if (f.waiver)
+        out << "      " << (f.waiver->expired ? "waiver EXPIRED on " : "waived until ") << f.waiver->expires << " by "
+            << f.waiver->source << ", owner " << f.waiver->owner << ": " << f.waiver->justification << "\n";
     }
     std::size_t failed_outcomes = 0;
     for (const auto& o : d.outcomes) failed_outcomes += o.status == "fail";
@@ -346,6 +366,16 @@ void write_summary(const Report& r, std::ostream& out) {
       if (n) out << ", " << n << " " << k;
     out << std::setprecision(2) << "\n";
     for (const auto& cap : d.score.caps) out << "  cap: " << cap << "\n";
+  }
+  if (!r.waivers.empty()) {
+    std::map<std::string, std::size_t> states;
+    for (const auto& w : r.waivers) ++states[w.state];
+    out << "\nwaivers: " << states["applied"] << " applied, " << states["expired"] << " expired, " << states["unused"]
+        << " matched no failure\n";
+    for (const auto& w : r.waivers)
+      if (w.state != "applied")
+        out << "  " << w.state << ": " << w.waiver.source << " (" << w.waiver.rule << ", until " << w.waiver.expires
+            << ")\n";
   }
 }
 

@@ -88,11 +88,18 @@ std::vector<CheckGroup> group_by_check(const DeviceReport& d) {
   return groups;
 }
 
-// fail > error > pass > info > not_applicable > not_tested: what a CI reader must see first.
+// One line on a finding's waiver, for the text-like formats.
+std::string waiver_text(const WaiverMark& w) {
+  return (w.expired ? "waiver EXPIRED on " + w.expires + " (the failure counts): " : "waived until " + w.expires + ": ") +
+         w.rule + ", owner " + w.owner + ", " + w.source + ": " + w.justification;
+}
+
+// fail > error > waived > pass > info > not_applicable > not_tested: what a CI reader must see first.
 int rank(CheckStatus s) {
   switch (s) {
-    case CheckStatus::fail: return 5;
-    case CheckStatus::error: return 4;
+    case CheckStatus::fail: return 6;
+    case CheckStatus::error: return 5;
+    case CheckStatus::waived: return 4;
     case CheckStatus::pass: return 3;
     case CheckStatus::info: return 2;
     case CheckStatus::not_applicable: return 1;
@@ -122,6 +129,7 @@ class JUnitSink final : public ReportSink {
         for (const auto* x : g.findings) {
           body += where(*x) + ": " + std::string(to_string(x->status)) + " - " + x->summary + "\n";
           for (const auto& ev : x->evidence) body += "  " + evidence_text(ev, r.redact) + "\n";
+          if (x->waiver) body += "  " + waiver_text(*x->waiver) + "\n";
           if (!x->outcomes.empty()) {
             body += "  outcomes:";
             for (const auto& o : x->outcomes) body += " " + o;
@@ -135,6 +143,11 @@ class JUnitSink final : public ReportSink {
         } else if (worst->status == CheckStatus::error) {
           ++e;
           cases << "      <error message=\"" << escape_markup(worst->summary) << "\">" << escape_markup(body) << "</error>\n";
+        } else if (worst->status == CheckStatus::waived) {
+          // An accepted risk: skipped, so CI stays green, with the waiver in the message.
+          ++s;
+          cases << "      <skipped message=\"" << escape_markup(waiver_text(*worst->waiver)) << "\"/>\n"
+                << "      <system-out>" << escape_markup(body) << "</system-out>\n";
         } else if (worst->status == CheckStatus::not_tested || worst->status == CheckStatus::not_applicable) {
           ++s;
           cases << "      <skipped message=\"" << escape_markup(std::string(to_string(worst->status)) +
@@ -195,7 +208,8 @@ class SarifSink final : public ReportSink {
     std::map<std::string, std::size_t> rule_index;
     for (const auto& d : r.devices)
       for (const auto& f : d.results) {
-        if (f.status != CheckStatus::fail) continue;  // the JSON report has every other status
+        // Failures, and waived failures as suppressed results; the JSON report has every other status.
+        if (f.status != CheckStatus::fail && f.status != CheckStatus::waived) continue;
         auto [it, fresh] = rule_index.try_emplace(f.check, rules.size());
         if (fresh) {
           const auto c = catalog.find(f.check);
@@ -222,6 +236,15 @@ class SarifSink final : public ReportSink {
                               {"logicalLocations", {{{"name", device + " " + where(f)}, {"kind", "endpoint"}}}}}}},
                            {"properties",
                             {{"device", device}, {"severity", to_string(f.severity)}, {"outcomes", f.outcomes}, {"evidence", evidence}}}});
+        if (f.waiver) {
+          auto& res = results.back();
+          res["properties"]["waiver"] = waiver_text(*f.waiver);
+          // SARIF 2.1.0 §3.35: an accepted, external suppression keeps the result visible but closed.
+          if (f.status == CheckStatus::waived)
+            res["suppressions"] = {{{"kind", "external"}, {"status", "accepted"},
+                                    {"justification", f.waiver->justification + " (owner " + f.waiver->owner +
+                                                          ", until " + f.waiver->expires + ", " + f.waiver->source + ")"}}};
+        }
       }
     json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                   {"version", "2.1.0"},
@@ -241,7 +264,7 @@ class HtmlSink final : public ReportSink {
     out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trustscan report</title>\n"
         << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
            "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}"
-           ".fail{background:#fdd}.pass{background:#dfd}.error{background:#fec}"
+           ".fail{background:#fdd}.pass{background:#dfd}.error{background:#fec}.waived{background:#eef}"
            "pre{white-space:pre-wrap;margin:0;font-size:90%}</style></head><body>\n";
     out << "<h1>trustscan " << escape_markup(r.mode) << " report</h1>\n<p>Profile " << escape_markup(r.profile.id) << " v"
         << escape_markup(r.profile.version) << " (" << escape_markup(r.profile.title) << "), vantage "
@@ -267,6 +290,7 @@ class HtmlSink final : public ReportSink {
             << "</td><td>" << status << (f.reason.empty() ? "" : " (" + escape_markup(f.reason) + ")") << "</td><td>"
             << to_string(f.severity) << "</td><td>" << escape_markup(f.summary);
         for (const auto& ev : f.evidence) out << "<pre>" << escape_markup(evidence_text(ev, r.redact)) << "</pre>";
+        if (f.waiver) out << "<p><em>" << escape_markup(waiver_text(*f.waiver)) << "</em></p>";
         out << "</td><td>";
         for (const auto& o : f.outcomes) out << escape_markup(o) << " ";
         out << "</td></tr>\n";

@@ -359,3 +359,62 @@ TEST_CASE("--min-timeout above --timeout is one clear line and exit 2, before an
   CHECK(r.code == kExitUsage);
   CHECK(r.err == "trustscan: error: --min-timeout 500 is above --timeout 50: the shortest deadline cannot exceed the longest\n");
 }
+
+TEST_CASE("--waivers: waived failures do not fail the run until they expire; mistakes are exit 2") {
+  const auto write = [](const std::string& text) { return testsupport::write_temp(text, ".yaml"); };
+  const std::string rest = "    justification: accepted for the test\n    owner: qa@example.com\n";
+  const auto report = temp_path(".json");
+
+  SUBCASE("an expired waiver comes first: its failures count again, and an unknown id is named") {
+    const auto w = write("waivers:\n"
+                         "  - check: 'cred.*'\n" + rest + "    expires: 2000-01-01\n"
+                         "  - check: '*'\n    device: 127.77.0.0/16\n" + rest + "    expires: 2999-12-31\n"
+                         "  - id: f-0000000000000000\n" + rest + "    expires: 2999-12-31\n");
+    const auto r = run_binary({"demo", "-q", "--waivers", w, "-o", report});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("waiver " + w + ":2 (check cred.*) expired on 2000-01-01") != std::string::npos);
+    CHECK(r.err.find("waiver " + w + ":11 (f-0000000000000000) matched no failure") != std::string::npos);
+    const auto j = read_json(report);
+    std::set<std::string> failed, waived;
+    for (const auto& res : j["devices"][0]["results"]) {
+      if (res["status"] == "fail") {
+        failed.insert(res["check"].get<std::string>());
+        CHECK(res["waiver"]["expired"] == true);
+      }
+      if (res["status"] == "waived") waived.insert(res["check"].get<std::string>());
+    }
+    CHECK(failed == std::set<std::string>{"cred.default.http", "cred.default.telnet", "cred.transport.cleartext"});
+    CHECK(waived.count("svc.telnet"));
+    CHECK(waived.count("tls.protocol.legacy"));
+    REQUIRE(j["waivers"].size() == 3);
+    CHECK(j["waivers"][0]["state"] == "expired");
+    CHECK(j["waivers"][1]["state"] == "applied");
+    CHECK(j["waivers"][2]["state"] == "unused");
+    std::remove(w.c_str());
+  }
+  SUBCASE("every failure waived: exit 0, the failures still in the report") {
+    const auto w = write("waivers:\n  - check: '*'\n" + rest + "    expires: 2999-12-31\n");
+    const auto r = run_binary({"demo", "-q", "--waivers", w, "-o", report});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    const auto j = read_json(report);
+    int waived = 0;
+    for (const auto& res : j["devices"][0]["results"]) {
+      CHECK(res["status"] != "fail");
+      waived += res["status"] == "waived";
+    }
+    CHECK(waived >= 13);
+    CHECK(j["devices"][0]["score"]["counts"]["waived"] == waived);
+    std::remove(w.c_str());
+  }
+  SUBCASE("a broken waiver file: one line, exit 2, nothing scanned or written") {
+    const auto w = write("waivers:\n  - check: svc.telent\n" + rest + "    expires: 2999-12-31\n");
+    const auto r = run_binary({"demo", "--waivers", w, "-o", report});
+    CHECK(r.exit_code == kExitUsage);
+    CHECK(r.err == "trustscan: error: " + w + ":2: 'svc.telent' matches no check this run can report (trustscan checks list)\n");
+    CHECK(r.out.empty());
+    CHECK_FALSE(std::ifstream(report).good());
+    std::remove(w.c_str());
+  }
+  std::remove(report.c_str());
+}
