@@ -74,12 +74,16 @@ struct Finding {
 };
 
 /// What a check is, for `trustscan checks list` and reports: id, title, severity of a failure,
-/// and the outcomes of the documents it evidences.
+/// the outcomes of the documents it evidences, and what to change on the device when it fails.
 struct CheckInfo {
   std::string id;
   std::string title;
   Severity severity = Severity::info;
   std::vector<std::string> outcomes;
+  /// What to change on the device, and the outcomes that serves. Not set by the checks
+  /// themselves: builtin_checks() fills it from profiles/checks/remediation.yaml (one entry per
+  /// built-in check, enforced by a unit test). "" for a profile's own checks.
+  std::string remediation = {};
 };
 
 /// A check implemented in C++. Most checks will be YAML predicates (profiles issue); the ones
@@ -98,7 +102,9 @@ class Check {
 /// "check_error", the exception's text as summary). One broken check never ends a scan.
 void evaluate_contained(const Check& check, const DeviceFacts& device, std::vector<Finding>& out) noexcept;
 
-/// The checks built into the binary, in a fixed order ("add your check here" lives in the .cpp).
+/// The checks built into the binary, in a fixed order ("add your check here" lives in the .cpp),
+/// each with its remediation text in info(). Throws ProfileError when the embedded check or
+/// remediation data is malformed (a unit test keeps that from shipping).
 const std::vector<std::unique_ptr<Check>>& builtin_checks();
 
 }  // namespace trustscan

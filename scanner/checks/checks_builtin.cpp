@@ -4,6 +4,7 @@
 // the ones in C++ need code. svc.inventory summarises the port scan itself.
 #include "scanner/checks/check_yaml.hpp"
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/remediation.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
 
 #include <string>
@@ -126,6 +127,30 @@ bool untested_when_unjudgeable(const CheckInfo& info, const DeviceFacts& device,
   return true;
 }
 
+namespace {
+
+// A built-in check with its remediation text (profiles/checks/remediation.yaml) in info(): the
+// checks describe what they judge, the data file what to do about a failure, and this is the one
+// place that joins them.
+class WithRemediation final : public Check {
+ public:
+  WithRemediation(std::unique_ptr<Check> check, std::string remediation)
+      : check_(std::move(check)), remediation_(std::move(remediation)) {}
+  std::string_view id() const noexcept override { return check_->id(); }
+  CheckInfo info() const override {
+    auto i = check_->info();
+    i.remediation = remediation_;
+    return i;
+  }
+  void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override { check_->evaluate(device, out); }
+
+ private:
+  std::unique_ptr<Check> check_;
+  std::string remediation_;
+};
+
+}  // namespace
+
 void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out) { out.push_back(std::make_unique<ServiceInventory>()); }
 
 const std::vector<std::unique_ptr<Check>>& builtin_checks() {
@@ -139,6 +164,11 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_credential_checks(v);
     add_declaration_checks(v);
     add_passive_checks(v);
+    const auto& remediation = builtin_remediation();
+    for (auto& c : v) {
+      const auto it = remediation.find(std::string(c->id()));
+      c = std::make_unique<WithRemediation>(std::move(c), it == remediation.end() ? std::string() : it->second);
+    }
     return v;
   }();
   return checks;

@@ -5,6 +5,7 @@
 
 #include "trustscan/check.hpp"
 #include "trustscan/parse.hpp"
+#include "trustscan/profile.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -71,6 +72,20 @@ std::string evidence_text(const Evidence& e, bool redact) {
   return s;
 }
 
+// What the report's checks are (title, outcomes, remediation): the built-in catalog and the
+// profile's own checks, by id.
+std::map<std::string, CheckInfo> report_check_catalog(const Report& r) {
+  std::map<std::string, CheckInfo> catalog;
+  for (const auto* c : checks_of(r.profile)) catalog.emplace(std::string(c->id()), c->info());
+  return catalog;
+}
+
+// The remediation of a check, or "" (an unknown check, or a profile's own without one).
+std::string remediation_of(const std::map<std::string, CheckInfo>& catalog, const std::string& check) {
+  const auto it = catalog.find(check);
+  return it == catalog.end() ? std::string() : it->second.remediation;
+}
+
 // Results of one check on one device, in report order: JUnit has one testcase per check and
 // device (INTERFACE.md), the worst status decides it.
 struct CheckGroup {
@@ -114,6 +129,7 @@ class JUnitSink final : public ReportSink {
     std::ostringstream suites;
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     const double secs = std::chrono::duration<double>(r.finished_at - r.started_at).count();
+    const auto catalog = report_check_catalog(r);
     for (const auto& d : r.devices) {
       const std::string device = d.facts.target.address.to_string();
       const auto groups = group_by_check(d);
@@ -138,6 +154,7 @@ class JUnitSink final : public ReportSink {
         }
         if (worst->status == CheckStatus::fail) {
           ++f;
+          if (const auto fix = remediation_of(catalog, g.check); !fix.empty()) body += "Remediation: " + fix + "\n";
           cases << "      <failure message=\"" << escape_markup(worst->summary) << "\" type=\""
                 << escape_markup(to_string(worst->severity)) << "\">" << escape_markup(body) << "</failure>\n";
         } else if (worst->status == CheckStatus::error) {
@@ -146,7 +163,7 @@ class JUnitSink final : public ReportSink {
         } else if (worst->status == CheckStatus::waived) {
           // An accepted risk: skipped, so CI stays green, with the waiver in the message.
           ++s;
-          cases << "      <skipped message=\"" << escape_markup(waiver_text(*worst->waiver)) << "\"/>\n"
+          cases << "      <skipped message=\"" << escape_markup(worst->waiver ? waiver_text(*worst->waiver) : "waived") << "\"/>\n"
                 << "      <system-out>" << escape_markup(body) << "</system-out>\n";
         } else if (worst->status == CheckStatus::not_tested || worst->status == CheckStatus::not_applicable) {
           ++s;
@@ -202,8 +219,7 @@ const char* security_severity(Severity s) {
 class SarifSink final : public ReportSink {
  public:
   void write(const Report& r, std::ostream& out) const override {
-    std::map<std::string, CheckInfo> catalog;
-    for (const auto& c : builtin_checks()) catalog.emplace(std::string(c->id()), c->info());
+    const auto catalog = report_check_catalog(r);
     json rules = json::array(), results = json::array();
     std::map<std::string, std::size_t> rule_index;
     for (const auto& d : r.devices)
@@ -214,9 +230,22 @@ class SarifSink final : public ReportSink {
         if (fresh) {
           const auto c = catalog.find(f.check);
           const std::string title = c != catalog.end() ? c->second.title : f.check;
-          rules.push_back({{"id", f.check},
-                           {"shortDescription", {{"text", title}}},
-                           {"properties", {{"outcomes", f.outcomes}, {"security-severity", security_severity(f.severity)}}}});
+          json rule = {{"id", f.check},
+                       {"shortDescription", {{"text", title}}},
+                       {"properties", {{"outcomes", f.outcomes}, {"security-severity", security_severity(f.severity)}}}};
+          std::string outcomes;
+          for (const auto& o : f.outcomes) outcomes += (outcomes.empty() ? "" : ", ") + o;
+          rule["fullDescription"] = {{"text", title + (outcomes.empty() ? "." : ". Evidences " + outcomes + ".")}};
+          // help: what to change on the device (profiles/checks/remediation.yaml).
+          if (const auto fix = remediation_of(catalog, f.check); !fix.empty()) {
+            std::string md = "**Remediation.** " + fix;
+            if (!outcomes.empty()) {
+              md += "\n\nOutcomes:";
+              for (const auto& o : f.outcomes) md += " `" + o + "`";
+            }
+            rule["help"] = {{"text", fix}, {"markdown", md}};
+          }
+          rules.push_back(std::move(rule));
         }
         const std::string device = d.facts.target.address.to_string();
         json evidence = json::array();
@@ -261,11 +290,12 @@ class SarifSink final : public ReportSink {
 class HtmlSink final : public ReportSink {
  public:
   void write(const Report& r, std::ostream& out) const override {
+    const auto catalog = report_check_catalog(r);
     out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trustscan report</title>\n"
         << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
            "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}"
            ".fail{background:#fdd}.pass{background:#dfd}.error{background:#fec}.waived{background:#eef}"
-           "pre{white-space:pre-wrap;margin:0;font-size:90%}</style></head><body>\n";
+           "pre{white-space:pre-wrap;margin:0;font-size:90%}.remediation{margin:4px 0 0}</style></head><body>\n";
     out << "<h1>trustscan " << escape_markup(r.mode) << " report</h1>\n<p>Profile " << escape_markup(r.profile.id) << " v"
         << escape_markup(r.profile.version) << " (" << escape_markup(r.profile.title) << "), vantage "
         << escape_markup(r.vantage) << ", trustscan " << TRUSTSCAN_VERSION
@@ -291,6 +321,9 @@ class HtmlSink final : public ReportSink {
             << to_string(f.severity) << "</td><td>" << escape_markup(f.summary);
         for (const auto& ev : f.evidence) out << "<pre>" << escape_markup(evidence_text(ev, r.redact)) << "</pre>";
         if (f.waiver) out << "<p><em>" << escape_markup(waiver_text(*f.waiver)) << "</em></p>";
+        if (f.status == CheckStatus::fail || f.status == CheckStatus::waived)
+          if (const auto fix = remediation_of(catalog, f.check); !fix.empty())
+            out << "<p class=\"remediation\"><strong>Remediation:</strong> " << escape_markup(fix) << "</p>";
         out << "</td><td>";
         for (const auto& o : f.outcomes) out << escape_markup(o) << " ";
         out << "</td></tr>\n";

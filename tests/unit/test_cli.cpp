@@ -4,11 +4,13 @@
 #include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
+#include "trustscan/check.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -55,6 +57,10 @@ TEST_CASE("bad input: one line on stderr, exit 2, nothing on stdout") {
       {"scan", "127.0.0.1", "--creds-parallel", "4", "--no-creds"},
       {"scan", "127.0.0.1", "--creds-throttle", "--no-creds"},
       {"checks", "list", "--profile", "no-such-profile"},
+      {"checks", "show", "no.such.check"},
+      {"checks", "show", "svc.telnet", "svc.telnett"},
+      {"checks", "show"},
+      {"checks", "show", "--all", "svc.telnet"},
       {"scan"},
       {"frobnicate"},
       {},
@@ -352,6 +358,70 @@ TEST_CASE("checks list: every id stands in its own column, apart from its severi
     ++rows;
   }
   CHECK(rows == ids.size());
+}
+
+TEST_CASE("checks show: id, title, severity, outcomes and remediation; an unknown id is one line and exit 2") {
+  const auto r = cli({"checks", "show", "svc.telnet"});
+  REQUIRE(r.code == kExitOk);
+  CHECK(r.err.empty());
+  std::istringstream in(r.out);
+  std::map<std::string, std::string> field;
+  for (std::string line; std::getline(in, line);) {
+    const auto colon = line.find(':');
+    REQUIRE(colon != std::string::npos);
+    const auto value = line.substr(line.find_first_not_of(' ', colon + 1));
+    field[line.substr(0, colon)] = value;
+  }
+  CHECK(field.size() == 5);
+  CHECK(field["id"] == "svc.telnet");
+  CHECK(field["title"] == "No Telnet on the device");
+  CHECK(field["severity"] == "high");
+  CHECK(field["outcomes"] == "IR8259A:LAI, IR8425:IAC.1, IR8425A:R-IAC, EN303645:5.6-1, EN303645:5.5-1");
+  CHECK(field["remediation"].starts_with("Disable the Telnet daemon in the firmware image"));
+  CHECK(field["remediation"].find("EN303645:5.6-1") != std::string::npos);
+
+  const auto two = cli({"checks", "show", "svc.telnet", "cred.blank"});
+  CHECK(two.code == kExitOk);
+  CHECK(two.out.starts_with(r.out + "\nid:          cred.blank\n"));
+
+  const auto bad = cli({"checks", "show", "svc.telnett"});
+  CHECK(bad.code == kExitUsage);
+  CHECK(bad.err == "trustscan: error: unknown check 'svc.telnett' (see: trustscan checks list)\n");
+  CHECK(bad.out.empty());
+}
+
+TEST_CASE("checks list --long and --json carry every check's remediation, the same as checks show") {
+  const auto listed = cli({"checks", "list", "--json"});
+  const auto long_form = cli({"checks", "list", "--long"});
+  REQUIRE(listed.code == kExitOk);
+  REQUIRE(long_form.code == kExitOk);
+  std::istringstream j(listed.out);
+  int n = 0;
+  for (std::string line; std::getline(j, line); ++n) {
+    const auto c = nlohmann::json::parse(line);
+    const auto fix = c["remediation"].get<std::string>();
+    CAPTURE(c["id"]);
+    CHECK_FALSE(fix.empty());
+    CHECK(long_form.out.find("remediation: " + fix + "\n") != std::string::npos);
+    CHECK(cli({"checks", "show", c["id"].get<std::string>()}).out.find("\nremediation: " + fix + "\n") != std::string::npos);
+  }
+  CHECK(n >= 44);
+  CHECK(std::count(long_form.out.begin(), long_form.out.end(), '\n') == 3 * n);
+  CHECK(cli({"checks", "list"}).out.find("remediation:") == std::string::npos);  // only with --long
+}
+
+TEST_CASE("docs/checks.md ends with the output of `trustscan checks show --all --markdown`") {
+  const auto r = cli({"checks", "show", "--all", "--markdown"});
+  REQUIRE(r.code == kExitOk);
+  std::ifstream in(TRUSTSCAN_SOURCE_DIR "/docs/checks.md");
+  REQUIRE(in.good());
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const auto at = doc.str().find("\n## Remediation\n");
+  REQUIRE(at != std::string::npos);
+  // On a difference: sed -i '/^## Remediation$/,$d' docs/checks.md && trustscan checks show --all --markdown >> docs/checks.md
+  CHECK(doc.str().substr(at + 1) == r.out);
+  for (const auto& c : builtin_checks()) CHECK(r.out.find("\n### `" + std::string(c->id()) + "`: ") != std::string::npos);
 }
 
 TEST_CASE("--min-timeout above --timeout is one clear line and exit 2, before anything is sent") {

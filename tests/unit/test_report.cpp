@@ -189,6 +189,86 @@ TEST_CASE("HTML: one self-contained page, device text escaped") {
   CHECK(h.find("Verdict <strong>non-conformant</strong>") != std::string::npos);
 }
 
+namespace {
+
+// The tricky report plus a failing built-in check (svc.telnet on tcp/23) and a passing one.
+Report report_with_builtin_failure() {
+  auto r = tricky_report();
+  auto& d = r.devices[0];
+  Finding telnet;
+  telnet.check = "svc.telnet";
+  telnet.status = CheckStatus::fail;
+  telnet.severity = Severity::high;
+  telnet.endpoint = Endpoint{d.facts.target.address, Transport::tcp, 23};
+  telnet.outcomes = {"IR8259A:LAI", "IR8425:IAC.1"};
+  telnet.summary = "Telnet (telnet) offered on 23/tcp";
+  d.results.push_back(telnet);
+  telnet.check = "svc.ftp_tftp";  // a built-in check that passed: no remediation shown for it
+  telnet.status = CheckStatus::pass;
+  d.results.push_back(telnet);
+  sort_report(r);
+  return r;
+}
+
+std::string remediation_of(std::string_view id) {
+  for (const auto& c : builtin_checks())
+    if (c->id() == id) return c->info().remediation;
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("SARIF: a failing check's rule carries its remediation as help, and a fullDescription") {
+  const auto fix = remediation_of("svc.telnet");
+  REQUIRE(fix.starts_with("Disable the Telnet daemon"));
+  const auto j = nlohmann::json::parse(render(report_with_builtin_failure(), "sarif"));
+  const auto& rules = j["runs"][0]["tool"]["driver"]["rules"];
+  const nlohmann::json* telnet = nullptr;
+  for (const auto& rule : rules) {
+    CHECK(rule["fullDescription"]["text"].get<std::string>().size() > 0);
+    if (rule["id"] == "svc.telnet") telnet = &rule;
+    if (rule["id"] == "zz.last") CHECK_FALSE(rule.contains("help"));  // not a built-in check: no text to give
+  }
+  REQUIRE(telnet != nullptr);
+  CHECK((*telnet)["shortDescription"]["text"] == "No Telnet on the device");
+  CHECK((*telnet)["fullDescription"]["text"] == "No Telnet on the device. Evidences IR8259A:LAI, IR8425:IAC.1.");
+  CHECK((*telnet)["help"]["text"] == fix);
+  const auto md = (*telnet)["help"]["markdown"].get<std::string>();
+  CHECK(md.find(fix) != std::string::npos);
+  CHECK(md.find("`IR8425:IAC.1`") != std::string::npos);
+  // The result points at the rule that has the help.
+  for (const auto& res : j["runs"][0]["results"])
+    if (res["ruleId"] == "svc.telnet") CHECK(rules[res["ruleIndex"].get<std::size_t>()]["help"]["text"] == fix);
+}
+
+TEST_CASE("JUnit XML: a failure's text ends with the check's remediation; other outcomes carry none") {
+  const auto fix = remediation_of("svc.telnet");
+  const auto x = render(report_with_builtin_failure(), "xml");
+  const auto at = x.find("name=\"svc.telnet\"");
+  REQUIRE(at != std::string::npos);
+  const auto failure = x.substr(at, x.find("</testcase>", at) - at);
+  CHECK(failure.find("<failure ") != std::string::npos);
+  CHECK(failure.find("Remediation: " + fix + "\n</failure>") != std::string::npos);
+  CHECK(count(x, "Remediation: ") == 1);  // the passing svc.ftp_tftp and the unknown zz.last have none
+}
+
+TEST_CASE("HTML: remediation under each failing finding, escaped, and nowhere else") {
+  const auto fix = remediation_of("svc.telnet");
+  const auto h = render(report_with_builtin_failure(), "html");
+  CHECK(count(h, "<p class=\"remediation\">") == 1);
+  const auto row = h.find("<td>svc.telnet</td>");
+  REQUIRE(row != std::string::npos);
+  const auto end = h.find("</tr>", row);
+  CHECK(h.substr(row, end - row).find("<strong>Remediation:</strong> " + fix + "</p>") != std::string::npos);
+  CHECK(h.find("<script") == std::string::npos);
+}
+
+TEST_CASE("JSON report: unchanged by remediation (the catalog has it: trustscan checks show)") {
+  const auto j = nlohmann::json::parse(render(report_with_builtin_failure(), "json"));
+  for (const auto& d : j["devices"])
+    for (const auto& res : d["results"]) CHECK_FALSE(res.contains("remediation"));
+}
+
 TEST_CASE("report files are written atomically and leave no temporary files") {
   namespace fs = std::filesystem;
   const auto dir = fs::temp_directory_path() / ("trustscan-report-" + std::to_string(::getpid()));
