@@ -9,6 +9,8 @@
 #include "trustscan/profile.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -34,6 +36,23 @@ struct WaiverUse {
   std::vector<std::string> findings;  ///< ids of the failures it matched
 };
 
+/// What exactly ran (docs/architecture.md "Run manifest"): enough for a lab to say which
+/// inputs, data and build produced a report, and to check its files later by SHA-256.
+struct RunManifest {
+  struct File {
+    std::string role;    ///< profile, data, declaration, waivers, capture, report, ca-file…
+    std::string name;    ///< "builtin:profiles/ir8425-consumer.yaml" or the path as given
+    std::uint64_t bytes = 0;
+    std::string sha256;  ///< lower-case hex
+  };
+  std::vector<std::string> command;              ///< argv as given, argv[0] included
+  std::string build;                             ///< compiler and build flavour
+  std::map<std::string, std::string> libraries;  ///< library → version string at run time
+  std::string host;                              ///< the scanning machine's host name
+  std::vector<std::string> source_addresses;     ///< scan: the addresses packets left from
+  std::vector<File> files;                       ///< every data file and input file used
+};
+
 struct Report {
   std::string mode = "scan";      ///< scan | replay | assess | demo
   std::string vantage = "lan";
@@ -47,6 +66,7 @@ struct Report {
   std::string declaration;        ///< --declaration: the file the checks compared against, or ""
   std::vector<std::string> inputs;  ///< assess: the reports merged; replay: the captures read
   std::vector<WaiverUse> waivers;   ///< --waivers: every waiver and what it matched
+  RunManifest manifest;             ///< written when `manifest.command` is set (every CLI run)
 };
 
 /// Renders a Report in one format. Implementations write to the stream they are given; writing

@@ -35,6 +35,18 @@ inline std::string ascii_lower(std::string_view s) {
 }
 
 /// ASCII case-insensitive equality (header names, schemes, tokens).
+/// Bytes as lower-case hex ("0aff…"), as digests are written in reports.
+inline std::string hex_lower(const unsigned char* bytes, std::size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 0x0f];
+  }
+  return out;
+}
+
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });

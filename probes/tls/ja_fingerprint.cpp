@@ -4,6 +4,7 @@
 #include "probes/tls/tls.hpp"         // tls_version_name
 #include "probes/tls/tls_suites.hpp"  // is_grease
 #include "probes/tls/tls_keys.hpp"
+#include "trustscan/text.hpp"
 
 #include <openssl/evp.h>
 
@@ -18,14 +19,7 @@ std::string digest_hex(std::string_view text, const EVP_MD* md) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (md == nullptr || EVP_Digest(text.data(), text.size(), out, &len, md, nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[out[i] >> 4];
-    hex += kHex[out[i] & 0x0f];
-  }
-  return hex;
+  return hex_lower(out, len);
 }
 
 template <typename T>

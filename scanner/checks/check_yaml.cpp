@@ -8,6 +8,7 @@
 // never a check that silently never fires.
 #include "scanner/checks/check_yaml.hpp"
 
+#include "scanner/config/builtin_texts.hpp"
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/remediation.hpp"
 #include "scanner/checks/verdict_policy.hpp"
@@ -23,7 +24,6 @@
 
 namespace trustscan {
 
-const std::map<std::string, std::string>& builtin_check_texts();  // generated at build time
 
 namespace {
 

@@ -1,14 +1,13 @@
 // trustscan — remediation text per check (scanner/checks/remediation.hpp).
 #include "scanner/checks/remediation.hpp"
 
+#include "scanner/config/builtin_texts.hpp"
 #include "scanner/config/yaml_util.hpp"
 
 #include <cctype>
 #include <regex>
 
 namespace trustscan {
-
-const std::map<std::string, std::string>& builtin_check_texts();  // generated at build time
 
 std::map<std::string, std::string> parse_remediation(const std::string& yaml_text, const std::string& origin) {
   const YAML::Node root = yaml_load(yaml_text, origin);

@@ -6,6 +6,7 @@
 #include "scanner/engine/capture.hpp"
 #include "scanner/credentials/credentials.hpp"
 #include "scanner/report/diff.hpp"
+#include "scanner/report/manifest.hpp"
 #include "scanner/cli/demo.hpp"
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/stop_request.hpp"
@@ -27,6 +28,7 @@
 #include <signal.h>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace trustscan {
 
@@ -211,6 +213,21 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   report.declaration = a.declaration;
   report.attestations = std::move(attestations);
   report.redact = output.redact;
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, a.profile);
+    for (const auto& t : a.targets)
+      if (t.size() > 1 && t.front() == '@') manifest_add_file(report.manifest, "targets", t.substr(1));
+    for (const auto& [role, path] : {std::pair{"scope", a.scope_file}, {"declaration", a.declaration},
+                                     {"attestation", a.attestation}, {"credentials", a.creds_file},
+                                     {"ca-file", a.probe.ca_file}})
+      if (!path.empty()) manifest_add_file(report.manifest, role, path);
+    std::set<Address> sources;
+    for (const auto& t : plan.targets) {
+      if (sources.size() >= 64) break;  // a whole-network scan lists its first 64 source addresses
+      if (const auto src = source_address_for(t.address)) sources.insert(*src);
+    }
+    for (const auto& src : sources) report.manifest.source_addresses.push_back(src.to_string());
+  }
   report.started_at = std::chrono::system_clock::now();
   net::io_context io(1);
   bool interrupted = false;
@@ -269,6 +286,11 @@ int run_demo(bool serve, const std::string& profile_id, OutputOptions output, st
   Report report;
   report.mode = "demo";
   report.profile = profile;
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, profile_id);
+    if (const auto src = source_address_for(*Address::parse(kDemoAddress)))
+      report.manifest.source_addresses.push_back(src->to_string());
+  }
   report.redact = output.redact;
   report.started_at = std::chrono::system_clock::now();
   bool interrupted = false;
@@ -309,6 +331,12 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
   apply_output_waivers(report, output);
   for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, profile_id);
+    for (const auto& path : a.reports) manifest_add_file(report.manifest, "report", path);
+    if (!a.attestation.empty()) manifest_add_file(report.manifest, "attestation", a.attestation);
+  }
+  complete_manifest(report, output);
   sort_report(report);
   return write_outputs(report, output, !report.complete, out, err);
 }
@@ -337,6 +365,11 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
   report.declaration = a.declaration;
   if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, profile);
   report.started_at = std::chrono::system_clock::now();
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, a.profile);
+    for (const auto& [role, path] : {std::pair{"declaration", a.declaration}, {"attestation", a.attestation}})
+      if (!path.empty()) manifest_add_file(report.manifest, role, path);
+  }
   ReplayOptions opt;
   opt.devices = a.devices;
   // SIGINT/SIGTERM: stop reading, analyse what was read, write the report marked incomplete.
@@ -362,6 +395,8 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
     throw;
   }
   restore();
+  if (!output.command.empty())
+    for (const auto& path : a.captures) manifest_add_file(report.manifest, "capture", path);
   for (auto& d : report.devices) d.facts.declaration = declaration;
   report.finished_at = std::chrono::system_clock::now();
   if (stats.truncated) {
@@ -678,6 +713,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     err << "trustscan: error: " << e.what() << " (see trustscan --help)\n";
     return kExitUsage;
   }
+
+  // The manifest of every report records the command line exactly as given.
+  const std::vector<std::string> command(argv, argv + argc);
+  for (auto* o : {&scan_output, &replay_output, &assess_output, &demo_output}) o->command = command;
 
   try {
     if (version->parsed()) {

@@ -1,5 +1,6 @@
 // trustscan — profile loading: YAML → a frozen Profile, every error with file:line.
 #include "scanner/checks/check_yaml.hpp"
+#include "scanner/config/builtin_texts.hpp"
 #include "scanner/engine/targets.hpp"
 #include "scanner/config/yaml_util.hpp"
 #include "trustscan/check.hpp"
@@ -17,7 +18,6 @@
 
 namespace trustscan {
 
-const std::map<std::string, std::string>& builtin_profile_texts();  // generated at build time
 
 namespace {
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "probes/identify/identify.hpp"
+#include "scanner/config/builtin_texts.hpp"
 #include "trustscan/profile.hpp"
 
 #include <map>
@@ -12,9 +13,6 @@ namespace trustscan {
 /// Parses a service table; throws ProfileError ("FILE:LINE: …") on any problem, including a
 /// regex that does not compile and a rule naming a hello that does not exist.
 ServiceTable parse_service_table(const std::string& yaml_text, const std::string& origin);
-
-/// The data files embedded in the binary (profiles/data/*.yaml), by file stem.
-const std::map<std::string, std::string>& builtin_data_texts();
 
 /// The table embedded in the binary, parsed once.
 const ServiceTable& builtin_service_table();

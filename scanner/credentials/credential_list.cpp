@@ -2,6 +2,7 @@
 // Asio): moved out of credentials.cpp unchanged so the clang fuzz build can compile it.
 #include "scanner/credentials/credential_list.hpp"
 
+#include "scanner/config/builtin_texts.hpp"
 #include "trustscan/profile.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -14,7 +15,6 @@
 
 namespace trustscan {
 
-const std::map<std::string, std::string>& builtin_credential_texts();  // generated at build time
 
 // ---- the list -----------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 
 #include "trustscan/profile.hpp"
+#include "trustscan/text.hpp"
 #include "scanner/credentials/credential_keys.hpp"
 
 #include <openssl/evp.h>
@@ -397,13 +398,7 @@ std::string digest_hex(DigestAlgorithm a, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (EVP_Digest(data.data(), data.size(), out, &n, md, nullptr) != 1) return {};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += hex[out[i] >> 4];
-    s += hex[out[i] & 15];
-  }
-  return s;
+  return hex_lower(out, n);
 }
 
 }  // namespace trustscan

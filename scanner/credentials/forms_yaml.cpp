@@ -2,6 +2,7 @@
 // Every error names the file and line and is a ProfileError (exit 2 from the CLI).
 #include "scanner/credentials/credential_list.hpp"
 
+#include "scanner/config/builtin_texts.hpp"
 #include "scanner/config/yaml_util.hpp"
 #include "trustscan/profile.hpp"
 
@@ -12,7 +13,6 @@
 
 namespace trustscan {
 
-const std::map<std::string, std::string>& builtin_credential_texts();  // generated at build time
 
 namespace {
 

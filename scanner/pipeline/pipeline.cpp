@@ -8,6 +8,7 @@
 #include "scanner/engine/session.hpp"
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
+#include "scanner/report/manifest.hpp"
 #include "trustscan/profile.hpp"
 
 #include <csignal>
@@ -145,8 +146,15 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   }
   apply_output_waivers(report, output);
   for (auto& d : report.devices) score_device(report.profile, d, report.attestations);
+  complete_manifest(report, output);
   sort_report(report);
   return write_outputs(report, output, interrupted, out, err);
+}
+
+void complete_manifest(Report& report, const OutputOptions& output) {
+  if (output.command.empty()) return;
+  manifest_add_run(report.manifest, output.command);
+  if (!output.waivers_file.empty()) manifest_add_file(report.manifest, "waivers", output.waivers_file);
 }
 
 void apply_output_waivers(Report& report, const OutputOptions& output) {

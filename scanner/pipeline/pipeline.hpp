@@ -32,12 +32,17 @@ struct OutputOptions {
   std::string fail_on = "fail";    ///< --fail-on: fail|critical|high|medium|low|never
   std::string waivers_file;        ///< --waivers: accepted risks (docs/waivers.md), or ""
   std::vector<Waiver> waivers;     ///< loaded from waivers_file before anything is sent
+  std::vector<std::string> command;  ///< the command line, for the report's manifest ("" : none)
 };
 
 /// The tail every mode shares: checks on each device, waivers, scoring, sorting, writing every
 /// output file and the summary, and the exit code.
 int finish_report(Report& report, const OutputOptions& output, bool interrupted, std::ostream& out,
                   std::ostream& err);
+
+/// Fills the report's manifest (when `output.command` is set): the command, build, libraries,
+/// host and embedded data, and the waiver file. The modes add their own inputs before.
+void complete_manifest(Report& report, const OutputOptions& output);
 
 /// Applies the waivers of `output` (when a file was given) as of today, before scoring.
 void apply_output_waivers(Report& report, const OutputOptions& output);

@@ -214,6 +214,18 @@ json report_json(const Report& r) {
     j["attestations"] = std::move(a);
   }
   if (!r.inputs.empty()) j["inputs"] = r.inputs;
+  if (!r.manifest.command.empty()) {
+    const auto& m = r.manifest;
+    json files = json::array();
+    for (const auto& f : m.files)
+      files.push_back({{"role", f.role}, {"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+    j["manifest"] = {{"command", m.command},
+                     {"build", m.build},
+                     {"libraries", m.libraries},
+                     {"host", m.host},
+                     {"source_addresses", m.source_addresses},
+                     {"files", std::move(files)}};
+  }
   if (!r.waivers.empty()) {
     json w = json::array();
     for (const auto& u : r.waivers) {

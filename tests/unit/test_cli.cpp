@@ -4,11 +4,13 @@
 #include "../support/cli.hpp"
 
 #include "../support/sockets.hpp"
+#include "probes/tls/ja_fingerprint.hpp"
 #include "trustscan/check.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -487,4 +489,46 @@ TEST_CASE("--waivers: waived failures do not fail the run until they expire; mis
     std::remove(w.c_str());
   }
   std::remove(report.c_str());
+}
+
+TEST_CASE("every report carries a manifest: command, build, libraries, and the SHA-256 of each file used") {
+  const auto file_sha256 = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return sha256_hex(text.str());
+  };
+  const auto find = [](const nlohmann::json& m, const std::string& role, const std::string& name) {
+    for (const auto& f : m["files"])
+      if (f["role"] == role && f["name"] == name) return f;
+    FAIL("no " << role << " " << name << " in the manifest");
+    return nlohmann::json();
+  };
+  const auto declaration = testsupport::write_temp("device: {vendor: Acme, model: C1}\nservices: []\n", ".yaml");
+  const auto waivers = testsupport::write_temp(
+      "waivers:\n  - check: svc.telnet\n    justification: j\n    owner: o\n    expires: 2999-01-01\n", ".yaml");
+  const auto report = temp_path(".json");
+  const auto r = cli({"scan", "127.0.0.1", "-p", "1", "--no-discovery", "-q", "--declaration", declaration, "--waivers",
+                      waivers, "-o", report});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const auto m = read_json(report)["manifest"];
+  CHECK(m["command"] == nlohmann::json::array({"trustscan", "scan", "127.0.0.1", "-p", "1", "--no-discovery", "-q",
+                                                "--declaration", declaration, "--waivers", waivers, "-o", report}));
+  const auto build = m["build"].get<std::string>();
+  CHECK((build.find("optimised") != std::string::npos || build.find("assertions on") != std::string::npos));
+  CHECK(m["libraries"]["openssl"].get<std::string>().starts_with("OpenSSL 3"));
+  CHECK(m["libraries"]["libpcap"].get<std::string>().starts_with("libpcap version"));
+  CHECK(m["source_addresses"] == nlohmann::json::array({"127.0.0.1"}));
+  // The files as given, and the embedded data as in the source tree.
+  CHECK(find(m, "declaration", declaration)["sha256"] == file_sha256(declaration));
+  CHECK(find(m, "waivers", waivers)["sha256"] == file_sha256(waivers));
+  CHECK(find(m, "profile", "builtin:profiles/ir8425-consumer.yaml")["sha256"] ==
+        file_sha256(TRUSTSCAN_SOURCE_DIR "/profiles/ir8425-consumer.yaml"));
+  for (const char* data : {"profiles/data/services.yaml", "profiles/credentials/defaults.yaml",
+                           "profiles/checks/remediation.yaml"}) {
+    const auto f = find(m, "data", std::string("builtin:") + data);
+    CHECK(f["sha256"] == file_sha256(std::string(TRUSTSCAN_SOURCE_DIR "/") + data));
+    CHECK(f["bytes"] == std::filesystem::file_size(std::string(TRUSTSCAN_SOURCE_DIR "/") + data));
+  }
+  for (const auto* p : {&declaration, &waivers, &report}) std::remove(p->c_str());
 }
