@@ -20,8 +20,9 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev
             libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
             ieee-data)  # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
-# lab namespaces, procps for pkill-free process checks.
-TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps)
+# lab namespaces, procps for pkill-free process checks, python3-jsonschema for the report_schema
+# test (every JSON report the suite makes against docs/report.schema.json; skipped without it).
+TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema)
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then
   mapfile -t LAB_DEPS < <(grep -v '^\s*\(#\|$\)' tests/lab/packages.txt)
