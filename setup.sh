@@ -61,10 +61,10 @@ install_missing() {
   return 0
 }
 
-build() {  # build DIR [extra cmake args]
+build() {  # build DIR [extra cmake args]; TARGET=name builds only that target
   local dir=$1; shift
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUSTSCAN_WERROR=ON "$@" >/dev/null
-  cmake --build "$dir"
+  cmake --build "$dir" ${TARGET:+--target "$TARGET"}
 }
 
 run_fuzzers() {
@@ -88,7 +88,8 @@ run_fuzzers() {
 case "${1:-}" in
   demo)
     install_missing "${BUILD_DEPS[@]}"
-    build "$BUILD_DIR"
+    # Only the binary: the tests, fuzzers and benchmarks are not needed to run the demo.
+    TARGET=trustscan build "$BUILD_DIR"
     exec "$BUILD_DIR/trustscan" demo
     ;;
   build)
