@@ -75,6 +75,10 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
       ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "html"}));
   cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
   cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
+  cmd.add_option("--evidence", o.evidence_dir,
+                 "Write an evidence bundle to this new directory: reports, every finding's evidence in full, "
+                 "observations, the traffic with the devices (root), SHA256SUMS (docs/evidence.md)");
+  cmd.add_flag("--evidence-secrets", o.evidence_secrets, "Keep found passwords in the evidence bundle (redacted by default)");
   cmd.add_option("--waivers", o.waivers_file,
                  "Accepted risks (YAML): failures named by finding id or check, with justification, owner and expiry; "
                  "reported as waived, they do not fail the run until they expire (docs/waivers.md)");
@@ -138,6 +142,25 @@ void load_output_waivers(OutputOptions& o, const Profile& profile) {
   o.waivers = load_waivers(o.waivers_file, ids);
 }
 
+// The evidence directory is made before anything is sent: a new or empty directory, so a bundle
+// is exactly one run's.
+void prepare_evidence_dir(const OutputOptions& o) {
+  if (o.evidence_dir.empty()) {
+    if (o.evidence_secrets) throw InputError("--evidence-secrets needs --evidence DIR");
+    return;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir(o.evidence_dir);
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw InputError("evidence path '" + o.evidence_dir + "' exists and is not a directory");
+    if (!fs::is_empty(dir, ec))
+      throw InputError("evidence directory '" + o.evidence_dir + "' is not empty: give a new one (a bundle holds one run)");
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError("cannot create evidence directory '" + o.evidence_dir + "': " + ec.message());
+}
+
 // Every output file's format is settled before anything is sent: a typo in -o must not cost a
 // whole scan.
 void validate_outputs(const OutputOptions& o) {
@@ -145,6 +168,28 @@ void validate_outputs(const OutputOptions& o) {
     if (f.empty()) throw InputError("empty output file name");
     if (o.format.empty() && format_for_path(f).empty())
       throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl, .txt, .xml, .sarif or .html, or --format)");
+  }
+}
+
+// The traffic with the devices, for the evidence bundle: recorded on the interface that holds
+// the source address towards the first device. Without permission (not root) or an interface,
+// `note` says why and the bundle goes without.
+std::unique_ptr<LiveCapture> start_evidence_capture(const std::vector<Address>& hosts, std::string& note) {
+  if (hosts.empty()) {
+    note = "no device to capture the traffic of";
+    return nullptr;
+  }
+  const auto src = source_address_for(hosts.front());
+  const std::string iface = src ? interface_with_address(*src) : std::string();
+  if (iface.empty()) {
+    note = "no local interface found on the route to " + hosts.front().to_string();
+    return nullptr;
+  }
+  try {
+    return std::make_unique<LiveCapture>(iface, hosts);
+  } catch (const std::exception& e) {
+    note = e.what();
+    return nullptr;
   }
 }
 
@@ -161,6 +206,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   const Shard shard = parse_shard(a.shard);
   validate_outputs(output);
   load_output_waivers(output, profile);
+  prepare_evidence_dir(output);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   std::vector<Attestation> attestations;
@@ -198,6 +244,8 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   std::vector<Address> hosts;
   for (const auto& t : plan.targets) hosts.push_back(t.address);
   if (!a.capture_iface.empty()) capture = std::make_unique<LiveCapture>(a.capture_iface, hosts);
+  std::unique_ptr<LiveCapture> evidence_capture;
+  if (!output.evidence_dir.empty() && !capture) evidence_capture = start_evidence_capture(hosts, output.evidence_traffic_note);
   const auto capture_until = std::chrono::steady_clock::now() + std::chrono::seconds(a.capture_for);
 
   EngineOptions engine = a.engine;
@@ -247,7 +295,8 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     for (const auto& h : hosts) opt.devices.push_back(h.to_string());
     opt.source = "capture";
     ReplayStats stats;
-    const auto seen = replay_captures({capture->stop()}, opt, stats);
+    output.evidence_traffic = capture->stop();
+    const auto seen = replay_captures({output.evidence_traffic}, opt, stats);
     for (auto& d : report.devices)
       for (const auto& c : seen)
         if (c.facts.target.address == d.facts.target.address)
@@ -255,6 +304,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     if (!output.quiet)
       out << "capture on " << a.capture_iface << ": " << stats.packets << " packet(s), " << stats.flows << " flow(s)\n";
   }
+  if (evidence_capture) output.evidence_traffic = evidence_capture->stop();
   report.finished_at = std::chrono::system_clock::now();
   return finish_report(report, output, interrupted, out, err);
 }
@@ -264,6 +314,7 @@ int run_demo(bool serve, const std::string& profile_id, OutputOptions output, st
   const Profile profile = load_profile(profile_id);
   validate_outputs(output);
   load_output_waivers(output, profile);
+  prepare_evidence_dir(output);
   net::io_context io(1);
   DemoDevice device(io);
   if (serve) {
@@ -298,7 +349,11 @@ int run_demo(bool serve, const std::string& profile_id, OutputOptions output, st
   engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
   ProbeOptions probe;
   probe.credentials = &builtin_credentials();
+  std::unique_ptr<LiveCapture> evidence_capture;
+  if (!output.evidence_dir.empty())
+    evidence_capture = start_evidence_capture({*Address::parse(kDemoAddress)}, output.evidence_traffic_note);
   report.devices = run_active_scan(io, plan, engine, probe, interrupted);
+  if (evidence_capture) output.evidence_traffic = evidence_capture->stop();
   report.finished_at = std::chrono::system_clock::now();
   device.close();
   return finish_report(report, output, interrupted, out, err);
@@ -326,6 +381,7 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   Report report = merge_reports(inputs);
   report.profile = load_profile(profile_id);
   load_output_waivers(output, report.profile);
+  prepare_evidence_dir(output);
   report.redact = output.redact;
   report.inputs = a.reports;
   if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
@@ -337,6 +393,7 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
     if (!a.attestation.empty()) manifest_add_file(report.manifest, "attestation", a.attestation);
   }
   complete_manifest(report, output);
+  output.evidence_traffic_note = "assess merges reports and sends nothing; they are listed, with their SHA-256, in the manifest";
   sort_report(report);
   return write_outputs(report, output, !report.complete, out, err);
 }
@@ -354,6 +411,7 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
   const Profile profile = load_profile(a.profile);
   validate_outputs(output);
   load_output_waivers(output, profile);
+  prepare_evidence_dir(output);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   Report report;
@@ -397,6 +455,7 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
   restore();
   if (!output.command.empty())
     for (const auto& path : a.captures) manifest_add_file(report.manifest, "capture", path);
+  output.evidence_traffic_note = "a replay sends nothing; the captures it read are listed, with their SHA-256, in the manifest";
   for (auto& d : report.devices) d.facts.declaration = declaration;
   report.finished_at = std::chrono::system_clock::now();
   if (stats.truncated) {

@@ -4,6 +4,11 @@
 #include "scanner/engine/targets.hpp"
 
 #include <pcap/pcap.h>
+
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <cstring>
 #include <unistd.h>
 
 #include <algorithm>
@@ -112,6 +117,24 @@ std::string LiveCapture::stop() {
 LiveCapture::~LiveCapture() {
   stop();
   if (!path_.empty()) ::unlink(path_.c_str());
+}
+
+std::string interface_with_address(const Address& local) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {};
+  std::string name;
+  for (const ifaddrs* i = list; i && name.empty(); i = i->ifa_next) {
+    if (!i->ifa_addr) continue;
+    if (!local.v6 && i->ifa_addr->sa_family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if (std::memcmp(&a->sin_addr, local.bytes.data(), 4) == 0) name = i->ifa_name;
+    } else if (local.v6 && i->ifa_addr->sa_family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (std::memcmp(&a->sin6_addr, local.bytes.data(), 16) == 0) name = i->ifa_name;
+    }
+  }
+  ::freeifaddrs(list);
+  return name;
 }
 
 }  // namespace trustscan

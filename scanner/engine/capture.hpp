@@ -18,6 +18,9 @@ struct pcap_dumper;
 
 namespace trustscan {
 
+/// The name of the local interface that has address `local` ("lo" for 127.0.0.1), or "".
+std::string interface_with_address(const Address& local);
+
 class LiveCapture {
  public:
   /// Opens IFACE (throws InputError with one line: no such interface, no permission) and starts

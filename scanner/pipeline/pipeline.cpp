@@ -8,6 +8,7 @@
 #include "scanner/engine/session.hpp"
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
+#include "scanner/report/evidence.hpp"
 #include "scanner/report/manifest.hpp"
 #include "trustscan/profile.hpp"
 
@@ -169,6 +170,15 @@ int write_outputs(const Report& report, const OutputOptions& output, bool interr
     const auto sink = make_sink(output.format.empty() ? format_for_path(file) : output.format);
     try {
       write_report_file(report, *sink, file);
+    } catch (const std::exception& e) {
+      err << "trustscan: error: " << e.what() << "\n";
+      code = kExitRuntime;
+    }
+  }
+  if (!output.evidence_dir.empty()) {
+    try {
+      write_evidence_bundle(report, {output.evidence_dir, output.evidence_secrets, output.evidence_traffic,
+                                     output.evidence_traffic_note});
     } catch (const std::exception& e) {
       err << "trustscan: error: " << e.what() << "\n";
       code = kExitRuntime;

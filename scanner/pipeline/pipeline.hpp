@@ -33,6 +33,10 @@ struct OutputOptions {
   std::string waivers_file;        ///< --waivers: accepted risks (docs/waivers.md), or ""
   std::vector<Waiver> waivers;     ///< loaded from waivers_file before anything is sent
   std::vector<std::string> command;  ///< the command line, for the report's manifest ("" : none)
+  std::string evidence_dir;          ///< --evidence: the bundle's directory (docs/evidence.md), or ""
+  bool evidence_secrets = false;     ///< --evidence-secrets: keep found passwords in the bundle
+  std::string evidence_traffic;      ///< the run's traffic capture to put in the bundle, or ""
+  std::string evidence_traffic_note; ///< why there is none
 };
 
 /// The tail every mode shares: checks on each device, waivers, scoring, sorting, writing every

@@ -2,8 +2,8 @@
 // one or two devices — port results, observations, the scan flags and optionally a manufacturer's
 // declaration and attestations — and goes through what a scan does with them: every check of a
 // built-in profile (evaluate_contained), score_device, sort_report, then every report sink
-// (JSON, JSON Lines, text, JUnit XML, SARIF, HTML) and the summary, and the JSON back through
-// read_report_file and diff_reports (assess / diff).
+// (JSON, JSON Lines, text, JUnit XML, SARIF, HTML), the summary and the evidence bundle's hex
+// dumps, and the JSON back through read_report_file and diff_reports (assess / diff).
 //
 // Observation keys are drawn from the keys the checks read (scanner/checks/*.cpp,
 // profiles/checks/*.yaml) and the probes and replay write, with values of every Value
@@ -21,6 +21,7 @@
 // that encode realistic devices, written by tests/fuzz/make_pipeline_seeds.py.
 #include "scanner/report/assess.hpp"
 #include "scanner/report/diff.hpp"
+#include "scanner/report/evidence.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/parse.hpp"
 #include "trustscan/profile.hpp"
@@ -415,6 +416,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   std::ostringstream summary;
   write_summary(report, summary);
+  // The evidence bundle's hex dumps of device bytes: 16 bytes a line, printable ASCII only.
+  for (const auto& d : report.devices)
+    for (const auto& f : d.results)
+      for (const auto& e : f.evidence) {
+        const auto dump_text = hex_dump(e.excerpt);
+        std::size_t lines = 0;
+        for (const char c : dump_text) {
+          if (c == '\n') ++lines;
+          else if (c < 0x20 || c > 0x7e) __builtin_trap();
+        }
+        if (lines != (e.excerpt.size() + 15) / 16) __builtin_trap();
+      }
   // FUZZ_PIPELINE_DUMP=1: print the text report, to see what a seed reaches.
   static const bool dump = std::getenv("FUZZ_PIPELINE_DUMP") != nullptr;
   if (dump) {

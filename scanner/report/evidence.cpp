@@ -1,0 +1,144 @@
+// trustscan — the evidence bundle (evidence.hpp, docs/evidence.md).
+#include "scanner/report/evidence.hpp"
+
+#include "scanner/report/manifest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace trustscan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write evidence file '" + path.string() + "'");
+}
+
+std::string render(const Report& r, std::string_view format) {
+  std::ostringstream out;
+  make_sink(format)->write(r, out);
+  return out.str();
+}
+
+// One result in full: what was judged, where, and every evidence item without truncation.
+std::string finding_text(const Report& r, const DeviceReport& d, const Finding& f, const std::string& id, bool secrets) {
+  std::ostringstream out;
+  out << "finding   " << id << "\ncheck     " << f.check << "\nstatus    " << to_string(f.status) << "\nseverity  "
+      << to_string(f.severity) << "\ndevice    " << d.facts.target.address.to_string() << "\nendpoint  "
+      << (f.endpoint ? port_label(*f.endpoint) : std::string("(device-wide)")) << "\noutcomes ";
+  for (const auto& o : f.outcomes) out << " " << o;
+  out << "\nsummary   " << f.summary << "\n";
+  if (!f.reason.empty()) out << "reason    " << f.reason << "\n";
+  if (!f.vantage.empty()) out << "vantage   " << f.vantage << "\n";
+  if (f.waiver)
+    out << "waiver    " << (f.waiver->expired ? "EXPIRED " : "") << f.waiver->rule << " until " << f.waiver->expires
+        << ", owner " << f.waiver->owner << ", " << f.waiver->source << ": " << f.waiver->justification << "\n";
+  for (const auto* c : checks_of(r.profile))
+    if (c->id() == f.check && !c->info().remediation.empty()) out << "remedy    " << c->info().remediation << "\n";
+  std::size_t n = 0;
+  for (const auto& e : f.evidence) {
+    out << "\nevidence " << ++n << ": " << e.kind << " (" << e.source << ")\n" << e.detail << "\n";
+    if (!e.username.empty() || !e.password.empty())
+      out << "login: " << e.username << " / " << (secrets ? e.password : "<redacted: --evidence-secrets keeps it>") << "\n";
+    if (!e.excerpt.empty()) out << "excerpt, " << e.excerpt.size() << " byte(s):\n" << hex_dump(e.excerpt);
+  }
+  if (f.evidence.empty()) out << "\n(no evidence items: the summary and the device's observations are the record)\n";
+  return out.str();
+}
+
+}  // namespace
+
+std::string hex_dump(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t row = 0; row < bytes.size(); row += 16) {
+    char offset[24];
+    std::snprintf(offset, sizeof offset, "%08zx: ", row);
+    out += offset;
+    std::string ascii;
+    for (std::size_t i = row; i < row + 16; ++i) {
+      if (i < bytes.size()) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+        ascii += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+      } else {
+        out += "  ";
+      }
+      if (i % 2 == 1) out += ' ';
+    }
+    out += ' ' + ascii + '\n';
+  }
+  return out;
+}
+
+void write_evidence_bundle(const Report& report, const EvidenceOptions& options) {
+  const fs::path dir(options.dir);
+  std::error_code ec;
+  fs::create_directories(dir / "findings", ec);
+  if (!ec) fs::create_directories(dir / "observations", ec);
+  if (ec) throw std::runtime_error("cannot create evidence directory '" + options.dir + "': " + ec.message());
+
+  Report r = report;
+  r.redact = !options.secrets;
+  std::vector<std::string> files;
+  auto put = [&](const std::string& name, const std::string& text) {
+    write_file(dir / name, text);
+    files.push_back(name);
+  };
+  const std::string json_text = render(r, "json");
+  put("report.json", json_text);
+  put("report.jsonl", render(r, "jsonl"));
+  put("report.html", render(r, "html"));
+  put("summary.txt", render(r, "txt"));
+
+  const auto j = nlohmann::json::parse(json_text);
+  for (std::size_t i = 0; i < r.devices.size(); ++i) {
+    const auto& d = r.devices[i];
+    for (const auto& f : d.results) {
+      const auto id = finding_id(d.facts.target.address, f);
+      put("findings/" + id + ".txt", finding_text(r, d, f, id, options.secrets));
+    }
+    // Observations as the report has them (redaction included), one per line.
+    std::string lines;
+    for (const auto& o : j["devices"][i]["observations"]) lines += o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string name = d.facts.target.address.to_string();
+    for (auto& c : name)
+      if (c == ':') c = '_';  // IPv6: no colons in file names
+    put("observations/" + name + ".jsonl", lines);
+  }
+
+  std::string readme = "trustscan evidence bundle: one run, as written by --evidence.\n"
+                       "Check it with: sha256sum -c SHA256SUMS\n"
+                       "The run's command line, build, inputs and data files: report.json \"manifest\".\n";
+  if (!options.traffic_pcap.empty()) {
+    fs::copy_file(options.traffic_pcap, dir / "traffic.pcap", fs::copy_options::overwrite_existing, ec);
+    if (ec) throw std::runtime_error("cannot copy the traffic capture into '" + options.dir + "': " + ec.message());
+    files.push_back("traffic.pcap");
+    readme += "traffic.pcap: the traffic with the devices during the run (libpcap, host filter).\n";
+  } else {
+    readme += "No traffic.pcap: " + (options.traffic_note.empty() ? std::string("not captured") : options.traffic_note) + ".\n";
+  }
+  readme += options.secrets ? "Found passwords are kept (--evidence-secrets).\n"
+                            : "Found passwords and communities are redacted (--evidence-secrets keeps them).\n";
+  put("README.txt", readme);
+
+  // SHA256SUMS in sha256sum's own format ("<hex>  <path>"), every file but itself.
+  RunManifest sums;
+  for (const auto& name : files) manifest_add_file(sums, "evidence", (dir / name).string());
+  std::string text;
+  for (std::size_t i = 0; i < files.size(); ++i) text += sums.files[i].sha256 + "  " + files[i] + "\n";
+  write_file(dir / "SHA256SUMS", text);
+}
+
+}  // namespace trustscan
