@@ -18,11 +18,13 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 # Build dependencies (Debian 12 package names). Why each one is here: docs/dependencies.md.
 BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
             libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
-            ieee-data)  # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
+            ieee-data   # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
+            help2man)   # the man page, generated from --help-all at build time (docs/install.md)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
 # lab namespaces, procps for pkill-free process checks, python3-jsonschema for the report_schema
 # test (every JSON report the suite makes against docs/report.schema.json; skipped without it).
-TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema)
+TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema
+           dpkg-dev)  # dpkg-shlibdeps: the .deb's library dependencies (tests/install/test_package.sh)
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then
   mapfile -t LAB_DEPS < <(grep -v '^\s*\(#\|$\)' tests/lab/packages.txt)
