@@ -16,6 +16,7 @@
 #include "probes/ftp/ftp.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/tls/tls.hpp"
+#include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_suites.hpp"
 #include "probes/tls/tls_keys.hpp"
 
@@ -105,7 +106,8 @@ struct VersionResult {
   std::vector<std::uint16_t> accepted;
   std::optional<std::uint32_t> dh_bits;  // smallest seen
   std::set<std::uint16_t> curves;
-  std::vector<std::uint8_t> certificate;  // leaf, DER (TLS <= 1.2)
+  std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
+  std::size_t chain_sent = 0;                     // certificates listed, kept or not
   bool secure_renegotiation = false;
   TlsCipherOrder order = TlsCipherOrder::unknown;
   std::optional<std::uint16_t> preferred;  // the server's choice whatever the client's order
@@ -135,7 +137,10 @@ net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion 
     remaining.erase(it);
     if (flight.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
     if (flight.ecdhe_curve) r.curves.insert(*flight.ecdhe_curve);
-    if (r.certificate.empty() && !flight.certificates.empty()) r.certificate = flight.certificates.front();
+    if (r.chain.empty() && !flight.certificates.empty()) {
+      r.chain = flight.certificates;
+      r.chain_sent = flight.certificate_count;
+    }
     r.secure_renegotiation = r.secure_renegotiation || flight.server_hello->renegotiation_info;
   }
   // Whose order: the accepted suites in the order found, then reversed (sslscan, testssl.sh).
@@ -194,7 +199,12 @@ std::string asn1_time(const ASN1_TIME* t) {
   return buf;
 }
 
-void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>& der, std::vector<Observation>& out) {
+// What the certificates the server sent show: the leaf's own facts, then the chain (how many
+// were sent, whether they form a complete path, whether it verifies against --ca-file). `how`
+// says where the chain came from (the raw flight or a handshake), for the evidence.
+void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
+                              const std::string& how, std::vector<Observation>& out) {
+  const auto& der = chain.front();
   const unsigned char* p = der.data();
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
   if (!x) return;
@@ -225,35 +235,50 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::uint8_t>
   const bool match = Address::parse(host) ? X509_check_ip_asc(x, host.c_str(), 0) == 1
                                           : X509_check_host(x, host.c_str(), host.size(), 0, nullptr) == 1;
   obs(keys::tls::cert_name_match, match);
-  if (!ctx.options.ca_file.empty()) {
-    X509_STORE* store = X509_STORE_new();
-    X509_STORE_CTX* sctx = X509_STORE_CTX_new();
-    bool ok = false;
-    if (store && sctx && X509_STORE_load_file(store, ctx.options.ca_file.c_str()) == 1 &&
-        X509_STORE_CTX_init(sctx, store, x, nullptr) == 1)
-      ok = X509_verify_cert(sctx) == 1;
-    X509_STORE_CTX_free(sctx);
-    X509_STORE_free(store);
-    obs(keys::tls::cert_verified, ok);
+  const auto v = judge_chain(chain, sent, ctx.options.ca_file, std::time(nullptr));
+  const std::string sent_text = std::to_string(v.sent) + (v.sent == 1 ? " certificate" : " certificates") + " " + how;
+  out.push_back(make_observation(ctx.endpoint, keys::tls::cert_chain_length, static_cast<std::int64_t>(v.sent), sent_text));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::cert_chain_complete, v.complete,
+                                 v.complete ? "the certificates sent lead from the leaf to a self-signed root or to an issuer in the --ca-file"
+                                            : "the certificates sent stop at a certificate whose issuer was neither sent nor is in the --ca-file"));
+  if (v.verified) {
+    const std::string detail = "the chain sent (leaf + " + std::to_string(v.sent > 0 ? v.sent - 1 : 0) +
+                               " as untrusted intermediates) against " + ctx.options.ca_file + " at scan time";
+    out.push_back(make_observation(ctx.endpoint, keys::tls::cert_verified, *v.verified, detail));
+    if (!*v.verified) {
+      const std::string at = "at depth " + std::to_string(v.error_depth);
+      out.push_back(make_observation(ctx.endpoint, keys::tls::cert_verify_error, v.error_code, at, v.error_text));
+      out.push_back(make_observation(ctx.endpoint, keys::tls::cert_verify_message, v.error_text, at));
+    }
+  } else if (v.ca_file_unreadable) {
+    out.push_back(make_observation(ctx.endpoint, keys::tls::cert_verify_error, std::string("ca_file_unreadable"),
+                                   "no verification: " + ctx.options.ca_file + " could not be loaded"));
   }
   X509_free(x);
 }
 
-// TLS 1.3 hides the certificate: complete a real handshake to read it.
-net::awaitable<std::vector<std::uint8_t>> certificate_by_handshake(ProbeContext& ctx) {
+// TLS 1.3 hides the certificate: complete a real handshake to read the chain the server sent
+// (SSL_get_peer_cert_chain: on a client, leaf first). No verification here: judge_chain does that.
+net::awaitable<std::vector<std::vector<std::uint8_t>>> chain_by_handshake(ProbeContext& ctx) {
   Status st = Status::success;
   auto s = co_await TlsSession::connect(ctx.endpoint, ctx.device.target.name, std::min(ctx.options.connect_timeout, ctx.remaining()),
                                         std::min<std::chrono::milliseconds>(ctx.remaining(), 4000ms), 4096, st, ctx.abort);
-  std::vector<std::uint8_t> der;
-  if (!s) co_return der;
-  X509* x = SSL_get1_peer_certificate(static_cast<SSL*>(s->native_handle()));
-  if (!x) co_return der;
-  unsigned char* buf = nullptr;
-  const int n = i2d_X509(x, &buf);
-  if (n > 0) der.assign(buf, buf + n);
-  OPENSSL_free(buf);
-  X509_free(x);
-  co_return der;
+  std::vector<std::vector<std::uint8_t>> chain;
+  if (!s) co_return chain;
+  SSL* ssl = static_cast<SSL*>(s->native_handle());
+  auto add = [&](X509* x) {
+    unsigned char* buf = nullptr;
+    const int n = i2d_X509(x, &buf);
+    if (n > 0) chain.emplace_back(buf, buf + n);
+    OPENSSL_free(buf);
+  };
+  if (STACK_OF(X509)* sk = SSL_get_peer_cert_chain(ssl); sk && sk_X509_num(sk) > 0) {
+    for (int i = 0; i < sk_X509_num(sk) && chain.size() < kTlsMaxCertificates; ++i) add(sk_X509_value(sk, i));
+  } else if (X509* x = SSL_get1_peer_certificate(ssl)) {
+    add(x);
+    X509_free(x);
+  }
+  co_return chain;
 }
 
 // What two more hellos tell once the versions are known: TLS_FALLBACK_SCSV at the second
@@ -315,7 +340,9 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   std::vector<std::string> weak;
   std::optional<std::uint32_t> dh_bits;
   std::set<std::uint16_t> curves;
-  std::vector<std::uint8_t> certificate;
+  std::vector<std::vector<std::uint8_t>> chain;
+  std::size_t chain_sent = 0;
+  std::string chain_how;
   bool forward_secret = false, any_suite = false, secure_reneg = false, legacy_checked = false;
   for (const auto& r : found) {
     if (!r.supported) continue;
@@ -341,7 +368,11 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
                                      r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
     if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
     curves.insert(r.curves.begin(), r.curves.end());
-    if (certificate.empty()) certificate = r.certificate;
+    if (chain.empty() && !r.chain.empty()) {
+      chain = r.chain;
+      chain_sent = r.chain_sent;
+      chain_how = "in the " + name + " server flight";
+    }
     if (r.version != TlsVersion::tls1_3) {
       legacy_checked = true;
       secure_reneg = secure_reneg || r.secure_renegotiation;
@@ -369,8 +400,12 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
                                                      "RFC 5746 renegotiation_info in the ServerHello"));
   co_await downgrade_and_compression(ctx, starttls, found, out);
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
-  if (certificate.empty() && starttls == StartTls::none) certificate = co_await certificate_by_handshake(ctx);
-  if (!certificate.empty()) certificate_observations(ctx, certificate, out);
+  if (chain.empty() && starttls == StartTls::none) {
+    chain = co_await chain_by_handshake(ctx);
+    chain_sent = chain.size();
+    chain_how = "in a TLS handshake";
+  }
+  if (!chain.empty()) certificate_observations(ctx, chain, chain_sent, chain_how, out);
 }
 
 namespace {

@@ -57,7 +57,19 @@ inline constexpr ObservationKey cert_key_bits{"tls.cert.key_bits", ValueType::in
 inline constexpr ObservationKey cert_name_match{"tls.cert.name_match", ValueType::boolean,
     "the certificate matches the name or address scanned", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey cert_verified{"tls.cert.verified", ValueType::boolean,
-    "it chains to the --ca-file given (absent without one)", "probes/tls/tls_analyzer.cpp"};
+    "the chain the server sent (leaf + the rest as untrusted intermediates) verifies against the --ca-file at scan "
+    "time, without OpenSSL's security level (absent without a --ca-file)", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_verify_error{"tls.cert.verify_error", ValueType::string,
+    "why it does not: \"incomplete_chain\" (an issuer neither sent nor in the --ca-file), \"unknown_root\", "
+    "\"self_signed\", \"expired\", \"not_yet_valid\", \"bad_signature\", \"invalid_ca\", \"invalid_purpose\", "
+    "\"path_length\", \"revoked\", \"other\"; \"ca_file_unreadable\" (no verification)", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_verify_message{"tls.cert.verify_message", ValueType::string,
+    "OpenSSL's text for that error (\"unable to get local issuer certificate\")", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_chain_length{"tls.cert.chain_length", ValueType::integer,
+    "certificates the server sent, leaf included", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_chain_complete{"tls.cert.chain_complete", ValueType::boolean,
+    "the certificates sent lead from the leaf to a self-signed root or to a certificate whose issuer is in the "
+    "--ca-file", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey client_version{"tls.client.version", ValueType::string,
     "highest version a ClientHello offers (\"TLSv1.3\", \"0x7F17\")", "probes/tls/ja_fingerprint.cpp"};
 inline constexpr ObservationKey client_sni{"tls.client.sni", ValueType::string,
@@ -72,7 +84,7 @@ inline constexpr ObservationKey all[] = {
     versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
     secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
     cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
-    cert_verified, client_version, client_sni, client_alpn, client_ja3, client_ja4
+    cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, client_version, client_sni, client_alpn, client_ja3, client_ja4
 };
 
 }  // namespace trustscan::keys::tls

@@ -453,14 +453,43 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
     why.push_back("RSA key of " + std::to_string(*bits) + " bits");
     proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
   }
-  if (const auto* v = observation(d, ep, keys::tls::cert_verified); v && !std::get<bool>(v->value)) {
-    why.push_back("does not verify against the --ca-file");
-    proof.push_back(v);
+  // The chain the server sent, verified against --ca-file (absent without one, or when nothing
+  // was received): the failure names the error and what the chain facts show.
+  const auto* verified = observation(d, ep, keys::tls::cert_verified);
+  const auto* sent = observation(d, ep, keys::tls::cert_chain_length);
+  const auto* complete = observation(d, ep, keys::tls::cert_chain_complete);
+  const auto count = int_at(d, ep, keys::tls::cert_chain_length);
+  const std::string sent_text =
+      count ? "the server sent " + std::to_string(*count) + (*count == 1 ? " certificate" : " certificates") : "";
+  if (verified && !std::get<bool>(verified->value)) {
+    const auto* code = observation(d, ep, keys::tls::cert_verify_error);
+    const auto* message = observation(d, ep, keys::tls::cert_verify_message);
+    const std::string c = code ? std::get<std::string>(code->value) : "";
+    std::string text = "chain does not verify against --ca-file: " +
+                       (message ? std::get<std::string>(message->value) : std::string("error not recorded"));
+    std::string cause;
+    if (c == "incomplete_chain")
+      cause = "incomplete chain: " + (sent_text.empty() ? std::string("the server") : sent_text) +
+              ", and the issuer of the last one was neither sent nor is in the --ca-file";
+    else if (c == "unknown_root")
+      cause = "the chain sent is complete but ends at a root the --ca-file does not hold";
+    else if (!c.empty())
+      cause = c + (sent_text.empty() ? "" : "; " + sent_text);
+    if (!cause.empty()) text += " (" + cause + ")";
+    why.push_back(text);
+    for (const auto* o : {verified, code, message, sent, complete})
+      if (o) proof.push_back(o);
   }
   if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
   std::string note;
   if (const auto* ss = observation(d, ep, keys::tls::cert_self_signed); ss && std::get<bool>(ss->value))
     note = " (self-signed: informational on a LAN device)";
+  if (verified) {
+    note += "; the chain sent" + (count ? " (" + std::to_string(*count) + (*count == 1 ? " certificate)" : " certificates)") : std::string()) +
+            " verifies against the --ca-file";
+    proof.push_back(verified);
+    if (sent) proof.push_back(sent);
+  }
   return verdict(CheckStatus::pass, "certificate valid, strong key and signature" + note, proof);
 }
 

@@ -10,6 +10,7 @@
 // size, which reaches the Certificate / ServerKeyExchange parsers far more often, and as a
 // ClientHelloSpec for the builder (the result must stay one well-formed record ≤ 16 KiB).
 #include "probes/tls/tls.hpp"
+#include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_suites.hpp"
 
 #include <cstddef>
@@ -43,6 +44,12 @@ void check_caps(const ServerFlight& f) {
     for (const auto k : f.sslv2->cipher_kinds) (void)sslv2_kind_name(k);
   }
   if (f.alert) (void)f.alert->name();
+  // The certificates as the analyzer judges them (d2i_X509 of device bytes): no --ca-file, so
+  // never a verification verdict; the count is at least what was kept; nothing unparsed is complete.
+  if (!f.certificates.empty()) {
+    const auto v = judge_chain(f.certificates, f.certificate_count, {}, 1700000000);
+    if (v.verified || v.sent < f.certificates.size() || (!v.parsed && v.complete)) __builtin_trap();
+  }
   if (f.ecdhe_curve) (void)named_group_name(*f.ecdhe_curve);
   // What the analyzer concludes from one flight agrees with the flight.
   if (tls_compression_accepted(f) && (!f.server_hello || f.server_hello->compression != 1)) __builtin_trap();

@@ -1,0 +1,126 @@
+// trustscan — the certificate chain a TLS server sent, judged on its own (tls_chain.hpp).
+#include "probes/tls/tls_chain.hpp"
+
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace trustscan {
+
+namespace {
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct StoreFree {
+  void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+};
+struct StoreCtxFree {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+struct StackFree {
+  void operator()(STACK_OF(X509) * s) const { sk_X509_free(s); }  // the certificates are owned elsewhere
+};
+
+// Whether `store` holds a certificate that issued `x`.
+bool issuer_in_store(X509_STORE* store, X509* x) {
+  bool found = false;
+  STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+  for (int i = 0; i < sk_X509_OBJECT_num(objects) && !found; ++i)
+    if (X509* c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i))) found = X509_check_issued(c, x) == X509_V_OK;
+  return found;
+}
+
+}  // namespace
+
+std::string chain_error_code(int e, bool complete) {
+  switch (e) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return complete ? "unknown_root" : "incomplete_chain";
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return "unknown_root";
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: return "self_signed";
+    case X509_V_ERR_CERT_HAS_EXPIRED: return "expired";
+    case X509_V_ERR_CERT_NOT_YET_VALID: return "not_yet_valid";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+      return "bad_signature";
+    case X509_V_ERR_INVALID_CA: return "invalid_ca";
+    case X509_V_ERR_INVALID_PURPOSE: return "invalid_purpose";
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED: return "path_length";
+    case X509_V_ERR_CERT_REVOKED: return "revoked";
+    default: return "other";
+  }
+}
+
+ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent, const std::string& ca_file,
+                         std::time_t now) {
+  ChainVerdict v;
+  v.sent = std::max(sent, chain.size());
+  std::vector<std::unique_ptr<X509, X509Free>> certs;
+  for (const auto& der : chain) {
+    const unsigned char* p = der.data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+    if (!x && certs.empty()) return v;  // no leaf: nothing to judge
+    if (x) certs.emplace_back(x);
+  }
+  if (certs.empty()) return v;
+  v.parsed = true;
+
+  std::unique_ptr<X509_STORE, StoreFree> store;
+  if (!ca_file.empty()) {
+    store.reset(X509_STORE_new());
+    if (!store || X509_STORE_load_file(store.get(), ca_file.c_str()) != 1) {
+      store.reset();
+      v.ca_file_unreadable = true;
+    }
+  }
+
+  // Completeness: from the leaf, issuer by issuer among the certificates sent (each used once).
+  std::vector<bool> used(certs.size(), false);
+  used[0] = true;
+  X509* cur = certs[0].get();
+  for (;;) {
+    if (X509_check_issued(cur, cur) == X509_V_OK) {
+      v.complete = true;
+      break;
+    }
+    if (store && issuer_in_store(store.get(), cur)) {
+      v.complete = true;
+      break;
+    }
+    X509* next = nullptr;
+    for (std::size_t i = 1; i < certs.size() && !next; ++i)
+      if (!used[i] && X509_check_issued(certs[i].get(), cur) == X509_V_OK) {
+        used[i] = true;
+        next = certs[i].get();
+      }
+    if (!next) break;
+    cur = next;
+  }
+
+  if (!store) return v;
+  std::unique_ptr<STACK_OF(X509), StackFree> untrusted(sk_X509_new_null());
+  for (std::size_t i = 1; i < certs.size(); ++i) sk_X509_push(untrusted.get(), certs[i].get());
+  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  if (!untrusted || !ctx || X509_STORE_CTX_init(ctx.get(), store.get(), certs[0].get(), untrusted.get()) != 1) return v;
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  X509_VERIFY_PARAM_set_time(param, now);  // the scan's time, said explicitly
+  X509_VERIFY_PARAM_set_auth_level(param, 0);  // weak keys and signatures are facts of their own
+  const bool ok = X509_verify_cert(ctx.get()) == 1;
+  v.verified = ok;
+  if (!ok) {
+    const int e = X509_STORE_CTX_get_error(ctx.get());
+    v.error_code = chain_error_code(e, v.complete);
+    v.error_text = X509_verify_cert_error_string(e);
+    v.error_depth = X509_STORE_CTX_get_error_depth(ctx.get());
+  }
+  return v;
+}
+
+}  // namespace trustscan

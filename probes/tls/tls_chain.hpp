@@ -1,0 +1,44 @@
+// trustscan — the certificate chain a TLS server sent, judged on its own (issue 15): how many
+// certificates, whether they form a complete path, and whether that path verifies against the
+// --ca-file. The input is the chain as received (DER, leaf first), from the raw server flight
+// (TLS <= 1.2) or from a handshake (TLS 1.3); nothing here depends on whether a handshake could
+// complete. Uses OpenSSL's X509 code only (no Asio).
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustscan {
+
+struct ChainVerdict {
+  std::size_t sent = 0;   ///< certificates the server listed (parsed or not)
+  bool parsed = false;    ///< the leaf parsed as X.509
+  /// The certificates sent, followed issuer by issuer from the leaf, end at a self-signed
+  /// certificate or at one whose issuer is in the --ca-file.
+  bool complete = false;
+  /// With a --ca-file that loaded: whether the chain verifies (leaf + the rest as untrusted
+  /// intermediates). nullopt without a --ca-file, or when it could not be loaded.
+  std::optional<bool> verified;
+  /// When verified is false: a stable short code (see chain_error_code) and OpenSSL's text.
+  std::string error_code;
+  std::string error_text;
+  int error_depth = -1;  ///< position in the chain OpenSSL stopped at (0 = leaf)
+  bool ca_file_unreadable = false;
+};
+
+/// Judges `chain` (DER, leaf first; `sent` certificates were listed, which may be more than
+/// were kept) against `ca_file` (empty: no verification) at time `now`. OpenSSL's security
+/// level is not applied (weak keys and signatures are facts of their own).
+ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
+                         const std::string& ca_file, std::time_t now);
+
+/// A stable short name for an X509_V_ERR_* code: "unknown_root", "incomplete_chain",
+/// "expired", "not_yet_valid", "self_signed", "bad_signature", "invalid_ca",
+/// "invalid_purpose", "path_length", "revoked", "other". `complete` tells an issuer the server
+/// did not send (incomplete_chain) from a root the --ca-file does not hold (unknown_root).
+std::string chain_error_code(int x509_error, bool complete);
+
+}  // namespace trustscan
