@@ -3,6 +3,7 @@
 #include "scanner/report/evidence.hpp"
 #include "../support/cli.hpp"
 #include "../support/files.hpp"
+#include "../support/sockets.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
