@@ -20,8 +20,10 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev
             libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
             ieee-data)  # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
-# lab namespaces, procps for pkill-free process checks.
-TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps)
+# lab namespaces, procps for pkill-free process checks, chromium for the browser test of the
+# HTML report (tests/browser/html_report.sh: renders it headless to PNG and PDF and checks the
+# DOM, offline in a network namespace; the test is skipped where chromium is missing).
+TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps chromium)
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then
   mapfile -t LAB_DEPS < <(grep -v '^\s*\(#\|$\)' tests/lab/packages.txt)
