@@ -22,8 +22,10 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev
             help2man)   # the man page, generated from --help-all at build time (docs/install.md)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the
 # lab namespaces, procps for pkill-free process checks, python3-jsonschema for the report_schema
-# test (every JSON report the suite makes against docs/report.schema.json; skipped without it).
-TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema
+# test (every JSON report the suite makes against docs/report.schema.json; skipped without it),
+# chromium for the browser test of the HTML report (tests/browser/html_report.sh: renders it
+# headless to PNG and PDF and checks the DOM, offline in a network namespace; skipped without it).
+TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema chromium
            dpkg-dev)  # dpkg-shlibdeps: the .deb's library dependencies (tests/install/test_package.sh)
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then

@@ -77,7 +77,7 @@ class ReportSink {
   virtual void write(const Report& report, std::ostream& out) const = 0;
 };
 
-/// The sink for a format name ("json", "jsonl", "txt", "xml" (JUnit), "sarif", "html"), or nullptr if unknown.
+/// The sink for a format name ("json", "jsonl", "txt", "xml" (JUnit), "sarif", "csv", "html"), or nullptr if unknown.
 std::unique_ptr<ReportSink> make_sink(std::string_view format);
 /// The format implied by a file name's extension ("out/r.json" → "json"), or "" if none fits.
 std::string format_for_path(std::string_view path);

@@ -70,9 +70,11 @@ void add_assessment_options(CLI::App& cmd, std::string& declaration, std::string
 }
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
-  cmd.add_option("-o,--output", o.files, "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt .xml (JUnit) .sarif .html");
+  cmd.add_option(
+      "-o,--output", o.files,
+      "Write the report to FILE (repeatable); format from the extension: .json .jsonl .txt .xml (JUnit) .sarif .csv .html");
   cmd.add_option("--format", o.format, "Format for every -o file, overriding the extension")
-      ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "html"}));
+      ->check(CLI::IsMember({"json", "jsonl", "txt", "xml", "sarif", "csv", "html"}));
   cmd.add_flag("-q,--quiet", o.quiet, "No summary on stdout");
   cmd.add_flag("--redact", o.redact, "Hide found passwords in the report");
   cmd.add_option("--evidence", o.evidence_dir,
@@ -167,7 +169,8 @@ void validate_outputs(const OutputOptions& o) {
   for (const auto& f : o.files) {
     if (f.empty()) throw InputError("empty output file name");
     if (o.format.empty() && format_for_path(f).empty())
-      throw InputError("cannot tell the format of output '" + f + "' (use .json, .jsonl, .txt, .xml, .sarif or .html, or --format)");
+      throw InputError("cannot tell the format of output '" + f +
+                       "' (use .json, .jsonl, .txt, .xml, .sarif, .csv or .html, or --format)");
   }
 }
 

@@ -274,6 +274,7 @@ std::unique_ptr<ReportSink> make_sink(std::string_view format) {
   if (format == "txt") return std::make_unique<TextSink>();
   if (format == "xml") return make_junit_sink();
   if (format == "sarif") return make_sarif_sink();
+  if (format == "csv") return make_csv_sink();
   if (format == "html") return make_html_sink();
   return nullptr;
 }

@@ -1,6 +1,6 @@
 // trustscan — report formats for other tools: JUnit XML (CI test reports), SARIF 2.1.0 (code
-// scanning dashboards) and one self-contained HTML page (test labs). The JSON report stays the
-// complete record; these carry the results, their evidence and the verdicts.
+// scanning dashboards) and CSV (spreadsheets); the HTML page is in report_html.cpp. The JSON
+// report stays the complete record; these carry the results, their evidence and the verdicts.
 #include "scanner/report/report_formats.hpp"
 
 #include "trustscan/check.hpp"
@@ -10,19 +10,16 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <initializer_list>
 #include <iomanip>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 namespace trustscan {
 
-namespace {
+namespace format {
 
-using json = nlohmann::json;
-
-// XML and HTML text: the five special characters escaped; control characters (not allowed in
-// XML 1.0) and bytes that are not UTF-8 shown as \xNN, so device bytes in evidence never break
-// the document.
 std::string escape_markup(std::string_view s) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
@@ -72,19 +69,28 @@ std::string evidence_text(const Evidence& e, bool redact) {
   return s;
 }
 
-// What the report's checks are (title, outcomes, remediation): the built-in catalog and the
-// profile's own checks, by id.
 std::map<std::string, CheckInfo> report_check_catalog(const Report& r) {
   std::map<std::string, CheckInfo> catalog;
   for (const auto* c : checks_of(r.profile)) catalog.emplace(std::string(c->id()), c->info());
   return catalog;
 }
 
-// The remediation of a check, or "" (an unknown check, or a profile's own without one).
 std::string remediation_of(const std::map<std::string, CheckInfo>& catalog, const std::string& check) {
   const auto it = catalog.find(check);
   return it == catalog.end() ? std::string() : it->second.remediation;
 }
+
+std::string waiver_text(const WaiverMark& w) {
+  return (w.expired ? "waiver EXPIRED on " + w.expires + " (the failure counts): " : "waived until " + w.expires + ": ") +
+         w.rule + ", owner " + w.owner + ", " + w.source + ": " + w.justification;
+}
+
+}  // namespace format
+
+namespace {
+
+using json = nlohmann::json;
+using namespace format;
 
 // Results of one check on one device, in report order: JUnit has one testcase per check and
 // device (INTERFACE.md), the worst status decides it.
@@ -101,12 +107,6 @@ std::vector<CheckGroup> group_by_check(const DeviceReport& d) {
     groups[it->second].findings.push_back(&f);
   }
   return groups;
-}
-
-// One line on a finding's waiver, for the text-like formats.
-std::string waiver_text(const WaiverMark& w) {
-  return (w.expired ? "waiver EXPIRED on " + w.expires + " (the failure counts): " : "waived until " + w.expires + ": ") +
-         w.rule + ", owner " + w.owner + ", " + w.source + ": " + w.justification;
 }
 
 // fail > error > waived > pass > info > not_applicable > not_tested: what a CI reader must see first.
@@ -286,58 +286,72 @@ class SarifSink final : public ReportSink {
   }
 };
 
-// One page, no scripts, no external resources: a lab can attach it to a submission as is.
-class HtmlSink final : public ReportSink {
+// CSV (RFC 4180) for spreadsheets: a header, then one row per result with CRLF line ends.
+// A field is quoted when it holds a comma, a quote, CR or LF, its quotes doubled. Device text is
+// hostile: a field that starts with = + - @ TAB or CR would be read as a formula by a
+// spreadsheet (CSV injection), so it gets a leading apostrophe; control bytes other than TAB, CR
+// and LF and bytes that are not UTF-8 are shown as \xNN, as in the markup formats.
+std::string csv_field(std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(s.size() + 1);
+  if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos) text += '\'';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c >= 0x80 ? utf8_sequence(as_bytes(s), i) : 1;
+    if (n == 0 || (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+      text += "\\x";
+      text += hex[c >> 4];
+      text += hex[c & 15];
+      continue;
+    }
+    text.append(s.substr(i, n));
+    i += n - 1;
+  }
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char ch : text) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  return quoted + "\"";
+}
+
+class CsvSink final : public ReportSink {
  public:
   void write(const Report& r, std::ostream& out) const override {
     const auto catalog = report_check_catalog(r);
-    out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trustscan report</title>\n"
-        << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-           "td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}"
-           ".fail{background:#fdd}.pass{background:#dfd}.error{background:#fec}.waived{background:#eef}"
-           "pre{white-space:pre-wrap;margin:0;font-size:90%}.remediation{margin:4px 0 0}</style></head><body>\n";
-    out << "<h1>trustscan " << escape_markup(r.mode) << " report</h1>\n<p>Profile " << escape_markup(r.profile.id) << " v"
-        << escape_markup(r.profile.version) << " (" << escape_markup(r.profile.title) << "), vantage "
-        << escape_markup(r.vantage) << ", trustscan " << TRUSTSCAN_VERSION
-        << (r.complete ? "" : ". <strong>Interrupted: results are partial.</strong>") << "</p>\n";
+    const auto row = [&out](std::initializer_list<std::string_view> fields) {
+      bool first = true;
+      for (const auto f : fields) {
+        if (!first) out << ',';
+        out << csv_field(f);
+        first = false;
+      }
+      out << "\r\n";
+    };
+    row({"id", "device", "check", "status", "severity", "transport", "port", "summary", "reason", "outcomes", "waiver",
+         "remediation"});
     for (const auto& d : r.devices) {
-      out << "<h2>" << escape_markup(d.facts.target.address.to_string()) << "</h2>\n<p>Verdict <strong>"
-          << escape_markup(d.score.verdict) << "</strong>, grade " << escape_markup(d.score.grade.empty() ? "-" : d.score.grade)
-          << ", score " << std::fixed << std::setprecision(1) << d.score.score << ", coverage " << std::setprecision(3)
-          << d.score.coverage << "</p>\n";
-      if (!d.outcomes.empty()) {
-        out << "<table><tr><th>outcome</th><th>status</th></tr>\n";
-        for (const auto& o : d.outcomes)
-          out << "<tr class=\"" << escape_markup(o.status) << "\"><td>" << escape_markup(o.id) << "</td><td>"
-              << escape_markup(o.status) << "</td></tr>\n";
-        out << "</table>\n";
-      }
-      out << "<h3>Results</h3>\n<table><tr><th>check</th><th>where</th><th>status</th><th>severity</th><th>summary and "
-             "evidence</th><th>outcomes</th></tr>\n";
+      const std::string device = d.facts.target.address.to_string();
       for (const auto& f : d.results) {
-        const std::string status(to_string(f.status));
-        out << "<tr class=\"" << status << "\"><td>" << escape_markup(f.check) << "</td><td>" << escape_markup(where(f))
-            << "</td><td>" << status << (f.reason.empty() ? "" : " (" + escape_markup(f.reason) + ")") << "</td><td>"
-            << to_string(f.severity) << "</td><td>" << escape_markup(f.summary);
-        for (const auto& ev : f.evidence) out << "<pre>" << escape_markup(evidence_text(ev, r.redact)) << "</pre>";
-        if (f.waiver) out << "<p><em>" << escape_markup(waiver_text(*f.waiver)) << "</em></p>";
-        if (f.status == CheckStatus::fail || f.status == CheckStatus::waived)
-          if (const auto fix = remediation_of(catalog, f.check); !fix.empty())
-            out << "<p class=\"remediation\"><strong>Remediation:</strong> " << escape_markup(fix) << "</p>";
-        out << "</td><td>";
-        for (const auto& o : f.outcomes) out << escape_markup(o) << " ";
-        out << "</td></tr>\n";
+        std::string outcomes;
+        for (const auto& o : f.outcomes) outcomes += (outcomes.empty() ? "" : " ") + o;
+        const std::string waiver =
+            f.waiver ? f.waiver->rule + (f.waiver->expired ? "; expired " : "; until ") + f.waiver->expires : "";
+        // What to change: for a failure, and for a waived one (an accepted failure is still one).
+        const bool failed = f.status == CheckStatus::fail || f.status == CheckStatus::waived;
+        row({finding_id(d.facts.target.address, f), device, f.check, to_string(f.status), to_string(f.severity),
+             f.endpoint ? to_string(f.endpoint->transport) : "", f.endpoint ? std::to_string(f.endpoint->port) : "", f.summary,
+             f.reason, outcomes, waiver, failed ? remediation_of(catalog, f.check) : ""});
       }
-      out << "</table>\n";
     }
-    out << "</body></html>\n";
   }
 };
-
 }  // namespace
 
 std::unique_ptr<ReportSink> make_junit_sink() { return std::make_unique<JUnitSink>(); }
 std::unique_ptr<ReportSink> make_sarif_sink() { return std::make_unique<SarifSink>(); }
-std::unique_ptr<ReportSink> make_html_sink() { return std::make_unique<HtmlSink>(); }
+std::unique_ptr<ReportSink> make_csv_sink() { return std::make_unique<CsvSink>(); }
 
 }  // namespace trustscan

@@ -309,7 +309,7 @@ void check_json(const std::string& text, const char* format) {
   }
 }
 
-// XML 1.0 and HTML text: UTF-8, and no control characters but tab, newline (and CR).
+// XML 1.0, HTML and CSV text: UTF-8, and no control characters but tab, newline (and CR).
 void check_markup(const std::string& text, const char* format) {
   const auto bytes = as_bytes(text);
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -393,7 +393,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (report.devices[i].facts.target.address < report.devices[i - 1].facts.target.address) __builtin_trap();
 
   std::string json_text;
-  for (const char* format : {"json", "jsonl", "txt", "xml", "sarif", "html"}) {
+  for (const char* format : {"json", "jsonl", "txt", "xml", "sarif", "csv", "html"}) {
     const auto sink = make_sink(format);
     if (!sink) __builtin_trap();
     std::ostringstream out;
@@ -410,7 +410,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::istringstream lines(text);
       for (std::string line; std::getline(lines, line);)
         if (!line.empty()) check_json(line, format);
-    } else if (f == "xml" || f == "html") {
+    } else if (f == "xml" || f == "html" || f == "csv") {
       check_markup(text, format);
     }
   }

@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     score_device(report.profile, d, {});
   }
   sort_report(report);
-  for (const char* format : {"json", "jsonl", "txt", "xml", "sarif", "html"}) {
+  for (const char* format : {"json", "jsonl", "txt", "xml", "sarif", "csv", "html"}) {
     std::ostringstream out;
     make_sink(format)->write(report, out);
     if (std::string_view(format) == "json" && !nlohmann::json::accept(out.str())) __builtin_trap();

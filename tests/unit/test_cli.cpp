@@ -170,10 +170,10 @@ TEST_CASE("a scan writes the JSON report with the interface's fields, sorted") {
   std::remove(jsonl_path.c_str());
 }
 
-TEST_CASE("a scan writes JUnit XML, SARIF and HTML from the file names") {
+TEST_CASE("a scan writes JUnit XML, SARIF, CSV and HTML from the file names") {
   Listener a;
-  const auto xml = temp_path(".xml"), sarif = temp_path(".sarif"), html = temp_path(".html");
-  const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(a.port()), "-q", "-o", xml, "-o", sarif, "-o", html});
+  const auto xml = temp_path(".xml"), sarif = temp_path(".sarif"), html = temp_path(".html"), csv = temp_path(".csv");
+  const auto r = cli({"scan", "127.0.0.1", "-p", std::to_string(a.port()), "-q", "-o", xml, "-o", sarif, "-o", html, "-o", csv});
   CHECK(r.code == kExitOk);
   const auto text = testsupport::read_text;
   const auto x = text(xml);
@@ -181,7 +181,14 @@ TEST_CASE("a scan writes JUnit XML, SARIF and HTML from the file names") {
   CHECK(x.find("<testcase classname=\"127.0.0.1\" name=\"svc.inventory\"") != std::string::npos);
   CHECK(nlohmann::json::parse(text(sarif))["version"] == "2.1.0");
   CHECK(text(html).find("<h2>127.0.0.1</h2>") != std::string::npos);
-  for (const auto& p : {xml, sarif, html}) std::remove(p.c_str());
+  const auto c = text(csv);
+  CHECK(c.starts_with("id,device,check,status,severity,transport,port,summary,reason,outcomes,waiver,remediation\r\n"));
+  CHECK(c.find(",127.0.0.1,svc.inventory,") != std::string::npos);
+  // --format overrides the extension.
+  const auto forced = temp_path(".out");
+  CHECK(cli({"scan", "127.0.0.1", "-p", std::to_string(a.port()), "-q", "--format", "csv", "-o", forced}).code == kExitOk);
+  CHECK(text(forced).starts_with("id,device,check,"));
+  for (const auto& p : {xml, sarif, html, csv, forced}) std::remove(p.c_str());
 }
 
 TEST_CASE("--dry-run prints the plan and sends nothing") {

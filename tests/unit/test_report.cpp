@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <vector>
 
 using namespace trustscan;
 
@@ -98,6 +100,7 @@ TEST_CASE("formats from file names") {
   CHECK(format_for_path("ci/junit.xml") == "xml");
   CHECK(format_for_path("scan.sarif") == "sarif");
   CHECK(format_for_path("lab/report.HTML") == "html");
+  CHECK(format_for_path("results.csv") == "csv");
 }
 
 namespace {
@@ -186,7 +189,7 @@ TEST_CASE("HTML: one self-contained page, device text escaped") {
   CHECK(h.find("<script") == std::string::npos);  // neither ours nor the device's
   CHECK(h.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
   CHECK(h.find("http://") == std::string::npos);  // nothing fetched from elsewhere
-  CHECK(h.find("Verdict <strong>non-conformant</strong>") != std::string::npos);
+  CHECK(h.find("<div class=\"verdict v-non-conformant\"><span class=\"word\">non-conformant</span>") != std::string::npos);
 }
 
 namespace {
@@ -256,11 +259,232 @@ TEST_CASE("HTML: remediation under each failing finding, escaped, and nowhere el
   const auto fix = remediation_of("svc.telnet");
   const auto h = render(report_with_builtin_failure(), "html");
   CHECK(count(h, "<p class=\"remediation\">") == 1);
-  const auto row = h.find("<td>svc.telnet</td>");
-  REQUIRE(row != std::string::npos);
-  const auto end = h.find("</tr>", row);
-  CHECK(h.substr(row, end - row).find("<strong>Remediation:</strong> " + fix + "</p>") != std::string::npos);
+  const auto card = h.find("<code>svc.telnet</code> on tcp/23</h4>");
+  REQUIRE(card != std::string::npos);
+  const auto end = h.find("</article>", card);
+  CHECK(h.substr(card, end - card).find("<strong>Remediation:</strong> " + fix + "</p>") != std::string::npos);
   CHECK(h.find("<script") == std::string::npos);
+}
+
+namespace {
+
+// The HTML of one device: from its <section> to the next.
+std::string device_section(const std::string& h, std::size_t index) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i <= index; ++i) {
+    at = h.find("<section class=\"device\">", at + (i ? 1 : 0));
+    REQUIRE(at != std::string::npos);
+  }
+  return h.substr(at, h.find("</section>", at) - at);
+}
+
+// RFC 4180 read back: records of fields, CRLF between records, quoted fields may hold
+// commas, CR, LF and doubled quotes.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"')
+        field += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else
+        quoted = false;
+    } else if (c == '"') {
+      REQUIRE(field.empty());  // a quote only opens a field
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\r') {
+      REQUIRE((i + 1 < text.size() && text[i + 1] == '\n'));  // a bare CR only inside quotes
+      rows.back().push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+      rows.emplace_back();
+      ++i;
+    } else {
+      REQUIRE(c != '\n');  // a bare LF only inside quotes
+      field += c;
+    }
+  }
+  REQUIRE_FALSE(quoted);
+  (void)was_quoted;
+  if (rows.back().empty() && field.empty()) rows.pop_back();
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("HTML: verdict first, failures by severity before everything else, then outcomes and the rest") {
+  auto r = report_with_builtin_failure();
+  for (auto& d : r.devices) score_device(r.profile, d);
+  const auto h = device_section(render(r, "html"), 0);  // 198.18.0.10
+  const auto at = [&](const std::string& what) {
+    const auto p = h.find(what);
+    CHECK_MESSAGE(p != std::string::npos, what);
+    return p;
+  };
+  const auto verdict = at("<div class=\"verdict ");
+  const auto critical = at("<code>zz.last</code>");  // critical failure
+  const auto high = at("<code>svc.telnet</code>");   // high
+  const auto info = at("<code>aa.first</code>");     // failure of severity info
+  const auto outcomes = at("<h3>Outcomes (");
+  const auto not_tested = at("<code>nn.skipped</code>");
+  const auto pass = at("<code>mm.middle</code>");
+  CHECK(verdict < at("<h3>Failures (3)</h3>"));
+  CHECK(verdict < at("by status</title>"));
+  CHECK(at("by status</title>") < at("by capability</title>"));
+  CHECK(at("by capability</title>") < critical);
+  CHECK(critical < high);
+  CHECK(high < info);
+  CHECK(info < outcomes);
+  CHECK(outcomes < not_tested);
+  CHECK(not_tested < pass);
+  CHECK(h.find("Cap:</strong> critical failure: zz.last") != std::string::npos);
+}
+
+TEST_CASE("HTML: outcomes with their titles, charts as inline SVG, nothing fetched, no script") {
+  auto r = report_with_builtin_failure();
+  for (auto& d : r.devices) score_device(r.profile, d);
+  const auto h = render(r, "html");
+  // Every outcome of the profile with its title.
+  for (const auto& o : r.profile.outcomes) {
+    CHECK(h.find("<td><code>" + o.id + "</code></td><td>" + o.title + "</td>") != std::string::npos);
+  }
+  // The charts: a summary and one by capability per device, grouped by document and area.
+  CHECK(count(h, "<svg class=\"chart\"") == 4);
+  CHECK(h.find("<title>Outcomes of 198.18.0.10 by capability</title>") != std::string::npos);
+  CHECK(h.find(">IR8425 AI \u2014 Asset identification</text>") != std::string::npos);
+  CHECK(h.find(">IR8425 IAC \u2014 Interface access control</text>") != std::string::npos);
+  CHECK(count(h, ">IR8425 AI ") == 2);  // AI.1 and AI.2 share a bar, once per device
+  // Nothing runs and nothing is fetched: no script, no URL, no CSS import or url().
+  for (const char* absent : {"<script", "http://", "https://", "url(", "@import", "<link", "src="})
+    CHECK_MESSAGE(h.find(absent) == std::string::npos, absent);
+  CHECK(h.find("@media print") != std::string::npos);
+  CHECK(h.find("section.device+section.device{break-before:page}") != std::string::npos);
+}
+
+TEST_CASE("HTML: hostile summary text is escaped, in the failure cards and the tables") {
+  auto r = report_with_builtin_failure();
+  r.devices[0].results[0].summary = "<script>alert('x')</script>";  // a failure
+  r.devices[0].facts.target.name = "<img src=x onerror=alert(1)>";
+  for (auto& f : r.devices[0].results)
+    if (f.status == CheckStatus::pass) f.summary = "</td></table><script src=//evil>";
+  const auto h = render(r, "html");
+  for (const char* absent : {"<script", "<img", "</td></table>"}) CHECK_MESSAGE(h.find(absent) == std::string::npos, absent);
+  for (const char* escaped : {"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
+                              "&lt;/td&gt;&lt;/table&gt;&lt;script src=//evil&gt;", "&lt;img src=x onerror=alert(1)&gt;"})
+    CHECK_MESSAGE(h.find(escaped) != std::string::npos, escaped);
+}
+
+TEST_CASE("HTML: a waived failure is listed first among the rest, with its waiver and remediation") {
+  auto r = report_with_builtin_failure();
+  for (auto& f : r.devices[0].results)
+    if (f.check == "svc.telnet") {
+      f.status = CheckStatus::waived;
+      f.waiver = WaiverMark{"check svc.telnet", "lab device", "qa@example.com", "2999-12-31", false, "w.yaml:2"};
+    }
+  for (auto& d : r.devices) score_device(r.profile, d);
+  const auto h = device_section(render(r, "html"), 0);
+  CHECK(h.find("<h3>Failures (2)</h3>") != std::string::npos);
+  CHECK(h.find("<strong>Waivers:</strong> 1 applied, 0 expired") != std::string::npos);
+  const auto waived = h.find("<span class=\"st st-waived\">waived</span>");
+  REQUIRE(waived != std::string::npos);
+  const auto others = h.find("<h3>Other results");
+  CHECK(others < waived);
+  CHECK(waived < h.find("<span class=\"st st-not_tested\">", others));
+  const auto row = h.substr(waived, h.find("</tr>", waived) - waived);
+  CHECK(row.find("waived until 2999-12-31: check svc.telnet, owner qa@example.com") != std::string::npos);
+  CHECK(row.find("<strong>Remediation:</strong> " + remediation_of("svc.telnet")) != std::string::npos);
+}
+
+TEST_CASE("CSV: a header, one row per result, RFC 4180 quoting and formula injection neutralised") {
+  auto r = report_with_builtin_failure();
+  auto& results = r.devices[0].results;
+  const std::vector<std::string> hostile = {
+      "a, b",  "say \"hi\"", "two\r\nlines",     "lf\nonly", "=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)",
+      "\tTAB", "\rCR",       "ctl\x01 bad \xff", "plain"};
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    Finding f;
+    f.check = "zz.hostile" + std::to_string(100 + i);
+    f.status = CheckStatus::info;
+    f.summary = hostile[i];
+    results.push_back(f);
+  }
+  results.back().reason = "=1+1";
+  sort_report(r);
+  const auto text = render(r, "csv");
+  CHECK(text.starts_with("id,device,check,status,severity,transport,port,summary,reason,outcomes,waiver,remediation\r\n"));
+  const auto rows = parse_csv(text);
+  std::size_t results_count = 0;
+  for (const auto& d : r.devices) results_count += d.results.size();
+  REQUIRE(rows.size() == 1 + results_count);
+  for (const auto& row : rows) CHECK(row.size() == 12);
+  std::map<std::string, std::vector<std::string>> by_check;
+  for (const auto& row : rows)
+    if (row[1] == "198.18.0.10") by_check[row[2]] = row;
+  const std::vector<std::string> expected = {
+      "a, b",   "say \"hi\"", "two\r\nlines",       "lf\nonly", "'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2", "'@SUM(A1)",
+      "'\tTAB", "'\rCR",      "ctl\\x01 bad \\xff", "plain"};
+  for (std::size_t i = 0; i < hostile.size(); ++i) {
+    const auto& row = by_check["zz.hostile" + std::to_string(100 + i)];
+    REQUIRE(row.size() == 12);
+    CHECK(row[7] == expected[i]);
+  }
+  CHECK(by_check["zz.hostile111"][8] == "'=1+1");
+  // Raw: quoted where needed, quotes doubled.
+  CHECK(text.find(",\"say \"\"hi\"\"\",") != std::string::npos);
+  CHECK(text.find(",\"a, b\",") != std::string::npos);
+  // A failure: its endpoint, outcomes space-joined, the remediation; a pass has none.
+  const auto& telnet = by_check["svc.telnet"];
+  for (const auto& f : r.devices[0].results)
+    if (f.check == "svc.telnet") CHECK(telnet[0] == finding_id(r.devices[0].facts.target.address, f));
+  CHECK(telnet[3] == "fail");
+  CHECK(telnet[4] == "high");
+  CHECK(telnet[5] == "tcp");
+  CHECK(telnet[6] == "23");
+  CHECK(telnet[9] == "IR8259A:LAI IR8425:IAC.1");
+  CHECK(telnet[10] == "");
+  CHECK(telnet[11] == remediation_of("svc.telnet"));
+  CHECK(by_check["svc.ftp_tftp"][11] == "");
+  CHECK(by_check["nn.skipped"][8] == "opt_in:--creds-throttle");
+  CHECK(by_check["aa.first"][5] == "");  // device-wide: no transport, no port
+  CHECK(by_check["aa.first"][6] == "");
+}
+
+TEST_CASE("CSV: a waived finding's row carries its waiver and remediation; an expired one fails with it") {
+  auto r = report_with_builtin_failure();
+  for (auto& f : r.devices[0].results) {
+    if (f.check == "svc.telnet") {
+      f.status = CheckStatus::waived;
+      f.waiver = WaiverMark{"check svc.telnet", "lab device", "qa@example.com", "2999-12-31", false, "w.yaml:2"};
+    }
+    if (f.check == "zz.last")
+      f.waiver = WaiverMark{"f-0123456789abcdef", "old", "qa@example.com", "2001-01-01", true, "w.yaml:7"};
+  }
+  const auto rows = parse_csv(render(r, "csv"));
+  bool waived = false, expired = false;
+  for (const auto& row : rows) {
+    if (row[1] != "198.18.0.10") continue;
+    if (row[2] == "svc.telnet") {
+      waived = true;
+      CHECK(row[3] == "waived");
+      CHECK(row[10] == "check svc.telnet; until 2999-12-31");
+      CHECK(row[11] == remediation_of("svc.telnet"));
+    }
+    if (row[2] == "zz.last") {
+      expired = true;
+      CHECK(row[3] == "fail");
+      CHECK(row[10] == "f-0123456789abcdef; expired 2001-01-01");
+    }
+  }
+  CHECK(waived);
+  CHECK(expired);
 }
 
 TEST_CASE("JSON report: unchanged by remediation (the catalog has it: trustscan checks show)") {
