@@ -136,14 +136,6 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(0, 64));
 }
 
-// The waiver file, read and validated against the checks `profile` runs, before anything is sent.
-void load_output_waivers(OutputOptions& o, const Profile& profile) {
-  if (o.waivers_file.empty()) return;
-  std::vector<std::string> ids;
-  for (const auto* c : checks_of(profile)) ids.emplace_back(c->id());
-  o.waivers = load_waivers(o.waivers_file, ids);
-}
-
 // The evidence directory is made before anything is sent: a new or empty directory, so a bundle
 // is exactly one run's.
 void prepare_evidence_dir(const OutputOptions& o) {
@@ -161,6 +153,17 @@ void prepare_evidence_dir(const OutputOptions& o) {
   }
   fs::create_directories(dir, ec);
   if (ec) throw InputError("cannot create evidence directory '" + o.evidence_dir + "': " + ec.message());
+}
+
+// What the outputs need settled before anything is sent, once the profile is known: the waiver
+// file, read and validated against the checks `profile` runs, and the evidence directory.
+void settle_outputs(OutputOptions& o, const Profile& profile) {
+  if (!o.waivers_file.empty()) {
+    std::vector<std::string> ids;
+    for (const auto* c : checks_of(profile)) ids.emplace_back(c->id());
+    o.waivers = load_waivers(o.waivers_file, ids);
+  }
+  prepare_evidence_dir(o);  // last: a broken waiver file leaves no empty directory behind
 }
 
 // Every output file's format is settled before anything is sent: a typo in -o must not cost a
@@ -208,8 +211,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
                                               : Scope::defaults();
   const Shard shard = parse_shard(a.shard);
   validate_outputs(output);
-  load_output_waivers(output, profile);
-  prepare_evidence_dir(output);
+  settle_outputs(output, profile);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   std::vector<Attestation> attestations;
@@ -272,11 +274,10 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
                                      {"attestation", a.attestation}, {"credentials", a.creds_file},
                                      {"ca-file", a.probe.ca_file}})
       if (!path.empty()) manifest_add_file(report.manifest, role, path);
+    // The routes of the first 256 targets: one syscall pair each, not one per address of a /16.
     std::set<Address> sources;
-    for (const auto& t : plan.targets) {
-      if (sources.size() >= 64) break;  // a whole-network scan lists its first 64 source addresses
-      if (const auto src = source_address_for(t.address)) sources.insert(*src);
-    }
+    for (std::size_t i = 0; i < plan.targets.size() && i < 256 && sources.size() < 64; ++i)
+      if (const auto src = source_address_for(plan.targets[i].address)) sources.insert(*src);
     for (const auto& src : sources) report.manifest.source_addresses.push_back(src.to_string());
   }
   report.started_at = std::chrono::system_clock::now();
@@ -316,8 +317,7 @@ int run_demo(bool serve, const std::string& profile_id, OutputOptions output, st
              std::ostream& err) {
   const Profile profile = load_profile(profile_id);
   validate_outputs(output);
-  load_output_waivers(output, profile);
-  prepare_evidence_dir(output);
+  settle_outputs(output, profile);
   net::io_context io(1);
   DemoDevice device(io);
   if (serve) {
@@ -383,8 +383,7 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   }
   Report report = merge_reports(inputs);
   report.profile = load_profile(profile_id);
-  load_output_waivers(output, report.profile);
-  prepare_evidence_dir(output);
+  settle_outputs(output, report.profile);
   report.redact = output.redact;
   report.inputs = a.reports;
   if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
@@ -413,8 +412,7 @@ struct ReplayArgs {
 int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   const Profile profile = load_profile(a.profile);
   validate_outputs(output);
-  load_output_waivers(output, profile);
-  prepare_evidence_dir(output);
+  settle_outputs(output, profile);
   std::shared_ptr<const Declaration> declaration;
   if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
   Report report;

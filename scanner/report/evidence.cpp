@@ -2,11 +2,13 @@
 #include "scanner/report/evidence.hpp"
 
 #include "scanner/report/manifest.hpp"
+#include "scanner/report/report_formats.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -31,7 +33,8 @@ std::string render(const Report& r, std::string_view format) {
 }
 
 // One result in full: what was judged, where, and every evidence item without truncation.
-std::string finding_text(const Report& r, const DeviceReport& d, const Finding& f, const std::string& id, bool secrets) {
+std::string finding_text(const std::map<std::string, CheckInfo>& catalog, const DeviceReport& d, const Finding& f,
+                         const std::string& id, bool secrets) {
   std::ostringstream out;
   out << "finding   " << id << "\ncheck     " << f.check << "\nstatus    " << to_string(f.status) << "\nseverity  "
       << to_string(f.severity) << "\ndevice    " << d.facts.target.address.to_string() << "\nendpoint  "
@@ -40,11 +43,8 @@ std::string finding_text(const Report& r, const DeviceReport& d, const Finding& 
   out << "\nsummary   " << f.summary << "\n";
   if (!f.reason.empty()) out << "reason    " << f.reason << "\n";
   if (!f.vantage.empty()) out << "vantage   " << f.vantage << "\n";
-  if (f.waiver)
-    out << "waiver    " << (f.waiver->expired ? "EXPIRED " : "") << f.waiver->rule << " until " << f.waiver->expires
-        << ", owner " << f.waiver->owner << ", " << f.waiver->source << ": " << f.waiver->justification << "\n";
-  for (const auto* c : checks_of(r.profile))
-    if (c->id() == f.check && !c->info().remediation.empty()) out << "remedy    " << c->info().remediation << "\n";
+  if (f.waiver) out << "waiver    " << format::waiver_text(*f.waiver) << "\n";
+  if (const auto fix = format::remediation_of(catalog, f.check); !fix.empty()) out << "remedy    " << fix << "\n";
   std::size_t n = 0;
   for (const auto& e : f.evidence) {
     out << "\nevidence " << ++n << ": " << e.kind << " (" << e.source << ")\n" << e.detail << "\n";
@@ -103,11 +103,12 @@ void write_evidence_bundle(const Report& report, const EvidenceOptions& options)
   put("summary.txt", render(r, "txt"));
 
   const auto j = nlohmann::json::parse(json_text);
+  const auto catalog = format::report_check_catalog(r);  // once, not per finding
   for (std::size_t i = 0; i < r.devices.size(); ++i) {
     const auto& d = r.devices[i];
     for (const auto& f : d.results) {
       const auto id = finding_id(d.facts.target.address, f);
-      put("findings/" + id + ".txt", finding_text(r, d, f, id, options.secrets));
+      put("findings/" + id + ".txt", finding_text(catalog, d, f, id, options.secrets));
     }
     // Observations as the report has them (redaction included), one per line.
     std::string lines;

@@ -359,9 +359,7 @@ void write_summary(const Report& r, std::ostream& out) {
       out << " — " << f.summary;
       if (!f.reason.empty()) out << " (" << f.reason << ")";
       out << "\n";
-      if (f.waiver)
-        out << "      " << (f.waiver->expired ? "waiver EXPIRED on " : "waived until ") << f.waiver->expires << " by "
-            << f.waiver->source << ", owner " << f.waiver->owner << ": " << f.waiver->justification << "\n";
+      if (f.waiver) out << "      " << format::waiver_text(*f.waiver) << "\n";
     }
     std::size_t failed_outcomes = 0;
     for (const auto& o : d.outcomes) failed_outcomes += o.status == "fail";

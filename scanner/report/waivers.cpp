@@ -144,7 +144,6 @@ void apply_waivers(Report& report, const std::vector<Waiver>& waivers, std::chro
         if (!expired) f.status = CheckStatus::waived;
         auto& use = report.waivers[i];
         use.findings.push_back(id);
-        use.waiver.expired = expired;
         use.state = expired ? "expired" : "applied";
         break;
       }
