@@ -55,6 +55,10 @@ struct Profile {
                                         {Severity::low, 1}, {Severity::info, 0}};
   /// Letter grades by minimum score, best first ({"A", 90}, {"B", 80}…); below the last: "F".
   std::vector<std::pair<std::string, double>> grades = {{"A", 90}, {"B", 80}, {"C", 65}, {"D", 50}};
+  /// `credentials: {min_pairs: N}`: a default-credential pass (cred.default.*) counts only after
+  /// at least N pairs were tried on that surface; fewer is not_tested (inconclusive:too_few_pairs).
+  /// 0: any trial that ran to its end counts.
+  std::size_t min_credential_pairs = 0;
 };
 
 /// The roll-up of one outcome on one device.

@@ -46,6 +46,9 @@ bool read_extended(Bytes d, std::size_t& i, unsigned nibble, std::size_t& v) noe
   return true;
 }
 
+// Options, then the payload after a 0xFF marker, from byte `i` to the end of `d` (RFC 7252 §3.1).
+Parse parse_options(Bytes d, std::size_t i, CoapMessage& out) noexcept;
+
 bool is_ws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 std::string cap_clean(std::string_view s) {
@@ -110,6 +113,30 @@ std::vector<std::uint8_t> build_coap_get(std::uint16_t message_id, const std::ve
   return out;
 }
 
+std::vector<std::uint8_t> build_coap_tcp_csm() { return {0x00, kCoapCodeCsm}; }
+
+std::vector<std::uint8_t> build_coap_tcp_get(const std::vector<std::uint8_t>& token, const std::vector<std::string_view>& path) {
+  // The options of the UDP form, after its 4-byte header and the token, framed by a length.
+  const auto udp = build_coap_get(0, token, path);
+  const std::size_t tkl = std::min<std::size_t>(token.size(), 8);
+  const std::size_t length = udp.size() - 4 - tkl;
+  std::vector<std::uint8_t> out;
+  out.reserve(udp.size() + 4);
+  if (length < 13) {
+    out.push_back(static_cast<std::uint8_t>((length << 4) | tkl));
+  } else if (length < 269) {
+    out.push_back(static_cast<std::uint8_t>((13 << 4) | tkl));
+    out.push_back(static_cast<std::uint8_t>(length - 13));
+  } else {
+    out.push_back(static_cast<std::uint8_t>((14 << 4) | tkl));
+    out.push_back(static_cast<std::uint8_t>((length - 269) >> 8));
+    out.push_back(static_cast<std::uint8_t>(length - 269));
+  }
+  out.push_back(0x01);  // 0.01 GET
+  out.insert(out.end(), udp.begin() + 4, udp.end());
+  return out;
+}
+
 Parse parse_coap_message(Bytes d, CoapMessage& out) noexcept {
   out = CoapMessage{};
   if (d.size() < 4 || d.size() > kCoapMaxDatagram) return Parse::invalid;
@@ -125,7 +152,44 @@ Parse parse_coap_message(Bytes d, CoapMessage& out) noexcept {
   if (d[1] == 0) return (tkl == 0 && d.size() == 4) ? Parse::done : Parse::invalid;  // Empty
   if (d.size() < 4 + tkl) return Parse::invalid;
   out.token.assign(d.begin() + 4, d.begin() + 4 + static_cast<std::ptrdiff_t>(tkl));
-  std::size_t i = 4 + tkl;
+  return parse_options(d, 4 + tkl, out);
+}
+
+Parse parse_coap_tcp_message(Bytes d, CoapMessage& out, std::size_t& consumed) noexcept {
+  out = CoapMessage{};
+  consumed = 0;
+  if (d.empty()) return Parse::need_more;
+  const unsigned len_nibble = d[0] >> 4;
+  const std::size_t tkl = d[0] & 0x0f;
+  if (tkl > 8) return Parse::invalid;
+  static constexpr std::size_t ext_bytes[] = {0, 1, 2, 4};
+  static constexpr std::size_t ext_base[] = {0, 13, 269, 65805};
+  const std::size_t ext = len_nibble < 13 ? 0 : ext_bytes[len_nibble - 12];
+  if (d.size() < 1 + ext + 1) return Parse::need_more;
+  std::size_t length = len_nibble;
+  if (ext > 0) {
+    std::size_t v = 0;
+    for (std::size_t k = 0; k < ext; ++k) v = (v << 8) | d[1 + k];
+    length = ext_base[len_nibble - 12] + v;
+  }
+  if (length > kCoapMaxDatagram) return Parse::invalid;
+  const std::size_t header = 1 + ext + 1;
+  const std::size_t total = header + tkl + length;
+  if (d.size() < total) return Parse::need_more;
+  const std::uint8_t code = d[header - 1];
+  out.code_class = static_cast<std::uint8_t>(code >> 5);
+  out.code_detail = static_cast<std::uint8_t>(code & 0x1f);
+  if (out.code_class == 1 || out.code_class == 6) return Parse::invalid;
+  const Bytes m = d.first(total);
+  out.raw.assign(as_text(m.first(std::min(m.size(), Evidence::kMaxExcerpt))));
+  out.token.assign(m.begin() + static_cast<std::ptrdiff_t>(header), m.begin() + static_cast<std::ptrdiff_t>(header + tkl));
+  const Parse p = parse_options(m, header + tkl, out);
+  if (p == Parse::done) consumed = total;
+  return p;
+}
+
+namespace {
+Parse parse_options(Bytes d, std::size_t i, CoapMessage& out) noexcept {
   std::size_t number = 0;
   while (i < d.size()) {
     const std::uint8_t b = d[i++];
@@ -150,6 +214,7 @@ Parse parse_coap_message(Bytes d, CoapMessage& out) noexcept {
   }
   return Parse::done;
 }
+}  // namespace
 
 Parse parse_link_format(Bytes payload, std::vector<CoapLink>& out) noexcept {
   out.clear();

@@ -81,6 +81,20 @@ std::vector<std::uint8_t> build_coap_get(std::uint16_t message_id, const std::ve
                                          const std::vector<std::string_view>& path,
                                          bool confirmable = true);
 
+/// CoAP over TCP and over TLS (RFC 8323 §3.2): no type or message ID; a length nibble (13, 14, 15:
+/// one, two or four extended bytes) frames the options and payload. Code 7.01 is the
+/// Capabilities and Settings Message (CSM) each side sends first.
+inline constexpr std::uint8_t kCoapCodeCsm = 0xE1;
+/// A CSM with no options (the defaults: 1152-byte messages, no block-wise transfer).
+std::vector<std::uint8_t> build_coap_tcp_csm();
+/// A GET over TCP with the token (first 8 bytes) and one Uri-Path option per segment.
+std::vector<std::uint8_t> build_coap_tcp_get(const std::vector<std::uint8_t>& token, const std::vector<std::string_view>& path);
+/// Parses the first message of a TCP byte stream: `need_more` until it is whole, `done` with
+/// `consumed` = its size, `invalid` for a token length above 8, a reserved code class (1, 6), a
+/// length above kCoapMaxDatagram or options that do not parse (the rules of parse_coap_message).
+/// `type` and `message_id` stay at their defaults.
+Parse parse_coap_tcp_message(Bytes stream, CoapMessage& out, std::size_t& consumed) noexcept;
+
 /// Parses one datagram: `done` for a well-formed version-1 message (RFC 7252 §3: token length
 /// ≤ 8, option nibbles 15 only as the payload marker, extended deltas/lengths (13, 14) present,
 /// every option inside the datagram, option numbers ≤ 65535, a payload marker followed by at

@@ -3,6 +3,7 @@
 #include "trustscan/text.hpp"
 #include "probes/ftp/ftp_keys.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace trustscan {
@@ -88,6 +89,22 @@ FtpServerId identify_ftp_server(std::string_view text) {
     return {std::string(rule.product), std::move(version)};
   }
   return {};
+}
+
+bool is_ftp_user_reply(const FtpReply& reply) noexcept {
+  static constexpr int kUserReplies[] = {230, 331, 332, 421, 500, 501, 530};
+  if (std::find(std::begin(kUserReplies), std::end(kUserReplies), reply.code) == std::end(kUserReplies)) return false;
+  if (reply.lines.empty()) return true;
+  // "500 5.5.1 …": the first word after the code is digit '.' digits '.' digits.
+  const std::string_view line = reply.lines.front();
+  if (line.size() < 9) return true;
+  const std::string_view w = line.substr(4);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = 0;
+  int dots = 0;
+  while (i < w.size() && w[i] != ' ' && (digit(w[i]) || w[i] == '.')) dots += w[i++] == '.';
+  const bool enhanced = i >= 5 && dots == 2 && digit(w[0]) && w[1] == '.' && digit(w[i - 1]);
+  return !enhanced;
 }
 
 std::vector<std::uint8_t> build_ftp_command(std::string_view verb, std::string_view arg) {

@@ -65,6 +65,12 @@ struct FtpServerId {
 /// kept only when it starts with a digit. Empty fields when nothing matches.
 FtpServerId identify_ftp_server(std::string_view text);
 
+/// Whether `reply` can be an FTP server's answer to USER: a code RFC 959 §5.4 lists for USER
+/// (230, 331, 332, 421, 500, 501, 530) without an RFC 3463 enhanced status ("5.5.2") after it.
+/// A mail server greets with "220 " too, and answers USER with "502 5.5.2 Error: command not
+/// recognized" (Postfix) or "500 5.5.1 Invalid command" (OpenSMTPD): false for both.
+bool is_ftp_user_reply(const FtpReply& reply) noexcept;
+
 // ---- builders --------------------------------------------------------------------------------
 
 /// "VERB arg\r\n", or "VERB\r\n" when `arg` is empty. Returns an empty vector when `verb` is

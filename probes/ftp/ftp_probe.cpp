@@ -41,6 +41,14 @@ net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>
   };
   auto user = co_await command("USER", "anonymous");
   if (!user) co_return;
+  // A greeting the table named FTP by its "220 " alone (no product): the answer to USER decides.
+  if (ctx.id.product.empty() && !is_ftp_user_reply(*user)) {
+    const std::string answer = user->lines.empty() ? std::string() : user->lines.front();
+    refute_identification(ctx, out, "the greeting reads like FTP's, but USER got '" + printable_excerpt(as_bytes(answer), 120) +
+                                        "', not an FTP answer (RFC 959 section 5.4): an SMTP server greets with 220 too");
+    (void)co_await s->send(build_ftp_command("QUIT"));
+    co_return;
+  }
   bool accepted = user->code == 230;  // some servers log anonymous in without a password
   std::string transcript = "USER anonymous -> " + std::to_string(user->code);
   if (user->code == 331) {

@@ -31,6 +31,7 @@ struct Hello {
   Transport transport = Transport::tcp;
   std::vector<std::uint8_t> bytes;   ///< empty: send nothing, wait for the peer to speak
   std::vector<std::uint16_t> ports;  ///< ports where this hello is tried first
+  std::vector<std::uint16_t> tls_ports;  ///< TLS ports where this hello is tried first inside TLS (8883: MQTT)
   int wait_ms = 2000;                ///< how long to wait for a reply
   int line = 0;                      ///< line in the data file
 };

@@ -17,7 +17,7 @@ namespace {
 // Reads until the text that arrived since the call shows a prompt accepted by `want`, or `wait`
 // passes. Only new text counts: the echo of what we typed must not be read as the old prompt
 // again (after a password, the echoed CRLF leaves "Password:" as the last line for a moment).
-net::awaitable<TelnetPrompt> await_prompt(TcpSession& s, TelnetParser& p, std::function<bool(TelnetPrompt)> want,
+net::awaitable<TelnetPrompt> await_prompt(Session& s, TelnetParser& p, std::function<bool(TelnetPrompt)> want,
                                           std::chrono::milliseconds wait) {
   const auto until = SteadyClock::now() + wait;
   const auto seen = p.result().text_bytes;

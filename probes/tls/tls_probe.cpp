@@ -1,4 +1,5 @@
-// trustscan — TLS probe: the TLS analyzer, then what speaks inside (HTTPS).
+// trustscan — TLS probe: the TLS analyzer, then what speaks inside (HTTPS, MQTT, RTSP, CoAP over
+// TLS, or any service the identification table knows), and that protocol's probe through TLS.
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
@@ -7,12 +8,27 @@
 #include "probes/http/http.hpp"
 #include "probes/identify/service_keys.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace trustscan {
 
 using namespace std::chrono_literals;
 
-// ---- TLS: what speaks inside it. HTTPS gets the HTTP probe through the TLS session. The TLS
-// configuration itself is judged by the TLS analyzer. --------------------------------------------
+namespace {
+
+// The protocols whose probes (and credential trials) speak through the context's dialer, so they
+// run inside TLS as they run in the clear. Any other service found inside TLS is named, not probed.
+constexpr std::array<std::string_view, 4> kProbedInsideTls = {"http", "mqtt", "rtsp", "coap"};
+
+}  // namespace
+
+std::string tls_service_name(std::string_view inner) {
+  if (inner == "http") return "https";
+  if (inner == "dns") return "dns-over-tls";
+  return std::string(inner) + "s";  // mqtts, rtsps, coaps, imaps, pop3s, ftps…
+}
+
 net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out) {
   {
     // The TLS configuration first, with a budget of its own.
@@ -20,16 +36,46 @@ net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out)
     analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
     co_await analyze_tls(analysis, out);
   }
+  // Then what speaks inside, with at least the run's per-endpoint budget left.
   ProbeContext inner = ctx;
   inner.tls = true;
-  const auto root = co_await http_request(inner, "GET", "/");
-  if (!root) {
-    record_status(ctx, out, "tls", Status::not_detected, "no HTTP response inside TLS");
+  inner.deadline = std::max(ctx.deadline, SteadyClock::now() + ctx.options.endpoint_budget);
+  const auto found = co_await identify_inside_tls(inner);
+  if (!found.id) {
+    record_status(ctx, out, "tls", Status::not_detected,
+                  found.reply.empty() ? "no hello inside TLS got an answer (" + std::string(to_string(found.status)) + ")"
+                                      : "no rule matched the answer to '" + found.hello + "' inside TLS");
+    if (!found.reply.empty()) {
+      const auto excerpt = printable_excerpt(found.reply, Evidence::kMaxExcerpt);
+      out.push_back(make_observation(ctx.endpoint, keys::service::banner, excerpt,
+                                     "reply to '" + found.hello + "' inside TLS, no rule matched", excerpt));
+    }
     co_return;
   }
-  out.push_back(make_observation(ctx.endpoint, keys::service::name, std::string("https"), "an HTTP response to GET / inside TLS",
-                                 root->raw_head));
-  co_await http_probe_body(inner, *root, out);
+  const auto& id = *found.id;
+  const auto why = "reply to '" + id.hello + "' inside TLS matched services.yaml:" + std::to_string(id.rule_line);
+  out.push_back(make_observation(ctx.endpoint, keys::service::name, tls_service_name(id.service), why,
+                                 printable_excerpt(found.reply, Evidence::kMaxExcerpt)));
+  if (!id.product.empty()) out.push_back(make_observation(ctx.endpoint, keys::service::product, id.product, why));
+  if (!id.version.empty()) out.push_back(make_observation(ctx.endpoint, keys::service::version, id.version, why));
+  if (std::find(kProbedInsideTls.begin(), kProbedInsideTls.end(), id.service) == kProbedInsideTls.end()) co_return;
+
+  inner.id = id;
+  inner.first_reply = found.reply;
+  if (id.service == "http") {
+    const auto root = co_await http_request(inner, "GET", "/");
+    if (!root) {
+      record_status(ctx, out, "tls", Status::not_detected, "no complete HTTP response to GET / inside TLS");
+      co_return;
+    }
+    co_await http_probe_body(inner, *root, out);
+    co_return;
+  }
+  const auto& probes = protocol_probes();
+  if (const auto it = probes.find(id.service); it != probes.end()) {
+    inner.deadline = std::max(inner.deadline, SteadyClock::now() + it->second.budget);
+    co_await it->second.run(inner, out);
+  }
 }
 
 }  // namespace trustscan

@@ -261,7 +261,16 @@ class CleartextCredentials final : public Check {
         report(ep, "HTML login form over plain HTTP", form);
       }
     }
-    for (const auto& ep : endpoints_with(d, {"telnet"})) report(ep, "Telnet login (cleartext)", at(d, ep, keys::telnet::prompt));
+    // Telnet carries a login only where it asked for one: a server that negotiated options and
+    // showed no prompt (or whose probe ended early) proves nothing either way; one that opened
+    // a shell without asking takes no credentials (cred.unauth.mgmt judges that).
+    std::vector<Endpoint> unsure;
+    for (const auto& ep : endpoints_with(d, {"telnet"})) {
+      const auto* prompt = at(d, ep, keys::telnet::prompt);
+      const auto* kind = prompt ? std::get_if<std::string>(&prompt->value) : nullptr;
+      if (kind && (*kind == "login" || *kind == "password")) report(ep, "Telnet login (cleartext)", prompt);
+      else if (!kind || *kind != "shell") unsure.push_back(ep);
+    }
     for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, keys::ftp::banner));
     for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"})) {
       if (const auto* s = at(d, ep, keys::cred::surface)) {
@@ -275,6 +284,17 @@ class CleartextCredentials final : public Check {
     }
     for (const auto& ep : endpoints_with(d, {"snmp"}))
       if (const auto* c = at(d, ep, keys::snmp::communities)) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
+    if (found == 0 && wire.empty() && !unsure.empty()) {
+      auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
+                            "Telnet on " + listed_ports(unsure) + " showed no login prompt (option negotiation only), "
+                            "so whether it takes credentials is unknown");
+      f.reason = "inconclusive:no_login_prompt";
+      for (const auto& ep : unsure)
+        if (const auto* o = at(d, ep, keys::telnet::prompt) ? at(d, ep, keys::telnet::prompt) : at(d, ep, keys::service::name))
+          f.evidence.push_back(evidence_from(*o));
+      out.push_back(std::move(f));
+      return;
+    }
     if (found == 0 && wire.empty()) {
       auto f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                             "no login surface on a cleartext transport among the services found");
@@ -351,7 +371,7 @@ void add_credential_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)", Severity::high,
                                                      std::vector<std::string_view>{"ftp"}));
   out.push_back(std::make_unique<DefaultCredentials>("cred.default.mqtt", "MQTT", Severity::high,
-                                                     std::vector<std::string_view>{"mqtt"}));
+                                                     std::vector<std::string_view>{"mqtt", "mqtts"}));
   out.push_back(std::make_unique<BruteforceThrottle>());
   out.push_back(std::make_unique<CleartextCredentials>());
   out.push_back(std::make_unique<UnauthenticatedManagement>());

@@ -315,9 +315,13 @@ std::string joined(const std::vector<std::string>& v);
 Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
   const auto* res = observation(d, ep, keys::coap::resources);
   const auto* list = res ? std::get_if<std::vector<std::string>>(&res->value) : nullptr;
+  // Over UDP the secure channel is DTLS; over TCP (RFC 8323) it is TLS ("coaps" endpoints are
+  // not judged here: their channel is the TLS checks').
+  const std::string_view channel = ep.transport == Transport::udp ? "DTLS" : "TLS";
   if (!list || list->empty())
-    return verdict(CheckStatus::info, "CoAP answers without DTLS; no resources listed", {observation(d, ep, keys::coap::code)});
-  return verdict(CheckStatus::fail, "CoAP resources served without DTLS: " + joined(*list), {res});
+    return verdict(CheckStatus::info, "CoAP answers without " + std::string(channel) + "; no resources listed",
+                   {observation(d, ep, keys::coap::code)});
+  return verdict(CheckStatus::fail, "CoAP resources served without " + std::string(channel) + ": " + joined(*list), {res});
 }
 
 // ---- TLS (from the TLS analyzer's observations) ----------------------------------------------
@@ -537,10 +541,10 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,
-      with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt"}, judge_mqtt_anonymous}));
+      with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt", "mqtts"}, judge_mqtt_anonymous}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "cred.default.media", "Camera streams need credentials", Severity::critical,
-      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp"}, judge_rtsp}));
+      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp", "rtsps"}, judge_rtsp}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "svc.snmp.community", "SNMP does not answer default communities", Severity::high,
       with(iac, {"EN303645:5.1-1", "EN303645:5.6-1"}), {"snmp"}, judge_snmp}));

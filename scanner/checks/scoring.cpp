@@ -8,6 +8,7 @@
 //  3. a weighted score over the checks that ran, shown with its coverage (the share of the
 //     profile's check weight that actually ran), so that not_tested stays in view.
 #include "trustscan/report.hpp"
+#include "scanner/credentials/credential_keys.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,26 @@ CheckStatus combine(const std::vector<const Finding*>& results) {
 }
 
 }  // namespace
+
+void apply_profile_requirements(const Profile& profile, DeviceReport& device) {
+  if (profile.min_credential_pairs == 0) return;
+  const auto min = static_cast<std::int64_t>(profile.min_credential_pairs);
+  for (auto& f : device.results) {
+    if (f.status != CheckStatus::pass || !f.check.starts_with("cred.default.") || !f.endpoint) continue;
+    // A pass without a trial (SSH that offers no password login) stands: there was nothing to try.
+    const auto* tried = [&]() -> const std::int64_t* {
+      for (const auto& o : device.facts.observations)
+        if (o.endpoint && *o.endpoint == *f.endpoint && o.key == keys::cred::attempts.name)
+          if (const auto* n = std::get_if<std::int64_t>(&o.value)) return n;
+      return nullptr;
+    }();
+    if (tried == nullptr || *tried >= min) continue;
+    f.status = CheckStatus::not_tested;
+    f.reason = "inconclusive:too_few_pairs";
+    f.summary = "only " + std::to_string(*tried) + " pairs tried on " + port_label(*f.endpoint) + ", profile " + profile.id +
+                " asks for at least " + std::to_string(min) + " before a pass counts (" + f.summary + ")";
+  }
+}
 
 void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations) {
   Score score;

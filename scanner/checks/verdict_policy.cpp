@@ -16,14 +16,15 @@ bool scanned(const DeviceFacts& d, Transport t) {
   return std::any_of(d.ports.begin(), d.ports.end(), [&](const PortResult& p) { return p.endpoint.transport == t; });
 }
 
-std::string listed(const std::vector<Endpoint>& eps) {
+
+}  // namespace
+
+std::string listed_ports(const std::vector<Endpoint>& eps) {
   std::string s;
   for (std::size_t i = 0; i < eps.size() && i < 8; ++i) s += (s.empty() ? "" : ", ") + port_label(eps[i]);
   if (eps.size() > 8) s += ", +" + std::to_string(eps.size() - 8) + " more";
   return s;
 }
-
-}  // namespace
 
 std::vector<Endpoint> unidentified_endpoints(const DeviceFacts& d) {
   std::vector<Endpoint> named;
@@ -67,12 +68,12 @@ Finding nothing_in_scope(const CheckInfo& info, const DeviceFacts& d, const std:
   f.reason = why;
   if (why == "unidentified_ports") {
     const auto eps = unidentified_endpoints(d);
-    f.summary += "open ports were not identified: " + listed(eps);
+    f.summary += "open ports were not identified: " + listed_ports(eps);
     if (std::any_of(eps.begin(), eps.end(), [](const Endpoint& ep) { return is_printer_port(ep); }))
       f.summary += " (printer ports are sent nothing unless --probe-printers)";
     Evidence e;
     e.kind = "service_identification";
-    e.detail = "open, no identification matched: " + listed(eps);
+    e.detail = "open, no identification matched: " + listed_ports(eps);
     f.evidence.push_back(std::move(e));
   } else if (why == "not_scanned:udp") {
     f.summary += "no UDP port was scanned (-p U:PORTS)";

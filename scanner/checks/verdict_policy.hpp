@@ -20,6 +20,9 @@
 
 namespace trustscan {
 
+/// "23/tcp, 80/tcp": at most eight ports named, then "+N more".
+std::string listed_ports(const std::vector<Endpoint>& eps);
+
 /// Open endpoints of the device that no identification named (no `service.name`), in order.
 std::vector<Endpoint> unidentified_endpoints(const DeviceFacts& d);
 

@@ -128,11 +128,12 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   const YAML::Node root = yaml_load(yaml_text, origin);
   if (!root.IsMap()) throw ProfileError(origin + ":1: a profile must be a YAML mapping (id, version, title, ports…)");
 
-  static const std::set<std::string> known = {"id", "version", "title", "source", "ports", "checks", "outcomes", "scoring"};
+  static const std::set<std::string> known = {"id",     "version",  "title",   "source",     "ports",
+                                              "checks", "outcomes", "scoring", "credentials"};
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
-      yaml_fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring)");
+      yaml_fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring, credentials)");
   }
 
   Profile p;
@@ -163,6 +164,17 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   }
   if (const auto outcomes = root["outcomes"]) parse_outcomes(origin, outcomes, p);
   if (const auto scoring = root["scoring"]) parse_scoring(origin, scoring, p);
+  if (const auto creds = root["credentials"]) {
+    if (!creds.IsMap()) yaml_fail(origin, creds, "'credentials' must be a mapping (min_pairs)");
+    for (const auto& kv : creds)
+      if (kv.first.as<std::string>("") != "min_pairs")
+        yaml_fail(origin, kv.first, "unknown key 'credentials." + kv.first.as<std::string>("") + "' (known: min_pairs)");
+    if (const auto n = creds["min_pairs"]) {
+      const int v = n.as<int>(-1);
+      if (v < 1 || v > 200) yaml_fail(origin, n, "credentials.min_pairs must be 1-200");
+      p.min_credential_pairs = static_cast<std::size_t>(v);
+    }
+  }
   return p;
 }
 

@@ -56,7 +56,7 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
   ServiceTable table;
   if (!root["hellos"] || !root["hellos"].IsSequence()) yaml_fail(origin, root, "'hellos' must be a list");
   for (const auto& h : root["hellos"]) {
-    check_keys(origin, h, {"name", "transport", "send", "send_hex", "ports", "wait_ms"});
+    check_keys(origin, h, {"name", "transport", "send", "send_hex", "ports", "tls_ports", "wait_ms"});
     Hello hello;
     hello.line = h.Mark().line + 1;
     hello.name = required(origin, h, "name");
@@ -73,9 +73,10 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
     }
     if (h["send_hex"]) hello.bytes = from_hex(origin, h["send_hex"]);
     if (hello.transport == Transport::udp && hello.bytes.empty()) yaml_fail(origin, h, "a UDP hello must send something");
-    if (h["ports"]) {
-      if (!h["ports"].IsSequence()) yaml_fail(origin, h["ports"], "ports must be a list");
-      for (const auto& p : h["ports"]) {
+    const auto port_list = [&](const char* key, std::vector<std::uint16_t>& into) {
+      if (!h[key]) return;
+      if (!h[key].IsSequence()) yaml_fail(origin, h[key], std::string(key) + " must be a list");
+      for (const auto& p : h[key]) {
         const auto list = [&] {
           try {
             return parse_port_spec(p.Scalar());
@@ -83,9 +84,13 @@ ServiceTable parse_service_table(const std::string& yaml_text, const std::string
             yaml_fail(origin, p, e.what());
           }
         }();
-        hello.ports.insert(hello.ports.end(), list.tcp.begin(), list.tcp.end());
+        into.insert(into.end(), list.tcp.begin(), list.tcp.end());
       }
-    }
+    };
+    port_list("ports", hello.ports);
+    port_list("tls_ports", hello.tls_ports);
+    if (!hello.tls_ports.empty() && hello.transport != Transport::tcp)
+      yaml_fail(origin, h["tls_ports"], "tls_ports is for TCP hellos (sent inside TLS)");
     if (h["wait_ms"]) {
       hello.wait_ms = h["wait_ms"].as<int>(-1);
       if (hello.wait_ms < 1 || hello.wait_ms > 30000) yaml_fail(origin, h["wait_ms"], "wait_ms must be 1-30000");

@@ -4,6 +4,7 @@
 
 #include "scanner/config/builtin_texts.hpp"
 #include "trustscan/profile.hpp"
+#include "trustscan/text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -35,7 +36,7 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
     if (key != "pairs" && key != "max_attempts" && key != "delay_ms" && key != "throttle_attempts" && key != "parallel" &&
-        key != "protocols")
+        key != "protocols" && key != "vendors")
       throw fail(kv.first, "unknown key '" + key + "'");
   }
   // An integer key within [lo, hi], or nullopt when absent; anything else is a file:line error.
@@ -91,27 +92,108 @@ CredentialPolicy parse_credentials(const std::string& yaml_text, const std::stri
       p.protocols[name] = std::move(list);
     }
   }
+  // vendors: [{name, match: [substrings], protocols: [..], pairs: [...]}]: defaults one vendor
+  // shipped, tried where identification names it.
+  if (const auto vendors = root["vendors"]) {
+    if (!vendors.IsSequence()) throw fail(vendors, "'vendors' is a list of {name, match, pairs}");
+    for (const auto& entry : vendors) {
+      if (!entry.IsMap()) throw fail(entry, "a vendor is {name, match, pairs} with optional protocols");
+      for (const auto& inner : entry) {
+        const auto k = inner.first.as<std::string>("");
+        if (k != "name" && k != "match" && k != "protocols" && k != "pairs") throw fail(inner.first, "unknown key '" + k + "'");
+      }
+      VendorCredentials v;
+      v.where = origin + ":" + std::to_string(entry.Mark().line + 1);
+      if (!entry["name"] || !entry["name"].IsScalar() || entry["name"].Scalar().empty()) throw fail(entry, "a vendor needs a 'name'");
+      v.name = entry["name"].Scalar();
+      const auto strings = [&](const char* key, std::vector<std::string>& out) {
+        const auto node = entry[key];
+        if (!node) return;
+        if (!node.IsSequence() || node.size() == 0) throw fail(node, std::string("'") + key + "' must be a non-empty list");
+        for (const auto& x : node) {
+          if (!x.IsScalar() || x.Scalar().size() < 3 || x.Scalar().size() > 64)
+            throw fail(x, std::string("each '") + key + "' entry is a string of 3-64 bytes");
+          out.push_back(x.Scalar());
+        }
+      };
+      if (!entry["match"]) throw fail(entry, "vendor '" + v.name + "' needs 'match' (what identification shows of it)");
+      strings("match", v.match);
+      for (auto& m : v.match) m = ascii_lower(m);
+      strings("protocols", v.protocols);
+      for (const auto& proto : v.protocols)
+        if (std::find(kCredentialProtocols.begin(), kCredentialProtocols.end(), proto) == kCredentialProtocols.end())
+          throw fail(entry["protocols"], "unknown protocol '" + proto + "'");
+      read_pairs(entry, v.pairs);
+      p.vendors.push_back(std::move(v));
+    }
+  }
   return p;
 }
 
-std::vector<CredentialPair> pairs_for(const CredentialPolicy& policy, std::string_view protocol) {
+namespace {
+
+bool applies_to(const VendorCredentials& v, std::string_view protocol) {
+  return v.protocols.empty() || std::find(v.protocols.begin(), v.protocols.end(), protocol) != v.protocols.end();
+}
+
+}  // namespace
+
+PairPlan plan_pairs(const CredentialPolicy& policy, std::string_view protocol, const std::vector<IdentifyingText>& facts) {
   const auto it = policy.protocols.find(std::string(protocol));
   std::size_t cap = policy.max_attempts;
   if (it != policy.protocols.end() && it->second.max_attempts != 0) cap = it->second.max_attempts;
-  if (policy.max_override != 0) cap = policy.max_override;
-  std::vector<CredentialPair> out;
-  const auto add = [&](const std::vector<CredentialPair>& list) {
+  PairPlan plan;
+  const auto add = [&](const std::vector<CredentialPair>& list, std::size_t limit) {
+    std::size_t added = 0;
     for (const auto& pair : list) {
-      if (out.size() >= cap) return;
-      const bool seen = std::any_of(out.begin(), out.end(), [&](const CredentialPair& q) {
+      if (plan.pairs.size() >= limit) break;
+      const bool seen = std::any_of(plan.pairs.begin(), plan.pairs.end(), [&](const CredentialPair& q) {
         return q.user == pair.user && q.password == pair.password;
       });
-      if (!seen) out.push_back(pair);
+      if (!seen) {
+        plan.pairs.push_back(pair);
+        ++added;
+      }
     }
+    return added;
   };
-  add(policy.pairs);
-  if (it != policy.protocols.end()) add(it->second.pairs);
-  return out;
+  const std::size_t limit = policy.max_override != 0 ? policy.max_override : cap;
+  const std::size_t general = add(policy.pairs, limit);
+  std::string vendors;
+  std::size_t vendor_limit = limit;
+  for (const auto& v : policy.vendors) {
+    if (!applies_to(v, protocol)) continue;
+    std::string why;
+    for (const auto& f : facts) {
+      for (const auto& m : v.match)
+        if (icontains(f.text, m)) {
+          why = "'" + m + "' in " + f.key;
+          break;
+        }
+      if (!why.empty()) break;
+    }
+    if (why.empty()) continue;
+    // A vendor's pairs come on top of the generic budget (unless --creds-max caps it all).
+    if (policy.max_override == 0) vendor_limit += v.pairs.size();
+    const auto n = add(v.pairs, vendor_limit);
+    vendors += " + " + std::to_string(n) + " for " + v.name + " (" + why + ")";
+  }
+  const std::size_t own = it != policy.protocols.end() ? add(it->second.pairs, vendor_limit) : 0;
+  plan.description = std::to_string(general) + " general" + vendors +
+                     (own > 0 ? " + " + std::to_string(own) + " for " + std::string(protocol) : std::string()) + " from " +
+                     policy.origin;
+  return plan;
+}
+
+std::vector<CredentialPair> pairs_for(const CredentialPolicy& policy, std::string_view protocol) {
+  return plan_pairs(policy, protocol, {}).pairs;
+}
+
+std::size_t vendor_pair_bound(const CredentialPolicy& policy, std::string_view protocol) {
+  std::size_t n = 0;
+  for (const auto& v : policy.vendors)
+    if (applies_to(v, protocol)) n += v.pairs.size();
+  return n;
 }
 
 const CredentialPolicy& builtin_credentials() {

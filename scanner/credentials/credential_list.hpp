@@ -50,6 +50,23 @@ struct ProtocolCredentials {
   std::size_t max_attempts = 0;  ///< 0: the general max_attempts
 };
 
+/// Pairs one vendor shipped, tried on a surface when what identified its endpoint names the
+/// vendor (`vendors:` in the list).
+struct VendorCredentials {
+  std::string name;                    ///< "Hikvision"
+  std::vector<std::string> match;      ///< case-insensitive substrings of the endpoint's identifying texts
+  std::vector<std::string> protocols;  ///< the protocols the pairs apply to (empty: every one)
+  std::vector<CredentialPair> pairs;
+  std::string where;                   ///< "defaults.yaml:130", for the evidence
+};
+
+/// What identified an endpoint, as the trials read it for vendor pairs: the observation key (or
+/// "surface") and its text ("http.server", "App-webs/").
+struct IdentifyingText {
+  std::string key;
+  std::string text;
+};
+
 struct CredentialPolicy {
   std::vector<CredentialPair> pairs;  ///< tried on every surface, first
   std::map<std::string, ProtocolCredentials, std::less<>> protocols;
@@ -61,11 +78,27 @@ struct CredentialPolicy {
   bool throttle_test = false;          ///< --creds-throttle: run cred.bruteforce.throttle's test
   std::string origin;  ///< "builtin:defaults.yaml" or the --creds-file path
   std::vector<FormDescription> forms;  ///< login forms described as data (the built-in ones)
+  std::vector<VendorCredentials> vendors;  ///< vendor defaults, picked by identification
 };
 
-/// The pairs tried on one surface of `protocol`: the general pairs, then the protocol's own,
-/// each pair once, at most the protocol's max_attempts (or the general one, or --creds-max).
+/// The pairs tried on one surface and how a verdict names them.
+struct PairPlan {
+  std::vector<CredentialPair> pairs;
+  /// "6 general + 1 for Hikvision ('app-webs' in http.server) + 34 for telnet from builtin:defaults.yaml"
+  std::string description;
+};
+
+/// The pairs tried on one surface of `protocol`: the general pairs, then those of every vendor
+/// whose `match` is in one of `facts` (case-insensitive), then the protocol's own, each pair once.
+/// At most the protocol's max_attempts (or the general one) plus the vendors' pairs, so a
+/// vendor's defaults are never cut off by the generic budget; --creds-max N caps it all.
+PairPlan plan_pairs(const CredentialPolicy& policy, std::string_view protocol, const std::vector<IdentifyingText>& facts);
+
+/// plan_pairs without identifying texts: the general and the protocol's pairs.
 std::vector<CredentialPair> pairs_for(const CredentialPolicy& policy, std::string_view protocol);
+
+/// Every vendor pair that could apply to `protocol` (an upper bound, for time budgets).
+std::size_t vendor_pair_bound(const CredentialPolicy& policy, std::string_view protocol);
 
 /// Parses a credential list (profiles/credentials/defaults.yaml format). Throws ProfileError
 /// with file:line.

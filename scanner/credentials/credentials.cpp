@@ -42,7 +42,9 @@ std::string_view trial_protocol(const ProbeContext& ctx) {
 
 ProbeContext trial_context(const ProbeContext& ctx) {
   ProbeContext t = ctx;
-  const auto attempts = static_cast<int>(pairs_for(*ctx.options.credentials, trial_protocol(ctx)).size()) + 1;
+  const auto& policy = *ctx.options.credentials;
+  const auto attempts =
+      static_cast<int>(pairs_for(policy, trial_protocol(ctx)).size() + vendor_pair_bound(policy, trial_protocol(ctx))) + 1;
   t.deadline = SteadyClock::now() + attempts * (std::chrono::milliseconds(20s) + ctx.options.credentials->delay);
   return t;
 }
@@ -53,10 +55,11 @@ std::uint64_t endpoint_seed(const ProbeContext& ctx) {
 
 // A connection for one attempt; a refused connection (after the port answered before) reads as
 // lockout, any other failure as an error, both written into `a`.
-net::awaitable<std::optional<TcpSession>> trial_connect(ProbeContext& ctx, CredentialAnswer& a) {
+net::awaitable<std::unique_ptr<Session>> trial_connect(ProbeContext& ctx, CredentialAnswer& a) {
   Status st = Status::success;
-  auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
-                                        ctx.options.max_reply, st, ctx.abort);
+  auto s = co_await ctx.dialer().dial(ctx.endpoint, ctx.tls, ctx.device.target.name,
+                                      std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
+                                      ctx.options.max_reply, st, ctx.abort);
   if (!s) {
     a.kind = st == Status::connection_refused ? CredentialAnswer::Kind::lockout : CredentialAnswer::Kind::error;
     a.detail = "connect: " + std::string(to_string(st));
@@ -239,13 +242,21 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
     out.push_back(make_observation(ctx.endpoint, key, std::move(v), surface + (detail.empty() ? "" : ": " + detail)));
   };
   obs(keys::cred::surface, surface);
-  const std::vector<CredentialPair> pairs = pairs_for(policy, trial_protocol(ctx));
-  const auto general = std::min(policy.pairs.size(), pairs.size());
-  const std::string list_name = std::to_string(general) + " general" +
-                                (pairs.size() > general ? " + " + std::to_string(pairs.size() - general) + " for " +
-                                                              std::string(trial_protocol(ctx))
-                                                        : std::string()) +
-                                " from " + policy.origin;
+  // What identified this endpoint picks the vendor pairs: only this endpoint's own facts (its
+  // identification and its probe's reading, already in `out`), never another endpoint's, which
+  // may or may not be probed yet: the same device gets the same pairs in every run.
+  std::vector<IdentifyingText> facts{{"surface", surface}};
+  if (!ctx.id.product.empty()) facts.push_back({"service.product", ctx.id.product});
+  static constexpr std::string_view kIdentifying[] = {"service.product", "service.banner", "http.title",  "http.server",
+                                                      "http.powered_by", "telnet.banner",  "ftp.banner",  "ftp.product",
+                                                      "ssh.software",    "ssh.comments",   "rtsp.server"};
+  for (const auto& o : out)
+    if (o.endpoint && *o.endpoint == ctx.endpoint && std::holds_alternative<std::string>(o.value) &&
+        std::find(std::begin(kIdentifying), std::end(kIdentifying), o.key) != std::end(kIdentifying))
+      facts.push_back({o.key, std::get<std::string>(o.value)});
+  const PairPlan plan = plan_pairs(policy, trial_protocol(ctx), facts);
+  const std::vector<CredentialPair>& pairs = plan.pairs;
+  const std::string& list_name = plan.description;
   // Deterministic per endpoint, so two runs send the same bytes.
   const auto seed = endpoint_seed(ctx);
   const CredentialPair bad{"ts-" + random_token(seed), random_token(seed + 1)};

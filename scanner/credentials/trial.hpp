@@ -22,9 +22,9 @@ std::string random_token(std::uint64_t seed);
 ProbeContext trial_context(const ProbeContext& ctx);
 /// A seed fixed by the endpoint: the same device gets the same random pair in every run.
 std::uint64_t endpoint_seed(const ProbeContext& ctx);
-/// A connection for one attempt; a refused connection reads as lockout, any other failure as an
-/// error, both written into `a`.
-net::awaitable<std::optional<TcpSession>> trial_connect(ProbeContext& ctx, CredentialAnswer& a);
+/// A connection for one attempt (through the context's dialer, inside TLS when ctx.tls); a refused
+/// connection reads as lockout, any other failure as an error, both written into `a`.
+net::awaitable<std::unique_ptr<Session>> trial_connect(ProbeContext& ctx, CredentialAnswer& a);
 /// A form submission: POST with an urlencoded body, or GET with the body as the query.
 net::awaitable<std::optional<HttpResponse>> send_form(ProbeContext& ctx, const std::string& method, const std::string& target,
                                                       const std::string& body);
@@ -65,7 +65,7 @@ struct AuthState {
 // Sends `request` and parses one reply with `parse(bytes, reply, consumed)`; nullopt, with the
 // reason in a.detail, when the send fails or no complete reply arrives.
 template <class Reply, class ParseFn>
-net::awaitable<std::optional<Reply>> request_reply(TcpSession& s, const std::vector<std::uint8_t>& request, CredentialAnswer& a,
+net::awaitable<std::optional<Reply>> request_reply(Session& s, const std::vector<std::uint8_t>& request, CredentialAnswer& a,
                                                    ParseFn parse) {
   const IoResult sent = co_await s.send(request);
   if (sent.status != Status::success) {

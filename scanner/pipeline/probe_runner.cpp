@@ -32,13 +32,6 @@ Observation make_observation(const Endpoint& ep, FilledKey key, Value value, std
 
 namespace {
 
-struct Identified {
-  std::optional<Identification> id;
-  std::vector<std::uint8_t> reply;  // the reply that identified the service (or the last banner)
-  std::string hello;                // the hello that produced `reply`
-  Status status = Status::not_detected;
-};
-
 // The hellos to try on a TCP port, in order: those that name the port, then the banner wait,
 // then the TLS hello, then every other TCP hello in table order. TLS comes before the plain HTTP
 // request on a port no hello names: a TLS server may answer a plain request in HTTP ("400 The
@@ -57,15 +50,24 @@ std::vector<const Hello*> tcp_hello_order(const ServiceTable& table, std::uint16
   return order;
 }
 
-// One hello on a connection of its own. `refused`: the port closed since the scan.
+// One hello on a connection of its own (inside TLS when `tls`). A reply that no rule of the hello
+// matches is read with the banner rules too when `banner_fallback`: a server that speaks first
+// sends its banner whatever it was sent.
 struct HelloAttempt {
   std::optional<Identification> id;
   std::vector<std::uint8_t> reply;
   Status status = Status::not_detected;
 };
 
+struct HelloWay {
+  Dialer& dialer;
+  bool tls = false;
+  std::string sni;
+  bool banner_fallback = false;
+};
+
 net::awaitable<HelloAttempt> try_hello(const Endpoint& ep, const Hello& hello, const ServiceTable& table, const ProbeOptions& opt,
-                                  SteadyClock::time_point deadline, AbortGroup* abort) {
+                                       SteadyClock::time_point deadline, AbortGroup* abort, const HelloWay& way) {
   HelloAttempt out;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
   if (left <= 0ms) {
@@ -73,7 +75,7 @@ net::awaitable<HelloAttempt> try_hello(const Endpoint& ep, const Hello& hello, c
     co_return out;
   }
   Status st = Status::success;
-  auto session = co_await TcpSession::connect(ep, std::min(opt.connect_timeout, left), left, opt.max_reply, st, abort);
+  auto session = co_await way.dialer.dial(ep, way.tls, way.sni, std::min(opt.connect_timeout, left), left, opt.max_reply, st, abort);
   if (!session) {
     out.status = st;
     co_return out;
@@ -90,7 +92,9 @@ net::awaitable<HelloAttempt> try_hello(const Endpoint& ep, const Hello& hello, c
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wait_until - SteadyClock::now());
     if (wait <= 0ms || out.reply.size() >= kMatchWindow) break;
     const auto r = co_await session->receive_for(out.reply, wait);
-    if (auto id = identify(table, hello.name, out.reply)) {
+    auto id = identify(table, hello.name, out.reply);
+    if (!id && way.banner_fallback) id = identify(table, "banner", out.reply);
+    if (id) {
       out.id = std::move(id);
       out.status = Status::success;
       co_return out;
@@ -98,6 +102,24 @@ net::awaitable<HelloAttempt> try_hello(const Endpoint& ep, const Hello& hello, c
     if (r.status != Status::success) break;
   }
   co_return out;
+}
+
+// Takes attempt `a` of `hello` into `out`: true when it identified the service; otherwise the
+// first unmatched reply is kept as evidence of an unknown service.
+bool take_attempt(Identified& out, HelloAttempt& a, const Hello& hello) {
+  out.status = a.status;
+  if (a.id) {
+    out.id = std::move(a.id);
+    out.reply = std::move(a.reply);
+    out.hello = hello.name;
+    out.status = Status::success;
+    return true;
+  }
+  if (!a.reply.empty() && out.reply.empty()) {
+    out.reply = std::move(a.reply);
+    out.hello = hello.name;
+  }
+  return false;
 }
 
 // A 400 answer to the plain HTTP request proves nothing about plain HTTP: TLS servers answer a
@@ -111,30 +133,19 @@ bool plain_request_refused(const HelloAttempt& a, std::string_view hello) {
 net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& table, const ProbeOptions& opt,
                                         SteadyClock::time_point deadline, AbortGroup* abort) {
   Identified out;
+  const HelloWay way{opt.dialer ? *opt.dialer : live_dialer(), false, {}, false};
   for (const Hello* hello : tcp_hello_order(table, ep.port)) {
-    auto a = co_await try_hello(ep, *hello, table, opt, deadline, abort);
-    out.status = a.status;
+    auto a = co_await try_hello(ep, *hello, table, opt, deadline, abort, way);
     if (a.id && plain_request_refused(a, hello->name)) {
       if (const Hello* tls = table.hello("tls")) {
-        auto t = co_await try_hello(ep, *tls, table, opt, deadline, abort);
+        auto t = co_await try_hello(ep, *tls, table, opt, deadline, abort, way);
         if (t.id && t.id->service == "tls") {
           a = std::move(t);
           hello = tls;
         }
       }
     }
-    if (a.id) {
-      out.id = std::move(a.id);
-      out.reply = std::move(a.reply);
-      out.hello = hello->name;
-      out.status = Status::success;
-      co_return out;
-    }
-    // Keep the first unmatched reply as evidence of an unknown service.
-    if (!a.reply.empty() && out.reply.empty()) {
-      out.reply = std::move(a.reply);
-      out.hello = hello->name;
-    }
+    if (take_attempt(out, a, *hello)) co_return out;
     if (a.status == Status::connection_refused) break;  // the port closed since the scan
     if (SteadyClock::now() >= deadline) {
       out.status = Status::io_timeout;
@@ -157,6 +168,22 @@ net::awaitable<Identified> identify_udp(const Endpoint& ep, const ServiceTable& 
     if (out.id) break;
   }
   co_return out;
+}
+
+// The hellos to try inside TLS, in order: those whose `tls_ports` name the port, then the HTTP
+// request, then every other TCP hello that sends something (the banner rules read every reply).
+std::vector<const Hello*> tls_hello_order(const ServiceTable& table, std::uint16_t port) {
+  std::vector<const Hello*> order;
+  auto add = [&](const Hello* h) {
+    if (h && h->transport == Transport::tcp && !h->bytes.empty() && h->name != "tls" &&
+        std::find(order.begin(), order.end(), h) == order.end())
+      order.push_back(h);
+  };
+  for (const auto& h : table.hellos)
+    if (std::find(h.tls_ports.begin(), h.tls_ports.end(), port) != h.tls_ports.end()) add(&h);
+  add(table.hello("http"));
+  for (const auto& h : table.hellos) add(&h);
+  return order;
 }
 
 std::vector<Observation> identification_observations(const Endpoint& ep, const Identified& found) {
@@ -244,6 +271,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
         const auto budget = std::max(options.endpoint_budget, it->second.budget);
         ProbeContext ctx{facts, ep, *found.id, std::move(found.reply), options, SteadyClock::now() + budget};
         ctx.abort = &interrupt;
+        ctx.table = &table;
         const auto status_key = keys::probe::status.with(found.id->service);
         try {
           co_await it->second.run(ctx, obs);
@@ -290,6 +318,26 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
     co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
     if (stop) interrupt.abort();  // sessions opened since (a probe's next step) end at once too
   }
+}
+
+net::awaitable<Identified> identify_inside_tls(ProbeContext& ctx) {
+  Identified out;
+  if (ctx.table == nullptr) co_return out;
+  const HelloWay way{ctx.dialer(), true, ctx.device.target.name, true};
+  for (const Hello* hello : tls_hello_order(*ctx.table, ctx.endpoint.port)) {
+    auto a = co_await try_hello(ctx.endpoint, *hello, *ctx.table, ctx.options, ctx.deadline, ctx.abort, way);
+    if (take_attempt(out, a, *hello)) co_return out;
+    // No TLS session at all (refused, the handshake failed, the port closed): the next hello
+    // would fail the same way.
+    if (a.status != Status::success && a.status != Status::io_timeout && a.status != Status::connection_closed &&
+        a.status != Status::not_detected)
+      break;
+    if (SteadyClock::now() >= ctx.deadline) {
+      out.status = Status::io_timeout;
+      break;
+    }
+  }
+  co_return out;
 }
 
 }  // namespace trustscan

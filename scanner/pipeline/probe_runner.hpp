@@ -74,6 +74,7 @@ struct ProbeContext {
   std::chrono::steady_clock::time_point deadline;  ///< the protocol probe's whole budget ends here
   bool tls = false;                                ///< application probes speak through TLS
   AbortGroup* abort = nullptr;                     ///< sessions opened for this context join it (credential trials)
+  const ServiceTable* table = nullptr;             ///< the identification table (what speaks inside TLS)
 
   /// The dialer every session of this probe goes through.
   Dialer& dialer() const { return options.dialer ? *options.dialer : live_dialer(); }
@@ -107,6 +108,20 @@ void register_protocol_probe(const std::string& service, ProbeEntry entry);
 /// context; returns when every endpoint is done or `stop` became true.
 net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const ProbeOptions& options,
                                    const ServiceTable& table, const bool& stop);
+
+/// How a service was identified: the rule that matched, the reply it read and the hello sent.
+struct Identified {
+  std::optional<Identification> id;
+  std::vector<std::uint8_t> reply;  ///< the reply that identified the service (or the first unmatched one)
+  std::string hello;                ///< the hello that produced `reply`
+  Status status = Status::not_detected;
+};
+
+/// What speaks inside TLS on the context's endpoint: the table's TCP hellos, each on a TLS session
+/// of its own (through the context's dialer), those whose `tls_ports` name the port first, then
+/// HTTP, then the rest; every reply is read with its hello's rules, then the banner rules. Stops at
+/// the first match, when no TLS session opens, or at the context's deadline.
+net::awaitable<Identified> identify_inside_tls(ProbeContext& ctx);
 
 /// Helpers for protocol probes: one observation on the context's endpoint. The key is a declared
 /// constant (probes/<protocol>/<protocol>_keys.hpp…) or a filled pattern, never a bare string.

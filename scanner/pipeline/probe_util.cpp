@@ -2,6 +2,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 
 #include "scanner/pipeline/probe_keys.hpp"
+#include "probes/identify/service_keys.hpp"
 
 namespace trustscan {
 
@@ -32,12 +33,22 @@ Dialer& live_dialer() {
 
 net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe) {
   Status st = Status::success;
-  auto s = co_await ctx.dialer().dial(ctx.endpoint, false, {}, std::min(ctx.options.connect_timeout, ctx.remaining()),
-                                      ctx.remaining(), ctx.options.max_reply, st, ctx.abort);
+  auto s = co_await ctx.dialer().dial(ctx.endpoint, ctx.tls, ctx.device.target.name,
+                                      std::min(ctx.options.connect_timeout, ctx.remaining()), ctx.remaining(),
+                                      ctx.options.max_reply, st, ctx.abort);
   if (!s)
     out.push_back(make_observation(ctx.endpoint, keys::probe::status.with(probe), std::string(to_string(st)),
                                    "could not connect for the protocol probe"));
   co_return s;
+}
+
+void refute_identification(ProbeContext& ctx, std::vector<Observation>& out, const std::string& why) {
+  std::erase_if(out, [&](const Observation& o) {
+    return o.endpoint && *o.endpoint == ctx.endpoint &&
+           (o.key == keys::service::name.name || o.key == keys::service::product.name || o.key == keys::service::version.name);
+  });
+  const auto excerpt = printable_excerpt(ctx.first_reply, Evidence::kMaxExcerpt);
+  out.push_back(make_observation(ctx.endpoint, keys::service::banner, excerpt, why, excerpt));
 }
 
 void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why) {

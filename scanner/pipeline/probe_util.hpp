@@ -25,9 +25,17 @@ net::awaitable<std::pair<Parse, Status>> receive_until(SessionT& s, std::vector<
   co_return std::make_pair(state, Status::success);
 }
 
-/// A session to the context's endpoint (through its dialer) within what is left of its budget;
+/// A session to the context's endpoint (through its dialer, inside TLS when ctx.tls) within what
+/// is left of its budget;
 /// on failure records "probe.<probe>.status" in `out` and returns null.
 net::awaitable<std::unique_ptr<Session>> open(ProbeContext& ctx, std::vector<Observation>& out, const char* probe);
+
+/// The protocol probe found that the endpoint does not speak the protocol identification named
+/// (a bare "220 " greeting that answers USER like an SMTP server): removes the identification's
+/// service.name/product/version for the endpoint from `out` (the runner's list for this endpoint)
+/// and records the identifying reply as an unmatched banner, with why. The port then counts as
+/// unidentified, so no check of that protocol judges it.
+void refute_identification(ProbeContext& ctx, std::vector<Observation>& out, const std::string& why);
 
 /// Records "probe.<probe>.status" = status, with why.
 void record_status(ProbeContext& ctx, std::vector<Observation>& out, const char* probe, Status st, const std::string& why);

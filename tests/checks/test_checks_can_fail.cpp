@@ -114,7 +114,12 @@ const std::map<std::string, Build>& flawed_devices() {
          observe(d, tcp(80), "cred.throttle_attempts", std::int64_t{20});
          return d;
        }},
-      {"cred.transport.cleartext", [] { return with(tcp(23), "telnet"); }},
+      // A Telnet login prompt: Telnet that showed none is not judged (inconclusive:no_login_prompt).
+      {"cred.transport.cleartext", [] {
+         auto d = with(tcp(23), "telnet");
+         observe(d, tcp(23), "telnet.prompt", std::string("login"));
+         return d;
+       }},
       {"cred.unauth.mgmt", [] { auto d = with(tcp(80), "http"); observe(d, tcp(80), "cred.no_auth", true); return d; }},
       {"svc.undeclared", [] { return declared(with(tcp(8080), "http"), Declaration{}); }},
       {"upd.endpoints.declared", [] {

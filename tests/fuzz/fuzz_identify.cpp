@@ -30,7 +30,7 @@ ServiceTable load() {
     if (r.kind == MatchRule::Kind::regex)
       r.compiled = std::make_shared<const std::regex>(r.pattern, std::regex::ECMAScript | std::regex::icase);
     if (std::none_of(t.hellos.begin(), t.hellos.end(), [&](const Hello& h) { return h.name == r.hello; }))
-      t.hellos.push_back(Hello{r.hello, Transport::tcp, {}, {}, 0, 0});
+      t.hellos.push_back(Hello{r.hello, Transport::tcp, {}, {}, {}, 0, 0});
     t.rules.push_back(std::move(r));
   }
   if (t.rules.size() < 10) __builtin_trap();  // the extraction must find the real rules

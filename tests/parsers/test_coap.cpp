@@ -4,6 +4,7 @@
 // `coap-server-notls -A 127.0.0.1 -p 15683 -v 3` from an empty directory. A python3 UDP socket
 // sent the exact bytes of the build_coap_get calls below (and one version-0 datagram) and
 // recorded each reply.
+#include "tests/parsers/hex_bytes.hpp"
 #include "tests/parsers/parser_support.hpp"
 #include "probes/coap/coap.hpp"
 
@@ -242,4 +243,78 @@ TEST_CASE("coap: link format (RFC 6690)") {
   const std::string long_target = "<" + std::string(5000, 't') + ">";
   REQUIRE(parse_link_format(as_bytes(long_target), links) == Parse::done);
   CHECK(links[0].target.size() == kCoapMaxLinkField);
+}
+
+// CoAP over TCP (RFC 8323). Captured: the same libcoap 4.3.1 server (`coap-server-openssl -A
+// 127.0.0.22 -v 3`, which listens on tcp/5683 too) sent these 166 bytes to a python3 socket that
+// wrote the identification hello of profiles/data/services.yaml (`coap-tcp`: a CSM, then
+// GET /.well-known/core with token 74 73): its CSM (Max-Message-Size 8388864, Block-Wise
+// Transfer), then the 2.05 answer with an 8-bit extended length (13 + 0x8d = 154).
+TEST_CASE("coap over tcp: libcoap's CSM and /.well-known/core answer, byte by byte") {
+  const auto stream = trustscan::test::hex_bytes(
+      "50e12380010020d28d457473c128ff3c2f3e3b7469746c653d2247656e6572616c20496e666f223b63743d302c3c2f74696d653e3b69"
+      "663d22636c6f636b223b72743d227469636b73223b7469746c653d22496e7465726e616c20436c6f636b223b63743d303b6f62732c3c"
+      "2f6173796e633e3b63743d302c3c2f6578616d706c655f646174613e3b7469746c653d224578616d706c652044617461223b63743d30"
+      "3b6f6273");
+  REQUIRE(stream.size() == 166);
+  // The hello we send is our own builders' output.
+  auto hello = build_coap_tcp_csm();
+  const auto get = build_coap_tcp_get({0x74, 0x73}, {".well-known", "core"});
+  hello.insert(hello.end(), get.begin(), get.end());
+  CHECK(hello == trustscan::test::hex_bytes("00e1d204017473bb2e77656c6c2d6b6e6f776e04636f7265"));
+
+  CoapMessage csm;
+  std::size_t used = 0;
+  // Every prefix of the first message is need_more.
+  for (std::size_t n = 0; n < 7; ++n) CHECK(parse_coap_tcp_message(Bytes(stream).first(n), csm, used) == Parse::need_more);
+  REQUIRE(parse_coap_tcp_message(Bytes(stream), csm, used) == Parse::done);
+  CHECK(used == 7);
+  CHECK(csm.code() == "7.01");
+  REQUIRE(csm.options.size() == 2);
+  CHECK(csm.options[0].number == 2);
+  CHECK(csm.options[0].value == vec({0x80, 0x01, 0x00}));
+  CHECK(csm.options[1].number == 4);
+
+  const Bytes rest = Bytes(stream).subspan(used);
+  CoapMessage m;
+  CHECK(parse_coap_tcp_message(rest.first(rest.size() - 1), m, used) == Parse::need_more);
+  REQUIRE(parse_coap_tcp_message(rest, m, used) == Parse::done);
+  CHECK(used == rest.size());
+  CHECK(m.code() == "2.05");
+  CHECK(m.token == vec({0x74, 0x73}));
+  CHECK(m.content_format() == kCoapFormatLinkFormat);
+  const auto obs = coap_observations(m, Endpoint{});
+  CHECK(std::get<std::vector<std::string>>(find(obs, "coap.resources")->value) ==
+        std::vector<std::string>{"/", "/time", "/async", "/example_data"});
+}
+
+TEST_CASE("coap over tcp: extended lengths, caps and malformed frames") {
+  // Builder round trip with a 2-byte extended length (a 300-byte segment is cut to 255, plus
+  // 16 one-byte segments: the options exceed 268 bytes).
+  std::vector<std::string_view> path(15, "x");
+  const std::string long_seg(300, 's');
+  path.insert(path.begin(), long_seg);
+  const auto req = build_coap_tcp_get(std::vector<std::uint8_t>(12, 0xaa), path);
+  CHECK((req[0] >> 4) == 14);
+  CoapMessage m;
+  std::size_t used = 0;
+  REQUIRE(parse_coap_tcp_message(req, m, used) == Parse::done);
+  CHECK(used == req.size());
+  CHECK(m.code() == "0.01");
+  CHECK(m.token.size() == 8);
+  CHECK(m.options.size() == 16);
+  CHECK(m.options[0].value.size() == 255);
+
+  CHECK(parse_coap_tcp_message(vec({0x09, 0x45}), m, used) == Parse::invalid);  // token length 9
+  CHECK(parse_coap_tcp_message(vec({0x00, 0x25}), m, used) == Parse::invalid);  // class 1 (reserved)
+  CHECK(parse_coap_tcp_message(vec({0x00, 0xc5}), m, used) == Parse::invalid);  // class 6 (reserved)
+  // A 4-byte extended length claiming 4 GiB is over the cap at once, not waited for.
+  CHECK(parse_coap_tcp_message(vec({0xf0, 0xff, 0xff, 0xff, 0xff, 0x45}), m, used) == Parse::invalid);
+  CHECK(parse_coap_tcp_message(vec({0xf0, 0x00, 0x00}), m, used) == Parse::need_more);
+  // Options that run past the frame: invalid, like a datagram's.
+  CHECK(parse_coap_tcp_message(vec({0x20, 0x45, 0xb5, 0x61}), m, used) == Parse::invalid);
+  // A Ping (7.02) with nothing else.
+  REQUIRE(parse_coap_tcp_message(vec({0x00, 0xe2}), m, used) == Parse::done);
+  CHECK(m.code() == "7.02");
+  CHECK(used == 2);
 }

@@ -3,6 +3,7 @@
 // Debian RTSP daemon with authentication fits the lab), MQTT with credentials, form
 // descriptions, and the opt-in throttling test.
 #include "scanner/credentials/credentials.hpp"
+#include "probes/ftp/ftp.hpp"
 #include "scanner/pipeline/probe_runner.hpp"
 #include "scanner/config/service_table.hpp"
 #include "trustscan/check.hpp"
@@ -10,14 +11,19 @@
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
 #include "../support/device.hpp"
+#include "../support/process.hpp"
 #include "../support/sockets.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -126,11 +132,11 @@ struct Scan {
   std::vector<Finding> results;
 };
 
-Scan scan(std::uint16_t port, const CredentialPolicy& policy) {
+Scan scan(std::uint16_t port, const CredentialPolicy& policy, const char* address = "127.0.0.1") {
   Scan s;
   s.devices.resize(1);
   auto& facts = s.devices[0].facts;
-  facts.target.address = *Address::parse("127.0.0.1");
+  facts.target.address = *Address::parse(address);
   facts.scan_complete = true;
   PortResult r;
   r.endpoint = Endpoint{facts.target.address, Transport::tcp, port};
@@ -257,6 +263,36 @@ TEST_CASE("RTSP Basic and Digest: default pairs found on an emulated camera (cre
   const auto* f = result(s, "cred.default.media");
   REQUIRE(f);
   CHECK(f->status == CheckStatus::pass);
+}
+
+// RTSP inside TLS (issue 15): real stunnel terminates TLS on a port no table names, in front of
+// the emulated camera. Identification finds TLS, then RTSP inside it (the camera answers the HTTP
+// hello in RTSP); the RTSP probe and its login trial run through TLS.
+TEST_CASE("RTSP inside TLS: stunnel in front of the camera, default pair found through TLS (cred.default.media)") {
+  std::atomic<int> describes{0};
+  Device cam([&](int fd) { rtsp_camera(fd, false, "admin", "1234", describes); });
+  const auto dir = testsupport::temp_path("-rtsps");
+  REQUIRE(std::system(("mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=cam.test -keyout " +
+                       dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1")
+                          .c_str()) == 0);
+  constexpr const char* kHost = "127.0.0.33";
+  constexpr std::uint16_t kPort = 10322;
+  {
+    std::ofstream conf(dir + "/stunnel.conf");
+    conf << "foreground = yes\npid =\n[rtsps]\naccept = " << kHost << ":" << kPort << "\nconnect = 127.0.0.1:" << cam.port()
+         << "\ncert = " << dir << "/cert.pem\nkey = " << dir << "/key.pem\n";
+  }
+  testsupport::Process stunnel({"stunnel4", dir + "/stunnel.conf"}, dir + "/stunnel.log");
+  REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kHost, kPort, 5s), "stunnel did not start: " << testsupport::read_text(dir + "/stunnel.log"));
+
+  const auto s = scan(kPort, fast_policy(), kHost);
+  const auto& obs = s.devices[0].facts.observations;
+  CHECK(std::any_of(obs.begin(), obs.end(), [](const Observation& o) {
+    return o.key == "service.name" && std::get<std::string>(o.value) == "rtsps";
+  }));
+  check_found(s, "cred.default.media", "admin", "1234");
+  CHECK(observed(s, "cred.surface").starts_with("RTSP Basic"));
+  CHECK(describes.load() >= 2);
 }
 
 namespace {
@@ -571,4 +607,164 @@ TEST_CASE("credential lists: the keys, their ranges and every error with file:li
     }
     CHECK(error == b.error);
   }
+}
+
+namespace {
+
+// Reads one command line; empty when the peer closed or 2 s passed.
+std::string read_line(int fd) {
+  std::string line;
+  char c = 0;
+  while (line.size() < 1024) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0 || ::recv(fd, &c, 1, 0) != 1) return {};
+    line += c;
+    if (c == '\n') return line;
+  }
+  return line;
+}
+
+}  // namespace
+
+// A mail server whose greeting is a bare "220 <host>" (Postfix with `smtpd_banner = $myhostname`)
+// matches the table's last FTP rule; it answers USER as Postfix does. The FTP probe's USER
+// decides: the port is not FTP, so no FTP verdict (svc.ftp_tftp, cred.default.ftp, the
+// cleartext FTP login) is given on it, and it counts as unidentified.
+TEST_CASE("A bare 220 greeting that answers USER like an SMTP server is not judged as FTP") {
+  std::atomic<int> commands{0};
+  Device mail([&](int fd) {
+    send_all(fd, "220 mail.lan\r\n");
+    for (std::string line; !(line = read_line(fd)).empty();) {
+      ++commands;
+      if (line.starts_with("QUIT")) return send_all(fd, "221 2.0.0 Bye\r\n");
+      send_all(fd, "502 5.5.2 Error: command not recognized\r\n");
+    }
+  });
+  const auto s = scan(mail.port(), fast_policy());
+  const auto& obs = s.devices[0].facts.observations;
+  CHECK(std::none_of(obs.begin(), obs.end(), [](const Observation& o) { return o.key == "service.name"; }));
+  const auto banner = std::find_if(obs.begin(), obs.end(), [](const Observation& o) { return o.key == "service.banner"; });
+  REQUIRE(banner != obs.end());
+  CHECK(banner->evidence.detail.find("RFC 959") != std::string::npos);
+  CHECK(commands.load() >= 1);
+  for (const auto* check : {"svc.ftp_tftp", "cred.default.ftp", "cred.transport.cleartext"}) {
+    CAPTURE(check);
+    const auto* f = result(s, check);
+    REQUIRE(f);
+    CHECK(f->status != CheckStatus::fail);
+  }
+  // A real FTP server's answers to USER are FTP's (vsftpd 3.0.3, captured in tests/parsers/test_ftp.cpp).
+  FtpReply vsftpd{530, {"530 This FTP server is anonymous only."}, ""};
+  CHECK(is_ftp_user_reply(vsftpd));
+  FtpReply postfix{502, {"502 5.5.2 Error: command not recognized"}, ""};
+  CHECK_FALSE(is_ftp_user_reply(postfix));
+  FtpReply opensmtpd{500, {"500 5.5.1 Invalid command: Command unrecognized"}, ""};
+  CHECK_FALSE(is_ftp_user_reply(opensmtpd));
+}
+
+// A Telnet server that negotiates options and never shows a prompt: that it carries a login is
+// not shown, so cred.transport.cleartext says so instead of failing on the port's name alone
+// (svc.telnet still fails: Telnet is there).
+TEST_CASE("Telnet that only negotiates options: cleartext logins not judged, Telnet still reported") {
+  Device telnet([&](int fd) {
+    send_all(fd, "\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27");  // DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON
+    char buf[256];
+    pollfd p{fd, POLLIN, 0};
+    while (::poll(&p, 1, 8000) > 0 && ::recv(fd, buf, sizeof buf, 0) > 0) {
+    }
+  });
+  const auto s = scan(telnet.port(), fast_policy());
+  const auto* clear = result(s, "cred.transport.cleartext");
+  REQUIRE(clear);
+  CHECK(clear->status == CheckStatus::not_tested);
+  CHECK(clear->reason == "inconclusive:no_login_prompt");
+  CHECK(clear->summary.find("no login prompt") != std::string::npos);
+  const auto* svc = result(s, "svc.telnet");
+  REQUIRE(svc);
+  CHECK(svc->status == CheckStatus::fail);
+}
+
+namespace {
+
+constexpr const char* kVendorHost = "127.0.0.35";
+
+// Real lighttpd on kVendorHost:`port` behind HTTP Basic with the single user admin/12345 and the
+// given Server header; ended with the returned process.
+std::unique_ptr<testsupport::Process> basic_auth_lighttpd(const std::string& dir, const std::string& tag, std::uint16_t port) {
+  REQUIRE(std::system(("mkdir -p " + dir + "/www && echo camera > " + dir + "/www/index.html && printf 'admin:12345\\n' > " + dir +
+                       "/users")
+                          .c_str()) == 0);
+  const auto conf_path = dir + "/lighttpd-" + std::to_string(port) + ".conf";
+  {
+    std::ofstream conf(conf_path);
+    conf << "server.modules = ( \"mod_auth\", \"mod_authn_file\" )\nserver.document-root = \"" << dir << "/www\"\n"
+         << "server.bind = \"" << kVendorHost << "\"\nserver.port = " << port << "\nserver.tag = \"" << tag << "\"\n"
+         << "server.errorlog = \"" << dir << "/error-" << port << ".log\"\nindex-file.names = ( \"index.html\" )\n"
+         << "auth.backend = \"plain\"\nauth.backend.plain.userfile = \"" << dir << "/users\"\n"
+         << "auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"Login\", \"require\" => \"valid-user\" ) )\n";
+  }
+  auto httpd = std::make_unique<testsupport::Process>(std::vector<std::string>{"lighttpd", "-D", "-f", conf_path},
+                                                      dir + "/out-" + std::to_string(port) + ".log");
+  REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kVendorHost, port, 5s),
+                  "lighttpd did not start: " << testsupport::read_text(dir + "/error-" + std::to_string(port) + ".log"));
+  return httpd;
+}
+
+}  // namespace
+
+// The defaults that ship, picked by identification (issue 15): real lighttpd behind HTTP Basic
+// with Hikvision's factory pair (admin/12345, eighth in the general list, past its budget of
+// six). With the Server header Hikvision's web servers send ("DNVRS-Webs"), the vendor's pairs
+// join the trial and the pair is found; the same server without it passes the six general pairs,
+// and the verdict names what was tried in both cases.
+TEST_CASE("Vendor defaults are tried where identification names the vendor (real lighttpd, Hikvision's pair)") {
+  const auto dir = testsupport::temp_path("-vendor");
+  {
+    const auto httpd = basic_auth_lighttpd(dir, "DNVRS-Webs", 18081);
+    const auto hik = scan(18081, fast_policy(), kVendorHost);
+    check_found(hik, "cred.default.http", "admin", "12345");
+  }
+  const auto httpd = basic_auth_lighttpd(dir, "lighttpd", 18082);
+  const auto plain = scan(18082, fast_policy(), kVendorHost);
+  const auto* f = result(plain, "cred.default.http");
+  REQUIRE(f);
+  CHECK(f->status == CheckStatus::pass);
+  CHECK(f->summary.find("6 of 6 pairs rejected (6 general from builtin:defaults.yaml)") != std::string::npos);
+
+  // The plan names the vendor and why, and only for the protocols the vendor's pairs are for.
+  const auto& policy = builtin_credentials();
+  const auto plan = plan_pairs(policy, "http", {{"http.server", "DNVRS-Webs"}});
+  CHECK(plan.description == "6 general + 1 for Hikvision ('dnvrs-webs' in http.server) from builtin:defaults.yaml");
+  CHECK(plan.pairs.size() == 7);
+  CHECK(plan_pairs(policy, "mqtt", {{"http.server", "DNVRS-Webs"}}).description == "6 general from builtin:defaults.yaml");
+}
+
+// A profile can ask for a minimum number of pairs before a default-credential pass counts
+// (`credentials: {min_pairs: N}`): six pairs against ten asked is not a pass but not_tested,
+// and the same scan under a profile without the minimum passes.
+TEST_CASE("A profile's credentials.min_pairs turns a pass on too few pairs into not_tested") {
+  const auto dir = testsupport::temp_path("-minpairs");
+  const auto httpd = basic_auth_lighttpd(dir, "lighttpd", 18083);
+  const auto profile = dir + "/profile.yaml";
+  auto write_profile = [&](const std::string& extra) {
+    std::ofstream out(profile);
+    out << "id: lab-min\nversion: \"1\"\ntitle: Minimum pairs\nports:\n  tcp: [80]\n" << extra;
+  };
+  auto status_of = [&]() {
+    const auto report = dir + "/report.json";
+    const auto r = testsupport::cli({"scan", kVendorHost, "-p", "18083", "-q", "--profile", profile, "-o", report});
+    CHECK(r.err.empty());
+    const auto j = nlohmann::json::parse(testsupport::read_text(report));
+    for (const auto& f : j["devices"][0]["results"])
+      if (f["check"] == "cred.default.http") return std::make_pair(f["status"].get<std::string>(), f.value("reason", ""));
+    return std::make_pair(std::string("missing"), std::string());
+  };
+  write_profile("");
+  CHECK(status_of() == std::make_pair(std::string("pass"), std::string()));
+  write_profile("credentials:\n  min_pairs: 10\n");
+  CHECK(status_of() == std::make_pair(std::string("not_tested"), std::string("inconclusive:too_few_pairs")));
+  write_profile("credentials:\n  min_pairs: 0\n");
+  const auto bad = testsupport::cli({"scan", kVendorHost, "-p", "18083", "-q", "--profile", profile});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("profile.yaml:7: credentials.min_pairs must be 1-200") != std::string::npos);
 }

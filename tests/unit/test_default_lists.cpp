@@ -117,3 +117,33 @@ TEST_CASE("cred.default.telnet: a camera's root/xc3511 on real busybox telnetd i
   r = testsupport::cli({"scan", "127.0.0.1", "-p", std::to_string(port), "--creds-max", "0"});
   CHECK(r.code == kExitUsage);
 }
+
+TEST_CASE("credential lists: vendors need a name, match strings of 3-64 bytes, known protocols and pairs") {
+  const std::string head = "pairs:\n  - [admin, admin]\nvendors:\n";
+  auto error_of = [&](const std::string& body) {
+    try {
+      (void)parse_credentials(head + body, "v.yaml");
+    } catch (const ProfileError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("  - {match: [acme], pairs: [[a, b]]}\n") == "v.yaml:4: a vendor needs a 'name'");
+  CHECK(error_of("  - {name: Acme, pairs: [[a, b]]}\n") == "v.yaml:4: vendor 'Acme' needs 'match' (what identification shows of it)");
+  CHECK(error_of("  - {name: Acme, match: [ac], pairs: [[a, b]]}\n").starts_with("v.yaml:4: each 'match' entry is a string of 3-64 bytes"));
+  CHECK(error_of("  - {name: Acme, match: [acme], protocols: [smtp], pairs: [[a, b]]}\n").starts_with("v.yaml:4: unknown protocol 'smtp'"));
+  CHECK(error_of("  - {name: Acme, match: [acme]}\n").find("'pairs' must be a non-empty list") != std::string::npos);
+  CHECK(error_of("  - {name: Acme, match: [acme], pairs: [[a, b]], colour: red}\n") == "v.yaml:4: unknown key 'colour'");
+  const auto p = parse_credentials(head + "  - {name: Acme, match: [ACME-httpd], protocols: [http], pairs: [[svc, acme1]]}\n", "v.yaml");
+  REQUIRE(p.vendors.size() == 1);
+  CHECK(p.vendors[0].match == std::vector<std::string>{"acme-httpd"});
+  CHECK(p.vendors[0].where == "v.yaml:4");
+  const auto plan = plan_pairs(p, "http", {{"telnet.banner", "x"}, {"http.title", "Acme-HTTPD login"}});
+  CHECK(plan.pairs.size() == 2);
+  CHECK(plan.pairs[1].user == "svc");
+  CHECK(plan_pairs(p, "telnet", {{"http.title", "Acme-HTTPD login"}}).pairs.size() == 1);
+  // --creds-max caps the vendor's pairs too.
+  auto capped = p;
+  capped.max_override = 1;
+  CHECK(plan_pairs(capped, "http", {{"http.title", "Acme-HTTPD login"}}).pairs.size() == 1);
+}
