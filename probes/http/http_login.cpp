@@ -7,6 +7,8 @@
 #include "probes/http/http_auth.hpp"
 #include "trustscan/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace trustscan {
@@ -103,12 +105,23 @@ CredentialAnswer described_answer(const std::optional<HttpResponse>& r, const Fo
 
 net::awaitable<void> try_described_form(ProbeContext& ctx, const FormDescription& d, std::vector<Observation>& out) {
   Authenticator attempt = [&ctx, &d](const CredentialPair& p) -> net::awaitable<CredentialAnswer> {
+    if (d.encoding == "json") {
+      // Every field a JSON string: the extra fields, then the user name and password (which win
+      // over an extra field of the same name). Bytes that are not UTF-8 become U+FFFD.
+      nlohmann::ordered_json body = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : d.extra) body[k] = v;
+      body[d.user_field] = p.user;
+      body[d.password_field] = p.password;
+      const auto text = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+      co_return described_answer(co_await send_json(ctx, d.url, text), d);
+    }
     std::string body = form_urlencode(d.user_field) + "=" + form_urlencode(p.user) + "&" + form_urlencode(d.password_field) + "=" +
                        form_urlencode(p.password);
     for (const auto& [k, v] : d.extra) body += "&" + form_urlencode(k) + "=" + form_urlencode(v);
     co_return described_answer(co_await send_form(ctx, d.method, d.url, body), d);
   };
-  co_await run_credential_trials(ctx, "HTML form (described: " + d.name + ") " + d.method + " " + d.url, attempt, out);
+  const std::string kind = d.encoding == "json" ? "JSON login API" : "HTML form";
+  co_await run_credential_trials(ctx, kind + " (described: " + d.name + ") " + d.method + " " + d.url, attempt, out);
 }
 
 }  // namespace

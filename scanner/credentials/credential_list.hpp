@@ -27,6 +27,7 @@ struct FormDescription {
   std::string match;            ///< applies when the root page's body contains this text
   std::string url;              ///< path on the same host, starting with '/'
   std::string method = "POST";  ///< "POST" (urlencoded body) or "GET" (query string)
+  std::string encoding = "form";  ///< "form" (as `method` says) or "json": one JSON object, POSTed as application/json
   std::string user_field;
   std::string password_field;
   std::vector<std::pair<std::string, std::string>> extra;  ///< other fields, sent as given

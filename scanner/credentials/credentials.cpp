@@ -77,6 +77,12 @@ net::awaitable<std::optional<HttpResponse>> send_form(ProbeContext& ctx, const s
   co_return co_await http_request(ctx, "GET", target + (target.find('?') == std::string::npos ? "?" : "&") + body);
 }
 
+net::awaitable<std::optional<HttpResponse>> send_json(ProbeContext& ctx, const std::string& target, const std::string& body) {
+  const HttpHeader headers[] = {{"Content-Type", "application/json"}, {"Accept", "application/json"},
+                                {"Content-Length", std::to_string(body.size())}};
+  co_return co_await http_request(ctx, "POST", target, headers, body);
+}
+
 net::awaitable<void> pause(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor, d);
   error_code ec;

@@ -46,8 +46,8 @@ std::vector<FormDescription> parse_form_descriptions(const std::string& yaml_tex
     if (kv.first.as<std::string>("") != "forms") yaml_fail(origin, kv.first, "unknown key '" + kv.first.as<std::string>("") + "'");
   const auto list = root["forms"];
   if (!list.IsSequence()) yaml_fail(origin, list, "'forms' must be a list of form descriptions");
-  static const std::set<std::string> known = {"name",           "match", "url",   "method",  "user_field",
-                                              "password_field", "extra", "success", "failure"};
+  static const std::set<std::string> known = {"name",           "match", "url",     "method",  "encoding",
+                                              "user_field",     "password_field", "extra",   "success", "failure"};
   std::vector<FormDescription> out;
   for (const auto& n : list) {
     if (!n.IsMap()) yaml_fail(origin, n, "each form description is a mapping (name, match, url, user_field, password_field…)");
@@ -64,6 +64,11 @@ std::vector<FormDescription> parse_form_descriptions(const std::string& yaml_tex
     if (n["method"]) {
       f.method = text(origin, n, n["method"], "method", true);
       if (f.method != "POST" && f.method != "GET") yaml_fail(origin, n["method"], "'method' must be POST or GET");
+    }
+    if (n["encoding"]) {
+      f.encoding = text(origin, n, n["encoding"], "encoding", true);
+      if (f.encoding != "form" && f.encoding != "json") yaml_fail(origin, n["encoding"], "'encoding' must be form or json");
+      if (f.encoding == "json" && f.method != "POST") yaml_fail(origin, n["encoding"], "a JSON login is POSTed: 'method' must be POST");
     }
     f.user_field = text(origin, n, n["user_field"], "user_field", true);
     f.password_field = text(origin, n, n["password_field"], "password_field", true);

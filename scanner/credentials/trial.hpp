@@ -28,6 +28,8 @@ net::awaitable<std::unique_ptr<Session>> trial_connect(ProbeContext& ctx, Creden
 /// A form submission: POST with an urlencoded body, or GET with the body as the query.
 net::awaitable<std::optional<HttpResponse>> send_form(ProbeContext& ctx, const std::string& method, const std::string& target,
                                                       const std::string& body);
+/// A JSON login: POST `body` (a JSON object) as application/json.
+net::awaitable<std::optional<HttpResponse>> send_json(ProbeContext& ctx, const std::string& target, const std::string& body);
 /// Waits `d` on the caller's executor.
 net::awaitable<void> pause(std::chrono::milliseconds d);
 

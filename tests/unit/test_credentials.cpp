@@ -768,3 +768,67 @@ TEST_CASE("A profile's credentials.min_pairs turns a pass on too few pairs into 
   CHECK(bad.code == 2);
   CHECK(bad.err.find("profile.yaml:7: credentials.min_pairs must be 1-200") != std::string::npos);
 }
+
+namespace {
+
+// A single-page web app: the root page's script posts {"username":…,"password":…} to
+// /api/login, which answers 200 {"token":…} for admin/admin and 401 {"error":…} otherwise.
+void spa_device(int fd, std::atomic<int>& logins, std::string& last_body, std::mutex& mu) {
+  const std::string req = read_request(fd);
+  if (req.empty()) return;
+  auto reply = [&](const std::string& status, const std::string& type, const std::string& body) {
+    send_all(fd, "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nConnection: close\r\n\r\n" + body);
+  };
+  if (req.starts_with("POST /api/login ")) {
+    ++logins;
+    const std::string body = req.substr(req.find("\r\n\r\n") + 4);
+    {
+      std::lock_guard lock(mu);
+      last_body = body;
+    }
+    const bool json = header(req, "Content-Type") == "application/json";
+    if (json && body == R"({"username":"admin","password":"admin"})") return reply("200 OK", "application/json", R"({"token":"e3b0c442"})");
+    return reply("401 Unauthorized", "application/json", R"({"error":"invalid credentials"})");
+  }
+  reply("200 OK", "text/html",
+        "<html><head><title>Camera</title></head><body><div id=app></div><script>"
+        "fetch('/api/login',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(c)})"
+        "</script></body></html>");
+}
+
+}  // namespace
+
+// JSON login APIs (issue 15): 401 {"error"} versus 200 {"token"}, read from the status and body
+// by the built-in JSON description.
+TEST_CASE("A JSON login API: the default pair found from the status and the token, the body sent as JSON") {
+  std::atomic<int> logins{0};
+  std::string last_body;
+  std::mutex mu;
+  Device spa([&](int fd) { spa_device(fd, logins, last_body, mu); });
+  const auto s = scan(spa.port(), fast_policy());
+  check_found(s, "cred.default.http", "admin", "admin");
+  CHECK(observed(s, "cred.surface") == "JSON login API (described: JSON login API) POST /api/login");
+  // The random pair, then admin/"" and root/"", then admin/admin: stop there.
+  CHECK(logins.load() == 4);
+  const auto* unauth = result(s, "cred.unauth.mgmt");
+  REQUIRE(unauth);
+  CHECK(unauth->status == CheckStatus::pass);
+
+  const auto forms = parse_form_descriptions("forms:\n  - {name: a, match: b, url: /c, user_field: u, password_field: p, encoding: "
+                                             "json, success: t}\n",
+                                             "j.yaml");
+  CHECK(forms.at(0).encoding == "json");
+  auto error_of = [](const std::string& yaml) {
+    try {
+      (void)parse_form_descriptions(yaml, "j.yaml");
+    } catch (const ProfileError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("forms:\n  - {name: a, match: b, url: /c, user_field: u, password_field: p, encoding: xml, success: t}\n") ==
+        "j.yaml:2: 'encoding' must be form or json");
+  CHECK(error_of("forms:\n  - {name: a, match: b, url: /c, method: GET, user_field: u, password_field: p, encoding: json, success: t}\n") ==
+        "j.yaml:2: a JSON login is POSTed: 'method' must be POST");
+}
