@@ -26,7 +26,9 @@ BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev
 # chromium for the browser test of the HTML report (tests/browser/html_report.sh: renders it
 # headless to PNG and PDF and checks the DOM, offline in a network namespace; skipped without it).
 TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema chromium
-           dpkg-dev   # dpkg-shlibdeps: the .deb's library dependencies (tests/install/test_package.sh)
+           dpkg-dev     # dpkg-shlibdeps: the .deb's library dependencies (tests/install/test_package.sh)
+           debootstrap  # a clean Debian 12 to install the .deb on (tests/install/test_clean_install.sh;
+                        # it verifies the mirror with apt's own debian-archive-keyring)
            libcoap3-bin stunnel4)  # CoAP over TCP/TLS and RTSP inside TLS (tests/unit/test_tls_inner.cpp, test_credentials.cpp)
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then

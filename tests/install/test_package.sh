@@ -2,7 +2,8 @@
 # The package (docs/install.md): `cpack` builds a .deb from the build tree; its control fields
 # name the run-time libraries; it holds the binary, the man page, the bash completion and the
 # docs; unpacked (dpkg -x, nothing installed on this machine), its binary runs the demo and its
-# completion completes. Usage: test_package.sh BUILD_DIR
+# completion completes. The .deb stays in BUILD_DIR/artifacts/ for test_clean_install.sh, which
+# installs it on a clean Debian 12. Usage: test_package.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
 command -v cpack >/dev/null && command -v dpkg-deb >/dev/null || { echo "SKIP: needs cpack and dpkg-deb"; exit 77; }
@@ -14,6 +15,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
   { cat "$work/cpack.log" >&2; fail "cpack"; }
 deb=$(ls "$work"/out/trustscan_*.deb)
 echo "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
+# Kept for the clean-install test (test_clean_install.sh, CTest fixture `deb`) and as an artifact.
+mkdir -p "$build/artifacts"
+rm -f "$build"/artifacts/trustscan_*.deb
+cp "$deb" "$build/artifacts/"
+echo "kept $build/artifacts/$(basename "$deb")"
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
