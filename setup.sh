@@ -29,7 +29,7 @@ TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema chromium
            dpkg-dev     # dpkg-shlibdeps: the .deb's library dependencies (tests/install/test_package.sh)
            debootstrap  # a clean Debian 12 to install the .deb on (tests/install/test_clean_install.sh;
                         # it verifies the mirror with apt's own debian-archive-keyring)
-           libcoap3-bin stunnel4)  # CoAP over TCP/TLS and RTSP inside TLS (tests/unit/test_tls_inner.cpp, test_credentials.cpp)
+           stunnel4)    # RTSP inside TLS (tests/unit/test_credentials.cpp); libcoap3-bin comes with the lab packages
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then
   mapfile -t LAB_DEPS < <(grep -v '^\s*\(#\|$\)' tests/lab/packages.txt)

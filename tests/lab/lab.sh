@@ -45,11 +45,11 @@ SSHD=/usr/sbin/sshd
 DOMAIN=trustscan.test
 READY_DEADLINE=${LAB_READY_DEADLINE:-20}
 
-HOSTS=(scan router camera plug tarpit silent hostile guarded)
+HOSTS=(scan router camera plug tarpit silent hostile guarded hub)
 declare -A ADDR=(
     [scan]=198.18.0.2 [router]=198.18.0.10 [camera]=198.18.0.11
     [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
-    [guarded]=198.18.0.16
+    [guarded]=198.18.0.16 [hub]=198.18.0.17
 )
 
 # Planted credentials (also in ground_truth.json).
@@ -57,6 +57,7 @@ ROUTER_HTTP_USER=admin ROUTER_HTTP_PASS=admin
 PLUG_MQTT_USER=sp20-cloud PLUG_MQTT_PASS=Kq7vP2xZ9mLw4TfB
 # The vendor's default broker account, shipped with the web UI's default password.
 PLUG_MQTT_DEFAULT_USER=admin PLUG_MQTT_DEFAULT_PASS=1234
+HUB_MQTT_USER=hub-svc HUB_MQTT_PASS=Wm4rT9xQ2vLp7KcZ
 
 # RFC 2409 section 6.2 "Second Oakley Group" (1024-bit MODP, g=2): the DH
 # group the router's legacy TLS port (8443) uses for DHE.
@@ -77,7 +78,7 @@ need_root() {
 need_tools() {
     local t missing=()
     for t in ip ss nft sysctl setsid flock lighttpd vsftpd busybox snmpd mosquitto mosquitto_passwd \
-             mosquitto_pub dnsmasq gnutls-serv ssh-keygen openssl; do
+             mosquitto_pub dnsmasq gnutls-serv ssh-keygen openssl coap-server-notls; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     for t in "$PY" "$SSHD" /usr/lib/lighttpd/mod_openssl.so /usr/lib/lighttpd/mod_authn_file.so; do
@@ -85,7 +86,9 @@ need_tools() {
     done
     local applet
     for applet in telnetd httpd; do
-        if command -v busybox >/dev/null 2>&1 && ! busybox --list 2>/dev/null | grep -qx "$applet"; then
+        # grep without -q: it reads the whole list, so busybox never dies of SIGPIPE, which
+        # pipefail turned into "missing" now and then (a lab_up skipped for nothing).
+        if command -v busybox >/dev/null 2>&1 && ! busybox --list 2>/dev/null | grep -x "$applet" >/dev/null; then
             missing+=("busybox $applet applet (install busybox-static)")
         fi
     done
@@ -208,6 +211,14 @@ subjectAltName = IP:198.18.0.11,DNS:camera.$DOMAIN
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
+[ext_hub]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:198.18.0.17,DNS:hub.$DOMAIN
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 [ext_router]
 basicConstraints = CA:FALSE
 keyUsage = digitalSignature,keyEncipherment
@@ -255,6 +266,10 @@ make_pki() {
         sign_cert camera.csr camera.pem "$now_m1h" "$in_1y" ext_camera ca.pem ca.key
         # Router: 1024-bit RSA, self-signed, validity window entirely in the past
         # (2019-03-14 .. 2021-03-14): expired, weak key, self-signed.
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out hub.key 2>>openssl.log
+        openssl req -new -config openssl.cnf -key hub.key \
+            -subj "/O=trustscan lab/CN=hub.$DOMAIN" -out hub.csr 2>>openssl.log
+        sign_cert hub.csr hub.pem "$now_m1h" "$in_1y" ext_hub ca.pem ca.key
         openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out router.key 2>>openssl.log
         openssl req -new -config openssl.cnf -key router.key \
             -subj "/O=Trustscan Lab Networks/CN=198.18.0.10" -out router.csr 2>>openssl.log
@@ -275,8 +290,8 @@ for i in range(0, len(b64), 64):
     print(b64[i:i + 64])
 print("-----END DH PARAMETERS-----")
 PYEOF
-        chmod 0644 ca.pem camera.pem router.pem dh1024.pem
-        chmod 0600 ca.key camera.key router.key
+        chmod 0644 ca.pem camera.pem router.pem hub.pem dh1024.pem
+        chmod 0600 ca.key camera.key router.key hub.key
     ) || { say "certificate generation failed (see $d/openssl.log)"; return 1; }
     cp "$d/ca.pem" "$RUN/ca.pem"
 }
@@ -284,6 +299,41 @@ PYEOF
 # ---------------------------------------------------------------------------
 # up: personas
 # ---------------------------------------------------------------------------
+# hub (198.18.0.17): an IoT hub whose services live inside TLS or on CoAP, built with other
+# software than the rest of the lab: Mosquitto with two TLS listeners (8883 lets anyone in;
+# 9883, a port no table names, wants a strong password), libcoap's example server in the clear
+# on UDP and TCP 5683 (RFC 8323).
+setup_hub() {
+    local d=$RUN/hub a=${ADDR[hub]}
+    mkdir -p "$d"
+    cp "$RUN/pki/hub.pem" "$RUN/pki/hub.key" "$d/"
+    : >"$d/mosquitto.passwd"
+    mosquitto_passwd -b "$d/mosquitto.passwd" "$HUB_MQTT_USER" "$HUB_MQTT_PASS" >/dev/null 2>&1 ||
+        { say "mosquitto_passwd failed"; return 1; }
+    chown root:mosquitto "$d/mosquitto.passwd" "$d/hub.key" 2>/dev/null
+    chmod 0640 "$d/mosquitto.passwd" "$d/hub.key"
+    cat >"$d/mosquitto.conf" <<EOF
+user mosquitto
+per_listener_settings true
+persistence false
+log_dest stdout
+log_type error
+log_type warning
+log_type notice
+listener 8883 $a
+allow_anonymous true
+certfile $d/hub.pem
+keyfile $d/hub.key
+listener 9883 $a
+allow_anonymous false
+password_file $d/mosquitto.passwd
+certfile $d/hub.pem
+keyfile $d/hub.key
+EOF
+    start hub mosquitto mosquitto -c "$d/mosquitto.conf"
+    start hub coap-server coap-server-notls -A "$a" -p 5683 -v 3
+}
+
 setup_router() {
     local d=$RUN/router a=${ADDR[router]} h
     mkdir -p "$d/www" "$d/ftp" "$d/vsftpd-empty" "$d/snmp"
@@ -711,6 +761,7 @@ up_inner() {
     setup_silent || return 1
     setup_hostile || return 1
     setup_guarded || return 1
+    setup_hub || return 1
     if ! ip netns exec "${PREFIX}scan" "$PY" "$PERSONAS/labcheck.py" ready "$GROUND_TRUTH" \
             --deadline "$READY_DEADLINE"; then
         say "services did not come up"

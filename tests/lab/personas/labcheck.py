@@ -100,6 +100,10 @@ def udp_probe(addr, port, domain):
         req = (f"M-SEARCH * HTTP/1.1\r\nHOST: {addr}:1900\r\nMAN: \"ssdp:discover\"\r\n"
                "MX: 1\r\nST: upnp:rootdevice\r\n\r\n").encode()
         ok = lambda d: d.startswith(b"HTTP/1.1 200") and b"LOCATION:" in d.upper()
+    elif port == 5683:
+        # CoAP CON GET /.well-known/core: any CoAP (version 1) reply.
+        req = bytes.fromhex("40017473bb2e77656c6c2d6b6e6f776e04636f7265")
+        ok = lambda d: len(d) >= 4 and d[0] >> 6 == 1
     else:
         raise SystemExit(f"labcheck: no UDP probe for port {port}; add one")
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
