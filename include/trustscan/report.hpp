@@ -51,6 +51,7 @@ struct RunManifest {
   };
   std::vector<std::string> command;              ///< argv as given, argv[0] included
   std::string build;                             ///< compiler and build flavour
+  std::string source_commit;                     ///< git commit built from ("-dirty": edited), or "unknown"
   std::map<std::string, std::string> libraries;  ///< library → version string at run time
   std::string host;                              ///< the scanning machine's host name
   std::vector<std::string> source_addresses;     ///< scan: the addresses packets left from

@@ -67,6 +67,10 @@ std::string_view to_string(Status s) noexcept;
 
 /// Where a fact came from. `source` is "live" or a capture reference ("pcaps/x.pcap#flow=3").
 /// `excerpt` holds at most kMaxExcerpt raw bytes of what the device sent, for the report.
+/// `attachment` holds a whole artefact too large for a report (the certificates a TLS server
+/// sent, as PEM): only the evidence bundle writes it, as a file named `attachment_name` in the
+/// folder of the observation's endpoint (docs/evidence.md); no report format does. Its producer
+/// bounds it.
 struct Evidence {
   static constexpr std::size_t kMaxExcerpt = 512;
   std::string kind;     ///< "port_scan", "banner", "handshake", "http_response", "credential"…
@@ -75,6 +79,8 @@ struct Evidence {
   std::string excerpt;  ///< raw bytes (printable-escaped in reports), capped at kMaxExcerpt
   std::string username; ///< for credential findings only
   std::string password; ///< for credential findings only; redacted with --redact
+  std::string attachment_name;  ///< "certs.pem": a file name, no '/'; "" without an attachment
+  std::string attachment;       ///< the file's bytes, for the evidence bundle only
 };
 
 /// The value of an observation. Keys document which alternative they carry.

@@ -172,7 +172,7 @@ std::vector<Observation> ftp_observations(const FtpReply& greeting, const Endpoi
   std::vector<Observation> obs;
   if (greeting.code == 0) return obs;  // not a parsed reply: nothing to say
   const Evidence ev{"banner", "live", "FTP greeting",
-                    printable_excerpt(as_bytes(greeting.raw), Evidence::kMaxExcerpt), {}, {}};
+                    printable_excerpt(as_bytes(greeting.raw), Evidence::kMaxExcerpt), {}, {}, {}, {}};
   const std::string text = greeting.text();
   obs.push_back(Observation{endpoint, keys::ftp::banner, Value{text}, ev});
   obs.push_back(Observation{endpoint, keys::ftp::banner_code, Value{std::int64_t{greeting.code}}, ev});

@@ -199,7 +199,7 @@ std::vector<Observation> rtsp_observations(const RtspResponse& response, const E
   std::vector<Observation> obs;
   if (response.status == 0) return obs;
   const Evidence ev{"rtsp_response", "live", "RTSP response",
-                    printable_excerpt(as_bytes(response.raw_header), Evidence::kMaxExcerpt), {}, {}};
+                    printable_excerpt(as_bytes(response.raw_header), Evidence::kMaxExcerpt), {}, {}, {}, {}};
   obs.push_back(Observation{endpoint, keys::rtsp::status, Value{std::int64_t{response.status}}, ev});
   if (rtsp_header(response, "Server")) {
     obs.push_back(Observation{endpoint, keys::rtsp::server, Value{response.server}, ev});

@@ -297,7 +297,7 @@ std::vector<Observation> ssh_observations(const SshResult& result, const Endpoin
   const auto banner = [&](const ObservationKey& key, std::string value) {
     obs.push_back(Observation{endpoint, key, Value{std::move(value)},
                               Evidence{"banner", "live", "SSH identification line", ident_excerpt,
-                                       {}, {}}});
+                                       {}, {}, {}, {}}});
   };
   if (!id.proto_version.empty()) banner(keys::ssh::proto_version, id.proto_version);
   if (!id.software.empty()) banner(keys::ssh::software, id.software);
@@ -311,7 +311,7 @@ std::vector<Observation> ssh_observations(const SshResult& result, const Endpoin
     obs.push_back(Observation{endpoint, key, Value{std::move(value)},
                               Evidence{"handshake", "live", "server SSH_MSG_KEXINIT name-lists",
                                        printable_excerpt(as_bytes(sent), Evidence::kMaxExcerpt),
-                                       {}, {}}});
+                                       {}, {}, {}, {}}});
   };
   list(keys::ssh::kex_algorithms, k.kex_algorithms, join(k.kex_algorithms));
   list(keys::ssh::host_key_algorithms, k.server_host_key_algorithms,

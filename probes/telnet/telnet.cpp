@@ -234,7 +234,7 @@ void TelnetParser::reply(std::uint8_t command, std::uint8_t option) {
 std::vector<Observation> telnet_observations(const TelnetResult& result, const Endpoint& endpoint) {
   std::vector<Observation> obs;
   const Evidence ev{"banner", "live", "Telnet server output and option negotiation",
-                    printable_excerpt(result.raw, Evidence::kMaxExcerpt), {}, {}};
+                    printable_excerpt(result.raw, Evidence::kMaxExcerpt), {}, {}, {}, {}};
   std::string_view before = result.text;
   // The prompt line is only inside `text` when the whole stream fitted in it.
   if (result.prompt != TelnetPrompt::none && result.text_bytes == result.text.size()) {

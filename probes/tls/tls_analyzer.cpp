@@ -199,11 +199,26 @@ std::string asn1_time(const ASN1_TIME* t) {
   return buf;
 }
 
-// What the certificates the server sent show: the leaf's own facts, then the chain (how many
-// were sent, whether they form a complete path, whether it verifies against --ca-file). `how`
-// says where the chain came from (the raw flight or a handshake), for the evidence.
+// What the certificates the server sent show: their fingerprints, with the certificates
+// themselves as PEM for the evidence bundle (even when the leaf does not parse: it is what the
+// server sent), then the leaf's own facts, then the chain (how many were sent, whether they
+// form a complete path, whether it verifies against --ca-file). `how` says where the chain came
+// from (the raw flight or a handshake), for the evidence.
 void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
                               const std::string& how, std::vector<Observation>& out) {
+  // The archive has the flight parser's bounds whichever way the chain came: at most
+  // kTlsMaxCertificates (both ways keep no more), none larger than kTlsMaxCertificateBytes.
+  std::vector<std::vector<std::uint8_t>> kept;
+  for (const auto& c : chain)
+    if (c.size() <= kTlsMaxCertificateBytes && kept.size() < kTlsMaxCertificates) kept.push_back(c);
+  if (!kept.empty()) {
+    auto archived = make_observation(ctx.endpoint, keys::tls::cert_chain_sha256, chain_sha256(kept),
+                                     std::to_string(kept.size()) + (kept.size() == 1 ? " certificate " : " certificates ") +
+                                         how + ", as PEM in the evidence bundle (certs.pem)");
+    archived.evidence.attachment_name = "certs.pem";
+    archived.evidence.attachment = chain_pem(kept);
+    out.push_back(std::move(archived));
+  }
   const auto& der = chain.front();
   const unsigned char* p = der.data();
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));

@@ -18,7 +18,11 @@
 //   tls.starttls              string  "ftp": TLS reached through FTP AUTH TLS (alongside_ftps)
 //   tls.cert.*                subject, issuer, not_before, not_after, expired, not_yet_valid,
 //                             self_signed, signature, key_type, key_bits, name_match, verified
-//                             (verified only with --ca-file)
+//                             (verified only with --ca-file), chain_length, chain_complete
+//   tls.cert.chain_sha256     list    SHA-256 of each certificate kept, leaf first; its evidence
+//                             carries them as PEM, the attachment "certs.pem" that only the
+//                             evidence bundle writes (at most kTlsMaxCertificates, each at most
+//                             kTlsMaxCertificateBytes, from the flight or a handshake alike)
 #pragma once
 
 #include "scanner/pipeline/probe_runner.hpp"

@@ -1,6 +1,9 @@
 // trustscan — the certificate chain a TLS server sent, judged on its own (tls_chain.hpp).
 #include "probes/tls/tls_chain.hpp"
 
+#include "probes/tls/ja_fingerprint.hpp"
+
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -56,6 +59,25 @@ std::string chain_error_code(int e, bool complete) {
     case X509_V_ERR_CERT_REVOKED: return "revoked";
     default: return "other";
   }
+}
+
+std::string chain_pem(const std::vector<std::vector<std::uint8_t>>& chain) {
+  std::string out;
+  for (const auto& der : chain) {
+    std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), der.data(), static_cast<int>(der.size()));
+    b64.resize(static_cast<std::size_t>(std::max(n, 0)));
+    out += "-----BEGIN CERTIFICATE-----\n";
+    for (std::size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+    out += "-----END CERTIFICATE-----\n";
+  }
+  return out;
+}
+
+std::vector<std::string> chain_sha256(const std::vector<std::vector<std::uint8_t>>& chain) {
+  std::vector<std::string> out;
+  for (const auto& der : chain) out.push_back(sha256_hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size())));
+  return out;
 }
 
 ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent, const std::string& ca_file,

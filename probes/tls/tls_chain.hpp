@@ -2,7 +2,8 @@
 // certificates, whether they form a complete path, and whether that path verifies against the
 // --ca-file. The input is the chain as received (DER, leaf first), from the raw server flight
 // (TLS <= 1.2) or from a handshake (TLS 1.3); nothing here depends on whether a handshake could
-// complete. Uses OpenSSL's X509 code only (no Asio).
+// complete. Also the chain as an archive keeps it: PEM and SHA-256 fingerprints (the evidence
+// bundle's certs.pem, docs/evidence.md). Uses OpenSSL's X509 code only (no Asio).
 #pragma once
 
 #include <cstdint>
@@ -40,5 +41,13 @@ ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, st
 /// "invalid_purpose", "path_length", "revoked", "other". `complete` tells an issuer the server
 /// did not send (incomplete_chain) from a root the --ca-file does not hold (unknown_root).
 std::string chain_error_code(int x509_error, bool complete);
+
+/// The certificates as PEM "CERTIFICATE" blocks (RFC 7468: base64 in lines of 64), leaf first,
+/// each the DER exactly as received: not re-encoded, so one OpenSSL cannot parse is archived
+/// all the same. "" for an empty chain.
+std::string chain_pem(const std::vector<std::vector<std::uint8_t>>& chain);
+/// The SHA-256 of each certificate's DER, lower-case hex, leaf first: `openssl x509
+/// -fingerprint -sha256` without the colons.
+std::vector<std::string> chain_sha256(const std::vector<std::vector<std::uint8_t>>& chain);
 
 }  // namespace trustscan

@@ -70,6 +70,9 @@ inline constexpr ObservationKey cert_chain_length{"tls.cert.chain_length", Value
 inline constexpr ObservationKey cert_chain_complete{"tls.cert.chain_complete", ValueType::boolean,
     "the certificates sent lead from the leaf to a self-signed root or to a certificate whose issuer is in the "
     "--ca-file", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_chain_sha256{"tls.cert.chain_sha256", ValueType::list,
+    "SHA-256 (hex) of each certificate the server sent and the scan kept (at most 10, each at most 16 KiB), leaf "
+    "first; the certificates themselves are in the evidence bundle as PEM", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey client_version{"tls.client.version", ValueType::string,
     "highest version a ClientHello offers (\"TLSv1.3\", \"0x7F17\")", "probes/tls/ja_fingerprint.cpp"};
 inline constexpr ObservationKey client_sni{"tls.client.sni", ValueType::string,
@@ -84,7 +87,7 @@ inline constexpr ObservationKey all[] = {
     versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
     secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
     cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
-    cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, client_version, client_sni, client_alpn, client_ja3, client_ja4
+    cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, cert_chain_sha256, client_version, client_sni, client_alpn, client_ja3, client_ja4
 };
 
 }  // namespace trustscan::keys::tls

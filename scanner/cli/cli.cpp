@@ -803,6 +803,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   profiles_lint->add_option("file", profile_to_lint, "Profile YAML file")->required();
 
   auto* version = app.add_subcommand("version", "Print the version");
+  bool version_verbose = false;
+  version->add_flag("-v,--verbose", version_verbose, "Also the source commit, the build and the library versions");
   auto* completion = app.add_subcommand("completion", "Print a bash completion script (installed with the package)");
   std::string completion_shell;
   completion->add_option("shell", completion_shell, "The shell: bash")->required()->check(CLI::IsMember({"bash"}));
@@ -826,6 +828,12 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (completion->parsed()) return write_bash_completion(app, out);
     if (version->parsed()) {
       out << "trustscan " << TRUSTSCAN_VERSION << "\n";
+      if (version_verbose) {
+        RunManifest m;
+        manifest_add_build(m);
+        out << "source commit: " << m.source_commit << "\nbuild: " << m.build << "\n";
+        for (const auto& [name, text] : m.libraries) out << name << ": " << text << "\n";
+      }
       return kExitOk;
     }
     if (scan->parsed()) return run_scan(scan_args, scan_output, out, err);

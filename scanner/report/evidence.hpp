@@ -6,6 +6,9 @@
 //                                                       each evidence item in full (excerpts as
 //                                                       a hex dump), waiver, remediation
 //   observations/<device>.jsonl                         every fact about each device
+//   endpoints/<device>/<port>-<transport>/<name>        what an observation of that endpoint
+//                                                       attached (Evidence::attachment): the
+//                                                       certificates a TLS server sent, certs.pem
 //   traffic.pcap                                        the scan's traffic with the devices
 //                                                       (when it could be captured)
 //   SHA256SUMS

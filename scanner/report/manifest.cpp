@@ -109,11 +109,16 @@ void manifest_add_profile(RunManifest& m, const std::string& id_or_path) {
     manifest_add_file(m, "profile", id_or_path);
 }
 
-void manifest_add_run(RunManifest& m, const std::vector<std::string>& command) {
-  m.command = command;
+void manifest_add_build(RunManifest& m) {
   m.build = build_description();
+  m.source_commit = std::string(source_commit());
   m.libraries["openssl"] = OpenSSL_version(OPENSSL_VERSION);
   m.libraries["libpcap"] = pcap_lib_version();
+}
+
+void manifest_add_run(RunManifest& m, const std::vector<std::string>& command) {
+  m.command = command;
+  manifest_add_build(m);
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0) m.host = host;
   // Every embedded data file, whatever this run read of it: they are all part of the binary's

@@ -221,6 +221,7 @@ json report_json(const Report& r) {
       files.push_back({{"role", f.role}, {"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}});
     j["manifest"] = {{"command", m.command},
                      {"build", m.build},
+                     {"source_commit", m.source_commit},
                      {"libraries", m.libraries},
                      {"host", m.host},
                      {"source_addresses", m.source_addresses},

@@ -4,8 +4,9 @@
 //   1. the verdict and grade, big and coloured, then a short summary (results and outcomes by
 //      status, coverage, hard caps, waivers), a chart of the same counts and a chart of the
 //      outcomes by capability;
-//   2. the failures, worst severity first, each with its check's title, evidence, remediation
-//      and waiver;
+//   2. the failures, worst severity first, one card per check: its title, each port (or the
+//      device) that failed it with the summary, evidence and waiver found there, then the
+//      check's remediation once;
 //   3. the outcomes of the profile with their titles, status, coverage and notes;
 //   4. every other result: waived, error, not_tested, pass, info, not_applicable.
 // Device text is escaped with format::escape_markup wherever it is written.
@@ -190,8 +191,9 @@ code{font-size:92%}
 .v-incomplete{color:var(--incomplete);border-color:var(--incomplete);background:#fdf6e7}
 .summary{margin:.4em 0}.summary li{margin:.1em 0}
 .banner{border:2px solid var(--incomplete);background:#fdf6e7;padding:.4em .8em}
-.finding{border:1px solid #ccc;border-left:8px solid #999;border-radius:4px;padding:.4em .8em;margin:.6em 0;break-inside:avoid}
+.finding{border:1px solid #ccc;border-left:8px solid #999;border-radius:4px;padding:.4em .8em;margin:.6em 0}
 .finding h4{margin:.1em 0 .3em;font-size:1.05em}
+.finding h5{margin:.6em 0 0;font-size:.95em;border-top:1px dotted #ccc;padding-top:.3em}
 .sev{display:inline-block;color:#fff;border-radius:3px;padding:0 .4em;font-size:85%;text-transform:uppercase;margin-right:.4em}
 .sev-critical{border-left-color:#7f0000}.sev-critical .sev,.sev.sev-critical{background:#7f0000}
 .sev-high{border-left-color:#c62828}.sev-high .sev,.sev.sev-high{background:#c62828}
@@ -206,7 +208,7 @@ code{font-size:92%}
 svg.chart{max-width:100%;height:auto;display:block;margin:.4em 0;break-inside:avoid}
 @page{margin:14mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}section.device+section.device{break-before:page}
-h2,h3,h4{break-after:avoid}tr,.finding,svg.chart,.verdict{break-inside:avoid}}
+h2,h3,h4,h5{break-after:avoid}h4,h5,tr,.place,.remediation,svg.chart,.verdict{break-inside:avoid}}
 )css";
 
 class HtmlSink final : public ReportSink {
@@ -305,10 +307,20 @@ class HtmlSink final : public ReportSink {
     const auto first_other =
         std::find_if(ordered.begin(), ordered.end(), [](const Finding* f) { return f->status != CheckStatus::fail; });
 
-    // 2. Failures, worst first.
-    out << "<h3>Failures (" << (first_other - ordered.begin()) << ")</h3>\n";
-    if (first_other == ordered.begin()) out << "<p>No check failed.</p>\n";
-    for (auto it = ordered.begin(); it != first_other; ++it) write_failure(r, **it, catalog, out);
+    // 2. Failures, worst first: one card per check, its places in the order of their severity.
+    std::vector<std::vector<const Finding*>> cards;
+    std::map<std::string_view, std::size_t> card_of;
+    for (auto it = ordered.begin(); it != first_other; ++it) {
+      const auto [at, fresh] = card_of.try_emplace((*it)->check, cards.size());
+      if (fresh) cards.emplace_back();
+      cards[at->second].push_back(*it);
+    }
+    const auto failures = first_other - ordered.begin();
+    out << "<h3>Failures (" << failures;
+    if (cards.size() != static_cast<std::size_t>(failures)) out << " results of " << cards.size() << " checks";
+    out << ")</h3>\n";
+    if (cards.empty()) out << "<p>No check failed.</p>\n";
+    for (const auto& card : cards) write_failure(r, card, catalog, out);
 
     // 3. Outcomes, each with its title.
     if (!d.outcomes.empty()) write_outcome_table(d, outcome_of, out);
@@ -340,19 +352,42 @@ class HtmlSink final : public ReportSink {
       out << "<p class=\"remediation\"><strong>Remediation:</strong> " << escape_markup(fix) << "</p>";
   }
 
-  static void write_failure(const Report& r, const Finding& f, const std::map<std::string, CheckInfo>& catalog,
-                            std::ostream& out) {
-    const std::string severity(to_string(f.severity));
-    const auto title = title_of(catalog, f.check);
+  static std::string place(const Finding& f) {
+    return escape_markup(where(f)) + (f.vantage.empty() ? "" : " (" + escape_markup(f.vantage) + ")");
+  }
+
+  // One check's failures on one device (`found`: worst severity first, at least one): the card
+  // takes the worst severity; each place follows with what was found there (a place of a lesser
+  // severity says so); the remediation and the outcomes come once, at the end. Printed, a card
+  // may break between its places, never inside one or inside the remediation: whole cards kept
+  // on one page left most of a page blank before each long one.
+  static void write_failure(const Report& r, const std::vector<const Finding*>& found,
+                            const std::map<std::string, CheckInfo>& catalog, std::ostream& out) {
+    const Finding& first = *found.front();
+    const std::string severity(to_string(first.severity));
+    const auto title = title_of(catalog, first.check);
     out << "<article class=\"finding sev-" << severity << "\">\n<h4><span class=\"sev\">" << severity << "</span>"
-        << escape_markup(title.empty() ? f.check : title) << " <code>" << escape_markup(f.check) << "</code> on "
-        << escape_markup(where(f)) << (f.vantage.empty() ? "" : " (" + escape_markup(f.vantage) + ")") << "</h4>\n<p>"
-        << escape_markup(f.summary) << "</p>";
-    write_evidence_and_waiver(r, f, out);
-    write_remediation(catalog, f, out);
-    if (!f.outcomes.empty()) {
+        << escape_markup(title.empty() ? first.check : title) << " <code>" << escape_markup(first.check) << "</code> on ";
+    for (std::size_t i = 0; i < found.size(); ++i) out << (i ? ", " : "") << place(*found[i]);
+    out << "</h4>\n";
+    std::vector<std::string> outcomes;
+    for (const auto* f : found) {
+      out << "<div class=\"place\">";
+      if (found.size() > 1) {
+        const std::string own(to_string(f->severity));
+        out << "<h5>" << (own == severity ? "" : "<span class=\"sev sev-" + own + "\">" + own + "</span>") << place(*f)
+            << "</h5>";
+      }
+      out << "<p>" << escape_markup(f->summary) << "</p>";
+      write_evidence_and_waiver(r, *f, out);
+      out << "</div>";
+      for (const auto& o : f->outcomes)
+        if (std::find(outcomes.begin(), outcomes.end(), o) == outcomes.end()) outcomes.push_back(o);
+    }
+    write_remediation(catalog, first, out);
+    if (!outcomes.empty()) {
       out << "<p class=\"meta\">Outcomes:";
-      for (const auto& o : f.outcomes) out << " " << escape_markup(o);
+      for (const auto& o : outcomes) out << " " << escape_markup(o);
       out << "</p>";
     }
     out << "\n</article>\n";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report as a browser shows it (issue 19): a demo run (the built-in device on loopback)
 # writes report.html; headless Chromium renders it to a PNG screenshot and to PDF, and its
-# serialised DOM must show the verdict and a failing finding with that check's remediation.
+# serialised DOM must show the verdict and a failing finding with that check's remediation, and
+# one card per failing check.
 #
 #   tests/browser/html_report.sh TRUSTSCAN_BINARY ARTIFACT_DIR
 #
@@ -106,6 +107,17 @@ for line in sys.stdin:
         print(html.escape(c["remediation"], quote=False))' "$check")
 [ -n "$expected" ] || fail "$check has no remediation in trustscan checks list --json"
 [ "$fix" = "$expected" ] || fail "the remediation shown for $check is not the catalog's: $fix"
+# One card per failing check (the demo device fails several checks on two ports), each with
+# its remediation once, however many ports failed it.
+python3 - "$dom" <<'PY' || fail "a failing check has more than one card, or a card not one remediation"
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+cards = re.findall(r'<article class="finding sev-\w+">(.*?)</article>', dom, re.S)
+checks = [re.search(r"<code>([^<]+)</code>", c).group(1) for c in cards]
+assert len(checks) == len(set(checks)), checks
+assert all(c.count('<p class="remediation">') == 1 for c in cards)
+assert any(re.search(r"</code> on [^<]*, ", c) for c in cards), "no card lists two places"
+PY
 
 echo "check shown first: $check"
 echo "report: $(realpath "$html")"

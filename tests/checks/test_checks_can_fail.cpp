@@ -125,7 +125,7 @@ const std::map<std::string, Build>& flawed_devices() {
       {"upd.endpoints.declared", [] {
          auto d = device();
          d.passive = true;
-         d.observations.push_back({std::nullopt, "client.update.host", std::string("updates.example.net"), {"flow", "capture", "GET /fw.bin", {}, {}, {}}});
+         d.observations.push_back({std::nullopt, "client.update.host", std::string("updates.example.net"), {"flow", "capture", "GET /fw.bin", {}, {}, {}, {}, {}}});
          Declaration decl;
          decl.update_endpoints = {"updates.vendor.example"};
          return declared(d, decl);
@@ -133,7 +133,7 @@ const std::map<std::string, Build>& flawed_devices() {
       {"id.components", [] {
          auto d = device();
          d.passive = true;
-         d.observations.push_back({std::nullopt, "client.dns.query", std::string("tracker.example.org"), {"flow", "capture", "A query", {}, {}, {}}});
+         d.observations.push_back({std::nullopt, "client.dns.query", std::string("tracker.example.org"), {"flow", "capture", "A query", {}, {}, {}, {}, {}}});
          Declaration decl;
          decl.components = {"*.vendor.example"};
          return declared(d, decl);
@@ -141,19 +141,19 @@ const std::map<std::string, Build>& flawed_devices() {
       {"tls.client.outbound", [] {
          auto d = device();
          d.passive = true;
-         d.observations.push_back({std::nullopt, "client.tls.max_version", std::string("TLSv1.0"), {"flow", "capture", "ClientHello", {}, {}, {}}});
+         d.observations.push_back({std::nullopt, "client.tls.max_version", std::string("TLSv1.0"), {"flow", "capture", "ClientHello", {}, {}, {}, {}, {}}});
          return d;
        }},
       {"upd.cleartext", [] {
          auto d = device();
          d.passive = true;
-         d.observations.push_back({std::nullopt, "client.update.cleartext", std::string("http://updates.example.net/fw.bin"), {"flow", "capture", "GET", {}, {}, {}}});
+         d.observations.push_back({std::nullopt, "client.update.cleartext", std::string("http://updates.example.net/fw.bin"), {"flow", "capture", "GET", {}, {}, {}, {}, {}}});
          return d;
        }},
       {"dp.cleartext.sensitive", [] {
          auto d = device();
          d.passive = true;
-         d.observations.push_back({std::nullopt, "client.credentials.cleartext", std::string("HTTP Basic to cloud.example.net"), {"flow", "capture", "Authorization", {}, {}, {}}});
+         d.observations.push_back({std::nullopt, "client.credentials.cleartext", std::string("HTTP Basic to cloud.example.net"), {"flow", "capture", "Authorization", {}, {}, {}, {}, {}}});
          return d;
        }},
   };

@@ -247,6 +247,8 @@ if demo is not None and REPORT.is_valid(demo):
     mutated("an unknown port state", lambda d: d["devices"][0]["services"][0].update(state="listening"))
     mutated("a local time", lambda d: d.update(started_at="2026-11-25T10:00:00+01:00"))
     mutated("another schema", lambda d: d.update(schema="trustscan.report/2"))
+    mutated("a manifest without its source commit", lambda d: d["manifest"].pop("source_commit"))
+    mutated("a source commit that is not a commit", lambda d: d["manifest"].update(source_commit="v0.1.0"))
     mutated("a port without transport", lambda d: d["devices"][0]["observations"].append({"key": "x.y", "value": 1, "source": "live", "port": 80}))
     record = dict(first_result(demo), device=DEMO_ADDRESS, started_at=demo["started_at"], profile=demo["profile"]["id"])
     check("accepts a JSON Lines record made by hand", LINE.is_valid(record), describe(errors(LINE, record)))

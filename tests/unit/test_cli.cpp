@@ -10,9 +10,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -205,6 +207,12 @@ TEST_CASE("the binary: version, help, and a usage error without a stack trace") 
   auto r = run_binary({"version"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.starts_with("trustscan 0."));
+  CHECK(lines(r.out) == 1);  // the .deb test compares it with the package version
+  r = run_binary({"version", "--verbose"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\nsource commit: ") != std::string::npos);
+  CHECK(r.out.find("\nbuild: ") != std::string::npos);
+  CHECK(r.out.find("\nopenssl: OpenSSL 3") != std::string::npos);
 
   r = run_binary({"scan", "--help"});
   CHECK(r.exit_code == 0);
@@ -525,6 +533,18 @@ TEST_CASE("every report carries a manifest: command, build, libraries, and the S
   CHECK((build.find("optimised") != std::string::npos || build.find("assertions on") != std::string::npos));
   CHECK(m["libraries"]["openssl"].get<std::string>().starts_with("OpenSSL 3"));
   CHECK(m["libraries"]["libpcap"].get<std::string>().starts_with("libpcap version"));
+  // The commit of the source tree the binary was built from (asked of git at every build): a
+  // commit of that checkout, HEAD or before (one made after the build is not in the binary);
+  // "unknown" only for a source tree that is no checkout of its own (a tarball: no .git).
+  const auto commit = m["source_commit"].get<std::string>();
+  CHECK(std::regex_match(commit, std::regex("([0-9a-f]{40}|[0-9a-f]{64})(-dirty)?|unknown")));
+  if (commit == "unknown")
+    CHECK_FALSE(std::filesystem::exists(TRUSTSCAN_SOURCE_DIR "/.git"));
+  else
+    CHECK_MESSAGE(std::system(("git -C '" TRUSTSCAN_SOURCE_DIR "' merge-base --is-ancestor " + commit.substr(0, commit.find('-')) +
+                               " HEAD")
+                                  .c_str()) == 0,
+                  commit);
   CHECK(m["source_addresses"] == nlohmann::json::array({"127.0.0.1"}));
   // The files as given, and the embedded data as in the source tree.
   CHECK(find(m, "declaration", declaration)["sha256"] == file_sha256(declaration));

@@ -348,6 +348,34 @@ TEST_CASE("HTML: verdict first, failures by severity before everything else, the
   CHECK(h.find("Cap:</strong> critical failure: zz.last") != std::string::npos);
 }
 
+TEST_CASE("HTML: one card per failing check and device, its ports listed, the remediation once") {
+  auto r = report_with_builtin_failure();
+  auto& d = r.devices[0];
+  Finding other_port = *std::find_if(d.results.begin(), d.results.end(), [](const Finding& f) { return f.check == "svc.telnet"; });
+  other_port.endpoint->port = 2323;
+  other_port.severity = Severity::medium;  // a lesser severity on this port: said at its place
+  other_port.summary = "Telnet (telnet) offered on 2323/tcp";
+  other_port.outcomes.push_back("EN303645:5.6-1");
+  d.results.push_back(other_port);
+  sort_report(r);
+  for (auto& dev : r.devices) score_device(r.profile, dev);
+  const auto h = device_section(render(r, "html"), 0);
+  CHECK(h.find("<h3>Failures (4 results of 3 checks)</h3>") != std::string::npos);
+  CHECK(count(h, "<code>svc.telnet</code> on ") == 1);  // one card
+  CHECK(count(h, "<p class=\"remediation\">") == 1);
+  const auto card = h.find("<article class=\"finding sev-high\">\n<h4><span class=\"sev\">high</span>No Telnet on the device "
+                           "<code>svc.telnet</code> on tcp/23, tcp/2323</h4>");
+  REQUIRE(card != std::string::npos);
+  const auto text = h.substr(card, h.find("</article>", card) - card);
+  const auto at23 = text.find("<h5>tcp/23</h5><p>Telnet (telnet) offered on 23/tcp</p>");
+  const auto at2323 = text.find("<h5><span class=\"sev sev-medium\">medium</span>tcp/2323</h5><p>Telnet (telnet) offered on 2323/tcp</p>");
+  const auto fix = text.find("<strong>Remediation:</strong> " + remediation_of("svc.telnet") + "</p>");
+  CHECK(at23 < at2323);  // worst first
+  CHECK(at2323 < fix);   // the remediation after every place
+  CHECK(fix != std::string::npos);
+  CHECK(text.find("Outcomes: IR8259A:LAI IR8425:IAC.1 EN303645:5.6-1</p>") != std::string::npos);  // each outcome once
+}
+
 TEST_CASE("HTML: outcomes with their titles, charts as inline SVG, nothing fetched, no script") {
   auto r = report_with_builtin_failure();
   for (auto& d : r.devices) score_device(r.profile, d);
