@@ -8,7 +8,10 @@
 #   cmake -DSRC=source-dir -DOUT=file.cpp -DGIT=/usr/bin/git -P source_commit.cmake
 set(commit "unknown")
 if(GIT)
-  execute_process(COMMAND "${GIT}" -C "${SRC}" rev-parse --show-toplevel
+  # safe.directory: a checkout owned by another user (a CI runner's clone, a container's bind
+  # mount) is still read; git refuses it otherwise ("dubious ownership") and the commit would be
+  # "unknown" for a tree that is a checkout.
+  execute_process(COMMAND "${GIT}" -c safe.directory=* -C "${SRC}" rev-parse --show-toplevel
                   OUTPUT_VARIABLE top RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   file(REAL_PATH "${SRC}" src_real)
   if(rc EQUAL 0 AND NOT top STREQUAL "")
@@ -16,7 +19,7 @@ if(GIT)
   endif()
   if(rc EQUAL 0 AND top STREQUAL src_real)
     # --exclude='*': the commit itself whatever tags exist; --dirty: tracked files only.
-    execute_process(COMMAND "${GIT}" -C "${SRC}" describe --always --dirty --abbrev=40 --exclude=*
+    execute_process(COMMAND "${GIT}" -c safe.directory=* -C "${SRC}" describe --always --dirty --abbrev=40 --exclude=*
                     OUTPUT_VARIABLE described RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
     if(rc EQUAL 0 AND described MATCHES "^[0-9a-f]+(-dirty)?$")
       set(commit "${described}")
