@@ -228,3 +228,12 @@ echo "frag-ipv6-lo.pcap: $(tcpdump -r "$OUT/frag-ipv6-lo.pcap" 2>/dev/null | wc 
 # pcapng: the HTTP firmware capture rewritten by editcap (wireshark-common)
 editcap -F pcapng "$OUT/http-firmware.pcap" "$OUT/http-firmware.pcapng"
 echo "http-firmware.pcapng: $(stat -c %s "$OUT/http-firmware.pcapng") bytes"
+
+# pcapng with two interfaces of different link types and snapshot lengths, as mergecap (or
+# dumpcap from several interfaces) writes them: the MQTT capture (Ethernet, snaplen 262144) and
+# the -any DNS capture cut to a snapshot length of 9999 (Linux cooked v2). libpcap 1.10 refuses
+# the second interface; trustscan's own pcapng reader reads both (probes/wire/pcapng.hpp).
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[16:20] = (9999).to_bytes(4, "little"); open(sys.argv[2], "wb").write(b)' \
+    "$OUT/dns-any-sll2.pcap" "$WORK/dns-any-sll2-9999.pcap"   # the file header's snapshot length (tcpdump wrote it little-endian)
+mergecap -F pcapng -w "$OUT/multi-interface.pcapng" "$OUT/mqtt-connect.pcap" "$WORK/dns-any-sll2-9999.pcap"
+echo "multi-interface.pcapng: $(stat -c %s "$OUT/multi-interface.pcapng") bytes"

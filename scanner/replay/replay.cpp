@@ -12,6 +12,7 @@
 #include "probes/mqtt/mqtt_connect.hpp"
 #include "probes/identify/oui.hpp"
 #include "probes/wire/packet.hpp"
+#include "probes/wire/pcapng.hpp"
 #include "probes/ssdp/ssdp.hpp"
 #include "scanner/engine/targets.hpp"
 #include "probes/tls/tls.hpp"
@@ -22,7 +23,13 @@
 
 #include <pcap/pcap.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -496,6 +503,118 @@ struct PcapCloser {
   void operator()(pcap_t* p) const { pcap_close(p); }
 };
 
+// One capture file, opened once and read once from its start (a FIFO or a pipe cannot be
+// rewound): its first four bytes tell pcapng (read by PcapngReader) from classic pcap (read by
+// libpcap through a FILE* that hands those four bytes back first).
+struct Capture {
+  std::unique_ptr<pcap_t, PcapCloser> pcap;  // classic pcap
+  int fd = -1;                               // pcapng
+  std::vector<std::uint8_t> head;            // bytes already read from fd
+  Capture() = default;
+  Capture(Capture&& o) noexcept : pcap(std::move(o.pcap)), fd(std::exchange(o.fd, -1)), head(std::move(o.head)) {}
+  Capture& operator=(Capture&&) = delete;
+  ~Capture() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The FILE* libpcap reads: the bytes already read, then the descriptor.
+struct PeekedFd {
+  int fd = -1;
+  std::vector<std::uint8_t> head;
+  std::size_t pos = 0;
+};
+
+ssize_t peeked_read(void* cookie, char* buf, std::size_t size) {
+  auto* p = static_cast<PeekedFd*>(cookie);
+  std::size_t k = 0;
+  while (p->pos < p->head.size() && k < size) buf[k++] = static_cast<char>(p->head[p->pos++]);
+  if (k > 0) return static_cast<ssize_t>(k);
+  return ::read(p->fd, buf, size);
+}
+
+int peeked_close(void* cookie) {
+  auto* p = static_cast<PeekedFd*>(cookie);
+  ::close(p->fd);
+  delete p;
+  return 0;
+}
+
+Capture open_capture(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(path + ": cannot read (" + std::strerror(errno) + ")");
+  std::vector<std::uint8_t> head(4);
+  std::size_t got = 0;
+  while (got < head.size()) {
+    const auto n = ::read(fd, head.data() + got, head.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  head.resize(got);
+  Capture c;
+  if (got == 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D && head[3] == 0x0A) {
+    c.fd = fd;
+    c.head = std::move(head);
+    return c;
+  }
+  auto* cookie = new PeekedFd{fd, std::move(head), 0};
+  FILE* f = ::fopencookie(cookie, "r", cookie_io_functions_t{peeked_read, nullptr, nullptr, peeked_close});
+  if (f == nullptr) {
+    peeked_close(cookie);
+    throw InputError(path + ": cannot read");
+  }
+  char err[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, err);
+  if (!p) {
+    std::fclose(f);
+    std::string e = err;
+    std::replace(e.begin(), e.end(), '\n', ' ');
+    throw InputError(path + ": not a capture trustscan can read (pcap or pcapng): " + e);
+  }
+  c.pcap.reset(p);
+  return c;
+}
+
+// Reads a pcapng capture block by block through a bounded buffer (at most one block plus one
+// chunk), handing every packet to `frame(link, bytes, ts_us)` until it returns false. Returns why
+// the file ended early ("" when it was read to its end). A read(2) returns what has arrived, so a
+// pipe's packets are analysed as they come.
+template <class Frame>
+std::string read_pcapng(Capture& c, Frame&& frame) {
+  constexpr std::size_t kChunk = 1 << 20;
+  PcapngReader reader;
+  std::vector<std::uint8_t> buf = std::move(c.head);
+  std::size_t pos = 0;
+  std::uint64_t offset = 0;  // of buf[pos] in the file
+  bool eof = false;
+  for (;;) {
+    PcapngPacket packet;
+    bool has_packet = false;
+    std::size_t used = 0;
+    const Parse r = reader.next(Bytes(buf).subspan(pos), packet, has_packet, used);
+    if (r == Parse::invalid) return "not a valid pcapng block at byte " + std::to_string(offset);
+    if (r == Parse::done) {
+      if (has_packet && !frame(packet.link_type, packet.data, packet.ts_us)) return {};
+      pos += used;
+      offset += used;
+      continue;
+    }
+    if (eof) return pos == buf.size() ? std::string() : "the last block is cut short at byte " + std::to_string(offset);
+    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(pos));
+    pos = 0;
+    const auto had = buf.size();
+    buf.resize(had + kChunk);
+    const auto n = ::read(c.fd, buf.data() + had, kChunk);
+    if (n < 0 && errno == EINTR) {
+      buf.resize(had);
+      if (!frame.still_running()) return {};
+      continue;
+    }
+    buf.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    eof = n <= 0;
+  }
+}
 }  // namespace
 
 std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files, const ReplayOptions& options,
@@ -507,18 +626,11 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
     else if (const auto m = parse_mac(d)) only_macs.insert(*m);
     else throw InputError("--device '" + d + "' is neither an IP address nor a MAC address");
   }
-  // Every file is opened (and so checked) before any is analysed: a typo fails fast.
-  std::vector<std::unique_ptr<pcap_t, PcapCloser>> handles;
-  for (const auto& f : files) {
-    char err[PCAP_ERRBUF_SIZE] = {};
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(f.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
-    if (!p) {
-      std::string e = err;
-      std::replace(e.begin(), e.end(), '\n', ' ');
-      throw InputError(f + ": not a capture trustscan can read (pcap or pcapng): " + e);
-    }
-    handles.emplace_back(p);
-  }
+  // Every file is opened (and so checked) before any is analysed: a typo fails fast. pcapng is
+  // read by our own block reader (probes/wire/pcapng.hpp: every interface keeps its own link
+  // type and snapshot length), classic pcap by libpcap.
+  std::vector<Capture> captures;
+  for (const auto& f : files) captures.push_back(open_capture(f));
 
   Analyzer analyzer(options, only_addresses, only_macs);
   FlowConfig cfg;
@@ -528,25 +640,44 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
   cfg.ooo_pool_bytes = options.ooo_pool_bytes;
   FlowTable table(cfg, analyzer);
   DecodedPacket pkt;
-  for (std::size_t i = 0; i < handles.size(); ++i) {
-    pcap_t* p = handles[i].get();
+  // One frame of any file: false when the run was interrupted.
+  struct Frame {
+    const ReplayOptions& options;
+    ReplayStats& stats;
+    DecodedPacket& pkt;
+    FlowTable& table;
+    bool still_running() const { return !(options.stop && *options.stop); }
+    bool operator()(std::uint32_t link, Bytes data, std::uint64_t ts_us) {
+      if (!still_running()) {
+        stats.interrupted = true;
+        return false;
+      }
+      ++stats.packets;
+      stats.bytes += data.size();
+      if (decode_packet(link, data, pkt) != Parse::done) ++stats.undecodable;
+      else table.add(pkt, ts_us);
+      return true;
+    }
+  } frame{options, stats, pkt, table};
+  for (std::size_t i = 0; i < captures.size(); ++i) {
+    pcap_t* p = captures[i].pcap.get();
+    if (p == nullptr) {
+      if (auto why = read_pcapng(captures[i], frame); !why.empty() && !stats.interrupted) {
+        stats.truncated = true;
+        stats.warning = files[i] + ": capture cut short after " + std::to_string(stats.packets) + " packets (" + why +
+                        "); the analysis covers what was read";
+      }
+      if (options.stop && *options.stop) stats.interrupted = true;
+      if (stats.interrupted) break;
+      continue;
+    }
     const auto link = static_cast<std::uint32_t>(pcap_datalink(p));
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
     int rc = 0;
     while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
-      if (options.stop && *options.stop) {
-        stats.interrupted = true;
-        break;
-      }
-      ++stats.packets;
-      stats.bytes += hdr->caplen;
-      if (decode_packet(link, Bytes(data, hdr->caplen), pkt) != Parse::done) {
-        ++stats.undecodable;
-        continue;
-      }
       const auto ts = static_cast<std::uint64_t>(hdr->ts.tv_sec) * 1'000'000u + static_cast<std::uint64_t>(hdr->ts.tv_usec);
-      table.add(pkt, ts);
+      if (!frame(link, Bytes(data, hdr->caplen), ts)) break;
     }
     if (options.stop && *options.stop) stats.interrupted = true;  // also a read the signal cut short
     if (stats.interrupted) break;

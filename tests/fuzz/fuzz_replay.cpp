@@ -1,5 +1,5 @@
 // libFuzzer harness for passive analysis end to end (issue 14): the input is a capture file
-// (pcap or pcapng) that libpcap reads from an in-memory file; replay_captures
+// (pcap or pcapng) read from an in-memory file (pcap by libpcap, pcapng by probes/wire/pcapng.hpp); replay_captures
 // (scanner/replay/replay.cpp) decodes, reassembles and dissects it into devices, every check of
 // the default profile judges them, they are scored and the report is rendered in every format.
 //

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -171,4 +172,36 @@ TEST_CASE("replay: bad captures are one clear error; a truncated one gives a par
   CHECK(j["complete"] == false);
   std::remove(cut.c_str());
   std::remove(out.c_str());
+}
+
+// Issue 18: a pcapng written by mergecap from two captures with different link types and snapshot
+// lengths (pcaps/multi-interface.pcapng). libpcap stopped at its second interface after 0 packets
+// and the report was empty; every frame of both interfaces is read now, with no warning, and the
+// device shows what each input showed alone.
+TEST_CASE("replay: a multi-interface pcapng (mergecap) is read whole, each interface with its own link type") {
+  const auto out = temp_path(".json");
+  const auto r = cli({"replay", kPcaps + "multi-interface.pcapng", "-o", out});
+  CHECK((r.code == 0 || r.code == 1));
+  CHECK(r.err.find("cut short") == std::string::npos);
+  std::ifstream in(out);
+  const auto merged = json::parse(in);
+  std::remove(out.c_str());
+  std::set<std::string> keys;
+  for (const auto& o : device_at(merged, kDevice)["observations"]) keys.insert(o["key"].get<std::string>());
+  CHECK(keys.count("client.credentials.cleartext") == 1);  // the MQTT CONNECT (Ethernet interface)
+  CHECK(keys.count("client.dns.query") == 1);              // the DNS queries (Linux cooked v2 interface)
+  CHECK(status_of(device_at(merged, kDevice))["dp.cleartext.sensitive"] == "fail");
+}
+
+TEST_CASE("replay: a pcapng cut inside a block is read up to it, with the warning") {
+  const auto whole = temp_path(".pcapng");
+  {
+    std::ifstream src(kPcaps + "multi-interface.pcapng", std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(src), {}};
+    std::ofstream(whole, std::ios::binary) << bytes.substr(0, bytes.size() - 7);
+  }
+  const auto r = cli({"replay", whole, "-q"});
+  std::remove(whole.c_str());
+  CHECK(r.err.find("capture cut short after ") != std::string::npos);
+  CHECK(r.err.find("packets (the last block is cut short at byte ") != std::string::npos);
 }
