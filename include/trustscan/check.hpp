@@ -43,6 +43,8 @@ struct DeviceFacts {
 
   /// The observations with `key`, in order.
   std::vector<const Observation*> find(std::string_view key) const;
+  /// The first observation of `key` on `ep`, or null.
+  const Observation* at(const Endpoint& ep, std::string_view key) const;
   /// The string value of `key` on `ep`, or "" when absent.
   std::string value_at(const Endpoint& ep, std::string_view key) const;
   /// Endpoints whose `service.name` is one of `services`.

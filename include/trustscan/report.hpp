@@ -27,10 +27,6 @@ struct DeviceReport {
 
 /// Rolls a device's results up to the profile's outcomes and scores the device
 /// (STANDARDS.md §4.5; docs/profiles.md). Fills `device.outcomes` and `device.score`.
-/// The profile's own requirements on results, before scoring: a cred.default.* pass on a surface
-/// where fewer than `credentials.min_pairs` pairs were tried becomes not_tested
-/// (inconclusive:too_few_pairs).
-void apply_profile_requirements(const Profile& profile, DeviceReport& device);
 void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations = {});
 
 /// What one waiver of --waivers did in a run (docs/waivers.md).

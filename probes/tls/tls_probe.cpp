@@ -5,8 +5,6 @@
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/tls/tls_analyzer.hpp"
-#include "probes/http/http.hpp"
-#include "probes/identify/service_keys.hpp"
 
 #include <algorithm>
 #include <array>
@@ -23,12 +21,6 @@ constexpr std::array<std::string_view, 4> kProbedInsideTls = {"http", "mqtt", "r
 
 }  // namespace
 
-std::string tls_service_name(std::string_view inner) {
-  if (inner == "http") return "https";
-  if (inner == "dns") return "dns-over-tls";
-  return std::string(inner) + "s";  // mqtts, rtsps, coaps, imaps, pop3s, ftps…
-}
-
 net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out) {
   {
     // The TLS configuration first, with a budget of its own.
@@ -41,36 +33,18 @@ net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out)
   inner.tls = true;
   inner.deadline = std::max(ctx.deadline, SteadyClock::now() + ctx.options.endpoint_budget);
   const auto found = co_await identify_inside_tls(inner);
+  for (auto& o : identification_observations(ctx.endpoint, found, true)) out.push_back(std::move(o));
   if (!found.id) {
     record_status(ctx, out, "tls", Status::not_detected,
                   found.reply.empty() ? "no hello inside TLS got an answer (" + std::string(to_string(found.status)) + ")"
                                       : "no rule matched the answer to '" + found.hello + "' inside TLS");
-    if (!found.reply.empty()) {
-      const auto excerpt = printable_excerpt(found.reply, Evidence::kMaxExcerpt);
-      out.push_back(make_observation(ctx.endpoint, keys::service::banner, excerpt,
-                                     "reply to '" + found.hello + "' inside TLS, no rule matched", excerpt));
-    }
     co_return;
   }
   const auto& id = *found.id;
-  const auto why = "reply to '" + id.hello + "' inside TLS matched services.yaml:" + std::to_string(id.rule_line);
-  out.push_back(make_observation(ctx.endpoint, keys::service::name, tls_service_name(id.service), why,
-                                 printable_excerpt(found.reply, Evidence::kMaxExcerpt)));
-  if (!id.product.empty()) out.push_back(make_observation(ctx.endpoint, keys::service::product, id.product, why));
-  if (!id.version.empty()) out.push_back(make_observation(ctx.endpoint, keys::service::version, id.version, why));
   if (std::find(kProbedInsideTls.begin(), kProbedInsideTls.end(), id.service) == kProbedInsideTls.end()) co_return;
 
   inner.id = id;
   inner.first_reply = found.reply;
-  if (id.service == "http") {
-    const auto root = co_await http_request(inner, "GET", "/");
-    if (!root) {
-      record_status(ctx, out, "tls", Status::not_detected, "no complete HTTP response to GET / inside TLS");
-      co_return;
-    }
-    co_await http_probe_body(inner, *root, out);
-    co_return;
-  }
   const auto& probes = protocol_probes();
   if (const auto it = probes.find(id.service); it != probes.end()) {
     inner.deadline = std::max(inner.deadline, SteadyClock::now() + it->second.budget);

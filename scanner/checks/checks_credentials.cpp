@@ -19,12 +19,6 @@ namespace trustscan {
 
 namespace {
 
-const Observation* at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  for (const auto& o : d.observations)
-    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
-  return nullptr;
-}
-
 bool is_true(const Observation* o) { return o && std::holds_alternative<bool>(o->value) && std::get<bool>(o->value); }
 
 
@@ -64,10 +58,10 @@ class DefaultCredentials final : public Check {
     }
     for (const auto& ep : eps) {
       Finding f;
-      const auto* surface = at(d, ep, keys::cred::surface);
-      const auto* accepted = at(d, ep, keys::cred::accepted);
-      const auto* inconclusive = at(d, ep, keys::cred::inconclusive);
-      const auto* anon = at(d, ep, keys::ftp::anonymous_login);
+      const auto* surface = d.at(ep, keys::cred::surface);
+      const auto* accepted = d.at(ep, keys::cred::accepted);
+      const auto* inconclusive = d.at(ep, keys::cred::inconclusive);
+      const auto* anon = d.at(ep, keys::ftp::anonymous_login);
       if (is_true(anon)) {
         f = finding(CheckStatus::fail, "anonymous login accepted on " + port_label(ep));
         f.evidence.push_back(evidence_from(*anon));
@@ -75,16 +69,16 @@ class DefaultCredentials final : public Check {
         f = finding(CheckStatus::fail, "default credentials " + accepted->evidence.username + "/" +
                                            (accepted->evidence.password.empty() ? "(blank)" : "…") + " accepted on " + port_label(ep));
         f.evidence.push_back(evidence_from(*accepted));
-      } else if (const auto* open = at(d, ep, keys::mqtt::anonymous_accepted); is_true(open)) {
+      } else if (const auto* open = d.at(ep, keys::mqtt::anonymous_accepted); is_true(open)) {
         f = finding(CheckStatus::not_applicable, "the broker takes anonymous clients on " + port_label(ep) + " (see svc.mqtt.anonymous)");
         f.evidence.push_back(evidence_from(*open));
-      } else if (is_true(at(d, ep, keys::cred::no_auth))) {
+      } else if (is_true(d.at(ep, keys::cred::no_auth))) {
         f = finding(CheckStatus::not_applicable, "no authentication at all on " + port_label(ep) + " (see cred.unauth.mgmt)");
-        f.evidence.push_back(evidence_from(*at(d, ep, keys::cred::no_auth)));
-      } else if (const auto* pw = at(d, ep, keys::ssh::password_auth); pw && !is_true(pw)) {
+        f.evidence.push_back(evidence_from(*d.at(ep, keys::cred::no_auth)));
+      } else if (const auto* pw = d.at(ep, keys::ssh::password_auth); pw && !is_true(pw)) {
         f = finding(CheckStatus::pass, "no password logins offered (keys only) on " + port_label(ep));
         f.evidence.push_back(evidence_from(*pw));
-        if (const auto* m = at(d, ep, keys::ssh::auth_methods)) f.evidence.push_back(evidence_from(*m));
+        if (const auto* m = d.at(ep, keys::ssh::auth_methods)) f.evidence.push_back(evidence_from(*m));
       } else if (inconclusive) {
         f = finding(CheckStatus::not_tested, "trial stopped early on " + port_label(ep));
         f.reason = "inconclusive:" + std::get<std::string>(inconclusive->value);
@@ -125,8 +119,8 @@ class BlankPassword final : public Check {
     for (const auto* t : d.find(keys::cred::blank_tested)) {
       if (!t->endpoint || !is_true(t)) continue;
       any = true;
-      const auto* acc = at(d, *t->endpoint, keys::cred::blank_accepted);
-      const auto* surface = at(d, *t->endpoint, keys::cred::surface);
+      const auto* acc = d.at(*t->endpoint, keys::cred::blank_accepted);
+      const auto* surface = d.at(*t->endpoint, keys::cred::surface);
       const bool bad = is_true(acc);
       auto f = make_finding(i.id, bad ? CheckStatus::fail : CheckStatus::pass, i.severity, i.outcomes,
                             (bad ? "empty password accepted by " : "empty passwords rejected by ") +
@@ -243,21 +237,21 @@ class CleartextCredentials final : public Check {
       ++found;
       auto f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes, what + " on " + port_label(ep));
       f.endpoint = ep;
-      if (!proof) proof = at(d, ep, keys::service::name);  // no prompt or banner read: the identification proves it
+      if (!proof) proof = d.at(ep, keys::service::name);  // no prompt or banner read: the identification proves it
       if (proof) f.evidence.push_back(evidence_from(*proof));
       out.push_back(std::move(f));
     };
     // Login surfaces as the protocol probes recorded them, whether or not trials ran (--no-creds):
     // a trial's surface when there is one, else the probe's own reading of the page or reply.
     for (const auto& ep : endpoints_with(d, {"http"})) {
-      if (const auto* s = at(d, ep, keys::cred::surface)) {
+      if (const auto* s = d.at(ep, keys::cred::surface)) {
         report(ep, std::get<std::string>(s->value) + " over plain HTTP", s);
-      } else if (const auto* a = at(d, ep, keys::http::auth_schemes)) {
+      } else if (const auto* a = d.at(ep, keys::http::auth_schemes)) {
         std::string schemes;
         if (const auto* v = std::get_if<std::vector<std::string>>(&a->value))
           for (const auto& x : *v) schemes += (schemes.empty() ? "" : ", ") + x;
         report(ep, "HTTP authentication (" + schemes + ") over plain HTTP", a);
-      } else if (const auto* form = at(d, ep, keys::http::login_form); is_true(form)) {
+      } else if (const auto* form = d.at(ep, keys::http::login_form); is_true(form)) {
         report(ep, "HTML login form over plain HTTP", form);
       }
     }
@@ -266,31 +260,31 @@ class CleartextCredentials final : public Check {
     // a shell without asking takes no credentials (cred.unauth.mgmt judges that).
     std::vector<Endpoint> unsure;
     for (const auto& ep : endpoints_with(d, {"telnet"})) {
-      const auto* prompt = at(d, ep, keys::telnet::prompt);
+      const auto* prompt = d.at(ep, keys::telnet::prompt);
       const auto* kind = prompt ? std::get_if<std::string>(&prompt->value) : nullptr;
       if (kind && (*kind == "login" || *kind == "password")) report(ep, "Telnet login (cleartext)", prompt);
       else if (!kind || *kind != "shell") unsure.push_back(ep);
     }
-    for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", at(d, ep, keys::ftp::banner));
+    for (const auto& ep : endpoints_with(d, {"ftp"})) report(ep, "FTP USER/PASS (cleartext)", d.at(ep, keys::ftp::banner));
     for (const auto& ep : endpoints_with(d, {"mqtt", "rtsp"})) {
-      if (const auto* s = at(d, ep, keys::cred::surface)) {
+      if (const auto* s = d.at(ep, keys::cred::surface)) {
         report(ep, std::get<std::string>(s->value) + " (cleartext)", s);
-      } else if (const auto* anon = at(d, ep, keys::mqtt::anonymous_accepted); anon && !is_true(anon)) {
+      } else if (const auto* anon = d.at(ep, keys::mqtt::anonymous_accepted); anon && !is_true(anon)) {
         report(ep, "MQTT CONNECT asks for credentials (cleartext)", anon);
-      } else if (const auto* ds = at(d, ep, keys::rtsp::describe_status);
+      } else if (const auto* ds = d.at(ep, keys::rtsp::describe_status);
                  ds && std::holds_alternative<std::int64_t>(ds->value) && std::get<std::int64_t>(ds->value) == 401) {
         report(ep, "RTSP authentication on DESCRIBE (cleartext)", ds);
       }
     }
     for (const auto& ep : endpoints_with(d, {"snmp"}))
-      if (const auto* c = at(d, ep, keys::snmp::communities)) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
+      if (const auto* c = d.at(ep, keys::snmp::communities)) report(ep, "SNMPv1/v2c community strings (cleartext)", c);
     if (found == 0 && wire.empty() && !unsure.empty()) {
       auto f = make_finding(i.id, CheckStatus::not_tested, i.severity, i.outcomes,
                             "Telnet on " + listed_ports(unsure) + " showed no login prompt (option negotiation only), "
                             "so whether it takes credentials is unknown");
       f.reason = "inconclusive:no_login_prompt";
       for (const auto& ep : unsure)
-        if (const auto* o = at(d, ep, keys::telnet::prompt) ? at(d, ep, keys::telnet::prompt) : at(d, ep, keys::service::name))
+        if (const auto* o = d.at(ep, keys::telnet::prompt); o || (o = d.at(ep, keys::service::name)))
           f.evidence.push_back(evidence_from(*o));
       out.push_back(std::move(f));
       return;
@@ -329,17 +323,17 @@ class BruteforceThrottle final : public Check {
     for (const auto* t : d.find(keys::cred::throttle_tested)) {
       if (!t->endpoint || !is_true(t)) continue;
       opted_in = true;
-      const auto* v = at(d, *t->endpoint, keys::cred::throttle);
+      const auto* v = d.at(*t->endpoint, keys::cred::throttle);
       if (!v) continue;
       const auto& reading = std::get<std::string>(v->value);
-      const auto* surface = at(d, *t->endpoint, keys::cred::surface);
+      const auto* surface = d.at(*t->endpoint, keys::cred::surface);
       const std::string what = (surface ? std::get<std::string>(surface->value) : std::string("login")) + " on " + port_label(*t->endpoint);
       Finding f;
       if (reading == "lockout" || reading == "delay") {
         f = make_finding(i.id, CheckStatus::pass, i.severity, i.outcomes,
                          (reading == "lockout" ? "throttling or lockout after wrong passwords: " : "answers slow down after wrong passwords: ") + what);
       } else if (reading == "none") {
-        const auto* n = at(d, *t->endpoint, keys::cred::throttle_attempts);
+        const auto* n = d.at(*t->endpoint, keys::cred::throttle_attempts);
         f = make_finding(i.id, CheckStatus::fail, i.severity, i.outcomes,
                          std::to_string(n ? std::get<std::int64_t>(n->value) : 0) + " wrong passwords in a row, no throttling: " + what);
       } else {

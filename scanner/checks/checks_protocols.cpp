@@ -25,14 +25,8 @@ namespace trustscan {
 
 namespace {
 
-const Observation* observation(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  for (const auto& o : d.observations)
-    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
-  return nullptr;
-}
-
 std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  const auto* o = observation(d, ep, key);
+  const auto* o = d.at(ep, key);
   if (!o || !std::holds_alternative<bool>(o->value)) return std::nullopt;
   return std::get<bool>(o->value);
 }
@@ -131,25 +125,25 @@ Verdict verdict(CheckStatus st, std::string summary, const std::vector<const Obs
 
 // Plain HTTP is acceptable only as a redirect to HTTPS.
 Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* status = observation(d, ep, keys::http::status);
+  const auto* status = d.at(ep, keys::http::status);
   if (!status) return untested("the HTTP probe got no complete response");
   const auto code = std::get<std::int64_t>(status->value);
-  const auto* loc = observation(d, ep, keys::http::location);
+  const auto* loc = d.at(ep, keys::http::location);
   const bool to_https = loc && std::get<std::string>(loc->value).starts_with("https://");
   if (code >= 300 && code < 400 && to_https) return verdict(CheckStatus::pass, "plain HTTP only redirects to HTTPS", {status, loc});
   std::vector<const Observation*> proof{status};
-  if (const auto* auth = observation(d, ep, keys::http::auth_schemes)) proof.push_back(auth);
-  if (const auto* title = observation(d, ep, keys::http::title)) proof.push_back(title);
+  if (const auto* auth = d.at(ep, keys::http::auth_schemes)) proof.push_back(auth);
+  if (const auto* title = d.at(ep, keys::http::title)) proof.push_back(title);
   return verdict(CheckStatus::fail, "content served over plain HTTP (status " + std::to_string(code) + ")", proof);
 }
 
 // tls.http.redirect: an admin UI or API reached over plain HTTP must redirect to HTTPS (or be
 // refused) before any credential is asked for. A page that serves nothing (404) is no UI.
 Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* status = observation(d, ep, keys::http::status);
+  const auto* status = d.at(ep, keys::http::status);
   if (!status) return untested("the HTTP probe got no complete response");
   const auto code = std::get<std::int64_t>(status->value);
-  const auto* loc = observation(d, ep, keys::http::location);
+  const auto* loc = d.at(ep, keys::http::location);
   if (code >= 300 && code < 400) {
     if (loc && std::get<std::string>(loc->value).starts_with("https://"))
       return verdict(CheckStatus::pass, "plain HTTP redirects to HTTPS", {status, loc});
@@ -158,29 +152,29 @@ Verdict judge_http_redirect(const DeviceFacts& d, const Endpoint& ep) {
   if (code == 404 || code == 410) return verdict(CheckStatus::not_applicable, "no UI or API served over plain HTTP (status " + std::to_string(code) + ")", {status});
   std::vector<const Observation*> proof{status};
   for (const ObservationKey& k : {keys::http::auth_schemes, keys::http::login_form, keys::http::title})
-    if (const auto* o = observation(d, ep, k)) proof.push_back(o);
+    if (const auto* o = d.at(ep, k)) proof.push_back(o);
   return verdict(CheckStatus::fail, "the UI is served over plain HTTP without a redirect to HTTPS (status " + std::to_string(code) + ")", proof);
 }
 
 Verdict judge_exposed(const DeviceFacts& d, const Endpoint& ep, std::string_view key, const char* what) {
-  if (!observation(d, ep, keys::http::status)) return untested("the HTTP probe got no complete response");
-  if (const auto* o = observation(d, ep, key)) {
+  if (!d.at(ep, keys::http::status)) return untested("the HTTP probe got no complete response");
+  if (const auto* o = d.at(ep, key)) {
     std::string paths;
     for (const auto& p : std::get<std::vector<std::string>>(o->value)) paths += (paths.empty() ? "" : ", ") + p;
     return verdict(CheckStatus::fail, std::string(what) + " readable without authentication: " + paths, {o});
   }
-  const auto* redirect = observation(d, ep, keys::http::location);
+  const auto* redirect = d.at(ep, keys::http::location);
   if (redirect) return untested("the site redirects; judged at the redirect target", "inconclusive:redirect");
-  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {observation(d, ep, keys::http::status)});
+  return verdict(CheckStatus::pass, std::string("no ") + what + " at the known paths", {d.at(ep, keys::http::status)});
 }
 
 Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
   const auto accepted = flag(d, ep, keys::mqtt::anonymous_accepted);
   if (!accepted) return untested("the MQTT probe got no CONNACK");
-  const auto* o = observation(d, ep, keys::mqtt::anonymous_accepted);
+  const auto* o = d.at(ep, keys::mqtt::anonymous_accepted);
   if (!*accepted) return verdict(CheckStatus::pass, "the broker refuses clients without credentials", {o});
   auto v = verdict(CheckStatus::fail, "the broker accepts clients without credentials", {o});
-  const auto* topics = observation(d, ep, keys::mqtt::topics_seen);
+  const auto* topics = d.at(ep, keys::mqtt::topics_seen);
   if (topics && !std::get<std::vector<std::string>>(topics->value).empty()) {
     v.summary += " and publishes device data to them";
     v.cite(topics);
@@ -191,15 +185,15 @@ Verdict judge_mqtt_anonymous(const DeviceFacts& d, const Endpoint& ep) {
 Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
   const auto open = flag(d, ep, keys::rtsp::stream_unauthenticated);
   if (!open) return untested("the RTSP probe got no answer to DESCRIBE");
-  const auto* o = observation(d, ep, keys::rtsp::stream_unauthenticated);
+  const auto* o = d.at(ep, keys::rtsp::stream_unauthenticated);
   if (*open) return verdict(CheckStatus::fail, "the stream description is served without credentials", {o});
   // Credential trials on DESCRIBE (scanner/credentials/credentials.cpp): a default pair opens the stream too.
   if (const auto acc = flag(d, ep, keys::cred::accepted); acc && *acc)
-    return verdict(CheckStatus::fail, "the stream opens with default credentials", {observation(d, ep, keys::cred::accepted)});
-  if (const auto* inc = observation(d, ep, keys::cred::inconclusive))
+    return verdict(CheckStatus::fail, "the stream opens with default credentials", {d.at(ep, keys::cred::accepted)});
+  if (const auto* inc = d.at(ep, keys::cred::inconclusive))
     return untested("credential trial stopped early", "inconclusive:" + std::get<std::string>(inc->value));
   return verdict(CheckStatus::pass, "DESCRIBE without credentials is refused",
-                 {o, observation(d, ep, keys::rtsp::describe_status)});
+                 {o, d.at(ep, keys::rtsp::describe_status)});
 }
 
 // SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
@@ -216,7 +210,7 @@ bool weak_ssh_algorithm(std::string_view a) {
 }
 
 Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* proto = observation(d, ep, keys::ssh::proto_version);
+  const auto* proto = d.at(ep, keys::ssh::proto_version);
   if (!proto) return untested("no SSH identification line");
   const auto& pv = std::get<std::string>(proto->value);
   if (pv.starts_with("1.") && pv != "1.99") {
@@ -228,7 +222,7 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
   bool have_lists = false;
   for (const ObservationKey& key : {keys::ssh::kex_algorithms, keys::ssh::host_key_algorithms, keys::ssh::ciphers,
                                     keys::ssh::macs}) {
-    const auto* o = observation(d, ep, key);
+    const auto* o = d.at(ep, key);
     if (!o) continue;
     have_lists = true;
     bool any = false;
@@ -247,7 +241,7 @@ Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
 }
 
 Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* comms = observation(d, ep, keys::snmp::communities);
+  const auto* comms = d.at(ep, keys::snmp::communities);
   if (!comms) return untested("no SNMP answer to any community tried");
   if (!std::holds_alternative<std::vector<std::string>>(comms->value)) return untested("snmp.communities is not a list");
   const auto& list = std::get<std::vector<std::string>>(comms->value);
@@ -266,7 +260,7 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
   for (const auto& c : list) v.evidence.push_back(credential(c, "SNMP community: a SNMPv2c GET of the system group answered"));
   v.severity = Severity::high;
   v.severity_set = true;
-  if (const auto* w = observation(d, ep, keys::snmp::write_communities);
+  if (const auto* w = d.at(ep, keys::snmp::write_communities);
       w && std::holds_alternative<std::vector<std::string>>(w->value) && !std::get<std::vector<std::string>>(w->value).empty()) {
     v.summary += "; writable with one of them";
     v.severity = Severity::critical;
@@ -282,11 +276,11 @@ Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
 // UPnP IGD defines no authentication: a LAN-side IGD lets any host open ports through the router.
 Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
   const auto igd = flag(d, ep, keys::upnp::igd);
-  const auto* server = observation(d, ep, keys::ssdp::server);
+  const auto* server = d.at(ep, keys::ssdp::server);
   if (igd && *igd) {
     auto v = verdict(CheckStatus::fail, "UPnP Internet Gateway Device enabled: port mappings without authentication",
-                     {observation(d, ep, keys::upnp::igd)});
-    if (const auto* s = observation(d, ep, keys::upnp::services)) v.cite(s);
+                     {d.at(ep, keys::upnp::igd)});
+    if (const auto* s = d.at(ep, keys::upnp::services)) v.cite(s);
     return v;
   }
   if (!igd) {
@@ -294,16 +288,16 @@ Verdict judge_upnp(const DeviceFacts& d, const Endpoint& ep) {
     if (server) v.cite(server);
     return v;
   }
-  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {observation(d, ep, keys::upnp::igd)});
+  return verdict(CheckStatus::info, "UPnP device (not a gateway) answers M-SEARCH", {d.at(ep, keys::upnp::igd)});
 }
 
 Verdict judge_ntp(const DeviceFacts& d, const Endpoint& ep) {
   if (const auto m = flag(d, ep, keys::ntp::monlist); m && *m)
     return verdict(CheckStatus::fail, "answers NTP mode 7 monlist (traffic amplification)",
-                   {observation(d, ep, keys::ntp::monlist)});
+                   {d.at(ep, keys::ntp::monlist)});
   std::vector<const Observation*> proof;
-  if (const auto* mode = observation(d, ep, keys::ntp::mode)) proof.push_back(mode);
-  if (const auto* m6 = observation(d, ep, keys::ntp::mode6)) proof.push_back(m6);
+  if (const auto* mode = d.at(ep, keys::ntp::mode)) proof.push_back(mode);
+  if (const auto* m6 = d.at(ep, keys::ntp::mode6)) proof.push_back(m6);
   return verdict(CheckStatus::info, "serves time to the LAN; no monlist", proof);
 }
 
@@ -313,26 +307,29 @@ std::string joined(const std::vector<std::string>& v);
 // on the LAN without DTLS (RFC 7252 §9 NoSec mode). The discovery list itself is the evidence;
 // whether a resource also acts (PUT/POST) is not tested.
 Verdict judge_coap(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* res = observation(d, ep, keys::coap::resources);
+  const auto* res = d.at(ep, keys::coap::resources);
   const auto* list = res ? std::get_if<std::vector<std::string>>(&res->value) : nullptr;
   // Over UDP the secure channel is DTLS; over TCP (RFC 8323) it is TLS ("coaps" endpoints are
   // not judged here: their channel is the TLS checks').
   const std::string_view channel = ep.transport == Transport::udp ? "DTLS" : "TLS";
-  if (!list || list->empty())
-    return verdict(CheckStatus::info, "CoAP answers without " + std::string(channel) + "; no resources listed",
-                   {observation(d, ep, keys::coap::code)});
+  if (!list || list->empty()) {
+    // Identified (a reply to the hello, a CSM over TCP) but no answer to GET: nothing to judge.
+    const auto* code = d.at(ep, keys::coap::code);
+    if (!code) return untested("the CoAP probe got no answer to GET /.well-known/core");
+    return verdict(CheckStatus::info, "CoAP answers without " + std::string(channel) + "; no resources listed", {code});
+  }
   return verdict(CheckStatus::fail, "CoAP resources served without " + std::string(channel) + ": " + joined(*list), {res});
 }
 
 // ---- TLS (from the TLS analyzer's observations) ----------------------------------------------
 
 const std::vector<std::string>* list_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  const auto* o = observation(d, ep, key);
+  const auto* o = d.at(ep, key);
   return o && std::holds_alternative<std::vector<std::string>>(o->value) ? &std::get<std::vector<std::string>>(o->value) : nullptr;
 }
 
 std::optional<std::int64_t> int_at(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  const auto* o = observation(d, ep, key);
+  const auto* o = d.at(ep, key);
   if (!o || !std::holds_alternative<std::int64_t>(o->value)) return std::nullopt;
   return std::get<std::int64_t>(o->value);
 }
@@ -353,7 +350,7 @@ Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
       legacy.push_back(v);
       ssl = ssl || v.starts_with("SSL");
     }
-  const auto* proof = observation(d, ep, keys::tls::versions);
+  const auto* proof = d.at(ep, keys::tls::versions);
   if (legacy.empty()) return verdict(CheckStatus::pass, "only TLS 1.2 or later accepted (" + joined(*versions) + ")", {proof});
   auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + joined(legacy), {proof});
   v.severity = ssl ? Severity::critical : Severity::high;
@@ -364,7 +361,7 @@ Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
 Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
   const auto* versions = list_at(d, ep, keys::tls::versions);
   if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
-  const auto* proof = observation(d, ep, keys::tls::versions);
+  const auto* proof = d.at(ep, keys::tls::versions);
   const bool v12 = std::find(versions->begin(), versions->end(), "TLSv1.2") != versions->end();
   const bool v13 = std::find(versions->begin(), versions->end(), "TLSv1.3") != versions->end();
   if (v12 || v13) return verdict(CheckStatus::pass, std::string("TLS 1.2 or 1.3 supported") + (v13 ? "" : " (no TLS 1.3)"), {proof});
@@ -376,8 +373,8 @@ Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
 Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
   const auto* weak = list_at(d, ep, keys::tls::weak_ciphers);
   if (!weak) return untested("no suite enumeration");
-  const auto* proof = observation(d, ep, keys::tls::weak_ciphers);
-  const auto* compression = observation(d, ep, keys::tls::compression);
+  const auto* proof = d.at(ep, keys::tls::weak_ciphers);
+  const auto* compression = d.at(ep, keys::tls::compression);
   const bool deflate = compression && std::holds_alternative<bool>(compression->value) && std::get<bool>(compression->value);
   if (weak->empty() && !deflate) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
   std::vector<std::string> why;
@@ -399,20 +396,20 @@ Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
   if (!list_at(d, ep, keys::tls::versions)) return untested("no TLS version completed a ServerHello");
   std::vector<std::string> why;
   std::vector<const Observation*> proof;
-  const auto key_type = observation(d, ep, keys::tls::cert_key_type);
+  const auto key_type = d.at(ep, keys::tls::cert_key_type);
   const auto key_bits = int_at(d, ep, keys::tls::cert_key_bits);
   if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA") &&
       *key_bits < 2048) {
     why.push_back(std::get<std::string>(key_type->value) + " key of " + std::to_string(*key_bits) + " bits");
-    proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
+    proof.push_back(d.at(ep, keys::tls::cert_key_bits));
   }
   if (const auto dh = int_at(d, ep, keys::tls::dh_bits); dh && *dh < 2048) {
     why.push_back("DH group of " + std::to_string(*dh) + " bits");
-    proof.push_back(observation(d, ep, keys::tls::dh_bits));
+    proof.push_back(d.at(ep, keys::tls::dh_bits));
   }
   if (const auto ec = int_at(d, ep, keys::tls::ecdhe_bits); ec && *ec < 224) {
     why.push_back("ECDH group of " + std::to_string(*ec) + " bits");
-    proof.push_back(observation(d, ep, keys::tls::ecdhe_bits));
+    proof.push_back(d.at(ep, keys::tls::ecdhe_bits));
   }
   if (!why.empty()) {
     auto v = verdict(CheckStatus::fail, "weak key exchange: " + joined(why), proof);
@@ -420,54 +417,54 @@ Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
     v.severity_set = true;
     return v;
   }
-  if (const auto* fs = observation(d, ep, keys::tls::forward_secrecy); fs && !std::get<bool>(fs->value)) {
+  if (const auto* fs = d.at(ep, keys::tls::forward_secrecy); fs && !std::get<bool>(fs->value)) {
     auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted", {fs});
     v.severity = Severity::medium;
     v.severity_set = true;
     return v;
   }
-  const auto* fs = observation(d, ep, keys::tls::forward_secrecy);
+  const auto* fs = d.at(ep, keys::tls::forward_secrecy);
   if (!fs) return untested("no cipher suite was accepted, so forward secrecy is unknown");
   return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy", {fs});
 }
 
 Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* subject = observation(d, ep, keys::tls::cert_subject);
+  const auto* subject = d.at(ep, keys::tls::cert_subject);
   if (!subject) return untested("no certificate was read");
   std::vector<std::string> why;
   std::vector<const Observation*> proof{subject};
   auto flag_true = [&](const ObservationKey& key, const char* text) {
-    if (const auto* o = observation(d, ep, key); o && std::get<bool>(o->value)) {
+    if (const auto* o = d.at(ep, key); o && std::get<bool>(o->value)) {
       why.push_back(text);
       proof.push_back(o);
     }
   };
   flag_true(keys::tls::cert_expired, "expired");
   flag_true(keys::tls::cert_not_yet_valid, "not yet valid");
-  if (const auto* sig = observation(d, ep, keys::tls::cert_signature)) {
+  if (const auto* sig = d.at(ep, keys::tls::cert_signature)) {
     const auto& s = std::get<std::string>(sig->value);
     if (s.find("md5") != std::string::npos || s.find("sha1") != std::string::npos || s.find("SHA1") != std::string::npos) {
       why.push_back("signed with " + s);
       proof.push_back(sig);
     }
   }
-  const auto* kt = observation(d, ep, keys::tls::cert_key_type);
+  const auto* kt = d.at(ep, keys::tls::cert_key_type);
   if (const auto bits = int_at(d, ep, keys::tls::cert_key_bits);
       kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
     why.push_back("RSA key of " + std::to_string(*bits) + " bits");
-    proof.push_back(observation(d, ep, keys::tls::cert_key_bits));
+    proof.push_back(d.at(ep, keys::tls::cert_key_bits));
   }
   // The chain the server sent, verified against --ca-file (absent without one, or when nothing
   // was received): the failure names the error and what the chain facts show.
-  const auto* verified = observation(d, ep, keys::tls::cert_verified);
-  const auto* sent = observation(d, ep, keys::tls::cert_chain_length);
-  const auto* complete = observation(d, ep, keys::tls::cert_chain_complete);
+  const auto* verified = d.at(ep, keys::tls::cert_verified);
+  const auto* sent = d.at(ep, keys::tls::cert_chain_length);
+  const auto* complete = d.at(ep, keys::tls::cert_chain_complete);
   const auto count = int_at(d, ep, keys::tls::cert_chain_length);
   const std::string sent_text =
       count ? "the server sent " + std::to_string(*count) + (*count == 1 ? " certificate" : " certificates") : "";
   if (verified && !std::get<bool>(verified->value)) {
-    const auto* code = observation(d, ep, keys::tls::cert_verify_error);
-    const auto* message = observation(d, ep, keys::tls::cert_verify_message);
+    const auto* code = d.at(ep, keys::tls::cert_verify_error);
+    const auto* message = d.at(ep, keys::tls::cert_verify_message);
     const std::string c = code ? std::get<std::string>(code->value) : "";
     std::string text = "chain does not verify against --ca-file: " +
                        (message ? std::get<std::string>(message->value) : std::string("error not recorded"));
@@ -486,7 +483,7 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
   }
   if (!why.empty()) return verdict(CheckStatus::fail, "certificate " + joined(why), proof);
   std::string note;
-  if (const auto* ss = observation(d, ep, keys::tls::cert_self_signed); ss && std::get<bool>(ss->value))
+  if (const auto* ss = d.at(ep, keys::tls::cert_self_signed); ss && std::get<bool>(ss->value))
     note = " (self-signed: informational on a LAN device)";
   if (verified) {
     note += "; the chain sent" + (count ? " (" + std::to_string(*count) + (*count == 1 ? " certificate)" : " certificates)") : std::string()) +

@@ -33,20 +33,17 @@ CheckStatus combine(const std::vector<const Finding*>& results) {
   return CheckStatus::not_applicable;
 }
 
-}  // namespace
-
+// The profile's own requirements on results: a cred.default.* pass on a surface where fewer
+// than `credentials.min_pairs` pairs were tried is not_tested (inconclusive:too_few_pairs). Part of
+// scoring, so scans, replays and assess (which re-scores reports) all apply it.
 void apply_profile_requirements(const Profile& profile, DeviceReport& device) {
   if (profile.min_credential_pairs == 0) return;
   const auto min = static_cast<std::int64_t>(profile.min_credential_pairs);
   for (auto& f : device.results) {
     if (f.status != CheckStatus::pass || !f.check.starts_with("cred.default.") || !f.endpoint) continue;
     // A pass without a trial (SSH that offers no password login) stands: there was nothing to try.
-    const auto* tried = [&]() -> const std::int64_t* {
-      for (const auto& o : device.facts.observations)
-        if (o.endpoint && *o.endpoint == *f.endpoint && o.key == keys::cred::attempts.name)
-          if (const auto* n = std::get_if<std::int64_t>(&o.value)) return n;
-      return nullptr;
-    }();
+    const auto* attempts = device.facts.at(*f.endpoint, keys::cred::attempts);
+    const auto* tried = attempts ? std::get_if<std::int64_t>(&attempts->value) : nullptr;
     if (tried == nullptr || *tried >= min) continue;
     f.status = CheckStatus::not_tested;
     f.reason = "inconclusive:too_few_pairs";
@@ -55,7 +52,10 @@ void apply_profile_requirements(const Profile& profile, DeviceReport& device) {
   }
 }
 
+}  // namespace
+
 void score_device(const Profile& profile, DeviceReport& device, const std::vector<Attestation>& attestations) {
+  apply_profile_requirements(profile, device);
   Score score;
   for (auto st : {CheckStatus::pass, CheckStatus::fail, CheckStatus::not_applicable, CheckStatus::not_tested,
                   CheckStatus::error, CheckStatus::info})

@@ -147,6 +147,12 @@ std::vector<const Observation*> DeviceFacts::find(std::string_view key) const {
   return out;
 }
 
+const Observation* DeviceFacts::at(const Endpoint& ep, std::string_view key) const {
+  for (const auto& o : observations)
+    if (o.endpoint && *o.endpoint == ep && o.key == key) return &o;
+  return nullptr;
+}
+
 std::string DeviceFacts::value_at(const Endpoint& ep, std::string_view key) const {
   for (const auto& o : observations)
     if (o.endpoint && *o.endpoint == ep && o.key == key && std::holds_alternative<std::string>(o.value))

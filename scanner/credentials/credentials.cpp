@@ -11,6 +11,12 @@
 #include "trustscan/profile.hpp"
 #include "trustscan/text.hpp"
 #include "scanner/credentials/credential_keys.hpp"
+#include "probes/ftp/ftp_keys.hpp"
+#include "probes/http/http_keys.hpp"
+#include "probes/identify/service_keys.hpp"
+#include "probes/rtsp/rtsp_keys.hpp"
+#include "probes/ssh/ssh_keys.hpp"
+#include "probes/telnet/telnet_keys.hpp"
 
 #include <openssl/evp.h>
 
@@ -252,10 +258,10 @@ net::awaitable<void> run_credential_trials(ProbeContext& ctx, const std::string&
   // identification and its probe's reading, already in `out`), never another endpoint's, which
   // may or may not be probed yet: the same device gets the same pairs in every run.
   std::vector<IdentifyingText> facts{{"surface", surface}};
-  if (!ctx.id.product.empty()) facts.push_back({"service.product", ctx.id.product});
-  static constexpr std::string_view kIdentifying[] = {"service.product", "service.banner", "http.title",  "http.server",
-                                                      "http.powered_by", "telnet.banner",  "ftp.banner",  "ftp.product",
-                                                      "ssh.software",    "ssh.comments",   "rtsp.server"};
+  static constexpr std::string_view kIdentifying[] = {
+      keys::service::product.name, keys::service::banner.name, keys::http::title.name,  keys::http::server.name,
+      keys::http::powered_by.name, keys::telnet::banner.name,   keys::ftp::banner.name,  keys::ftp::product.name,
+      keys::ssh::software.name,    keys::ssh::comments.name,    keys::rtsp::server.name};
   for (const auto& o : out)
     if (o.endpoint && *o.endpoint == ctx.endpoint && std::holds_alternative<std::string>(o.value) &&
         std::find(std::begin(kIdentifying), std::end(kIdentifying), o.key) != std::end(kIdentifying))

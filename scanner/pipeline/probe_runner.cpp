@@ -186,21 +186,33 @@ std::vector<const Hello*> tls_hello_order(const ServiceTable& table, std::uint16
   return order;
 }
 
-std::vector<Observation> identification_observations(const Endpoint& ep, const Identified& found) {
+}  // namespace
+
+std::string tls_service_name(std::string_view inner) {
+  if (inner == "http") return "https";
+  if (inner == "dns") return "dns-over-tls";
+  return std::string(inner) + "s";  // mqtts, rtsps, coaps, imaps, pop3s, ftps…
+}
+
+std::vector<Observation> identification_observations(const Endpoint& ep, const Identified& found, bool inside_tls) {
   std::vector<Observation> out;
   const std::string excerpt = printable_excerpt(found.reply, Evidence::kMaxExcerpt);
+  const std::string where = inside_tls ? "' inside TLS" : "'";
   if (!found.id) {
     if (!found.reply.empty())
-      out.push_back(make_observation(ep, keys::service::banner, excerpt, "reply to '" + found.hello + "', no rule matched",
+      out.push_back(make_observation(ep, keys::service::banner, excerpt, "reply to '" + found.hello + where + ", no rule matched",
                                      excerpt));
     return out;
   }
-  const auto why = "reply to '" + found.id->hello + "' matched services.yaml:" + std::to_string(found.id->rule_line);
-  out.push_back(make_observation(ep, keys::service::name, found.id->service, why, excerpt));
+  const auto why = "reply to '" + found.id->hello + where + " matched services.yaml:" + std::to_string(found.id->rule_line);
+  const auto name = inside_tls ? tls_service_name(found.id->service) : found.id->service;
+  out.push_back(make_observation(ep, keys::service::name, name, why, excerpt));
   if (!found.id->product.empty()) out.push_back(make_observation(ep, keys::service::product, found.id->product, why));
   if (!found.id->version.empty()) out.push_back(make_observation(ep, keys::service::version, found.id->version, why));
   return out;
 }
+
+namespace {
 
 struct Task {
   std::size_t device;

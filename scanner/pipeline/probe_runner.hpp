@@ -117,6 +117,15 @@ struct Identified {
   Status status = Status::not_detected;
 };
 
+/// The service name of `inner` found inside TLS: "https" for "http", "dns-over-tls" for "dns",
+/// else the name with an "s" ("mqtts", "rtsps", "coaps", "imaps").
+std::string tls_service_name(std::string_view inner);
+
+/// What an identification shows, as observations: service.name (with its TLS name when
+/// `inside_tls`), product and version with the matching rule's line, or the unmatched reply as
+/// service.banner.
+std::vector<Observation> identification_observations(const Endpoint& ep, const Identified& found, bool inside_tls = false);
+
 /// What speaks inside TLS on the context's endpoint: the table's TCP hellos, each on a TLS session
 /// of its own (through the context's dialer), those whose `tls_ports` name the port first, then
 /// HTTP, then the rest; every reply is read with its hello's rules, then the banner rules. Stops at

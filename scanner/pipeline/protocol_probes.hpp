@@ -24,10 +24,6 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
 net::awaitable<void> probe_telnet(ProbeContext& ctx, std::vector<Observation>& out);
 net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out);
 
-/// The service name of `inner` found inside TLS: "https" for "http", "dns-over-tls" for "dns",
-/// else the name with an "s" ("mqtts", "rtsps", "coaps", "imaps").
-std::string tls_service_name(std::string_view inner);
-
 /// The HTTP probe after its first response (plain or inside TLS): login surfaces, exposed paths.
 net::awaitable<void> http_probe_body(ProbeContext& ctx, const HttpResponse& response, std::vector<Observation>& out);
 
