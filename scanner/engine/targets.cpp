@@ -236,7 +236,9 @@ PortList parse_port_spec(std::string_view spec) {
 PortList ports_to_scan(std::string_view spec, const PortList& profile) {
   if (spec.empty()) return profile;
   PortList out = parse_port_spec(spec);
-  if (out.udp.empty() && out.tcp.size() == 65535) out.udp = profile.udp;
+  // "T:-" says TCP only, as nmap reads it: only a spec without a protocol prefix widens.
+  const bool says_tcp = spec.find("T:") != std::string_view::npos || spec.find("t:") != std::string_view::npos;
+  if (out.udp.empty() && out.tcp.size() == 65535 && !says_tcp) out.udp = profile.udp;
   return out;
 }
 

@@ -62,7 +62,7 @@ PortList parse_port_spec(std::string_view spec);
 /// The ports a scan sends to: the profile's when `spec` is empty, else the spec's. A spec that
 /// covers every TCP port ("-p-") and names no UDP port keeps the profile's UDP ports: nmap users
 /// expect -p- to widen a scan, and a UDP service nobody looked for must not read as absent.
-/// Throws InputError.
+/// "T:-" (every TCP port, said to be TCP) is TCP only. Throws InputError.
 PortList ports_to_scan(std::string_view spec, const PortList& profile);
 
 /// The set of ranges the scanner may send packets to.

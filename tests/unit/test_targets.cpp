@@ -179,7 +179,7 @@ TEST_CASE("port specs in nmap syntax") {
   CHECK(p.udp == std::vector<std::uint16_t>{53});
 }
 
-TEST_CASE("ports to scan: -p- keeps the profile's UDP ports; a spec naming U: ports or fewer TCP ports does not") {
+TEST_CASE("ports to scan: -p- keeps the profile's UDP ports; a spec naming U: ports, T:, or fewer TCP ports does not") {
   const PortList profile{{22, 80}, {161, 1900}};
   CHECK(ports_to_scan("", profile).tcp == profile.tcp);
   CHECK(ports_to_scan("", profile).udp == profile.udp);
@@ -190,6 +190,11 @@ TEST_CASE("ports to scan: -p- keeps the profile's UDP ports; a spec naming U: po
   CHECK(p.udp == profile.udp);
   p = ports_to_scan("-,U:53", profile);  // UDP named: exactly those
   CHECK(p.udp == std::vector<std::uint16_t>{53});
+  p = ports_to_scan("T:-", profile);  // said to be TCP: TCP only
+  CHECK(p.tcp.size() == 65535);
+  CHECK(p.udp.empty());
+  p = ports_to_scan("t:1-65535", profile);
+  CHECK(p.udp.empty());
   p = ports_to_scan("1-1024", profile);  // a narrower TCP scan stays TCP only, as asked
   CHECK(p.udp.empty());
   CHECK_THROWS_AS(ports_to_scan("-,U:0", profile), InputError);
