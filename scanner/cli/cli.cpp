@@ -10,6 +10,7 @@
 #include "scanner/cli/demo.hpp"
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/stop_request.hpp"
+#include "scanner/engine/syn_scan.hpp"
 #include "scanner/replay/replay.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/engine/targets.hpp"
@@ -21,11 +22,15 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <optional>
+#include <mutex>
+#include <condition_variable>
 #include <sstream>
 #include <thread>
 
 #include <csignal>
 #include <signal.h>
+#include <unistd.h>
 #include <iostream>
 #include <map>
 #include <set>
@@ -45,6 +50,8 @@ struct ScanArgs {
   std::uint64_t seed = 0;
   bool dry_run = false;
   EngineOptions engine;
+  std::size_t max_inflight = 0;  // 0: not given (1024 connect, 65536 with --syn)
+  std::size_t per_device = 0;    // 0: not given (512 connect, 1024 with --syn)
   int timeout_ms = 1000;
   int min_timeout_ms = 0;  // 0: not given (100 ms, or --timeout when that is shorter)
   ProbeOptions probe;
@@ -88,23 +95,74 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
       ->check(CLI::IsMember({"fail", "critical", "high", "medium", "low", "info", "never"}));
 }
 
+// The progress line on stderr while a scan runs, when stderr is a terminal and not -q
+// (docs/engine.md "Progress"): redrawn four times a second in place, erased at the end, so
+// nothing of it is left in the terminal's scrollback or reaches a file or pipe.
+class ProgressLine {
+ public:
+  explicit ProgressLine(const ScanProgress& p) : progress_(p), thread_([this] { loop(); }) {}
+  ~ProgressLine() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    put("\r\033[K");
+  }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+ private:
+  static void put(const std::string& s) { (void)!::write(2, s.data(), s.size()); }
+  void loop() {
+    using Clock = std::chrono::steady_clock;
+    auto phase = progress_.phase.load();
+    auto since = Clock::now();
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+      const auto now_phase = progress_.phase.load();
+      if (now_phase != phase) {
+        phase = now_phase;
+        since = Clock::now();
+      }
+      const bool ports = phase == ScanPhase::port_scan;
+      const auto done = ports ? progress_.ports_done.load() : progress_.probes_done.load();
+      const auto total = ports ? progress_.ports_total.load() : progress_.probes_total.load();
+      const double secs = std::chrono::duration<double>(Clock::now() - since).count();
+      put("\r\033[K" + format_progress(phase, progress_.devices.load(), done, total, secs));
+    }
+  }
+
+  const ScanProgress& progress_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the rest exists
+};
+
 // One line on what the port scan did and how the adaptive timing spent it (docs/engine.md).
 void write_engine_summary(const EngineStats& s, std::chrono::steady_clock::duration took, std::ostream& out) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
-  out << "port scan and probes: " << s.endpoints << " endpoint(s), " << s.attempts << " attempt(s) in "
-      << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
+  out << "port scan and probes: " << s.endpoints << " endpoint(s)";
+  if (s.syn_endpoints > 0) out << " (" << s.syn_endpoints << " by the SYN scan)";
+  out << ", " << s.attempts << " attempt(s) in " << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
       << " with a deadline learnt from the device's answers, " << s.retries_skipped
       << " timeout(s) not retried (retries did not pay on that device)\n";
+  if (!s.syn_fallback.empty()) out << "the SYN scan did not run (" << s.syn_fallback << "): connect scan instead\n";
   for (const auto& [address, why] : s.hosts_down) out << "host " << address << " is down, not port-scanned: " << why << "\n";
 }
 
 void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_option("--rate", a.engine.rate, "New connections per second, all devices (0: unlimited)")
       ->check(CLI::Range(0.0, 10'000'000.0));
-  cmd.add_option("--max-inflight", a.engine.max_inflight, "Operations in flight, all devices")
+  cmd.add_option("--max-inflight", a.max_inflight, "Operations in flight, all devices (default 1024; 65536 with --syn)")
       ->check(CLI::Range(1, 1'000'000));
-  cmd.add_option("--per-device", a.engine.per_device, "Operations in flight against one device")
+  cmd.add_option("--per-device", a.per_device,
+                 "Operations in flight against one device (default 512; 1024 with --syn)")
       ->check(CLI::Range(1, 100'000));
+  cmd.add_flag("--syn", a.engine.syn,
+               "SYN scan of IPv4 TCP ports (raw socket: root or CAP_NET_RAW; without it, a notice and the connect scan)");
   cmd.add_option("--timeout", a.timeout_ms,
                  "Longest deadline of one port-scan attempt, and the first one before a device has answered (ms)")
       ->check(CLI::Range(1, 600'000));
@@ -257,7 +315,17 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   engine.timeout = std::chrono::milliseconds(a.timeout_ms);
   engine.min_timeout = std::chrono::milliseconds(a.min_timeout_ms > 0 ? a.min_timeout_ms : std::min(100, a.timeout_ms));
   engine.discovery = !a.no_discovery;
-  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());
+  if (engine.syn) {
+    std::string why;
+    if (!syn_scan_available(why)) {
+      err << "trustscan: notice: --syn: " << why << "; running the connect scan\n";
+      engine.syn = false;
+    }
+  }
+  // Given limits hold for both scans; the defaults differ (docs/engine.md "SYN scan").
+  if (a.per_device) engine.per_device = engine.syn_per_device = a.per_device;
+  if (a.max_inflight) engine.max_inflight = engine.syn_max_inflight = a.max_inflight;
+  engine.max_inflight = std::min(engine.max_inflight, raise_fd_limit());  // a connect holds a descriptor
 
   Report report;
   report.mode = "scan";
@@ -289,7 +357,14 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   probe.per_device = std::min(probe.per_device, engine.per_device);
   EngineStats engine_stats;
   const auto scan_start = std::chrono::steady_clock::now();
+  ScanProgress progress;
+  std::optional<ProgressLine> progress_line;
+  if (!output.quiet && ::isatty(2)) {
+    engine.progress = probe.progress = &progress;
+    progress_line.emplace(progress);
+  }
   report.devices = run_active_scan(io, plan, engine, probe, interrupted, &engine_stats);
+  progress_line.reset();
   for (auto& d : report.devices) d.facts.declaration = declaration;
   if (!output.quiet) write_engine_summary(engine_stats, std::chrono::steady_clock::now() - scan_start, out);
   if (capture) {

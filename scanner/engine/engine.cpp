@@ -205,6 +205,7 @@ struct Worker {
 
   void finish(std::size_t index, const PortResult& r) {
     results.emplace_back(index, r);
+    if (opt.progress) opt.progress->ports_done.fetch_add(1, std::memory_order_relaxed);
     --remaining;
     --inflight;
     --devices[plan.jobs[index].device].inflight;
@@ -438,6 +439,18 @@ std::vector<PortResult> PortScanner::results() const {
 
 const EngineStats& PortScanner::stats() const noexcept { return state_->stats; }
 const EngineOptions& PortScanner::options() const noexcept { return state_->opt; }
+
+void add_syn_stats(EngineStats& total, const EngineStats& syn, std::size_t late_answers) {
+  total.attempts += syn.attempts;
+  total.local_retries += syn.local_retries;
+  total.adaptive_deadlines += syn.adaptive_deadlines;
+  total.retries_skipped += syn.retries_skipped;
+  total.endpoints += syn.endpoints;
+  total.syn_endpoints += syn.endpoints;
+  total.late_answers += late_answers;
+  total.max_inflight_seen += syn.max_inflight_seen;
+  total.max_per_device_seen = std::max(total.max_per_device_seen, syn.max_per_device_seen);
+}
 
 std::size_t raise_fd_limit() {
   rlimit rl{};

@@ -7,13 +7,16 @@
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/session.hpp"
 #include "scanner/engine/stop_request.hpp"
+#include "scanner/engine/syn_scan.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
 #include "scanner/report/evidence.hpp"
 #include "scanner/report/manifest.hpp"
 #include "trustscan/profile.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <map>
+#include <thread>
 
 namespace trustscan {
 
@@ -69,6 +72,36 @@ net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& op
           " ms each): " + tried + (up ? "; the host still answers (" + host.front().reason + ")" : "; " + host.front().reason)));
 }
 
+// The SYN scan of a plan's IPv4 TCP jobs, on a thread of its own (it does not use Asio); the
+// connect engine runs the rest meanwhile. Stopped and joined however the scan ends.
+struct SynRun {
+  std::unique_ptr<SynScanner> scanner;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> done{false};
+  std::thread thread;
+  void start() {
+    thread = std::thread([this] {
+      scanner->run(stop);
+      done = true;
+    });
+  }
+  ~SynRun() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+// Splits `plan` for --syn: the IPv4 TCP jobs go to the SYN scan, the rest (UDP, IPv6) stays.
+ScanPlan take_syn_jobs(ScanPlan& plan) {
+  ScanPlan syn = plan;
+  syn.jobs.clear();
+  std::vector<ScanJob> rest;
+  for (const auto& j : plan.jobs)
+    (j.endpoint.transport == Transport::tcp && !j.endpoint.address.v6 ? syn.jobs : rest).push_back(j);
+  plan.jobs = std::move(rest);
+  return syn;
+}
+
 }  // namespace
 
 std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& plan, const EngineOptions& options,
@@ -76,6 +109,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
   // Load the identification table before anything is sent: a broken table is a usage error.
   const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
   std::unique_ptr<PortScanner> scanner;  // made once discovery has decided which devices to scan
+  SynRun syn;                            // --syn: the IPv4 TCP jobs, when the SYN scan can run
   AbortGroup liveness_abort;
   ScanPlan scanned = plan;               // the plan without the jobs of devices found down
   std::vector<DeviceReport> devices(plan.targets.size());
@@ -84,11 +118,14 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     if (ec) return;
     interrupted = true;
     if (scanner) scanner->stop();
+    syn.stop = true;
     liveness_abort.abort();
   });
   // A stop that came before the signal set existed (main's recorder caught it): nothing is sent.
   const bool stopped_early = stop_requested();
   if (stopped_early) interrupted = true;
+  ScanProgress* progress = options.progress;
+  if (progress) progress->devices = plan.targets.size();
   auto job = [&]() -> net::awaitable<void> {
     std::vector<HostState> hosts(plan.targets.size());
     if (!stopped_early && options.discovery) {
@@ -100,12 +137,44 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     scanned.jobs.clear();
     for (const auto& j : plan.jobs)
       if (hosts[j.device].up) scanned.jobs.push_back(j);
+    if (progress) {
+      progress->ports_total = scanned.jobs.size();
+      progress->phase = ScanPhase::port_scan;
+    }
+    ScanPlan syn_plan;
+    if (options.syn && !stopped_early && !interrupted) {
+      syn_plan = take_syn_jobs(scanned);
+      std::string why;
+      syn.scanner = SynScanner::open(syn_plan, options, why);
+      if (syn.scanner) {
+        syn.start();
+      } else {
+        // Checked before the scan (the CLI's notice); a failure here leaves the jobs to connect.
+        scanned.jobs.insert(scanned.jobs.end(), syn_plan.jobs.begin(), syn_plan.jobs.end());
+        if (stats) stats->syn_fallback = why;
+      }
+    }
     scanner = std::make_unique<PortScanner>(scanned, options);
     if (!stopped_early && !interrupted) co_await scanner->run();
-    if (stats) *stats = scanner->stats();
+    if (syn.thread.joinable()) {
+      net::steady_timer poll(co_await net::this_coro::executor);
+      while (!syn.done) {
+        poll.expires_after(std::chrono::milliseconds(20));
+        error_code ignored;
+        co_await poll.async_wait(net::redirect_error(net::use_awaitable, ignored));
+      }
+      syn.thread.join();
+    }
+    if (stats) {
+      const std::string fallback = stats->syn_fallback;
+      *stats = scanner->stats();
+      stats->syn_fallback = fallback;
+      if (syn.scanner) add_syn_stats(*stats, syn.scanner->stats(), syn.scanner->late_answers());
+    }
     for (std::size_t d = 0; d < plan.targets.size(); ++d) {
       devices[d].facts.target = plan.targets[d];
-      devices[d].facts.scan_complete = !stopped_early && !interrupted && scanner->complete();
+      devices[d].facts.scan_complete =
+          !stopped_early && !interrupted && scanner->complete() && (!syn.scanner || syn.scanner->complete());
       if (options.discovery && !stopped_early) {
         Observation o;
         o.key = keys::probe::discovery.name;
@@ -119,7 +188,13 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     std::map<Address, std::size_t> index;
     for (std::size_t d = 0; d < plan.targets.size(); ++d) index[plan.targets[d].address] = d;
     for (auto& r : scanner->results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+    if (syn.scanner)
+      for (auto& r : syn.scanner->results()) devices[index.at(r.endpoint.address)].facts.ports.push_back(r);
+    for (auto& d : devices) std::sort(d.facts.ports.begin(), d.facts.ports.end(), [](const PortResult& a, const PortResult& b) {
+      return a.endpoint < b.endpoint;
+    });
     if (table && !interrupted) co_await probe_devices(devices, probe, *table, interrupted);
+    if (progress && table && !interrupted) progress->phase = ScanPhase::liveness;
     if (table && !interrupted)
       co_await for_each_concurrently(devices.size(), probe.max_inflight, [&](std::size_t i) {
         return check_liveness(devices[i], probe, options, liveness_abort, interrupted);

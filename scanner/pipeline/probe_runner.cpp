@@ -244,6 +244,11 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       }
     }
   }
+  if (options.progress) {
+    options.progress->probes_total = remaining;
+    options.progress->probes_done = 0;
+    options.progress->phase = ScanPhase::probes;
+  }
   for (auto& d : devices) {
     d.facts.probed = true;
     d.facts.credentials_tried = options.credentials != nullptr;
@@ -297,6 +302,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       }
     }
     for (auto& o : obs) facts.observations.push_back(std::move(o));
+    if (options.progress) options.progress->probes_done.fetch_add(1, std::memory_order_relaxed);
   };
 
   while (remaining > 0 && !stop) {

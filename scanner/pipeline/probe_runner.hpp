@@ -11,6 +11,7 @@
 #pragma once
 
 #include "probes/identify/identify.hpp"
+#include "scanner/engine/progress.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/net.hpp"
 #include "trustscan/observation_key.hpp"
@@ -59,6 +60,7 @@ struct ProbeOptions {
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
   std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
   Dialer* dialer = nullptr;                          ///< how probes reach endpoints; nullptr: live_dialer()
+  ScanProgress* progress = nullptr;                  ///< counts probed endpoints (the TTY progress line), if set
 };
 
 /// What a protocol probe gets: the endpoint, how it was identified, the bytes of the reply that

@@ -298,6 +298,68 @@ void check_firewalled(const json& truth, const std::string& bin) {
   if (filtered + static_cast<long>(open.size()) != scanned) fail("firewalled: not every other port is filtered");
 }
 
+// The open ports of a one-device report and its count of ports in `state` (listed or not shown),
+// checked against the ground truth's `open`: exactly those open, every other scanned port in
+// `others`.
+void expect_exact_ports(const std::string& label, const json& h, const std::string& report, const std::string& others) {
+  std::ifstream in(report);
+  if (!in) return fail(label + ": no report written");
+  const json r = json::parse(in);
+  std::remove(report.c_str());
+  if (r["complete"] != true) fail(label + ": report not marked complete");
+  std::set<std::string> want, open;
+  for (const auto& o : h["open"]) want.insert(o.get<std::string>());
+  const auto& d = r["devices"].at(0);
+  long listed_others = 0;
+  for (const auto& s : d["services"]) {
+    if (s["state"] == "open") open.insert(s["transport"].get<std::string>() + "/" + std::to_string(s["port"].get<int>()));
+    if (s["state"] == others) ++listed_others;
+  }
+  for (const auto& w : want)
+    if (!open.count(w)) fail(label + ": " + w + " not found open");
+  for (const auto& o : open)
+    if (!want.count(o)) fail(label + ": " + o + " reported open, not in the ground truth");
+  const long scanned = d.value("ports_scanned", 0L);
+  const long rest = listed_others + d.value("not_shown", json::object()).value(others, 0L);
+  std::cout << label << ": " << open.size() << " open, " << rest << " " << others << " of " << scanned << " scanned\n";
+  if (rest + static_cast<long>(open.size()) != scanned) fail(label + ": not every other port is " + others);
+}
+
+// The same firewalled camera by the SYN scan (issue 16): the same ports, the SYN scan did it.
+void check_firewalled_syn(const json& truth, const std::string& bin) {
+  if (!truth.contains("firewalled")) return;
+  const auto& h = truth["firewalled"];
+  const std::string report = "/tmp/trustscan-lab-firewalled-syn-" + std::to_string(::getpid()) + ".json";
+  const auto [out, st, secs] = own_scan(truth, bin, "firewalled --syn",
+                                        h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                                            " --no-probes --syn -o " + report);
+  if (st != 0 && st != 1) return fail("firewalled --syn: trustscan exited " + std::to_string(st));
+  if (secs > h["budget_s"].get<double>()) fail("firewalled --syn: over its budget");
+  if (out.find("by the SYN scan)") == std::string::npos) fail("firewalled --syn: the SYN scan did not run: " + out);
+  expect_exact_ports("firewalled --syn", h, report, "filtered");
+}
+
+// A device with hundreds of open ports (issue 16), by the connect scan and by the SYN scan: each
+// finds exactly the ground truth's, every other port closed.
+void check_many(const json& truth, const std::string& bin) {
+  if (!truth.contains("many")) return;
+  const auto& h = truth["many"];
+  for (const std::string mode : {"", " --syn"}) {
+    const std::string label = "many" + mode;
+    const std::string report = "/tmp/trustscan-lab-many-" + std::to_string(::getpid()) + ".json";
+    const auto [out, st, secs] = own_scan(truth, bin, label,
+                                          h["address"].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                                              " --no-probes" + mode + " -o " + report);
+    if (st != 0 && st != 1) {
+      fail(label + ": trustscan exited " + std::to_string(st));
+      continue;
+    }
+    if (secs > h["budget_s"].get<double>()) fail(label + ": over its budget");
+    if (!mode.empty() && out.find("by the SYN scan)") == std::string::npos) fail(label + ": the SYN scan did not run");
+    expect_exact_ports(label, h, report, "closed");
+  }
+}
+
 // An address no lab host holds (issue 16: host discovery): reported down, not port-scanned, every
 // probe-based check not_tested with reason device_down; --no-discovery scans it anyway.
 void check_down(const json& truth, const std::string& bin) {
@@ -366,6 +428,8 @@ int main() {
   // First, while the only children waited for are small: its RSS figure is the hostile scan's.
   check_hostile(truth, bin);
   check_firewalled(truth, bin);
+  check_firewalled_syn(truth, bin);
+  check_many(truth, bin);
   check_down(truth, bin);
 
   std::string addresses;

@@ -19,6 +19,8 @@
 #     hostile 198.18.0.15  replies built to break a scanner (personas/hostile.py; its own scan)
 #     guarded 198.18.0.16  a camera behind its own firewall: busybox httpd on 80, every other
 #                          SYN and every UDP datagram dropped (the adaptive timing's full-range scan)
+#     hub     198.18.0.17  MQTT over TLS and CoAP (TCP and UDP)
+#     many    198.18.0.18  nginx listening on 300 TCP ports (the SYN and connect scans find each)
 #
 # Runtime files (configs, keys, logs, PIDs): /run/trustscan-lab/ (lab CA: ca.pem).
 # Exit status: 0 ok; 1 failure (after `up` fails the daemon logs are printed and
@@ -45,11 +47,11 @@ SSHD=/usr/sbin/sshd
 DOMAIN=trustscan.test
 READY_DEADLINE=${LAB_READY_DEADLINE:-20}
 
-HOSTS=(scan router camera plug tarpit silent hostile guarded hub)
+HOSTS=(scan router camera plug tarpit silent hostile guarded hub many)
 declare -A ADDR=(
     [scan]=198.18.0.2 [router]=198.18.0.10 [camera]=198.18.0.11
     [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
-    [guarded]=198.18.0.16 [hub]=198.18.0.17
+    [guarded]=198.18.0.16 [hub]=198.18.0.17 [many]=198.18.0.18
 )
 
 # Planted credentials (also in ground_truth.json).
@@ -733,6 +735,24 @@ EOF
     start guarded httpd busybox httpd -f -p "${ADDR[guarded]}:80" -h "$d/www"
 }
 
+# A device with hundreds of open ports (issue 16: the SYN scan must miss none of them): one nginx,
+# one process, a listen socket per port of MANY_PORTS (ground_truth.json "many").
+MANY_PORTS=({2000..2099} {5000..5099} {15000..15099})
+setup_many() {
+    local d="$RUN/many" p
+    mkdir -p "$d/tmp"
+    {
+        printf 'daemon off;\nmaster_process off;\nworker_processes 1;\npid %s/nginx.pid;\n' "$d"
+        printf 'error_log %s/error.log;\nevents { worker_connections 1024; }\nhttp {\n' "$d"
+        printf '    access_log off;\n'
+        for p in client_body proxy fastcgi uwsgi scgi; do printf '    %s_temp_path %s/tmp/%s;\n' "$p" "$d" "$p"; done
+        printf '    server {\n'
+        for p in "${MANY_PORTS[@]}"; do printf '        listen %s:%s;\n' "${ADDR[many]}" "$p"; done
+        printf '        location / { return 204; }\n    }\n}\n'
+    } >"$d/nginx.conf"
+    start many nginx nginx -c "$d/nginx.conf"
+}
+
 up_inner() {
     local h
     # shellcheck source=tests/lab/netns.sh
@@ -762,6 +782,7 @@ up_inner() {
     setup_hostile || return 1
     setup_guarded || return 1
     setup_hub || return 1
+    setup_many || return 1
     if ! ip netns exec "${PREFIX}scan" "$PY" "$PERSONAS/labcheck.py" ready "$GROUND_TRUTH" \
             --deadline "$READY_DEADLINE"; then
         say "services did not come up"
