@@ -246,7 +246,8 @@ class Analyzer final : public FlowSink {
   std::size_t untracked_devices() const { return untracked_.size(); }
 
  private:
-  // A device named with --device acting as the server of a login protocol (its Telnet/FTP).
+  // A device acting as the server of a login protocol (its FTP, SSH on 22, Telnet): every such
+  // server without --device, the named ones with it.
   bool wanted_server(const FlowInfo& flow) {
     if (flow.ip_proto != ipproto::tcp || !can_be_device(flow.server)) return false;
     if (flow.server_port != 21 && flow.server_port != 22 && flow.server_port != 23 && flow.server_port != 2323)
