@@ -20,74 +20,28 @@ P=rparse-
 DEV=${P}dev SRV=${P}srv CORE=${P}core
 DEV_IP=198.19.250.10 SRV_IP=198.19.250.2
 DEV_MAC=00:1a:11:10:fa:0a SRV_MAC=02:00:5e:10:fa:02
-# shellcheck source=../tests/lab/netns.sh
-. "$HERE/../tests/lab/netns.sh"
-
-(( EUID == 0 )) || { echo "make_pcaps.sh: run as root" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/rparse-pcaps.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-    lab_down "$P"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=capture_lab.sh
+. "$HERE/capture_lab.sh"
+capture_lab_begin "$P" make_pcaps.sh
 
 in_dev() { ip netns exec "$DEV" "$@"; }
 in_srv() { ip netns exec "$SRV" "$@"; }
-# bg NS CMD...: start a daemon in a namespace, remember its pid.
-bg() { local ns=$1; shift; ip netns exec "$ns" "$@" >>"$WORK/daemons.log" 2>&1 & PIDS+=($!); }
-stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
-# capture NAME CMD...: tcpdump on the device's bridge port while CMD runs (in the caller's
-# namespace choice), then a short grace for the last segments and ARP.
-capture() {
-    local name=$1; shift
-    ip netns exec "$CORE" tcpdump -q -i "${P}dev" -s 0 -U -w "$OUT/$name.pcap" 2>>"$WORK/tcpdump.log" &
-    local tp=$!
-    sleep 1
-    "$@" >>"$WORK/clients.log" 2>&1
-    sleep 1
-    stop "$tp"
-    echo "$name.pcap: $(tcpdump -r "$OUT/$name.pcap" 2>/dev/null | wc -l) packets, $(stat -c %s "$OUT/$name.pcap") bytes"
-}
-
-lab_up "$P" || exit 1
-lab_add_host "$P" dev "$DEV_IP" || exit 1
-lab_add_host "$P" srv "$SRV_IP" || exit 1
-ip -n "$DEV" link set eth0 address "$DEV_MAC"
-ip -n "$SRV" link set eth0 address "$SRV_MAC"
-# IPv6 off on the lab link (no router solicitations / MLD noise); loopback keeps ::1.
-# Checksum offload off on every interface, so the captures hold the checksums that went on the
-# wire instead of veth's partial ones (tcpdump -vv: "incorrect").
-for ns in "$DEV" "$SRV"; do
-    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.eth0.disable_ipv6=1
-    for l in eth0 lo; do
-        ip netns exec "$ns" ethtool -K "$l" tx off >/dev/null 2>&1 ||
-            echo "make_pcaps.sh: ethtool -K $l tx off failed: TCP/UDP checksums will be partial" >&2
-    done
-done
+# IPv6 off on the lab link (no router solicitations / MLD noise); loopback keeps ::1. Checksum
+# offload off on every interface (capture_lab_host), so the captures hold the checksums that
+# went on the wire instead of veth's partial ones (tcpdump -vv: "incorrect").
+capture_lab_host "$P" dev "$DEV_IP" "$DEV_MAC"
+capture_lab_host "$P" srv "$SRV_IP" "$SRV_MAC"
 sleep 1
 
 # --- material: a firmware image (uImage header), a throwaway self-signed certificate ---------
 mkdir -p "$WORK/www"
-python3 - "$WORK/www/fw-1.2.3.bin" <<'EOF'
-import struct, sys, zlib
-body = bytes((i * 7 + 3) & 0xff for i in range(1536))
-name = b"AcmeCam fw 1.2.3".ljust(32, b"\0")
-# uImage legacy header: magic 0x27051956, hcrc, time, size, load, ep, dcrc, os, arch, type, comp
-hdr = struct.pack(">IIIIIII4B32s", 0x27051956, 0, 1700000000, len(body), 0x80008000, 0x80008000,
-                  zlib.crc32(body), 5, 2, 2, 0, name)
-hdr = hdr[:4] + struct.pack(">I", zlib.crc32(hdr)) + hdr[8:]
-open(sys.argv[1], "wb").write(hdr + body)
-EOF
+python3 "$HERE/make_firmware.py" "$WORK/www/fw-1.2.3.bin"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=fw.acme-cam.example" \
     -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 
 # (a) firmware over plain HTTP: python3 http.server, curl as the device
 bg "$SRV" python3 -m http.server 80 --bind "$SRV_IP" --directory "$WORK/www"
-sleep 1
+listening "$SRV" 80
 capture http-firmware in_dev curl -sS -A "AcmeCam/2.1" -o /dev/null "http://$SRV_IP/fw-1.2.3.bin"
 stop "${PIDS[-1]}"
 

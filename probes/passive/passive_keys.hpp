@@ -54,10 +54,27 @@ inline constexpr ObservationKey sensitive_cleartext{"client.sensitive.cleartext"
     "a token or API key the device sent over plain HTTP", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey cleartext_protocol{"client.cleartext.protocol", ValueType::string,
     "a cleartext login protocol the device spoke, without a login seen", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_ident{"client.ssh.ident", ValueType::string,
+    "the identification line of the device's SSH client: \"SSH-2.0-OpenSSH_9.2p1 Debian-2\"",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_software{"client.ssh.software", ValueType::string,
+    "its softwareversion: \"OpenSSH_9.2p1\"", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_hassh{"client.ssh.hassh", ValueType::string,
+    "HASSH of the device's SSH client: MD5 of kex;enc;mac;cmp of its KEXINIT (client-to-server)",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_hassh_algorithms{"client.ssh.hassh_algorithms", ValueType::string,
+    "the string that HASSH hashes", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_server{"client.ssh.server", ValueType::string,
+    "\"<identification line> at <address:port>\" of an SSH server the device connected to",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_hassh_server{"client.ssh.hassh_server", ValueType::string,
+    "HASSHServer of that server: MD5 of kex;enc;mac;cmp of its KEXINIT (server-to-client)",
+    "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey all[] = {
     flows, dns_query, ntp_server, ntp_version, tls_max_version, tls_versions, tls_sni, tls_ja3, tls_ja3_md5, tls_ja4,
     tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak, update_host, update_check_time,
-    update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol
+    update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol,
+    ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };
 
 }  // namespace trustscan::keys::client
@@ -66,7 +83,12 @@ namespace trustscan::keys::server {
 
 inline constexpr ObservationKey credentials_cleartext{"server.credentials.cleartext", ValueType::string,
     "a login the device, as a server, accepted in cleartext (FTP, Telnet)", "scanner/replay/replay.cpp"};
-inline constexpr ObservationKey all[] = {credentials_cleartext};
+inline constexpr ObservationKey ssh_hassh{"server.ssh.hassh", ValueType::string,
+    "HASSHServer of the device's own SSH server, from a connection made to it (with the ssh.* keys of its "
+    "identification and KEXINIT)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey ssh_hassh_algorithms{"server.ssh.hassh_algorithms", ValueType::string,
+    "the string that HASSHServer hashes", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey all[] = {credentials_cleartext, ssh_hassh, ssh_hassh_algorithms};
 
 }  // namespace trustscan::keys::server
 

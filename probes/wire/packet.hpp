@@ -9,17 +9,46 @@
 //                          both orders are accepted: AF_INET 2, AF_INET6 10/24/28/30)
 //   1       EN10MB         Ethernet II, 802.1Q (0x8100) / 802.1ad (0x88a8) / 0x9100 tags, at
 //                          most kMaxVlanTags; an 802.3 length field (< 0x0600) is a non-IP frame
+//   9, 50   PPP            PPP with or without HDLC-like framing (ff 03), 1- or 2-byte protocol
+//   51      PPP_ETHER      PPPoE session header without Ethernet
 //   12, 14, 101  RAW       bare IPv4 or IPv6, told apart by the version nibble
+//   104     C_HDLC         Cisco HDLC (address, control, EtherType)
 //   113     LINUX_SLL      Linux cooked v1 (`tcpdump -i any` before libpcap 1.10)
 //   228, 229 IPV4 / IPV6   bare IPv4 / IPv6
 //   276     LINUX_SLL2     Linux cooked v2 (`tcpdump -i any` with libpcap >= 1.10)
 //
+// Encapsulations are taken off, so the fields describe the innermost packet: the flow the checks
+// see is the inner one and the device is the inner address. At most kMaxEncapsulations layers
+// (more is `invalid`); each is recorded in `encaps`, outermost first:
+//   MPLS     EtherType 0x8847/0x8848 (also in GRE, PPP, Cisco HDLC): label stack of at most
+//            kMaxMplsLabels entries; after the bottom of the stack the first nibble says IPv4 (4)
+//            or IPv6 (6); anything else (pseudowire control word, Ethernet) is a non-IP frame
+//   PPPoE    session stage, EtherType 0x8864: PPPoE header, PPP protocol 0x0021 IPv4, 0x0057
+//            IPv6, 0x0281/0x0283 MPLS (discovery 0x8863 is a non-IP frame)
+//   GRE      IP protocol 47, RFC 2784/2890 (checksum, key, sequence number) and the PPTP
+//            version 1 (key, sequence, acknowledgement); protocol 0x0800 / 0x86dd IP, 0x6558
+//            transparent Ethernet bridging, 0x880b PPP, MPLS, 0x88be ERSPAN type I/II,
+//            0x22eb ERSPAN type III. GRE with routing (RFC 1701), another version or another
+//            protocol is left as it is: an IP packet of protocol 47.
+//   ERSPAN   type I (0x88be without a sequence number: Ethernet right after GRE), type II
+//            (8-byte header, version 1), type III (12-byte header, version 2, the optional
+//            8-byte platform subheader; frame type Ethernet or IP)
+//   VXLAN    UDP destination port 4789 with the I flag: Ethernet
+//   Geneve   UDP destination port 6081, version 0: options skipped, protocol Ethernet or IP
+//   IP-in-IP IP protocol 4 (IPv4) and 41 (IPv6), over IPv4 or IPv6
+// A fragment of a tunnel packet is not decapsulated (the inner headers are not all there): it is
+// decoded as the outer packet. Link-layer addresses follow the inner packet: an inner Ethernet
+// frame (gretap, VXLAN, Geneve, ERSPAN) replaces the MACs, VLAN tags and EtherType; a routed
+// tunnel (GRE/IP, IP-in-IP, MPLS) clears the MACs, which belong to the routers, not to the inner
+// addresses; PPPoE keeps them (the PPPoE client is the host of the inner address).
+//
 // Results:
 //   done     the frame was understood. `ip_version` is 0 for non-IP frames (ARP, LLC, …); for IP
 //            the addresses, protocol and, when present, transport header are filled.
-//   invalid  unknown link type, or a header (link, IP, TCP, UDP, ICMP) that is cut short or
-//            inconsistent (IPv4 IHL < 5, total length < IHL, TCP data offset < 5, UDP length < 8,
-//            more than kMaxVlanTags tags or kMaxIpv6ExtHeaders IPv6 extension headers).
+//   invalid  unknown link type, or a header (link, encapsulation, IP, TCP, UDP, ICMP) that is cut
+//            short or inconsistent (IPv4 IHL < 5, total length < IHL, TCP data offset < 5, UDP
+//            length < 8, more than kMaxVlanTags tags in one Ethernet header, kMaxIpv6ExtHeaders
+//            IPv6 extension headers, kMaxMplsLabels labels or kMaxEncapsulations layers).
 //   never need_more: a captured frame cannot grow.
 // A payload shorter than the IP / UDP length says (snaplen) is `done` with `truncated` set and
 // `payload` holding the captured bytes; Ethernet padding beyond the IP length is cut off.
@@ -42,9 +71,13 @@ namespace trustscan {
 namespace linktype {
 inline constexpr std::uint32_t null = 0;
 inline constexpr std::uint32_t en10mb = 1;
+inline constexpr std::uint32_t ppp = 9;
+inline constexpr std::uint32_t ppp_hdlc = 50;  ///< LINKTYPE_PPP_HDLC (PPP in HDLC-like framing)
+inline constexpr std::uint32_t ppp_ether = 51; ///< PPPoE session header, no Ethernet
 inline constexpr std::uint32_t raw_bsd = 12;   ///< DLT_RAW on most BSDs
 inline constexpr std::uint32_t raw_14 = 14;    ///< DLT_RAW on OpenBSD
 inline constexpr std::uint32_t raw = 101;      ///< LINKTYPE_RAW
+inline constexpr std::uint32_t c_hdlc = 104;   ///< Cisco HDLC
 inline constexpr std::uint32_t loop = 108;
 inline constexpr std::uint32_t linux_sll = 113;
 inline constexpr std::uint32_t ipv4 = 228;
@@ -55,8 +88,11 @@ inline constexpr std::uint32_t linux_sll2 = 276;
 /// IP protocol numbers the decoder interprets.
 namespace ipproto {
 inline constexpr std::uint8_t icmp = 1;
+inline constexpr std::uint8_t ipip = 4;    ///< IPv4 in IP
 inline constexpr std::uint8_t tcp = 6;
 inline constexpr std::uint8_t udp = 17;
+inline constexpr std::uint8_t ipv6 = 41;   ///< IPv6 in IP
+inline constexpr std::uint8_t gre = 47;
 inline constexpr std::uint8_t icmpv6 = 58;
 }  // namespace ipproto
 
@@ -72,10 +108,24 @@ inline constexpr std::uint8_t urg = 0x20;
 
 /// At most this many stacked VLAN tags (802.1ad outer + 802.1Q inner); more is `invalid`.
 inline constexpr std::size_t kMaxVlanTags = 2;
+/// At most this many encapsulations are taken off one frame (GRE and the ERSPAN header in it
+/// count as two); a deeper frame is `invalid`.
+inline constexpr std::size_t kMaxEncapsulations = 6;
+/// At most this many MPLS labels in one stack; more is `invalid`.
+inline constexpr std::size_t kMaxMplsLabels = 8;
+/// UDP destination ports of the UDP tunnels.
+inline constexpr std::uint16_t kVxlanPort = 4789;
+inline constexpr std::uint16_t kGenevePort = 6081;
 /// At most this many IPv6 extension headers are skipped before `invalid` (a bounded walk).
 inline constexpr std::size_t kMaxIpv6ExtHeaders = 8;
 
 using MacAddress = std::array<std::uint8_t, 6>;
+
+/// An encapsulation `decode_packet` took off (see the file comment).
+enum class Encap : std::uint8_t { none, mpls, pppoe, gre, erspan, vxlan, geneve, ip_in_ip };
+
+/// Name of an encapsulation ("gre", "vxlan", …) for logs and tests.
+const char* encap_name(Encap e) noexcept;
 
 /// One decoded frame. Every span points into the frame given to `decode_packet`, so it is valid
 /// only as long as that frame's buffer. `decode_packet` resets every field first.
@@ -88,6 +138,9 @@ struct DecodedPacket {
   std::uint16_t ethertype = 0;   ///< after VLAN tags; 0 for 802.3 frames and IP-only link types
   std::uint8_t vlan_count = 0;   ///< tags seen, outermost first in `vlan_ids`
   std::array<std::uint16_t, kMaxVlanTags> vlan_ids{};  ///< 12-bit VLAN ids
+  std::uint8_t encap_count = 0;  ///< encapsulations taken off, outermost first in `encaps`
+  std::array<Encap, kMaxEncapsulations> encaps{};
+  std::uint32_t tunnel_id = 0;   ///< innermost VXLAN/Geneve VNI or GRE key, 0 when none
 
   // ---- network layer ----
   std::uint8_t ip_version = 0;   ///< 4, 6, or 0 for a non-IP frame

@@ -2,6 +2,7 @@
 #include "scanner/replay/replay.hpp"
 
 #include "probes/passive/cleartext_logins.hpp"
+#include "probes/passive/ssh_passive.hpp"
 #include "probes/tls/client_hello.hpp"
 #include "probes/dhcp/dhcp.hpp"
 #include "probes/dns/dns.hpp"
@@ -10,6 +11,7 @@
 #include "probes/http/http_request.hpp"
 #include "probes/tls/ja_fingerprint.hpp"
 #include "probes/mqtt/mqtt_connect.hpp"
+#include "probes/mqtt/mqtt.hpp"
 #include "probes/identify/oui.hpp"
 #include "probes/wire/packet.hpp"
 #include "probes/wire/pcapng.hpp"
@@ -244,10 +246,12 @@ class Analyzer final : public FlowSink {
   std::size_t untracked_devices() const { return untracked_.size(); }
 
  private:
-  // A device named with --device acting as the server of a login protocol (its Telnet/FTP).
+  // A device acting as the server of a login protocol (its FTP, SSH on 22, Telnet): every such
+  // server without --device, the named ones with it.
   bool wanted_server(const FlowInfo& flow) {
     if (flow.ip_proto != ipproto::tcp || !can_be_device(flow.server)) return false;
-    if (flow.server_port != 21 && flow.server_port != 23 && flow.server_port != 2323) return false;
+    if (flow.server_port != 21 && flow.server_port != 22 && flow.server_port != 23 && flow.server_port != 2323)
+      return false;
     if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.server);
     return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
   }
@@ -322,10 +326,18 @@ class Analyzer final : public FlowSink {
   void dissect(const FlowInfo& flow, const FlowBuffers& b) {
     const auto& up = b.data[0];
     const auto& down = b.data[1];
-    if (up.empty() || b.gap_at_start[0]) return;
+    if (up.empty()) return;
     const Bytes c = as_bytes(up), s = as_bytes(down);
+    // DNS over TCP: every message carries its length, so a stream joined after a gap (a capture
+    // started mid-connection, a segment lost) is still read from a message boundary.
+    if (flow.server_port == 53) return dns_tcp(flow, c);
+    if (b.gap_at_start[0]) {
+      if (flow.server_port == 1883) mqtt_joined(flow, c);
+      return;
+    }
     const unsigned char first = static_cast<unsigned char>(up[0]);
     if (first == 0x16 && up.size() >= 3 && up[1] == 3) return tls(flow, c, s);
+    if (up.starts_with("SSH-")) return ssh(flow, c, s);
     if (std::isupper(first)) {
       std::vector<HttpRequest> reqs;
       std::size_t used = 0;
@@ -337,6 +349,23 @@ class Analyzer final : public FlowSink {
       MqttConnect m;
       std::size_t used = 0;
       if (parse_mqtt_connect(c, m, used) == Parse::done) return mqtt(flow, m, c);
+    }
+  }
+
+  // DNS over TCP (RFC 1035 section 4.2.2, RFC 7766): messages prefixed by a 2-byte length, the
+  // device's queries read as over UDP; at most 64 messages, and the first one that does not
+  // parse ends the stream's analysis (after a gap the stream may not start at a message).
+  void dns_tcp(const FlowInfo& flow, Bytes c) {
+    std::size_t pos = 0;
+    for (int n = 0; n < 64 && pos + 2 <= c.size(); ++n) {
+      const std::size_t len = (std::size_t{c[pos]} << 8) | c[pos + 1];
+      if (len == 0 || len > c.size() - pos - 2) return;
+      const Bytes msg = c.subspan(pos + 2, len);
+      DnsMessage m;
+      if (parse_dns_message(msg, m) != Parse::done) return;
+      if (!m.qr)
+        for (const auto& q : m.questions) add(flow, keys::client::dns_query, q.name, printable_excerpt(msg, 128), "over TCP");
+      pos += 2 + len;
     }
   }
 
@@ -449,20 +478,64 @@ class Analyzer final : public FlowSink {
 
   void server_login(const FlowInfo& flow, const std::string& what, const std::string& user,
                     const std::optional<std::string>& password) {
+    Observation o;
+    o.key = keys::server::credentials_cleartext;
+    o.value = what;
+    o.evidence.detail = what;
+    o.evidence.username = user;
+    if (password) o.evidence.password = *password;
+    server_fact(flow, std::move(o));
+  }
+
+  // A fact about the server side of `flow`, when that server is a device analysed as a server.
+  void server_fact(const FlowInfo& flow, Observation o) {
     if (!wanted_server(flow)) return;
     auto& d = devices_[flow.server];
     d.address = flow.server;
     if (flow.has_server_mac) d.mac = flow.server_mac;
-    Observation o;
     o.endpoint = Endpoint{flow.server, Transport::tcp, flow.server_port};
-    o.key = keys::server::credentials_cleartext;
-    o.value = what;
     o.evidence.kind = "capture";
     o.evidence.source = opt_.source;
-    o.evidence.detail = flow_text(flow) + " " + what;
-    o.evidence.username = user;
-    if (password) o.evidence.password = *password;
+    o.evidence.detail = flow_text(flow) + (o.evidence.detail.empty() ? "" : " " + o.evidence.detail);
     push(d, std::move(o));
+  }
+
+  // SSH: both identification lines and KEXINITs; HASSH of the client, HASSHServer of the server.
+  void ssh(const FlowInfo& flow, Bytes c, Bytes s) {
+    SshSession session;
+    if (parse_ssh_session(c, s, session) != Parse::done) return;
+    add(flow, keys::client::ssh_ident, session.client.line, session.client.line, "SSH client identification");
+    if (!session.client.software.empty())
+      add(flow, keys::client::ssh_software, session.client.software, {}, "SSH client identification");
+    if (session.client_kexinit)
+      if (const auto h = hassh_client(*session.client_kexinit)) {
+        add(flow, keys::client::ssh_hassh, h->md5, {}, "HASSH of the client's KEXINIT");
+        add(flow, keys::client::ssh_hassh_algorithms, h->algorithms, {}, "HASSH algorithms");
+      }
+    if (!session.server) return;
+    const std::string where = endpoint_text(flow.server, flow.server_port);
+    add(flow, keys::client::ssh_server, session.server->line + " at " + where, session.server->line,
+        "SSH server identification");
+    std::optional<Hassh> server_hassh;
+    if (session.server_kexinit) server_hassh = hassh_server(*session.server_kexinit);
+    if (server_hassh) add(flow, keys::client::ssh_hassh_server, server_hassh->md5, {}, "HASSHServer of " + where);
+    // The server is a device too: what its SSH server told the client (the active probe's keys).
+    if (!wanted_server(flow)) return;
+    SshResult result{*session.server, session.server_kexinit};
+    for (auto& o : ssh_observations(result, Endpoint{flow.server, Transport::tcp, flow.server_port})) {
+      server_fact(flow, std::move(o));
+    }
+    if (server_hassh) {
+      Observation o;
+      o.key = keys::server::ssh_hassh;
+      o.value = server_hassh->md5;
+      o.evidence.detail = "HASSHServer of its KEXINIT";
+      server_fact(flow, o);
+      o.key = keys::server::ssh_hassh_algorithms;
+      o.value = server_hassh->algorithms;
+      o.evidence.detail = "HASSHServer algorithms";
+      server_fact(flow, std::move(o));
+    }
   }
 
   void mqtt(const FlowInfo& flow, const MqttConnect& m, Bytes c) {
@@ -474,6 +547,32 @@ class Analyzer final : public FlowSink {
     } else {
       add(flow, keys::client::cleartext_protocol, "mqtt to " + where, printable_excerpt(c, 128), "client id " + m.client_id);
     }
+  }
+
+  // MQTT on 1883 joined after its CONNECT (the capture started mid-connection, or lost the
+  // CONNECT): no credentials to see, but the device speaks MQTT in cleartext if the stream is a
+  // run of whole MQTT packets from where it was joined (at most 64 read; PUBLISH topics named).
+  void mqtt_joined(const FlowInfo& flow, Bytes c) {
+    std::size_t pos = 0, packets = 0;
+    std::vector<std::string> topics;
+    while (pos < c.size() && packets < 64) {
+      MqttPacket p;
+      std::size_t used = 0;
+      if (parse_mqtt_packet(c.subspan(pos), p, used) != Parse::done || p.type == MqttPacketType::connect) break;
+      MqttPublish pub;
+      std::size_t pub_used = 0;
+      if (p.type == MqttPacketType::publish && topics.size() < 4 &&
+          parse_mqtt_publish(c.subspan(pos), pub, pub_used) == Parse::done &&
+          std::find(topics.begin(), topics.end(), pub.topic) == topics.end())
+        topics.push_back(pub.topic);
+      ++packets;
+      pos += used;
+    }
+    if (packets == 0) return;
+    std::string detail = "joined after CONNECT: " + std::to_string(packets) + " MQTT packet(s)";
+    for (const auto& t : topics) detail += (&t == &topics.front() ? ", PUBLISH " : ", ") + t;
+    add(flow, keys::client::cleartext_protocol, "mqtt to " + endpoint_text(flow.server, flow.server_port),
+        printable_excerpt(c.first(pos), 128), detail);
   }
 
   void load_oui() {

@@ -6,14 +6,21 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace trustscan;
 
 namespace {
 
 // An IPv4 header (20 bytes, protocol ICMP, source 198.18.0.10) followed by `icmp`.
 std::vector<std::uint8_t> datagram(std::vector<std::uint8_t> icmp, std::uint8_t protocol = 1) {
-  std::vector<std::uint8_t> d = {0x45, 0, 0, 0, 0, 0, 0, 0, 64, protocol, 0, 0, 198, 18, 0, 10, 198, 18, 0, 2};
-  d.insert(d.end(), icmp.begin(), icmp.end());
+  const std::uint8_t header[] = {0x45, 0, 0, 0, 0, 0, 0, 0, 64, protocol, 0, 0, 198, 18, 0, 10, 198, 18, 0, 2};
+  // Sized once and filled: g++ 12 -O2 reports a false -Warray-bounds on insert() after an
+  // initializer list of 20 bytes.
+  std::vector<std::uint8_t> d(sizeof header + icmp.size());
+  std::copy(std::begin(header), std::end(header), d.begin());
+  std::copy(icmp.begin(), icmp.end(), d.begin() + sizeof header);
   return d;
 }
 

@@ -479,3 +479,300 @@ TEST_CASE("packet: garbage never crashes and spans stay inside the frame") {
     }
   }
 }
+
+// ---- encapsulations ----------------------------------------------------------------------------
+// This kernel has no gre/ipip/sit/geneve/8021q modules, so each encapsulation here is built by hand
+// around real captured packets (pcaps/tunnel-*.pcap hold whole exchanges; see pcaps/README.md).
+
+namespace {
+
+using Frame = std::vector<std::uint8_t>;
+constexpr MacAddress kRouterA{0x02, 0x00, 0x5e, 0x00, 0x00, 0x0a};
+constexpr MacAddress kRouterB{0x02, 0x00, 0x5e, 0x00, 0x00, 0x0b};
+
+Frame cat(std::initializer_list<Frame> parts) {
+  Frame f;
+  for (const auto& p : parts) f.insert(f.end(), p.begin(), p.end());
+  return f;
+}
+Frame u16(std::uint16_t v) { return {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)}; }
+Frame u32(std::uint32_t v) { return cat({u16(static_cast<std::uint16_t>(v >> 16)), u16(static_cast<std::uint16_t>(v))}); }
+Frame ether(std::uint16_t type, MacAddress dst = kRouterB, MacAddress src = kRouterA) {
+  return cat({Frame(dst.begin(), dst.end()), Frame(src.begin(), src.end()), u16(type)});
+}
+/// Outer IPv4 header 198.18.0.1 > 198.18.0.2 (the tunnel endpoints), TTL 63.
+Frame ipv4(std::uint8_t proto, std::size_t payload, std::uint16_t frag = 0) {
+  return cat({{0x45, 0}, u16(static_cast<std::uint16_t>(20 + payload)), {0, 1}, u16(frag), {63, proto, 0, 0},
+              {198, 18, 0, 1, 198, 18, 0, 2}});
+}
+/// Outer IPv6 header 2001:2::1 > 2001:2::2 (benchmarking prefix), hop limit 63.
+Frame ipv6(std::uint8_t next, std::size_t payload) {
+  Frame h = cat({{0x60, 0, 0, 0}, u16(static_cast<std::uint16_t>(payload)), {next, 63}});
+  for (std::uint8_t last : {std::uint8_t{1}, std::uint8_t{2}}) h = cat({h, {0x20, 0x01, 0, 2}, Frame(11, 0), {last}});
+  return h;
+}
+Frame udp(std::uint16_t dport, std::size_t payload) {
+  return cat({u16(49152), u16(dport), u16(static_cast<std::uint16_t>(8 + payload)), {0, 0}});
+}
+/// `inner` in outer Ethernet + IPv4 + `proto`.
+Frame over_ipv4(std::uint8_t proto, const Frame& inner) { return cat({ether(0x0800), ipv4(proto, inner.size()), inner}); }
+Frame over_udp(std::uint16_t port, const Frame& inner) {
+  return cat({ether(0x0800), ipv4(ipproto::udp, 8 + inner.size()), udp(port, inner.size()), inner});
+}
+Frame vxlan(std::uint32_t vni, std::uint8_t flags = 0x08) { return cat({{flags, 0, 0, 0}, u32(vni << 8)}); }
+
+struct RealPackets {
+  test::PcapFile http = read_pcap("http-firmware.pcap");
+  Frame eth = http_get(http);   // the device's GET: Ethernet frame
+  Frame ip = ip_of(eth);        // its IPv4 packet
+  DecodedPacket plain = decode_ok(http.linktype, eth);
+  test::PcapFile sll2 = read_pcap("dns-any-sll2.pcap");
+  Frame ip6 = [this] {  // an IPv6 TCP packet with payload (loopback HTTP)
+    for (const auto& f : sll2.frames) {
+      DecodedPacket p;
+      if (decode_packet(sll2.linktype, Bytes(f.bytes), p) == Parse::done && p.ip_version == 6 && !p.payload.empty())
+        return Frame(f.bytes.begin() + 20, f.bytes.end());
+    }
+    FAIL("no IPv6 packet");
+    return Frame{};
+  }();
+  DecodedPacket plain6 = decode_ok(linktype::raw, ip6);
+};
+
+/// The header fields of a temporary frame: its payload would point into a dead frame, so it goes.
+DecodedPacket fields_of(std::uint32_t lt, const Frame& f) {
+  auto p = decode_ok(lt, f);
+  p.payload = {};
+  return p;
+}
+void check_same(std::uint32_t lt, const Frame& f, const DecodedPacket& want) { check_same_ip(decode_ok(lt, f), want); }
+
+/// `f` decodes to the same IP packet as `want`, through exactly `encaps`.
+DecodedPacket check_inner(std::uint32_t lt, const Frame& f, const DecodedPacket& want, std::vector<Encap> encaps) {
+  auto p = decode_ok(lt, f);
+  check_same_ip(p, want);
+  REQUIRE(p.encap_count == encaps.size());
+  for (std::size_t i = 0; i < encaps.size(); ++i) CHECK(encap_name(p.encaps[i]) == std::string(encap_name(encaps[i])));
+  return p;
+}
+
+/// Every prefix of `f` decodes without reading past it, and never as need_more.
+void check_prefixes(std::uint32_t lt, const Frame& f) {
+  for (std::size_t len = 0; len <= f.size(); ++len) {
+    const Frame cut(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(len));
+    DecodedPacket p;
+    const Parse r = decode_packet(lt, Bytes(cut), p);
+    REQUIRE(r != Parse::need_more);
+    if (r == Parse::done && !p.payload.empty()) {
+      CHECK(p.payload.data() >= cut.data());
+      CHECK(p.payload.data() + p.payload.size() <= cut.data() + cut.size());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("packet: GRE carrying IPv4, IPv6, Ethernet and PPP; options; what stays GRE") {
+  const RealPackets r;
+  // Plain GRE (RFC 2784), IPv4: the inner packet, the routers' MACs dropped.
+  const auto gre_ip = over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x0800), r.ip}));
+  auto p = check_inner(linktype::en10mb, gre_ip, r.plain, {Encap::gre});
+  CHECK(!p.has_src_mac);
+  CHECK(!p.has_dst_mac);
+  CHECK(p.tunnel_id == 0);
+  // Checksum, key and sequence number (RFC 2890): 16 bytes of header; the key is kept.
+  const auto gre_opts = over_ipv4(ipproto::gre, cat({{0xb0, 0}, u16(0x0800), u32(0), u32(0xdeadbeef), u32(7), r.ip}));
+  CHECK(check_inner(linktype::en10mb, gre_opts, r.plain, {Encap::gre}).tunnel_id == 0xdeadbeef);
+  check_prefixes(linktype::en10mb, gre_opts);
+  // IPv6 inside GRE over IPv6 (ip6gre).
+  const Frame gre6_body = cat({{0x20, 0}, u16(0x86dd), u32(42), r.ip6});
+  check_inner(linktype::en10mb, cat({ether(0x86dd), ipv6(ipproto::gre, gre6_body.size()), gre6_body}), r.plain6,
+              {Encap::gre});
+  // gretap (0x6558): the inner Ethernet frame's MACs are the device's.
+  p = check_inner(linktype::en10mb, over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x6558), r.eth})), r.plain, {Encap::gre});
+  CHECK(p.has_src_mac);
+  CHECK(p.src_mac == kDevMac);
+  CHECK(p.dst_mac == kSrvMac);
+  CHECK(p.ethertype == 0x0800);
+  // PPTP (GRE version 1, key = payload length + call id, sequence and acknowledgement), PPP in HDLC framing.
+  const Frame ppp = cat({{0xff, 0x03}, u16(0x0021), r.ip});
+  const auto pptp = over_ipv4(ipproto::gre, cat({{0x30, 0x81}, u16(0x880b), u16(static_cast<std::uint16_t>(ppp.size())),
+                                                 u16(9), u32(1), u32(0), ppp}));
+  check_inner(linktype::en10mb, pptp, r.plain, {Encap::gre});
+  check_prefixes(linktype::en10mb, pptp);
+  // What is not decapsulated stays an IP packet of protocol 47 with its payload.
+  for (const Frame& gre : {cat({{0x40, 0}, u16(0x0800), u32(0), r.ip}),   // routing (RFC 1701)
+                           cat({{0, 2}, u16(0x0800), r.ip}),              // version 2
+                           cat({{0, 0}, u16(0x883e), r.ip})}) {           // WCCP
+    const auto outer = over_ipv4(ipproto::gre, gre);
+    p = decode_ok(linktype::en10mb, outer);
+    CHECK(p.encap_count == 0);
+    CHECK(p.ip_proto == ipproto::gre);
+    CHECK(p.payload.size() == gre.size());
+    CHECK(p.has_src_mac);
+  }
+  // A header longer than what is there is invalid; so is a cut inner packet header.
+  DecodedPacket bad;
+  CHECK(decode_packet(linktype::en10mb, Bytes(over_ipv4(ipproto::gre, {0x30, 0, 0x08, 0, 0, 0})), bad) == Parse::invalid);
+  CHECK(decode_packet(linktype::en10mb, Bytes(over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x0800), Frame(r.ip.begin(), r.ip.begin() + 12)}))), bad) ==
+        Parse::invalid);
+  // A fragment of a GRE packet is not decapsulated: the inner headers may not all be there.
+  const Frame body = cat({{0, 0}, u16(0x0800), r.ip});
+  const auto frag = cat({ether(0x0800), ipv4(ipproto::gre, body.size(), 0x2000), body});
+  p = decode_ok(linktype::en10mb, frag);
+  CHECK(p.encap_count == 0);
+  CHECK(p.fragment);
+  CHECK(p.ip_proto == ipproto::gre);
+}
+
+TEST_CASE("packet: ERSPAN types I, II and III") {
+  const RealPackets r;
+  // Type I: GRE 0x88be without a sequence number, Ethernet right after GRE.
+  auto p = check_inner(linktype::en10mb, over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x88be), r.eth})), r.plain,
+                       {Encap::gre, Encap::erspan});
+  CHECK(p.src_mac == kDevMac);
+  // Type II: sequence number, 8-byte header of version 1 (VLAN 10, session 5).
+  const auto t2 = over_ipv4(ipproto::gre, cat({{0x10, 0}, u16(0x88be), u32(3), {0x10, 0x0a, 0x00, 0x05}, u32(0), r.eth}));
+  p = check_inner(linktype::en10mb, t2, r.plain, {Encap::gre, Encap::erspan});
+  CHECK(p.src_mac == kDevMac);
+  check_prefixes(linktype::en10mb, t2);
+  // Type III: 12-byte header of version 2, Ethernet frame type, then the same with the 8-byte
+  // platform-specific subheader (O bit), then a mirrored IP packet (frame type 2).
+  const Frame v3 = {0x20, 0x0a, 0x00, 0x05, 0, 0, 0, 0, 0x00, 0x00};
+  const auto t3 = over_ipv4(ipproto::gre, cat({{0x10, 0}, u16(0x22eb), u32(3), v3, {0x00, 0x00}, r.eth}));
+  CHECK(check_inner(linktype::en10mb, t3, r.plain, {Encap::gre, Encap::erspan}).src_mac == kDevMac);
+  const auto t3o = over_ipv4(ipproto::gre, cat({{0x10, 0}, u16(0x22eb), u32(3), v3, {0x00, 0x01}, Frame(8, 0xee), r.eth}));
+  check_inner(linktype::en10mb, t3o, r.plain, {Encap::gre, Encap::erspan});
+  check_prefixes(linktype::en10mb, t3o);
+  const auto t3ip = over_ipv4(ipproto::gre, cat({{0x10, 0}, u16(0x22eb), u32(3), v3, {0x08, 0x00}, r.ip}));
+  CHECK(!check_inner(linktype::en10mb, t3ip, r.plain, {Encap::gre, Encap::erspan}).has_src_mac);
+  // A wrong version is invalid.
+  DecodedPacket bad;
+  CHECK(decode_packet(linktype::en10mb,
+                      Bytes(over_ipv4(ipproto::gre, cat({{0x10, 0}, u16(0x88be), u32(3), {0x20, 0, 0, 5}, u32(0), r.eth}))),
+                      bad) == Parse::invalid);
+}
+
+TEST_CASE("packet: VXLAN and Geneve") {
+  const RealPackets r;
+  const auto vx = over_udp(kVxlanPort, cat({vxlan(5001), r.eth}));
+  auto p = check_inner(linktype::en10mb, vx, r.plain, {Encap::vxlan});
+  CHECK(p.tunnel_id == 5001);
+  CHECK(p.src_mac == kDevMac);
+  check_prefixes(linktype::en10mb, vx);
+  // Without the I flag it is not VXLAN: a UDP datagram to 4789.
+  p = fields_of(linktype::en10mb, over_udp(kVxlanPort, cat({vxlan(5001, 0), r.eth})));
+  CHECK(p.encap_count == 0);
+  CHECK(p.dst_port == kVxlanPort);
+  CHECK(p.src_mac == kRouterA);
+  // VXLAN over IPv6.
+  const Frame vx6 = cat({udp(kVxlanPort, 8 + r.eth.size()), vxlan(7), r.eth});
+  check_inner(linktype::en10mb, cat({ether(0x86dd), ipv6(ipproto::udp, vx6.size()), vx6}), r.plain, {Encap::vxlan});
+  // Geneve: Ethernet with 8 bytes of options; IPv4 and IPv6 directly (routed: no MACs).
+  const auto gn = over_udp(kGenevePort, cat({{0x02, 0x00}, u16(0x6558), u32(0x00123400), Frame(8, 0x11), r.eth}));
+  p = check_inner(linktype::en10mb, gn, r.plain, {Encap::geneve});
+  CHECK(p.tunnel_id == 0x1234);
+  CHECK(p.src_mac == kDevMac);
+  check_prefixes(linktype::en10mb, gn);
+  CHECK(!check_inner(linktype::en10mb, over_udp(kGenevePort, cat({{0, 0}, u16(0x0800), u32(0x100), r.ip})), r.plain,
+                     {Encap::geneve})
+             .has_src_mac);
+  check_inner(linktype::en10mb, over_udp(kGenevePort, cat({{0, 0}, u16(0x86dd), u32(0x100), r.ip6})), r.plain6,
+              {Encap::geneve});
+  // Options longer than the datagram: invalid. Version 1: not Geneve, a UDP datagram.
+  DecodedPacket bad;
+  CHECK(decode_packet(linktype::en10mb, Bytes(over_udp(kGenevePort, cat({{0x3f, 0}, u16(0x6558), u32(0), r.eth}))), bad) ==
+        Parse::invalid);
+  CHECK(fields_of(linktype::en10mb, over_udp(kGenevePort, cat({{0x40, 0}, u16(0x6558), u32(0), r.eth}))).encap_count == 0);
+}
+
+TEST_CASE("packet: MPLS label stacks") {
+  const RealPackets r;
+  const Frame label = {0x00, 0x01, 0x00, 64};         // label 16, not bottom
+  const Frame bottom = {0x00, 0x02, 0x01, 64};        // label 32, bottom of stack
+  auto p = check_inner(linktype::en10mb, cat({ether(0x8847), label, bottom, r.ip}), r.plain, {Encap::mpls});
+  CHECK(!p.has_src_mac);
+  check_inner(linktype::en10mb, cat({ether(0x8848), bottom, r.ip6}), r.plain6, {Encap::mpls});
+  check_prefixes(linktype::en10mb, cat({ether(0x8847), label, bottom, r.ip}));
+  // An Ethernet pseudowire (control word, first nibble 0): not IP.
+  p = fields_of(linktype::en10mb, cat({ether(0x8847), bottom, Frame(4, 0), r.eth}));
+  CHECK(p.ip_version == 0);
+  CHECK(p.payload.empty());
+  // At most kMaxMplsLabels labels; a stack with no bottom is invalid.
+  Frame deep = ether(0x8847);
+  for (std::size_t i = 0; i + 1 < kMaxMplsLabels; ++i) deep = cat({deep, label});
+  check_inner(linktype::en10mb, cat({deep, bottom, r.ip}), r.plain, {Encap::mpls});
+  DecodedPacket bad;
+  CHECK(decode_packet(linktype::en10mb, Bytes(cat({deep, label, bottom, r.ip})), bad) == Parse::invalid);
+  CHECK(decode_packet(linktype::en10mb, Bytes(cat({ether(0x8847), label, label})), bad) == Parse::invalid);
+  // MPLS in GRE and over Cisco HDLC.
+  check_inner(linktype::en10mb, over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x8847), bottom, r.ip})), r.plain,
+              {Encap::gre, Encap::mpls});
+  check_inner(linktype::c_hdlc, cat({{0x0f, 0x00}, u16(0x8847), bottom, r.ip}), r.plain, {Encap::mpls});
+}
+
+TEST_CASE("packet: PPPoE sessions, PPP and Cisco HDLC link types") {
+  const RealPackets r;
+  const auto pppoe = [&](const Frame& ip, std::uint16_t proto) {
+    return cat({{0x11, 0x00}, u16(0x1234), u16(static_cast<std::uint16_t>(2 + ip.size())), u16(proto), ip});
+  };
+  // PPPoE over Ethernet: the MACs stay (the PPPoE client owns the inner address).
+  auto p = check_inner(linktype::en10mb, cat({ether(0x8864, kSrvMac, kDevMac), pppoe(r.ip, 0x0021)}), r.plain, {Encap::pppoe});
+  CHECK(p.src_mac == kDevMac);
+  check_inner(linktype::en10mb, cat({ether(0x8864), pppoe(r.ip6, 0x0057)}), r.plain6, {Encap::pppoe});
+  check_prefixes(linktype::en10mb, cat({ether(0x8864), pppoe(r.ip, 0x0021)}));
+  // Padding after the PPPoE length is cut off.
+  auto padded = cat({ether(0x8864), pppoe(r.ip, 0x0021), Frame(6, 0)});
+  check_inner(linktype::en10mb, padded, r.plain, {Encap::pppoe});
+  // LCP is not IP; discovery (0x8863) is a non-IP frame; a bad version/type is invalid.
+  CHECK(fields_of(linktype::en10mb, cat({ether(0x8864), pppoe(Frame(8, 1), 0xc021)})).ip_version == 0);
+  CHECK(fields_of(linktype::en10mb, cat({ether(0x8863), {0x11, 0x09, 0, 0, 0, 0}})).encap_count == 0);
+  DecodedPacket bad;
+  auto v2 = cat({ether(0x8864), pppoe(r.ip, 0x0021)});
+  v2[14] = 0x21;
+  CHECK(decode_packet(linktype::en10mb, Bytes(v2), bad) == Parse::invalid);
+  // PPPoE without Ethernet (LINKTYPE_PPP_ETHER).
+  check_inner(linktype::ppp_ether, pppoe(r.ip, 0x0021), r.plain, {Encap::pppoe});
+  // PPP: HDLC-like framing or not, 2-byte or compressed 1-byte protocol.
+  for (std::uint32_t lt : {linktype::ppp, linktype::ppp_hdlc}) {
+    check_same(lt, cat({{0xff, 0x03}, u16(0x0021), r.ip}), r.plain);
+    check_same(lt, cat({u16(0x0057), r.ip6}), r.plain6);
+    check_same(lt, cat({{0x21}, r.ip}), r.plain);
+    CHECK(fields_of(lt, cat({{0xff, 0x03}, u16(0xc021), {1, 1, 0, 4}})).ip_version == 0);
+    CHECK(decode_packet(lt, Bytes(Frame{0xff, 0x03, 0x00}), bad) == Parse::invalid);
+  }
+  // Cisco HDLC: address, control, EtherType.
+  check_same(linktype::c_hdlc, cat({{0x0f, 0x00}, u16(0x0800), r.ip}), r.plain);
+  check_same(linktype::c_hdlc, cat({{0x8f, 0x00}, u16(0x86dd), r.ip6}), r.plain6);
+  CHECK(fields_of(linktype::c_hdlc, cat({{0x8f, 0x00}, u16(0x8035), Frame(16, 0)})).ip_version == 0);  // SLARP
+  CHECK(decode_packet(linktype::c_hdlc, Bytes(Frame{0x0f, 0x00, 0x08}), bad) == Parse::invalid);
+}
+
+TEST_CASE("packet: IP in IP, IPv6 in IP, and the nesting bound") {
+  const RealPackets r;
+  check_inner(linktype::en10mb, over_ipv4(ipproto::ipip, r.ip), r.plain, {Encap::ip_in_ip});
+  check_inner(linktype::en10mb, over_ipv4(ipproto::ipv6, r.ip6), r.plain6, {Encap::ip_in_ip});  // sit / 6in4
+  check_inner(linktype::en10mb, cat({ether(0x86dd), ipv6(ipproto::ipip, r.ip.size()), r.ip}), r.plain,
+              {Encap::ip_in_ip});  // ip6tnl ipip6
+  check_inner(linktype::raw, cat({ipv6(ipproto::ipv6, r.ip6.size()), r.ip6}), r.plain6, {Encap::ip_in_ip});
+  check_prefixes(linktype::en10mb, over_ipv4(ipproto::ipip, r.ip));
+  // The wrong inner version is invalid.
+  DecodedPacket bad;
+  CHECK(decode_packet(linktype::en10mb, Bytes(over_ipv4(ipproto::ipip, r.ip6)), bad) == Parse::invalid);
+  // Nesting: kMaxEncapsulations layers are taken off; one more is invalid.
+  Frame nested = r.ip;
+  for (std::size_t i = 0; i < kMaxEncapsulations; ++i) nested = cat({ipv4(ipproto::ipip, nested.size()), nested});
+  const auto deep = decode_ok(linktype::raw, nested);
+  check_same_ip(deep, r.plain);
+  CHECK(deep.encap_count == kMaxEncapsulations);
+  nested = cat({ipv4(ipproto::ipip, nested.size()), nested});
+  CHECK(decode_packet(linktype::raw, Bytes(nested), bad) == Parse::invalid);
+  // Mixed: VXLAN inside GRE inside MPLS.
+  const Frame vx = cat({udp(kVxlanPort, 8 + r.eth.size()), vxlan(9), r.eth});
+  const Frame gre = cat({{0, 0}, u16(0x0800), ipv4(ipproto::udp, vx.size()), vx});
+  const auto mixed = cat({ether(0x8847), {0, 1, 1, 64}, ipv4(ipproto::gre, gre.size()), gre});
+  const auto m = check_inner(linktype::en10mb, mixed, r.plain, {Encap::mpls, Encap::gre, Encap::vxlan});
+  CHECK(m.tunnel_id == 9);
+  CHECK(m.src_mac == kDevMac);
+  check_prefixes(linktype::en10mb, mixed);
+}

@@ -58,4 +58,29 @@ inline PcapFile read_pcap(const std::string& name) {
   return out;
 }
 
+/// Writes `cap` as a classic little-endian microsecond pcap (snapshot length 262144): the tests'
+/// way to replay a real capture with frames reordered or left out.
+inline void write_pcap(const std::string& path, const PcapFile& cap) {
+  std::ofstream f(path, std::ios::binary);
+  const auto u32 = [&](std::uint32_t v) {
+    const char b[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 24)};
+    f.write(b, 4);
+  };
+  u32(0xa1b2c3d4);
+  u32(0x00040002);  // version 2.4
+  u32(0);
+  u32(0);
+  u32(262144);
+  u32(cap.linktype);
+  for (const auto& fr : cap.frames) {
+    u32(static_cast<std::uint32_t>(fr.ts_us / 1000000));
+    u32(static_cast<std::uint32_t>(fr.ts_us % 1000000));
+    u32(static_cast<std::uint32_t>(fr.bytes.size()));
+    u32(static_cast<std::uint32_t>(fr.bytes.size()));
+    f.write(reinterpret_cast<const char*>(fr.bytes.data()), static_cast<std::streamsize>(fr.bytes.size()));
+  }
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
 }  // namespace trustscan::test

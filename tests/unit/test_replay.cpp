@@ -4,6 +4,8 @@
 #include "scanner/cli/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/cli.hpp"
+#include "../support/pcap_file.hpp"
+#include "probes/wire/packet.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -204,4 +206,140 @@ TEST_CASE("replay: a pcapng cut inside a block is read up to it, with the warnin
   std::remove(whole.c_str());
   CHECK(r.err.find("capture cut short after ") != std::string::npos);
   CHECK(r.err.find("packets (the last block is cut short at byte ") != std::string::npos);
+}
+
+namespace {
+
+/// The device's facts that do not depend on when or through what the exchange ran: (key, value)
+/// of every observation but the flow count and the update-check time, and every check's status.
+/// `with_mac`: also the device's MAC and the check that reads it (not for a routed tunnel, where
+/// no frame carries it).
+std::set<std::string> facts(const json& device, bool with_mac) {
+  std::set<std::string> f;
+  for (const auto& o : device["observations"]) {
+    const std::string key = o["key"];
+    if (key == "client.flows" || key == "client.update.check_time") continue;
+    if (!with_mac && key.starts_with("device.mac")) continue;
+    f.insert(key + "=" + o["value"].dump());
+  }
+  for (const auto& r : device["results"])
+    if (with_mac || r["check"] != "id.mac_oui") f.insert(r["check"].get<std::string>() + ":" + r["status"].get<std::string>());
+  return f;
+}
+
+std::set<std::string> addresses(const json& report) {
+  std::set<std::string> a;
+  for (const auto& d : report["devices"]) a.insert(d["address"]);
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("replay: a tunnelled exchange gives the device what the same exchange gives untunnelled") {
+  // pcaps/make_tunnels.sh: the exchanges of make_pcaps.sh run through a tunnel and recorded on the
+  // underlay (198.18.77.1 <> 198.18.77.2), so only the outer packets are on the wire. The device
+  // is the inner address; the tunnel endpoints are not devices.
+  struct Case {
+    const char* capture;
+    std::vector<std::string> untunnelled;
+    bool layer2;  // the tunnel carries Ethernet: the device's MAC is in the capture
+  };
+  const std::vector<Case> cases = {
+      {"tunnel-vxlan.pcap", {"http-firmware.pcap", "tls10-client.pcap"}, true},
+      {"tunnel-gretap.pcap", {"http-firmware.pcap"}, true},
+      {"tunnel-geneve.pcap", {"http-firmware.pcap"}, true},
+      {"tunnel-gre.pcap", {"http-firmware.pcap", "mqtt-connect.pcap"}, false},
+      {"tunnel-ipip.pcap", {"http-firmware.pcap"}, false},
+  };
+  for (const auto& c : cases) {
+    const std::string capture = c.capture;
+    CAPTURE(capture);
+    const auto tunnelled = replay({kPcaps + c.capture});
+    CHECK(addresses(tunnelled) == std::set<std::string>{kDevice});
+    std::vector<std::string> args;
+    for (const auto& u : c.untunnelled) args.push_back(kPcaps + u);
+    args.insert(args.end(), {"--device", kDevice});
+    const auto plain = replay(args);
+    const auto got = facts(device_at(tunnelled, kDevice), c.layer2);
+    const auto want = facts(device_at(plain, kDevice), c.layer2);
+    CHECK(got == want);
+    CHECK(want.count("upd.cleartext:fail"));  // the comparison is about something
+    bool has_mac = false;
+    for (const auto& o : device_at(tunnelled, kDevice)["observations"]) has_mac |= o["key"] == "device.mac";
+    CHECK(has_mac == c.layer2);  // a routed tunnel's frames carry the routers' MACs, never taken as the device's
+    CHECK(status_of(device_at(tunnelled, kDevice))["id.mac_oui"] == (c.layer2 ? "info" : "not_tested"));
+  }
+  // IPv6 in IPv4 (sit), link-local addresses inside: the device fetches the same firmware.
+  const auto sit = replay({kPcaps + "tunnel-sit.pcap"});
+  CHECK(addresses(sit) == std::set<std::string>{"fe80::a"});
+  const auto& dev = device_at(sit, "fe80::a");
+  std::map<std::string, std::string> obs;
+  for (const auto& o : dev["observations"])
+    if (o["value"].is_string()) obs[o["key"]] = o["value"];
+  CHECK(obs["http.user_agent"] == "AcmeCam/2.1");
+  CHECK(obs["client.update.cleartext"].ends_with("/fw-1.2.3.bin (firmware)"));
+  CHECK(status_of(dev)["upd.cleartext"] == "fail");
+}
+
+TEST_CASE("replay: DNS over TCP, in order, with the device's segments reversed, and joined after a gap") {
+  // pcaps/make_dns_tcp.sh: dig +tcp (one query) and dig +tcp +keepopen (two queries on one
+  // connection) to dnsmasq. The reversed and gapped copies are that capture with the second
+  // connection's two query segments swapped, or its first one left out (this kernel has no
+  // netem to reorder real traffic).
+  const auto names = [](const json& report) {
+    std::set<std::string> n;
+    for (const auto& o : device_at(report, kDevice)["observations"])
+      if (o["key"] == "client.dns.query") n.insert(o["value"]);
+    return n;
+  };
+  const std::set<std::string> all = {"fw.acme-cam.example", "time.acme-cam.example", "cloud.acme-cam.example"};
+  CHECK(names(replay({kPcaps + "dns-tcp.pcap"})) == all);
+
+  auto cap = test::read_pcap("dns-tcp.pcap");
+  std::vector<std::size_t> queries;  // frames of the device's query segments, in capture order
+  for (std::size_t i = 0; i < cap.frames.size(); ++i) {
+    DecodedPacket p;
+    if (decode_packet(cap.linktype, Bytes(cap.frames[i].bytes), p) == Parse::done && p.dst_port == 53 &&
+        !p.payload.empty())
+      queries.push_back(i);
+  }
+  REQUIRE(queries.size() == 3);
+  auto reversed = cap;
+  std::swap(reversed.frames[queries[1]].bytes, reversed.frames[queries[2]].bytes);
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, reversed);
+  CHECK(names(replay({path})) == all);
+  auto gapped = cap;
+  gapped.frames.erase(gapped.frames.begin() + static_cast<std::ptrdiff_t>(queries[1]));
+  test::write_pcap(path, gapped);
+  CHECK(names(replay({path})) == std::set<std::string>{"fw.acme-cam.example", "cloud.acme-cam.example"});
+  std::remove(path.c_str());
+}
+
+TEST_CASE("replay: an MQTT stream joined after its CONNECT is still cleartext MQTT") {
+  // pcaps/mqtt-connect.pcap (mosquitto_pub to mosquitto) without the handshake and the segment
+  // carrying CONNECT: what a capture started a moment too late holds. No credentials are seen;
+  // the PUBLISH after the gap says the device speaks MQTT in the clear.
+  auto cap = test::read_pcap("mqtt-connect.pcap");
+  std::vector<test::PcapFrame> kept;
+  for (const auto& f : cap.frames) {
+    DecodedPacket p;
+    if (decode_packet(cap.linktype, Bytes(f.bytes), p) != Parse::done) continue;
+    if (p.tcp_flags & tcpflag::syn) continue;
+    if (p.dst_port == 1883 && !p.payload.empty() && p.payload[0] == 0x10) continue;  // CONNECT
+    kept.push_back(f);
+  }
+  REQUIRE(kept.size() + 3 == cap.frames.size());  // SYN, SYN-ACK, CONNECT
+  cap.frames = kept;
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, cap);
+  const auto report = replay({path});
+  std::remove(path.c_str());
+  std::map<std::string, json> obs;
+  for (const auto& o : device_at(report, kDevice)["observations"]) obs[o["key"]] = o;
+  CHECK(!obs.count("client.credentials.cleartext"));
+  REQUIRE(obs.count("client.cleartext.protocol"));
+  CHECK(obs["client.cleartext.protocol"]["value"] == "mqtt to 198.19.250.2:1883");
+  CHECK(obs["client.cleartext.protocol"]["detail"].get<std::string>().find("PUBLISH acme/cam-01/status") !=
+        std::string::npos);
 }
