@@ -392,7 +392,7 @@ constexpr std::uint16_t kTls13Groups[] = {0x001d, 0x0017, 0x0018, 0x0019, 0x001e
 struct ListResult {
   std::vector<std::uint16_t> accepted;  // in the order the server chose them
   int hellos = 0;
-  bool refused = false;  // the last hello, offering the rest, got no ServerHello
+  std::string end = "the budget ran out";  // why the list ends here (evidence)
 };
 
 // Offers `base` with `field` set to the candidates not yet chosen, records the one the server's
@@ -407,23 +407,36 @@ net::awaitable<ListResult> accepted_of_list(ProbeContext& ctx, StartTls starttls
                                             std::optional<std::uint16_t> keep = std::nullopt) {
   ListResult r;
   const auto version = static_cast<std::uint16_t>(base.version);
-  while (r.hellos < kMaxListHellos && !remaining.empty() && ctx.remaining() > 500ms) {
+  while (!remaining.empty() && ctx.remaining() > 500ms) {
+    if (r.hellos == kMaxListHellos) {
+      r.end = "stopped at " + std::to_string(kMaxListHellos) + " hellos";
+      co_return r;
+    }
     base.*field = remaining;
-    if (keep && std::find(r.accepted.begin(), r.accepted.end(), *keep) != r.accepted.end()) (base.*field).push_back(*keep);
+    const bool kept = keep && std::find(r.accepted.begin(), r.accepted.end(), *keep) != r.accepted.end();
+    if (kept) (base.*field).push_back(*keep);
     const auto ch = build_client_hello(base);
     ++r.hellos;
     const auto ex = co_await hello(ctx, starttls, ch.bytes);
     if (!ex || !ex->flight.server_hello) {
-      r.refused = true;
-      break;
+      r.end = "the last, offering the rest, was refused";
+      co_return r;
     }
-    if (ex->flight.negotiated_version != version) break;
+    if (ex->flight.negotiated_version != version) {
+      r.end = "the last was answered at another version";
+      co_return r;
+    }
     const std::optional<std::uint16_t> pick = chosen(ex->flight);
     const auto it = pick ? std::find(remaining.begin(), remaining.end(), *pick) : remaining.end();
-    if (it == remaining.end()) break;
+    if (it == remaining.end()) {
+      r.end = kept && pick == keep ? "the last, offering the rest and the certificate's curve again, chose that curve"
+                                   : "the last chose nothing that was offered";
+      co_return r;
+    }
     r.accepted.push_back(*pick);
     remaining.erase(it);
   }
+  if (remaining.empty()) r.end = "every candidate was chosen";
   co_return r;
 }
 
@@ -440,9 +453,7 @@ std::vector<std::uint16_t> signed_suites(const VersionResult& r, std::initialize
 
 std::string list_evidence(const ListResult& r, const std::string& what) {
   return std::to_string(r.hellos) + (r.hellos == 1 ? " hello" : " hellos") + ", each offering the " + what +
-         " not yet chosen; " +
-         (r.refused ? "the last, offering the rest, was refused"
-                    : "stopped at " + std::to_string(kMaxListHellos) + " hellos or when nothing was left to offer");
+         " not yet chosen; " + r.end;
 }
 
 // Groups at TLS 1.3 (key_share / HelloRetryRequest) and at the highest version <= 1.2 with an
