@@ -232,7 +232,7 @@ void compromised_key_observations(ProbeContext& ctx, const std::vector<std::vect
   for (const auto& o : list.origins) origins += (origins.empty() ? "" : ", ") + o;
   std::string detail = std::to_string(kept.size()) + (kept.size() == 1 ? " certificate" : " certificates") +
                        " and their public keys looked up in " + std::to_string(list.keys.size()) +
-                       " known-compromised keys (" + origins + ")";
+                       (list.keys.size() == 1 ? " known-compromised key (" : " known-compromised keys (") + origins + ")";
   out.push_back(make_observation(ctx.endpoint, keys::tls::cert_compromised_key, matched,
                                  detail + (matched.empty() ? ": no match" : ": listed: " + sources)));
 }
