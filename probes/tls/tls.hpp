@@ -71,6 +71,9 @@ struct TlsNamedGroup {
 const TlsNamedGroup* find_named_group(std::uint16_t id) noexcept;
 /// Its name, or "0x001D"-style hex when unknown.
 std::string named_group_name(std::uint16_t id);
+/// A TLS 1.2 SignatureAndHashAlgorithm / TLS 1.3 SignatureScheme name ("rsa_pss_rsae_sha256",
+/// "rsa_pkcs1_sha1"…), or "0x0401"-style hex when unknown.
+std::string signature_scheme_name(std::uint16_t id);
 
 // ---- ClientHello builder -----------------------------------------------------------------------
 

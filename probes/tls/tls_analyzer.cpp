@@ -7,13 +7,18 @@
 // server refuses. Then the accepted suites in the order found and reversed: the same pick both
 // times is the server's own order (its preferred suite), the client's first both times is the
 // client's order. Once the versions are known: a hello at the second highest version with
-// TLS_FALLBACK_SCSV (RFC 7507), and one offering DEFLATE (CRIME). Every hello is one short
+// TLS_FALLBACK_SCSV (RFC 7507), and one offering DEFLATE (CRIME); then, with what is left of
+// the budget, the groups (TLS 1.3 and <= 1.2) and TLS 1.2 signature algorithms the server
+// accepts, each list by hellos offering what was not yet chosen (at most 12 hellos per list;
+// docs/probes.md). Renegotiation_info and extended_master_secret come from the enumeration's own
+// ServerHellos. Every hello is one short
 // connection under the probe's deadline and byte cap; versions are enumerated in parallel (at
 // most --per-device connections at once); behind FTP AUTH TLS (RFC 4217) each
 // connection first reads the greeting and sends AUTH TLS.
 #include "probes/tls/tls_analyzer.hpp"
 
 #include "probes/ftp/ftp.hpp"
+#include "scanner/config/compromised_keys.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_chain.hpp"
@@ -109,6 +114,7 @@ struct VersionResult {
   std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
   std::size_t chain_sent = 0;                     // certificates listed, kept or not
   bool secure_renegotiation = false;
+  bool extended_master_secret = false;  // RFC 7627 in a ServerHello (every hello offers it)
   TlsCipherOrder order = TlsCipherOrder::unknown;
   std::optional<std::uint16_t> preferred;  // the server's choice whatever the client's order
 };
@@ -142,6 +148,7 @@ net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion 
       r.chain_sent = flight.certificate_count;
     }
     r.secure_renegotiation = r.secure_renegotiation || flight.server_hello->renegotiation_info;
+    r.extended_master_secret = r.extended_master_secret || flight.server_hello->extended_master_secret;
   }
   // Whose order: the accepted suites in the order found, then reversed (sslscan, testssl.sh).
   if (r.accepted.size() == 1) r.preferred = r.accepted.front();
@@ -199,6 +206,37 @@ std::string asn1_time(const ASN1_TIME* t) {
   return buf;
 }
 
+// The leaf's fingerprints, and whether any certificate sent (or the leaf's public key) is in the
+// compromised-key list. No lookup observation when the list is empty: nothing was compared.
+void compromised_key_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& kept,
+                                  std::vector<Observation>& out) {
+  if (kept.empty()) return;
+  const auto certs = chain_sha256(kept);
+  std::vector<std::string> spkis;
+  for (const auto& der : kept)
+    if (auto k = certificate_key(der); !k.spki_sha256.empty()) spkis.push_back(std::move(k.spki_sha256));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::cert_sha256, certs.front(), "SHA-256 of the server certificate (DER)"));
+  const auto leaf = certificate_key(kept.front());
+  if (!leaf.spki_sha256.empty())
+    out.push_back(make_observation(ctx.endpoint, keys::tls::cert_spki_sha256, leaf.spki_sha256,
+                                   "SHA-256 of the server certificate's SubjectPublicKeyInfo (DER)"));
+  const CompromisedKeys& list = ctx.options.compromised_keys ? *ctx.options.compromised_keys : builtin_compromised_keys();
+  if (list.keys.empty()) return;
+  std::vector<std::string> matched;
+  std::string sources;
+  for (const auto* k : find_compromised(list, spkis, certs)) {
+    matched.push_back(k->name);
+    sources += (sources.empty() ? "" : "; ") + k->name + ": " + k->source;
+  }
+  std::string origins;
+  for (const auto& o : list.origins) origins += (origins.empty() ? "" : ", ") + o;
+  std::string detail = std::to_string(kept.size()) + (kept.size() == 1 ? " certificate" : " certificates") +
+                       " and their public keys looked up in " + std::to_string(list.keys.size()) +
+                       (list.keys.size() == 1 ? " known-compromised key (" : " known-compromised keys (") + origins + ")";
+  out.push_back(make_observation(ctx.endpoint, keys::tls::cert_compromised_key, matched,
+                                 detail + (matched.empty() ? ": no match" : ": listed: " + sources)));
+}
+
 // What the certificates the server sent show: their fingerprints, with the certificates
 // themselves as PEM for the evidence bundle (even when the leaf does not parse: it is what the
 // server sent), then the leaf's own facts, then the chain (how many were sent, whether they
@@ -219,6 +257,7 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
     archived.evidence.attachment = chain_pem(kept);
     out.push_back(std::move(archived));
   }
+  compromised_key_observations(ctx, kept, out);
   const auto& der = chain.front();
   const unsigned char* p = der.data();
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
@@ -233,6 +272,10 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
   obs(keys::tls::cert_issuer, std::string(name));
   obs(keys::tls::cert_not_before, asn1_time(X509_get0_notBefore(x)));
   obs(keys::tls::cert_not_after, asn1_time(X509_get0_notAfter(x)));
+  if (const auto lifetime = certificate_key(der).lifetime_days)
+    out.push_back(make_observation(ctx.endpoint, keys::tls::cert_lifetime_days, *lifetime,
+                                   "server certificate: notBefore " + asn1_time(X509_get0_notBefore(x)) + " to notAfter " +
+                                       asn1_time(X509_get0_notAfter(x))));
   obs(keys::tls::cert_expired, X509_cmp_current_time(X509_get0_notAfter(x)) < 0);
   obs(keys::tls::cert_not_yet_valid, X509_cmp_current_time(X509_get0_notBefore(x)) > 0);
   obs(keys::tls::cert_self_signed, X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0 ||
@@ -337,6 +380,139 @@ net::awaitable<void> downgrade_and_compression(ProbeContext& ctx, StartTls start
   }
 }
 
+// ---- what a server accepts of a list: groups, signature algorithms ---------------------------
+
+constexpr int kMaxListHellos = 12;
+
+// Groups a TLS 1.3 server may name in its key_share or HelloRetryRequest: the curves of RFC 8446
+// §4.2.7, FFDHE (RFC 7919), the hybrid ML-KEM groups and the TLS 1.3 brainpool curves (RFC 8734).
+constexpr std::uint16_t kTls13Groups[] = {0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101, 0x0102,
+                                          0x0103, 0x0104, 0x11ec, 0x11eb, 0x11ed, 0x001f, 0x0020, 0x0021};
+
+struct ListResult {
+  std::vector<std::uint16_t> accepted;  // in the order the server chose them
+  int hellos = 0;
+  std::string end = "the budget ran out";  // why the list ends here (evidence)
+};
+
+// Offers `base` with `field` set to the candidates not yet chosen, records the one the server's
+// flight names (`chosen`), removes it, repeats until the server refuses, names something not
+// offered, or kMaxListHellos hellos were sent. `keep`, once chosen, stays offered last (the
+// curve of an ECDSA certificate, without which a TLS <= 1.2 server must refuse); the server
+// choosing it again ends the list.
+template <class Chosen>
+net::awaitable<ListResult> accepted_of_list(ProbeContext& ctx, StartTls starttls, ClientHelloSpec base,
+                                            std::vector<std::uint16_t> ClientHelloSpec::*field,
+                                            std::vector<std::uint16_t> remaining, Chosen chosen,
+                                            std::optional<std::uint16_t> keep = std::nullopt) {
+  ListResult r;
+  const auto version = static_cast<std::uint16_t>(base.version);
+  while (!remaining.empty() && ctx.remaining() > 500ms) {
+    if (r.hellos == kMaxListHellos) {
+      r.end = "stopped at " + std::to_string(kMaxListHellos) + " hellos";
+      co_return r;
+    }
+    base.*field = remaining;
+    const bool kept = keep && std::find(r.accepted.begin(), r.accepted.end(), *keep) != r.accepted.end();
+    if (kept) (base.*field).push_back(*keep);
+    const auto ch = build_client_hello(base);
+    ++r.hellos;
+    const auto ex = co_await hello(ctx, starttls, ch.bytes);
+    if (!ex || !ex->flight.server_hello) {
+      r.end = "the last, offering the rest, was refused";
+      co_return r;
+    }
+    if (ex->flight.negotiated_version != version) {
+      r.end = "the last was answered at another version";
+      co_return r;
+    }
+    const std::optional<std::uint16_t> pick = chosen(ex->flight);
+    const auto it = pick ? std::find(remaining.begin(), remaining.end(), *pick) : remaining.end();
+    if (it == remaining.end()) {
+      r.end = kept && pick == keep ? "the last, offering the rest and the certificate's curve again, chose that curve"
+                                   : "the last chose nothing that was offered";
+      co_return r;
+    }
+    r.accepted.push_back(*pick);
+    remaining.erase(it);
+  }
+  if (remaining.empty()) r.end = "every candidate was chosen";
+  co_return r;
+}
+
+// The accepted suites of `r` whose key exchange is `kex` with a server signature (not anon, not PSK).
+std::vector<std::uint16_t> signed_suites(const VersionResult& r, std::initializer_list<TlsKex> kex) {
+  std::vector<std::uint16_t> out;
+  for (const auto code : r.accepted)
+    if (const auto* s = find_suite(code);
+        s && std::find(kex.begin(), kex.end(), s->kex) != kex.end() &&
+        (s->auth == TlsAuth::rsa || s->auth == TlsAuth::dss || s->auth == TlsAuth::ecdsa))
+      out.push_back(code);
+  return out;
+}
+
+std::string list_evidence(const ListResult& r, const std::string& what) {
+  return std::to_string(r.hellos) + (r.hellos == 1 ? " hello" : " hellos") + ", each offering the " + what +
+         " not yet chosen; " + r.end;
+}
+
+// Groups at TLS 1.3 (key_share / HelloRetryRequest) and at the highest version <= 1.2 with an
+// ECDHE suite (ServerKeyExchange curve); signature algorithms of the TLS 1.2 ServerKeyExchange
+// (TLS 1.3 signs inside the encrypted flight: not observable without a full handshake).
+net::awaitable<void> groups_and_sigalgs(ProbeContext& ctx, StartTls starttls, const std::vector<VersionResult>& found,
+                                        std::vector<Observation>& out) {
+  const VersionResult* tls13 = nullptr;
+  const VersionResult* ecdhe = nullptr;  // highest <= 1.2 with a signed ECDHE suite
+  const VersionResult* tls12 = nullptr;
+  for (const auto& r : found) {
+    if (!r.supported || r.accepted.empty()) continue;
+    if (r.version == TlsVersion::tls1_3) tls13 = &r;
+    if (r.version == TlsVersion::tls1_2 && !signed_suites(r, {TlsKex::ecdhe, TlsKex::dhe}).empty()) tls12 = &r;
+    if (r.version != TlsVersion::tls1_3 && r.version != TlsVersion::sslv3 && !signed_suites(r, {TlsKex::ecdhe}).empty()) ecdhe = &r;
+  }
+  std::array<ListResult, 3> results;
+  std::array<std::string, 3> versions;
+  auto task = [&](std::size_t i) -> net::awaitable<void> {
+    if (i == 0 && tls13) {
+      auto spec = spec_for(ctx, TlsVersion::tls1_3, tls13->accepted);
+      versions[i] = to_string(TlsVersion::tls1_3);
+      results[i] = co_await accepted_of_list(ctx, starttls, spec, &ClientHelloSpec::supported_groups,
+                                             {std::begin(kTls13Groups), std::end(kTls13Groups)},
+                                             [](const ServerFlight& f) { return f.server_hello->key_share_group; });
+    } else if (i == 1 && ecdhe) {
+      auto spec = spec_for(ctx, ecdhe->version, signed_suites(*ecdhe, {TlsKex::ecdhe}));
+      versions[i] = to_string(ecdhe->version);
+      const auto cert_curve = ecdhe->chain.empty() ? std::nullopt : certificate_key(ecdhe->chain.front()).ec_group;
+      results[i] = co_await accepted_of_list(ctx, starttls, spec, &ClientHelloSpec::supported_groups,
+                                             {std::begin(kTlsAllCurves), std::end(kTlsAllCurves)},
+                                             [](const ServerFlight& f) { return f.ecdhe_curve; }, cert_curve);
+    } else if (i == 2 && tls12) {
+      auto spec = spec_for(ctx, TlsVersion::tls1_2, signed_suites(*tls12, {TlsKex::ecdhe, TlsKex::dhe}));
+      versions[i] = to_string(TlsVersion::tls1_2);
+      results[i] = co_await accepted_of_list(ctx, starttls, spec, &ClientHelloSpec::signature_algorithms,
+                                             {std::begin(kTlsDefaultSigalgs), std::end(kTlsDefaultSigalgs)},
+                                             [](const ServerFlight& f) { return f.ske_signature_algorithm; });
+    }
+  };
+  co_await run_bounded(results.size(), ctx.options.per_device, task);
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (results[i].accepted.empty()) continue;
+    std::vector<std::string> names;
+    for (const auto g : results[i].accepted) names.push_back(named_group_name(g));
+    out.push_back(make_observation(ctx.endpoint, keys::tls::groups_at.with(versions[i]), names,
+                                   versions[i] + (i == 0 ? " hellos (the group named in key_share or HelloRetryRequest): "
+                                                         : " hellos with ECDHE suites only (the curve of ServerKeyExchange): ") +
+                                       list_evidence(results[i], "groups")));
+  }
+  if (!results[2].accepted.empty()) {
+    std::vector<std::string> names;
+    for (const auto a : results[2].accepted) names.push_back(signature_scheme_name(a));
+    out.push_back(make_observation(ctx.endpoint, keys::tls::signature_algorithms, names,
+                                   "TLSv1.2 hellos with (EC)DHE suites only (the algorithm that signed ServerKeyExchange): " +
+                                       list_evidence(results[2], "signature algorithms")));
+  }
+}
+
 }  // namespace
 
 net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls) {
@@ -359,6 +535,8 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   std::size_t chain_sent = 0;
   std::string chain_how;
   bool forward_secret = false, any_suite = false, secure_reneg = false, legacy_checked = false;
+  bool ems = true, ems_checked = false;  // EMS in the ServerHellos of every version TLS 1.0-1.2
+  std::string ems_detail;
   for (const auto& r : found) {
     if (!r.supported) continue;
     const std::string name = to_string(r.version);
@@ -392,6 +570,11 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
       legacy_checked = true;
       secure_reneg = secure_reneg || r.secure_renegotiation;
     }
+    if (r.version != TlsVersion::tls1_3 && r.version != TlsVersion::sslv3 && !r.accepted.empty()) {
+      ems_checked = true;
+      ems = ems && r.extended_master_secret;
+      ems_detail += (ems_detail.empty() ? "" : ", ") + name + (r.extended_master_secret ? " yes" : " no");
+    }
   }
   out.push_back(make_observation(ctx.endpoint, keys::tls::versions, versions, "versions that completed a ServerHello"));
   if (versions.empty()) co_return;
@@ -413,6 +596,9 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   }
   if (legacy_checked) out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, secure_reneg,
                                                      "RFC 5746 renegotiation_info in the ServerHello"));
+  if (ems_checked)
+    out.push_back(make_observation(ctx.endpoint, keys::tls::extended_master_secret, ems,
+                                   "RFC 7627 extended_master_secret in the ServerHello to hellos offering it: " + ems_detail));
   co_await downgrade_and_compression(ctx, starttls, found, out);
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
   if (chain.empty() && starttls == StartTls::none) {
@@ -421,6 +607,8 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
     chain_how = "in a TLS handshake";
   }
   if (!chain.empty()) certificate_observations(ctx, chain, chain_sent, chain_how, out);
+  // Last: what is left of the budget after the facts the checks judge.
+  co_await groups_and_sigalgs(ctx, starttls, found, out);
 }
 
 namespace {

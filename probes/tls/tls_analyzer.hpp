@@ -12,6 +12,11 @@
 //                             suite or when the two picks fit neither
 //   tls.preferred.<version>   string  the suite chosen whatever the client's order (server order),
 //                             or the only suite accepted
+//   tls.extended_master_secret bool   RFC 7627 in the ServerHello at every version TLS 1.0-1.2
+//   tls.groups.<version>      list    groups accepted at TLSv1.3 / the highest <= 1.2 with ECDHE
+//   tls.signature_algorithms  list    TLS 1.2 ServerKeyExchange signature algorithms accepted
+//   tls.cert.lifetime_days, tls.cert.sha256, tls.cert.spki_sha256: the leaf's validity span and
+//                             fingerprints; tls.cert.compromised_key: compromised-key list matches
 //   tls.fallback_scsv         bool    true: a hello at the second highest version with
 //                             TLS_FALLBACK_SCSV got inappropriate_fallback; false: a ServerHello
 //   tls.compression           bool    true: DEFLATE chosen when offered (CRIME) at the highest <= 1.2

@@ -80,6 +80,31 @@ std::vector<std::string> chain_sha256(const std::vector<std::vector<std::uint8_t
   return out;
 }
 
+CertificateKey certificate_key(const std::vector<std::uint8_t>& der) {
+  CertificateKey k;
+  const unsigned char* p = der.data();
+  std::unique_ptr<X509, X509Free> x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!x) return k;
+  k.parsed = true;
+  unsigned char* spki = nullptr;
+  const int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x.get()), &spki);
+  if (n > 0) k.spki_sha256 = sha256_hex(std::string_view(reinterpret_cast<const char*>(spki), static_cast<std::size_t>(n)));
+  OPENSSL_free(spki);
+  int days = 0, seconds = 0;
+  if (ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(x.get()), X509_get0_notAfter(x.get())) == 1) k.lifetime_days = days;
+  if (EVP_PKEY* key = X509_get0_pubkey(x.get()); key && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) {
+    char curve[64] = {};
+    std::size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(key, "group", curve, sizeof curve, &len) == 1) {
+      const std::string_view c(curve, len);
+      if (c == "prime256v1" || c == "P-256") k.ec_group = 0x0017;
+      if (c == "secp384r1" || c == "P-384") k.ec_group = 0x0018;
+      if (c == "secp521r1" || c == "P-521") k.ec_group = 0x0019;
+    }
+  }
+  return k;
+}
+
 ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent, const std::string& ca_file,
                          std::time_t now) {
   ChainVerdict v;

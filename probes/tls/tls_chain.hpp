@@ -50,4 +50,19 @@ std::string chain_pem(const std::vector<std::vector<std::uint8_t>>& chain);
 /// -fingerprint -sha256` without the colons.
 std::vector<std::string> chain_sha256(const std::vector<std::vector<std::uint8_t>>& chain);
 
+/// What one certificate (DER) says about its key and its validity span.
+struct CertificateKey {
+  bool parsed = false;      ///< the DER parsed as X.509
+  /// SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex (what `openssl x509 -pubkey |
+  /// openssl pkey -pubin -outform DER | sha256sum` gives, and the "SPKI SHA-256" of key
+  /// blocklists); "" when it does not parse.
+  std::string spki_sha256;
+  /// notBefore to notAfter in whole days (ASN1_TIME_diff; negative when notAfter is earlier).
+  std::optional<std::int64_t> lifetime_days;
+  /// For a P-256/P-384/P-521 key, its TLS group (0x0017/0x0018/0x0019): a TLS <= 1.2 server
+  /// with an ECDSA certificate needs that curve in the client's supported_groups (RFC 8422 §5.1).
+  std::optional<std::uint16_t> ec_group;
+};
+CertificateKey certificate_key(const std::vector<std::uint8_t>& der);
+
 }  // namespace trustscan

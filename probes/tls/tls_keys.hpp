@@ -73,6 +73,27 @@ inline constexpr ObservationKey cert_chain_complete{"tls.cert.chain_complete", V
 inline constexpr ObservationKey cert_chain_sha256{"tls.cert.chain_sha256", ValueType::list,
     "SHA-256 (hex) of each certificate the server sent and the scan kept (at most 10, each at most 16 KiB), leaf "
     "first; the certificates themselves are in the evidence bundle as PEM", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey extended_master_secret{"tls.extended_master_secret", ValueType::boolean,
+    "RFC 7627 extended_master_secret in the ServerHello at every version TLS 1.0-1.2 the server speaks (every hello "
+    "offers it); absent when it speaks none of them", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey groups_at{"tls.groups.<version>", ValueType::list,
+    "groups the server accepted at TLSv1.3 (named in key_share or HelloRetryRequest) or at the highest version <= 1.2 "
+    "with an ECDHE suite (the ServerKeyExchange curve), in the order chosen when each hello offers the rest; at most 12 "
+    "hellos", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey signature_algorithms{"tls.signature_algorithms", ValueType::list,
+    "algorithms the server signed its TLSv1.2 ServerKeyExchange with, in the order chosen when each hello offers the "
+    "rest (\"rsa_pss_rsae_sha256\", \"rsa_pkcs1_sha1\"); at most 12 hellos", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_lifetime_days{"tls.cert.lifetime_days", ValueType::integer,
+    "the server certificate's validity period, notBefore to notAfter, in whole days", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_sha256{"tls.cert.sha256", ValueType::string,
+    "SHA-256 (hex) of the server certificate's DER", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_spki_sha256{"tls.cert.spki_sha256", ValueType::string,
+    "SHA-256 (hex) of the server certificate's SubjectPublicKeyInfo (DER): the key's fingerprint whatever the "
+    "certificate", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey cert_compromised_key{"tls.cert.compromised_key", ValueType::list,
+    "names of the entries of the compromised-key list (profiles/data/compromised-keys.yaml, --compromised-keys) that a "
+    "certificate sent or its public key matches; empty: none; absent when the list is empty",
+    "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey client_version{"tls.client.version", ValueType::string,
     "highest version a ClientHello offers (\"TLSv1.3\", \"0x7F17\")", "probes/tls/ja_fingerprint.cpp"};
 inline constexpr ObservationKey client_sni{"tls.client.sni", ValueType::string,
@@ -87,7 +108,9 @@ inline constexpr ObservationKey all[] = {
     versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
     secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
     cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
-    cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, cert_chain_sha256, client_version, client_sni, client_alpn, client_ja3, client_ja4
+    cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, cert_chain_sha256,
+    extended_master_secret, groups_at, signature_algorithms, cert_lifetime_days, cert_sha256, cert_spki_sha256,
+    cert_compromised_key, client_version, client_sni, client_alpn, client_ja3, client_ja4
 };
 
 }  // namespace trustscan::keys::tls

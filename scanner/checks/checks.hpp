@@ -12,6 +12,7 @@ namespace trustscan {
 
 void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out);
+void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_identity_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_credential_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_declaration_checks(std::vector<std::unique_ptr<Check>>& out);

@@ -160,6 +160,7 @@ const std::vector<std::unique_ptr<Check>>& builtin_checks() {
     add_inventory_checks(v);
     add_yaml_checks(v);  // profiles/checks/*.yaml: checks as data
     add_protocol_checks(v);
+    add_tls_depth_checks(v);
     add_identity_checks(v);
     add_credential_checks(v);
     add_declaration_checks(v);

@@ -1,10 +1,7 @@
-// trustscan — checks judged per endpoint from what the protocol probes observed.
-//
-// Shape of every check here: the services it applies to; for each such endpoint a verdict from
-// that endpoint's observations (pass / fail / not_tested when the probe did not get far enough);
-// not_applicable when the device has no such service (citing the inventory); not_tested when the
-// device could not be judged at all (interrupted, probes disabled).
+// trustscan — checks judged per endpoint from what the protocol probes observed (the shape of
+// every check here: scanner/checks/endpoint_check.hpp).
 #include "scanner/checks/checks.hpp"
+#include "scanner/checks/endpoint_check.hpp"
 #include "scanner/checks/verdict_policy.hpp"
 #include "probes/coap/coap_keys.hpp"
 #include "probes/http/http_keys.hpp"
@@ -24,104 +21,6 @@
 namespace trustscan {
 
 namespace {
-
-std::optional<bool> flag(const DeviceFacts& d, const Endpoint& ep, std::string_view key) {
-  const auto* o = d.at(ep, key);
-  if (!o || !std::holds_alternative<bool>(o->value)) return std::nullopt;
-  return std::get<bool>(o->value);
-}
-
-
-// The verdict on one endpoint: status, summary, and the evidence that proves it. Evidence is
-// copied out of the observations when cited (values, never pointers into the facts), and citing
-// an observation that is absent cites nothing: a judge cannot build a proof that dangles.
-struct Verdict {
-  CheckStatus status = CheckStatus::not_tested;
-  std::string summary;
-  std::vector<Evidence> evidence;
-  std::string reason;  // for not_tested
-  Severity severity;   // of this failure, when it differs from the check's
-  bool severity_set = false;
-
-  void cite(const Observation* o) {
-    if (o) evidence.push_back(evidence_from(*o));
-  }
-};
-
-struct EndpointRule {
-  const char* id;
-  const char* title;
-  Severity severity;
-  std::vector<std::string> outcomes;
-  std::vector<std::string_view> services;
-  std::function<Verdict(const DeviceFacts&, const Endpoint&)> judge;
-  /// Endpoints carrying this observation are judged too, whatever their service (TLS behind
-  /// STARTTLS on an FTP port: "tls.starttls").
-  std::string_view also_with = {};
-};
-
-class EndpointCheck final : public Check {
- public:
-  explicit EndpointCheck(EndpointRule r) : rule_(std::move(r)) {}
-  std::string_view id() const noexcept override { return rule_.id; }
-  CheckInfo info() const override { return {rule_.id, rule_.title, rule_.severity, rule_.outcomes}; }
-
-  void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
-    if (const auto why = not_judgeable(device); !why.empty()) {
-      auto f = make_finding(rule_.id, CheckStatus::not_tested, rule_.severity, rule_.outcomes, "device not fully probed");
-      f.reason = why;
-      out.push_back(std::move(f));
-      return;
-    }
-    std::vector<Endpoint> eps;
-    for (const auto* o : device.find(keys::service::name)) {
-      const auto& name = std::get<std::string>(o->value);
-      if (o->endpoint && std::find(rule_.services.begin(), rule_.services.end(), name) != rule_.services.end() &&
-          std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end())
-        eps.push_back(*o->endpoint);
-    }
-    if (!rule_.also_with.empty())
-      for (const auto* o : device.find(rule_.also_with))
-        if (o->endpoint && std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end()) eps.push_back(*o->endpoint);
-    if (eps.empty()) {
-      out.push_back(nothing_in_scope(info(), device, rule_.services, "no such service"));
-      return;
-    }
-    for (const auto& ep : eps) {
-      Verdict v = rule_.judge(device, ep);
-      auto f = make_finding(rule_.id, v.status, v.severity_set ? v.severity : rule_.severity, rule_.outcomes,
-                            v.summary + " on " + port_label(ep));
-      f.endpoint = ep;
-      f.reason = v.reason;
-      f.evidence = std::move(v.evidence);
-      // Absence of evidence is never a pass: a judge that found nothing to cite has not judged.
-      if (f.status == CheckStatus::pass && f.evidence.empty()) {
-        f.status = CheckStatus::not_tested;
-        f.reason = "inconclusive:no_evidence";
-      }
-      out.push_back(std::move(f));
-    }
-  }
-
- private:
-  EndpointRule rule_;
-};
-
-Verdict untested(std::string summary, std::string reason = "inconclusive:probe_incomplete") {
-  Verdict v;
-  v.status = CheckStatus::not_tested;
-  v.summary = std::move(summary);
-  v.reason = std::move(reason);
-  return v;
-}
-
-Verdict verdict(CheckStatus st, std::string summary, const std::vector<const Observation*>& proof) {
-  Verdict v;
-  v.status = st;
-  v.summary = std::move(summary);
-  for (const auto* o : proof) v.cite(o);
-  return v;
-}
 
 // Plain HTTP is acceptable only as a redirect to HTTPS.
 Verdict judge_http_cleartext(const DeviceFacts& d, const Endpoint& ep) {

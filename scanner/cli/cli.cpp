@@ -12,7 +12,9 @@
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/engine/syn_scan.hpp"
 #include "scanner/replay/replay.hpp"
+#include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
+#include "scanner/config/yaml_util.hpp"
 #include "scanner/engine/targets.hpp"
 #include "trustscan/observation_key.hpp"
 #include "trustscan/profile.hpp"
@@ -62,6 +64,7 @@ struct ScanArgs {
   int creds_parallel = 0;
   int creds_max = 0;
   std::string creds_file;
+  std::string compromised_keys_file;
   std::string declaration;
   std::string attestation;
   std::string capture_iface;
@@ -178,6 +181,9 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
                "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them)");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
       ->check(CLI::ExistingFile);
+  cmd.add_option("--compromised-keys", a.compromised_keys_file,
+                 "More compromised device keys (YAML, docs/probes.md) to look TLS certificates up in, besides the built-in list")
+      ->check(CLI::ExistingFile);
   cmd.add_flag("--no-creds", a.no_creds, "Try no credentials (default and blank logins are not tested)");
   cmd.add_option("--creds-file", a.creds_file, "Credential list to try instead of the built-in one (YAML, see docs)");
   cmd.add_option("--creds-parallel", a.creds_parallel,
@@ -292,6 +298,10 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     if (!creds_from_file) creds_from_file = builtin_credentials();
     creds_from_file->parallel = static_cast<std::size_t>(a.creds_parallel);
   }
+  std::optional<CompromisedKeys> compromised_keys;
+  if (!a.compromised_keys_file.empty())
+    compromised_keys = merged_compromised_keys(
+        parse_compromised_keys(read_config_file(a.compromised_keys_file, "compromised-key list"), a.compromised_keys_file));
   // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
   // socket is ever opened.
   auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
@@ -340,6 +350,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
       if (t.size() > 1 && t.front() == '@') manifest_add_file(report.manifest, "targets", t.substr(1));
     for (const auto& [role, path] : {std::pair{"scope", a.scope_file}, {"declaration", a.declaration},
                                      {"attestation", a.attestation}, {"credentials", a.creds_file},
+                                     {"compromised-keys", a.compromised_keys_file},
                                      {"ca-file", a.probe.ca_file}})
       if (!path.empty()) manifest_add_file(report.manifest, role, path);
     // The routes of the first 256 targets: one syscall pair each, not one per address of a /16.
@@ -355,6 +366,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   probe.probes = !a.no_probes;
   probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
+  if (compromised_keys) probe.compromised_keys = &*compromised_keys;
   EngineStats engine_stats;
   const auto scan_start = std::chrono::steady_clock::now();
   ScanProgress progress;

@@ -29,6 +29,7 @@ namespace trustscan {
 
 struct CredentialPolicy;
 class AbortGroup;  // session.hpp
+struct CompromisedKeys;  // scanner/config/compromised_keys.hpp
 
 /// How a probe reaches its endpoint. The runner hands every probe the dialer of its options (the
 /// live network when none is given), so a test hands in a fake one and a probe never opens a
@@ -59,6 +60,9 @@ struct ProbeOptions {
   bool printer_ports = false;                        ///< --probe-printers: hellos to printer ports too
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
   std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
+  /// Keys the TLS analyzer looks certificates up in; nullptr: the built-in list
+  /// (--compromised-keys adds a file to it).
+  const CompromisedKeys* compromised_keys = nullptr;
   Dialer* dialer = nullptr;                          ///< how probes reach endpoints; nullptr: live_dialer()
   ScanProgress* progress = nullptr;                  ///< counts probed endpoints (the TTY progress line), if set
 };

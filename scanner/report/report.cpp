@@ -57,7 +57,7 @@ json tls_json(const DeviceFacts& facts, const Endpoint& ep) {
     std::visit([&](const auto& x) { v = x; }, o.value);
     const std::string key = o.key.substr(4);
     bool per_version = false;
-    for (const char* group : {"ciphers.", "preferred.", "cipher_order."}) {
+    for (const char* group : {"ciphers.", "preferred.", "cipher_order.", "groups."}) {
       const std::string_view g(group);
       if (key.starts_with(g)) {
         tls[std::string(g.substr(0, g.size() - 1))][key.substr(g.size())] = std::move(v);

@@ -68,6 +68,15 @@ const std::map<std::string, Build>& flawed_devices() {
       {"tls.cipher.weak", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.weak_ciphers", VS{"TLS_RSA_WITH_RC4_128_SHA"}}}); }},
       {"tls.kex.weak", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.dh_bits", std::int64_t{1024}}}); }},
       {"tls.cert.quality", [] { return tls_with({{"tls.cert.subject", std::string("CN=cam")}, {"tls.cert.expired", true}}); }},
+      {"tls.renegotiation.secure", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.secure_renegotiation", false}}); }},
+      {"tls.fallback_scsv", [] { return tls_with({{"tls.versions", VS{"TLSv1.1", "TLSv1.2"}}, {"tls.fallback_scsv", false}}); }},
+      {"tls.ems", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.extended_master_secret", false}}); }},
+      {"tls.cert.compromised_key", [] {
+         return tls_with({{"tls.cert.sha256", std::string(64, 'a')}, {"tls.cert.compromised_key", VS{"vendor firmware key"}}});
+       }},
+      {"tls.attacks.known", [] {
+         return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.ciphers.TLSv1.2", VS{"TLS_RSA_WITH_3DES_EDE_CBC_SHA"}}});
+       }},
       {"log.exposed", [] {
          auto d = with(tcp(80), "http");
          observe(d, tcp(80), "http.status", std::int64_t{200});

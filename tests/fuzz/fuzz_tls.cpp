@@ -1,7 +1,9 @@
 // libFuzzer harness for probes/tls.hpp. The input is what a server sends after our hello (TLS
 // records, or an SSLv2 record); seeds in corpus/tls/ are real replies of OpenSSL 3.0 s_server and
 // GnuTLS 3.7.9 gnutls-serv (TLS 1.0-1.3, HRR, DHE, 3DES, RC4, alerts), and the ServerHello
-// records OpenSSL sent with and without -serverpref (cipher order).
+// records OpenSSL sent with and without -serverpref (cipher order), and a TLS 1.2 flight of
+// gnutls-serv with %DISABLE_SAFE_RENEGOTIATION:%NO_SESSION_HASH (no renegotiation_info, no
+// extended_master_secret: gnutls_tls12_no_reneg_no_ems.bin).
 //
 // Besides "no crash, no UB", it traps on broken contract invariants: consumed within the input,
 // caps respected, and incremental consistency (a prefix shorter than the done message is
@@ -51,6 +53,18 @@ void check_caps(const ServerFlight& f) {
     if (v.verified || v.sent < f.certificates.size() || (!v.parsed && v.complete)) __builtin_trap();
   }
   if (f.ecdhe_curve) (void)named_group_name(*f.ecdhe_curve);
+  // What the analyzer reads from each certificate: the key fingerprint only of a certificate
+  // that parses, a 64-digit one; the ECDSA curve only of a named P-curve.
+  for (const auto& c : f.certificates) {
+    const auto k = certificate_key(c);
+    if (!k.parsed && (!k.spki_sha256.empty() || k.lifetime_days || k.ec_group)) __builtin_trap();
+    if (!k.spki_sha256.empty() && k.spki_sha256.size() != 64) __builtin_trap();
+    if (k.ec_group && (*k.ec_group < 0x0017 || *k.ec_group > 0x0019)) __builtin_trap();
+  }
+  // The names the group and signature-algorithm enumeration reports.
+  if (f.ske_signature_algorithm && signature_scheme_name(*f.ske_signature_algorithm).empty()) __builtin_trap();
+  if (f.server_hello && f.server_hello->key_share_group && named_group_name(*f.server_hello->key_share_group).empty())
+    __builtin_trap();
   // What the analyzer concludes from one flight agrees with the flight.
   if (tls_compression_accepted(f) && (!f.server_hello || f.server_hello->compression != 1)) __builtin_trap();
   switch (tls_fallback_answer(f, f.negotiated_version == 0 ? 0x0302 : f.negotiated_version)) {

@@ -1,7 +1,8 @@
 // libFuzzer harness for every YAML file a user can hand trustscan (issue 14): the input is read
 // in turn as a profile (scanner/config/profile_yaml.cpp), a list of checks as data
 // (scanner/checks/check_yaml.cpp), a declaration and an attestation file
-// (scanner/config/declaration.cpp), a waiver file (scanner/report/waivers.cpp), a credential
+// (scanner/config/declaration.cpp), a waiver file (scanner/report/waivers.cpp), a compromised-key
+// list (scanner/config/compromised_keys.cpp), a credential
 // list (scanner/credentials/credential_list.cpp), login form descriptions (scanner/credentials/forms_yaml.cpp) and the service identification
 // table (scanner/config/service_table.cpp); then as a JSON report read back by assess/diff
 // (scanner/report/assess.cpp).
@@ -16,6 +17,7 @@
 // Seeds: tests/fuzz/corpus/yaml_inputs/ (the shipped profiles/ files; see .README.md there).
 #include "probes/identify/identify.hpp"
 #include "scanner/checks/check_yaml.hpp"
+#include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/credentials/credential_list.hpp"
 #include "scanner/engine/targets.hpp"
@@ -310,6 +312,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                           "220 (vsFTPd 3.0.3)\r\n", ""};
     for (const auto& h : table.hellos)
       for (const auto& reply : replies) (void)identify(table, h.name, as_bytes(reply));
+  }
+
+  // A compromised-key list (--compromised-keys): every entry named, sourced, with a 64-digit
+  // lower-case fingerprint; looked up with its own fingerprints, every entry matches.
+  CompromisedKeys keys;
+  if (guarded<ProfileError>("compromised keys", [&] { keys = parse_compromised_keys(text, "fuzz-keys.yaml"); })) {
+    std::vector<std::string> spkis, certs;
+    for (const auto& k : keys.keys) {
+      if (k.name.empty() || k.source.empty() || (k.spki_sha256.empty() && k.cert_sha256.empty())) __builtin_trap();
+      for (const auto* f : {&k.spki_sha256, &k.cert_sha256})
+        if (!f->empty() && (f->size() != 64 || f->find_first_not_of("0123456789abcdef") != std::string::npos)) __builtin_trap();
+      spkis.push_back(k.spki_sha256);
+      certs.push_back(k.cert_sha256);
+    }
+    if (find_compromised(keys, spkis, certs).size() != keys.keys.size()) __builtin_trap();
   }
 
   // A JSON report read back (assess, diff).

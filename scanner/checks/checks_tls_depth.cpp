@@ -1,0 +1,264 @@
+// trustscan — TLS depth: what the TLS analyzer's extra hellos and the certificate show, judged
+// per TLS endpoint (the shape: endpoint_check.hpp). Each finding names the attack and its
+// CVE/CWE ids where one applies:
+//
+//   tls.renegotiation.secure   RFC 5746 renegotiation_info (insecure renegotiation, CVE-2009-3555)
+//   tls.fallback_scsv          RFC 7507 downgrade protection (CWE-757)
+//   tls.ems                    RFC 7627 extended master secret (triple handshake, CVE-2014-1295)
+//   tls.cert.compromised_key   the certificate's key is a published firmware key (CWE-321)
+//   tls.attacks.known          the preconditions of named attacks on the versions and suites
+//                              accepted: DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4, CRIME
+#include "scanner/checks/checks.hpp"
+#include "scanner/checks/endpoint_check.hpp"
+#include "probes/tls/tls_keys.hpp"
+#include "probes/tls/tls_suites.hpp"
+#include "trustscan/observation_key.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+namespace trustscan {
+
+namespace {
+
+const std::vector<std::string>* list_of(const Observation* o) {
+  return o ? std::get_if<std::vector<std::string>>(&o->value) : nullptr;
+}
+
+std::string comma(const std::vector<std::string>& v, std::size_t most = 8) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size() && i < most; ++i) out += (i ? ", " : "") + v[i];
+  if (v.size() > most) out += " (+" + std::to_string(v.size() - most) + " more)";
+  return out;
+}
+
+// The protocol versions that completed a ServerHello, or why there are none to judge.
+struct Versions {
+  const Observation* obs = nullptr;
+  std::vector<std::string> names;
+  bool has(std::string_view v) const { return std::find(names.begin(), names.end(), v) != names.end(); }
+  // Versions of the SSLv3/TLS family (SSLv2 is another protocol).
+  std::vector<std::string> tls_family() const {
+    std::vector<std::string> out;
+    for (const auto& n : names)
+      if (n != "SSLv2") out.push_back(n);
+    return out;
+  }
+  // Of those, the ones before TLS 1.3 (and after SSLv3 when `sslv3` is false).
+  std::vector<std::string> before_tls13(bool sslv3 = true) const {
+    std::vector<std::string> out;
+    for (const auto& n : tls_family())
+      if (n != "TLSv1.3" && (sslv3 || n != "SSLv3")) out.push_back(n);
+    return out;
+  }
+};
+
+std::optional<Versions> versions_of(const DeviceFacts& d, const Endpoint& ep) {
+  Versions v;
+  v.obs = d.at(ep, keys::tls::versions);
+  const auto* names = list_of(v.obs);
+  if (!names || names->empty()) return std::nullopt;
+  v.names = *names;
+  return v;
+}
+
+// A yes/no fact of the TLS analysis (tls.secure_renegotiation, tls.fallback_scsv,
+// tls.extended_master_secret): pass or fail on it, citing it and tls.versions; without it, the
+// versions may settle it (`without`: a TLS 1.3-only or single-version server), else not_tested.
+struct FlagRule {
+  const ObservationKey& key;
+  const char* pass;
+  std::function<std::string(const Versions&)> fail;
+  std::function<std::optional<std::string>(const Versions&)> without;  // a pass summary, or nullopt
+  const char* untested;
+};
+
+Verdict judge_flag(const FlagRule& rule, const DeviceFacts& d, const Endpoint& ep) {
+  const auto v = versions_of(d, ep);
+  if (!v) return untested("the TLS analysis got no ServerHello");
+  const auto* fact = d.at(ep, rule.key);
+  if (const auto yes = flag(d, ep, rule.key))
+    return verdict(*yes ? CheckStatus::pass : CheckStatus::fail, *yes ? std::string(rule.pass) : rule.fail(*v), {fact, v->obs});
+  if (const auto pass = rule.without(*v)) return verdict(CheckStatus::pass, *pass, {v->obs});
+  return untested(rule.untested);
+}
+
+std::function<std::optional<std::string>(const Versions&)> tls13_only(const char* why) {
+  return [why](const Versions& v) -> std::optional<std::string> {
+    if (v.names == std::vector<std::string>{"TLSv1.3"}) return std::string("TLS 1.3 only: ") + why;
+    return std::nullopt;
+  };
+}
+
+const FlagRule kRenegotiation{
+    keys::tls::secure_renegotiation, "RFC 5746 secure renegotiation: renegotiation_info in the ServerHello",
+    [](const Versions& v) {
+      return "no RFC 5746 renegotiation_info in the ServerHello at " + comma(v.before_tls13()) +
+             ": insecure renegotiation lets a man in the middle prefix the client's traffic (CVE-2009-3555, CWE-310)";
+    },
+    tls13_only("the protocol has no renegotiation"), "no ServerHello at TLS 1.2 or earlier to read renegotiation_info from"};
+
+const FlagRule kFallback{
+    keys::tls::fallback_scsv, "TLS_FALLBACK_SCSV honoured: a hello below the highest version got inappropriate_fallback",
+    [](const Versions&) {
+      return std::string("TLS_FALLBACK_SCSV ignored: a hello below the highest version with the SCSV was accepted, so a "
+                         "man in the middle can force a downgrade (RFC 7507; CWE-757)");
+    },
+    [](const Versions& v) -> std::optional<std::string> {
+      if (const auto family = v.tls_family(); family.size() == 1)
+        return "one protocol version only (" + family.front() + "): nothing lower to fall back to";
+      return std::nullopt;
+    },
+    "the hello with TLS_FALLBACK_SCSV got neither inappropriate_fallback nor a ServerHello"};
+
+const FlagRule kEms{
+    keys::tls::extended_master_secret, "RFC 7627 extended master secret at every TLS version up to 1.2",
+    [](const Versions& v) {
+      return "no RFC 7627 extended master secret in the ServerHello at " + comma(v.before_tls13(false)) +
+             ": the master secret is not bound to the handshake (triple handshake attack, CVE-2014-1295, CWE-310)";
+    },
+    tls13_only("the key schedule binds the handshake transcript"), "no ServerHello at TLS 1.0-1.2 to read extended_master_secret from"};
+
+// ---- tls.cert.compromised_key ----------------------------------------------------------------
+
+Verdict judge_compromised_key(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* lookup = d.at(ep, keys::tls::cert_compromised_key);
+  const auto* matched = list_of(lookup);
+  const auto* cert = d.at(ep, keys::tls::cert_sha256);
+  const auto* spki = d.at(ep, keys::tls::cert_spki_sha256);
+  if (!matched) {
+    if (!cert) return untested("no server certificate was read");
+    return untested("the certificate was not looked up: the compromised-key list is empty", "inconclusive:no_key_list");
+  }
+  if (matched->empty())
+    return verdict(CheckStatus::pass, "certificate and key not in the compromised-key list (" + lookup->evidence.detail + ")",
+                   {lookup, cert, spki});
+  return verdict(CheckStatus::fail,
+                 "the server's key is a published device key: " + comma(*matched) +
+                     "; anyone can impersonate this device or, with RSA key exchange, decrypt its traffic "
+                     "(CWE-321 hard-coded cryptographic key)",
+                 {lookup, cert, spki});
+}
+
+// ---- tls.attacks.known -----------------------------------------------------------------------
+
+const TlsSuite* suite_named(std::string_view name) {
+  static const std::map<std::string_view, const TlsSuite*> by_name = [] {
+    std::map<std::string_view, const TlsSuite*> m;
+    for (const auto& s : all_suites()) m.emplace(s.name, &s);
+    return m;
+  }();
+  const auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : it->second;
+}
+
+bool cbc(const TlsSuite& s) { return to_string(s.cipher).find("CBC") != std::string_view::npos; }
+bool block64(const TlsSuite& s) {
+  return s.des_or_3des || s.cipher == TlsCipher::idea_cbc || s.cipher == TlsCipher::rc2_cbc_40 || s.cipher == TlsCipher::rc2_cbc_56;
+}
+
+// One attack whose precondition the facts can show: its name, ids, and which accepted suites (at
+// which versions) meet it. `versions` empty: any version.
+struct Attack {
+  const char* name;
+  const char* ids;
+  const char* what;
+  std::vector<std::string_view> versions;
+  std::function<bool(const TlsSuite&)> suite;
+};
+
+const std::vector<Attack>& suite_attacks() {
+  static const std::vector<Attack> table = {
+      {"POODLE", "CVE-2014-3566, CWE-327", "SSLv3 with CBC suites", {"SSLv3"}, cbc},
+      {"BEAST", "CVE-2011-3389, CWE-327", "CBC suites at TLS 1.0 or SSLv3 (precondition; clients mitigate with 1/n-1 splitting)",
+       {"SSLv3", "TLSv1.0"}, cbc},
+      {"SWEET32", "CVE-2016-2183, CWE-327", "64-bit block ciphers (3DES, DES, IDEA, RC2)", {}, block64},
+      {"FREAK", "CVE-2015-0204, CWE-327", "export RSA key exchange", {},
+       [](const TlsSuite& s) { return s.export_grade && (s.kex == TlsKex::rsa); }},
+      {"LOGJAM", "CVE-2015-4000, CWE-327", "export DHE key exchange", {},
+       [](const TlsSuite& s) { return s.export_grade && (s.kex == TlsKex::dhe || s.kex == TlsKex::dh); }},
+      {"RC4 biases (Bar Mitzvah, NOMORE)", "CVE-2013-2566, CVE-2015-2808, CWE-327", "RC4 suites", {},
+       [](const TlsSuite& s) { return s.rc4; }},
+  };
+  return table;
+}
+
+Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
+  const auto v = versions_of(d, ep);
+  if (!v) return untested("the TLS analysis got no ServerHello");
+  std::vector<const Observation*> proof{v->obs};
+  std::vector<std::string> found;
+  std::vector<const Observation*> cited;
+  auto cite = [&](const Observation* o) {
+    if (o && std::find(cited.begin(), cited.end(), o) == cited.end()) cited.push_back(o);
+  };
+  if (v->has("SSLv2")) found.push_back("DROWN precondition (CVE-2016-0800, CWE-327): SSLv2 accepted");
+  std::map<std::string, const std::vector<std::string>*> suites;  // version -> accepted suite names
+  for (const auto& version : v->tls_family()) {
+    const auto* o = d.at(ep, keys::tls::ciphers_at.with(version).name);
+    if (!list_of(o)) return untested("the suites accepted at " + version + " were not enumerated");
+    suites[version] = list_of(o);
+    proof.push_back(o);
+  }
+  for (const auto& a : suite_attacks()) {
+    std::vector<std::string> hits;
+    for (const auto& [version, names] : suites) {
+      if (!a.versions.empty() && std::find(a.versions.begin(), a.versions.end(), version) == a.versions.end()) continue;
+      bool here = false;
+      for (const auto& n : *names)
+        if (const auto* s = suite_named(n); s && a.suite(*s)) {
+          hits.push_back(version + " " + n);
+          here = true;
+        }
+      if (here) cite(d.at(ep, keys::tls::ciphers_at.with(version).name));
+    }
+    if (!hits.empty()) found.push_back(std::string(a.name) + " (" + a.ids + "): " + a.what + ": " + comma(hits, 3));
+  }
+  const auto* dh = d.at(ep, keys::tls::dh_bits);
+  if (const auto* bits = dh ? std::get_if<std::int64_t>(&dh->value) : nullptr; bits && *bits < 1024) {
+    found.push_back("LOGJAM (CVE-2015-4000, CWE-327): a " + std::to_string(*bits) + "-bit DH group");
+    cite(dh);
+  }
+  const auto* compression = d.at(ep, keys::tls::compression);
+  if (flag(d, ep, keys::tls::compression).value_or(false)) {
+    found.push_back("CRIME (CVE-2012-4929, CWE-310): TLS compression (DEFLATE) accepted");
+    cite(compression);
+  }
+  if (found.empty()) {
+    if (dh) proof.push_back(dh);
+    if (compression) proof.push_back(compression);
+    return verdict(CheckStatus::pass,
+                   "no precondition of DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4 or CRIME in the versions and suites "
+                   "accepted",
+                   proof);
+  }
+  cited.insert(cited.begin(), v->obs);
+  std::string summary = "known attacks apply: ";
+  for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? "; " : "") + found[i];
+  return verdict(CheckStatus::fail, summary, cited);
+}
+
+}  // namespace
+
+void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out) {
+  const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
+  const std::vector<std::string_view> tls = {"tls", "https"};
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.renegotiation.secure", "Secure renegotiation (RFC 5746)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kRenegotiation, d, ep); },
+      keys::tls::starttls}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.fallback_scsv", "Downgrade protection (TLS_FALLBACK_SCSV, RFC 7507)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kFallback, d, ep); },
+      keys::tls::starttls}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.ems", "Extended master secret (RFC 7627)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kEms, d, ep); }, keys::tls::starttls}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.cert.compromised_key", "Certificate key not a published (firmware) key", Severity::critical,
+      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.4-3", "EN303645:5.5-1"}, tls,
+      judge_compromised_key, keys::tls::starttls}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "tls.attacks.known", "No precondition of a named TLS attack (DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4, CRIME)",
+      Severity::high, dp3, tls, judge_attacks, keys::tls::starttls}));
+}
+
+}  // namespace trustscan

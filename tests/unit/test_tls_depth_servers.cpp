@@ -1,0 +1,195 @@
+// TLS depth against real servers started by the test on loopback (127.0.0.13): secure
+// renegotiation, extended master secret, TLS_FALLBACK_SCSV, groups, signature algorithms,
+// certificate lifetime and fingerprints, the compromised-key lookup and the attack table, each
+// verdict shown both ways where real software shows it:
+//
+//   14451 openssl s_server, TLS 1.2 + 1.3 (Debian's defaults): RFC 5746 yes, EMS yes, SCSV honoured
+//   14452 gnutls-serv NORMAL:%DISABLE_SAFE_RENEGOTIATION:%NO_SESSION_HASH, TLS 1.0-1.3 with 3DES:
+//         no renegotiation_info, no EMS; SWEET32 and BEAST preconditions
+//   14453 openssl s_server with Options = -ExtendedMasterSecret (OPENSSL_CONF): EMS off in OpenSSL
+//   14454 openssl s_server -tls1_3: TLS 1.3 only (no renegotiation, EMS built in, one version)
+//
+// No packaged server ignores TLS_FALLBACK_SCSV (OpenSSL, GnuTLS and tlslite-ng all honour it):
+// the fail side of tls.fallback_scsv is shown on facts only (tests/checks/test_tls_depth.cpp).
+// The compromised-key verdict fails once the test's own leaf key is given in a
+// --compromised-keys file (its SPKI SHA-256 computed with the openssl CLI, not by trustscan).
+#include "../support/cli.hpp"
+#include "../support/files.hpp"
+#include "../support/pki.hpp"
+#include "../support/process.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kHost = "127.0.0.13";
+
+struct Scan {
+  std::map<int, std::map<std::string, nlohmann::json>> facts;    // port -> key -> value
+  std::map<int, std::map<std::string, nlohmann::json>> results;  // port -> check -> result
+};
+
+Scan scan(const std::string& path, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"scan", kHost, "-p", "14451,14452,14453,14454", "-q", "--no-creds", "-o", path};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto run = testsupport::cli(args);
+  REQUIRE_MESSAGE((run.code == 0 || run.code == 1), run.err);  // 1: some check failed
+  Scan s;
+  const auto j = nlohmann::json::parse(testsupport::read_text(path));
+  for (const auto& o : j["devices"][0]["observations"])
+    if (o.contains("port")) s.facts[o["port"].get<int>()][o["key"].get<std::string>()] = o["value"];
+  for (const auto& r : j["devices"][0]["results"])
+    if (r.contains("port")) s.results[r["port"].get<int>()][r["check"].get<std::string>()] = r;
+  return s;
+}
+
+// The first line a shell command prints (the test's own openssl CLI computations).
+std::string shell(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[256];
+    if (std::fgets(buf, sizeof buf, p)) out = buf;
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '-')) out.pop_back();
+  return out;
+}
+
+bool contains(const nlohmann::json& list, const char* v) {
+  return list.is_array() && std::find(list.begin(), list.end(), v) != list.end();
+}
+
+}  // namespace
+
+TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups, sigalgs, certificate, attacks") {
+  const auto dir = testsupport::temp_path("-tlsdepth");
+  REQUIRE_MESSAGE(testsupport::make_test_pki(dir), testsupport::read_text(dir + "/openssl.log"));
+  const std::string d = dir + "/";
+  std::ofstream(d + "noems.cnf") << "openssl_conf = o\n[o]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\n"
+                                    "Options = -ExtendedMasterSecret\n";
+  auto ossl = [&](int port, std::vector<std::string> more) {
+    std::vector<std::string> a = {"openssl", "s_server", "-quiet", "-www", "-no-CAfile", "-no-CApath", "-no-CAstore",
+                                  "-cert", d + "leaf.pem", "-key", d + "leaf.key", "-accept", std::string(kHost) + ":" + std::to_string(port)};
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  auto noems = ossl(14453, {});
+  noems.insert(noems.begin(), {"env", "OPENSSL_CONF=" + d + "noems.cnf"});
+  const std::vector<std::pair<int, std::vector<std::string>>> servers = {
+      {14451, ossl(14451, {})},
+      // gnutls-serv listens on every address (no option to choose); the test connects to loopback only.
+      {14452, {"gnutls-serv", "--port=14452", "--x509certfile=" + d + "leaf.pem", "--x509keyfile=" + d + "leaf.key",
+               "--priority=NORMAL:+VERS-TLS1.0:+VERS-TLS1.1:+3DES-CBC:%DISABLE_SAFE_RENEGOTIATION:%NO_SESSION_HASH"}},
+      {14453, noems},
+      {14454, ossl(14454, {"-tls1_3"})},
+  };
+  std::vector<std::unique_ptr<testsupport::Process>> running;
+  for (const auto& [port, argv] : servers)
+    running.push_back(std::make_unique<testsupport::Process>(argv, d + "server" + std::to_string(port) + ".log"));
+  for (const auto& [port, argv] : servers)
+    REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kHost, static_cast<std::uint16_t>(port), 5s),
+                    "server on " << port << " did not start: " << testsupport::read_text(d + "server" + std::to_string(port) + ".log"));
+
+  const auto s = scan(d + "report.json", {});
+  auto fact = [&](int port, const char* key) {
+    const auto& f = s.facts.at(port);
+    const auto it = f.find(key);
+    return it == f.end() ? nlohmann::json() : it->second;
+  };
+  auto status = [&](const Scan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("status", ""); };
+  auto summary = [&](const Scan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("summary", ""); };
+
+  {  // secure renegotiation: OpenSSL sends renegotiation_info, GnuTLS with %DISABLE_SAFE_RENEGOTIATION does not
+    CHECK(fact(14451, "tls.secure_renegotiation") == true);
+    CHECK(status(s, 14451, "tls.renegotiation.secure") == "pass");
+    CHECK(fact(14452, "tls.secure_renegotiation") == false);
+    CHECK(status(s, 14452, "tls.renegotiation.secure") == "fail");
+    CHECK(summary(s, 14452, "tls.renegotiation.secure").find("CVE-2009-3555") != std::string::npos);
+    CHECK(fact(14454, "tls.secure_renegotiation").is_null());
+    CHECK(status(s, 14454, "tls.renegotiation.secure") == "pass");  // TLS 1.3 only
+  }
+  {  // extended master secret: on in OpenSSL, off in GnuTLS %NO_SESSION_HASH and OpenSSL -ExtendedMasterSecret
+    CHECK(fact(14451, "tls.extended_master_secret") == true);
+    CHECK(status(s, 14451, "tls.ems") == "pass");
+    for (const int port : {14452, 14453}) {
+      CAPTURE(port);
+      CHECK(fact(port, "tls.extended_master_secret") == false);
+      CHECK(status(s, port, "tls.ems") == "fail");
+      CHECK(summary(s, port, "tls.ems").find("CVE-2014-1295") != std::string::npos);
+    }
+    CHECK(fact(14454, "tls.extended_master_secret").is_null());
+    CHECK(status(s, 14454, "tls.ems") == "pass");
+  }
+  {  // TLS_FALLBACK_SCSV: honoured by OpenSSL and GnuTLS; one version only has nothing to fall back to
+    for (const int port : {14451, 14452}) {
+      CAPTURE(port);
+      CHECK(fact(port, "tls.fallback_scsv") == true);
+      CHECK(status(s, port, "tls.fallback_scsv") == "pass");
+    }
+    CHECK(fact(14454, "tls.fallback_scsv").is_null());
+    CHECK(status(s, 14454, "tls.fallback_scsv") == "pass");
+    CHECK(summary(s, 14454, "tls.fallback_scsv").starts_with("one protocol version only (TLSv1.3)"));
+  }
+  {  // groups and signature algorithms enumerated, not only the one chosen
+    for (const int port : {14451, 14452}) {
+      CAPTURE(port);
+      const auto g13 = fact(port, "tls.groups.TLSv1.3");
+      CHECK(g13.size() >= 5);
+      CHECK(contains(g13, "x25519"));
+      CHECK(contains(g13, "secp384r1"));
+      CHECK(contains(g13, "ffdhe2048"));
+      // TLS 1.2 with a P-256 ECDSA certificate: OpenSSL refuses without P-256 offered, so the
+      // analyzer keeps offering it and still finds the curves after it.
+      const auto g12 = fact(port, "tls.groups.TLSv1.2");
+      CHECK(contains(g12, "secp256r1"));
+      CHECK(contains(g12, "secp384r1"));
+      const auto sig = fact(port, "tls.signature_algorithms");
+      CHECK(contains(sig, "ecdsa_secp256r1_sha256"));
+      CHECK(!contains(sig, "rsa_pkcs1_sha256"));  // an EC key cannot sign with RSA
+    }
+  }
+  {  // certificate lifetime and fingerprints, as the openssl CLI computes them
+    const auto cert = shell("openssl x509 -in " + d + "leaf.pem -outform DER | sha256sum");
+    const auto spki = shell("openssl x509 -in " + d + "leaf.pem -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum");
+    REQUIRE(cert.size() == 64);
+    for (const int port : {14451, 14452, 14454}) {
+      CAPTURE(port);
+      CHECK(fact(port, "tls.cert.lifetime_days") == 30);
+      CHECK(fact(port, "tls.cert.sha256") == cert);
+      CHECK(fact(port, "tls.cert.spki_sha256") == spki);
+      CHECK(fact(port, "tls.cert.compromised_key") == nlohmann::json::array());
+      CHECK(status(s, port, "tls.cert.compromised_key") == "pass");
+    }
+    // The test's leaf key listed as compromised: every server using it fails, naming the entry.
+    std::ofstream(d + "keys.yaml") << "keys:\n  - name: test firmware key\n    source: made by this test\n    spki_sha256: "
+                                   << spki << "\n";
+    const auto listed = scan(d + "report-listed.json", {"--compromised-keys", d + "keys.yaml"});
+    for (const int port : {14451, 14452, 14454}) {
+      CAPTURE(port);
+      CHECK(status(listed, port, "tls.cert.compromised_key") == "fail");
+      CHECK(summary(listed, port, "tls.cert.compromised_key").find("test firmware key") != std::string::npos);
+    }
+    // A malformed list: one clear line, exit 2, nothing scanned.
+    std::ofstream(d + "bad.yaml") << "keys:\n  - name: x\n    source: y\n    spki_sha256: 1234\n";
+    const auto bad = testsupport::cli({"scan", kHost, "-p", "14451", "-q", "--compromised-keys", d + "bad.yaml"});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("bad.yaml:4: 'spki_sha256' must be a SHA-256") != std::string::npos);
+  }
+  {  // named attacks: SWEET32 and BEAST on GnuTLS with 3DES and TLS 1.0, none on OpenSSL's defaults
+    CHECK(status(s, 14452, "tls.attacks.known") == "fail");
+    CHECK(summary(s, 14452, "tls.attacks.known").find("SWEET32 (CVE-2016-2183") != std::string::npos);
+    CHECK(summary(s, 14452, "tls.attacks.known").find("BEAST (CVE-2011-3389") != std::string::npos);
+    CHECK(status(s, 14451, "tls.attacks.known") == "pass");
+    CHECK(status(s, 14454, "tls.attacks.known") == "pass");
+  }
+}
