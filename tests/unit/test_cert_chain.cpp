@@ -33,17 +33,17 @@ struct Server {
 };
 
 // port -> key -> value, and port -> the tls.cert.quality result.
-struct Scan {
+struct ChainScan {
   std::map<int, std::map<std::string, nlohmann::json>> facts;
   std::map<int, nlohmann::json> quality;
 };
 
-Scan scan(const std::string& dir, const std::string& ports, const std::vector<std::string>& extra) {
+ChainScan chain_scan(const std::string& dir, const std::string& ports, const std::vector<std::string>& extra) {
   const auto path = dir + "/report" + std::to_string(extra.size()) + ".json";
   std::vector<std::string> args = {"scan", kChainHost, "-p", ports, "-q", "--no-creds", "-o", path};
   args.insert(args.end(), extra.begin(), extra.end());
   testsupport::cli(args);
-  Scan s;
+  ChainScan s;
   const auto j = nlohmann::json::parse(testsupport::read_text(path));
   const auto& d = j["devices"][0];
   for (const auto& o : d["observations"])
@@ -100,7 +100,7 @@ TEST_CASE("certificate chain: s_server and gnutls-serv at TLS 1.2 and 1.3, full,
     REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kChainHost, static_cast<std::uint16_t>(s.port), 5s),
                     "server on " << s.port << " did not start: " << testsupport::read_text(d + "server" + std::to_string(s.port) + ".log"));
 
-  const auto with_ca = scan(dir, ports, {"--ca-file", d + "root.pem"});
+  const auto with_ca = chain_scan(dir, ports, {"--ca-file", d + "root.pem"});
   auto fact = [&](int port, const char* key) {
     const auto& f = with_ca.facts.at(port);
     const auto it = f.find(key);
@@ -158,7 +158,7 @@ TEST_CASE("certificate chain: s_server and gnutls-serv at TLS 1.2 and 1.3, full,
                           "(expired; the server sent 3 certificates)");
 
   // Without --ca-file: no verification verdict, the chain facts all the same.
-  const auto without = scan(dir, "14431,14432,14436", {});
+  const auto without = chain_scan(dir, "14431,14432,14436", {});
   for (const int port : {14431, 14432, 14436}) {
     CAPTURE(port);
     const auto& f = without.facts.at(port);

@@ -32,19 +32,19 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr const char* kHost = "127.0.0.13";
+constexpr const char* kDepthHost = "127.0.0.13";
 
-struct Scan {
+struct DepthScan {
   std::map<int, std::map<std::string, nlohmann::json>> facts;    // port -> key -> value
   std::map<int, std::map<std::string, nlohmann::json>> results;  // port -> check -> result
 };
 
-Scan scan(const std::string& path, const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"scan", kHost, "-p", "14451,14452,14453,14454", "-q", "--no-creds", "-o", path};
+DepthScan depth_scan(const std::string& path, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"scan", kDepthHost, "-p", "14451,14452,14453,14454", "-q", "--no-creds", "-o", path};
   args.insert(args.end(), extra.begin(), extra.end());
   const auto run = testsupport::cli(args);
   REQUIRE_MESSAGE((run.code == 0 || run.code == 1), run.err);  // 1: some check failed
-  Scan s;
+  DepthScan s;
   const auto j = nlohmann::json::parse(testsupport::read_text(path));
   for (const auto& o : j["devices"][0]["observations"])
     if (o.contains("port")) s.facts[o["port"].get<int>()][o["key"].get<std::string>()] = o["value"];
@@ -79,7 +79,7 @@ TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups,
                                     "Options = -ExtendedMasterSecret\n";
   auto ossl = [&](int port, std::vector<std::string> more) {
     std::vector<std::string> a = {"openssl", "s_server", "-quiet", "-www", "-no-CAfile", "-no-CApath", "-no-CAstore",
-                                  "-cert", d + "leaf.pem", "-key", d + "leaf.key", "-accept", std::string(kHost) + ":" + std::to_string(port)};
+                                  "-cert", d + "leaf.pem", "-key", d + "leaf.key", "-accept", std::string(kDepthHost) + ":" + std::to_string(port)};
     a.insert(a.end(), more.begin(), more.end());
     return a;
   };
@@ -97,17 +97,17 @@ TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups,
   for (const auto& [port, argv] : servers)
     running.push_back(std::make_unique<testsupport::Process>(argv, d + "server" + std::to_string(port) + ".log"));
   for (const auto& [port, argv] : servers)
-    REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kHost, static_cast<std::uint16_t>(port), 5s),
+    REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kDepthHost, static_cast<std::uint16_t>(port), 5s),
                     "server on " << port << " did not start: " << testsupport::read_text(d + "server" + std::to_string(port) + ".log"));
 
-  const auto s = scan(d + "report.json", {});
+  const auto s = depth_scan(d + "report.json", {});
   auto fact = [&](int port, const char* key) {
     const auto& f = s.facts.at(port);
     const auto it = f.find(key);
     return it == f.end() ? nlohmann::json() : it->second;
   };
-  auto status = [&](const Scan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("status", ""); };
-  auto summary = [&](const Scan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("summary", ""); };
+  auto status = [&](const DepthScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("status", ""); };
+  auto summary = [&](const DepthScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("summary", ""); };
 
   {  // secure renegotiation: OpenSSL sends renegotiation_info, GnuTLS with %DISABLE_SAFE_RENEGOTIATION does not
     CHECK(fact(14451, "tls.secure_renegotiation") == true);
@@ -173,7 +173,7 @@ TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups,
     // The test's leaf key listed as compromised: every server using it fails, naming the entry.
     std::ofstream(d + "keys.yaml") << "keys:\n  - name: test firmware key\n    source: made by this test\n    spki_sha256: "
                                    << spki << "\n";
-    const auto listed = scan(d + "report-listed.json", {"--compromised-keys", d + "keys.yaml"});
+    const auto listed = depth_scan(d + "report-listed.json", {"--compromised-keys", d + "keys.yaml"});
     for (const int port : {14451, 14452, 14454}) {
       CAPTURE(port);
       CHECK(status(listed, port, "tls.cert.compromised_key") == "fail");
@@ -181,7 +181,7 @@ TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups,
     }
     // A malformed list: one clear line, exit 2, nothing scanned.
     std::ofstream(d + "bad.yaml") << "keys:\n  - name: x\n    source: y\n    spki_sha256: 1234\n";
-    const auto bad = testsupport::cli({"scan", kHost, "-p", "14451", "-q", "--compromised-keys", d + "bad.yaml"});
+    const auto bad = testsupport::cli({"scan", kDepthHost, "-p", "14451", "-q", "--compromised-keys", d + "bad.yaml"});
     CHECK(bad.code == 2);
     CHECK(bad.err.find("bad.yaml:4: 'spki_sha256' must be a SHA-256") != std::string::npos);
   }
