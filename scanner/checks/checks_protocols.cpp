@@ -464,7 +464,8 @@ Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
   std::vector<std::string> missing;
   for (const auto& r : file->tls->require_versions)
     if (std::none_of(versions->begin(), versions->end(), [&](const std::string& v) { return r.matches(v); }))
-      missing.push_back(joined(r.names) + " not accepted: required by " + cite_rule(*file, r.source) +
+      missing.push_back((r.names.size() == 1 ? r.names[0] + " not accepted" : "none of " + joined(r.names) + " accepted") +
+                        ": required by " + cite_rule(*file, r.source) +
                         (r.why.empty() ? "" : " (" + r.why + ")"));
   if (missing.empty())
     return verdict(CheckStatus::pass, "the versions the policy requires are accepted (" + joined(*versions) + ")" + under(file), {proof});

@@ -264,7 +264,10 @@ std::vector<PolicyViolation> judge_names(const NameRules& rules, const std::vect
 }
 
 std::string cite_rule(const CryptoPolicyFile& file, std::string_view source) {
-  return file.document + " " + std::string(source) + " (policy " + file.id + ")";
+  // "NIST SP 800-52 Rev. 2 §3.1", but "trustscan baseline, RFC 8996 §4": a source that is a
+  // section of the document follows it; one that names another text is set apart.
+  const bool section = source.starts_with("§") || source.starts_with("Table");
+  return file.document + (section ? " " : ", ") + std::string(source) + " (policy " + file.id + ")";
 }
 
 std::string describe_violation(const CryptoPolicyFile& file, const PolicyViolation& v) {

@@ -117,7 +117,8 @@ struct PolicyViolation {
 /// Every offered name that the rules reject, in the order offered (each name once).
 std::vector<PolicyViolation> judge_names(const NameRules& rules, const std::vector<std::string>& offered);
 
-/// "NIST SP 800-52 Rev. 2 §3.1 (policy nist-sp800-52r2)": where a rule comes from, for a verdict.
+/// "NIST SP 800-52 Rev. 2 §3.1 (policy nist-sp800-52r2)", "trustscan baseline, RFC 8996 §4 (policy
+/// trustscan-baseline)": where a rule comes from, for a verdict.
 std::string cite_rule(const CryptoPolicyFile& file, std::string_view source);
 /// "TLSv1.0 forbidden by NIST SP 800-52 Rev. 2 §3.1 (policy nist-sp800-52r2): shall not be used"
 /// or "TLS_RSA_WITH_AES_128_CBC_SHA not on the allowed list of …".

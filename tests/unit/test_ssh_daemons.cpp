@@ -139,10 +139,10 @@ TEST_CASE("Debian 12 sshd with SHA-1 and CBC algorithms: each named with its sou
   REQUIRE(cfg);
   CHECK((*cfg)["status"] == "fail");
   const std::string summary = (*cfg)["summary"];
-  CHECK(contains(summary, "diffie-hellman-group1-sha1 forbidden by SSH current guidance RFC 9142 §4 (policy ssh-baseline)"));
-  CHECK(contains(summary, "diffie-hellman-group14-sha1 forbidden by SSH current guidance ssh-audit ssh2_kexdb (fail: SHA-1)"));
-  CHECK(contains(summary, "ssh-rsa forbidden by SSH current guidance OpenSSH 8.8 release notes"));
-  CHECK(contains(summary, "aes128-cbc forbidden by SSH current guidance OpenSSH 6.7 release notes"));
+  CHECK(contains(summary, "diffie-hellman-group1-sha1 forbidden by SSH current guidance, RFC 9142 §4 (policy ssh-baseline)"));
+  CHECK(contains(summary, "diffie-hellman-group14-sha1 forbidden by SSH current guidance, ssh-audit ssh2_kexdb (fail: SHA-1)"));
+  CHECK(contains(summary, "ssh-rsa forbidden by SSH current guidance, OpenSSH 8.8 release notes"));
+  CHECK(contains(summary, "aes128-cbc forbidden by SSH current guidance, OpenSSH 6.7 release notes"));
   CHECK(contains(summary, "3des-cbc forbidden"));
   CHECK(contains(summary, "hmac-sha1 forbidden"));
   CHECK(s.report["profile"]["crypto_policy"]["ssh"]["id"] == "ssh-baseline");
@@ -267,7 +267,7 @@ TEST_CASE("golden-unit pinning end to end: policy from a real scan passes the un
     REQUIRE(cfg);
     CHECK((*cfg)["status"] == "fail");
     CHECK(contains((*cfg)["summary"], "aes128-cbc not on the allowed list of golden unit 127.0.0.1 in " + report +
-                                          " ssh.ciphers (policy golden-cam-fw1.2)"));
+                                          ", ssh.ciphers (policy golden-cam-fw1.2)"));
     CHECK(contains((*cfg)["summary"], "hmac-sha2-512 not on the allowed list"));
   }
   // A malformed policy file: one line, exit 2, nothing scanned.
