@@ -179,6 +179,23 @@ TEST_CASE("Debian 12 sshd with SHA-1 and CBC algorithms: each named with its sou
   CHECK(contains((*terrapin)["summary"], "kex-strict-s-v00@openssh.com"));
 }
 
+TEST_CASE("an sshd offering only legacy algorithms (as old firmware does): the host key is still read, through SHA-1 kex") {
+  if (sshd_missing()) return;
+  const auto dir = host_keys("-sshd-old");
+  constexpr std::uint16_t kPort = 22921;
+  const auto sshd = start_sshd(dir, kPort,
+                               "KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1\nHostKeyAlgorithms ssh-rsa\n"
+                               "Ciphers aes128-cbc,3des-cbc\nMACs hmac-sha1\n");
+  const auto s = scan(kPort);
+  CHECK(list_of(s, "ssh.host_key_algorithms") == std::vector<std::string>{"ssh-rsa"});
+  CHECK(int_of(s, "ssh.host_key_bits.ssh-rsa") == 2048);
+  const std::string summary = result(s, "ssh.config")->at("summary");
+  for (const char* alg : {"diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "ssh-rsa", "aes128-cbc", "3des-cbc", "hmac-sha1"})
+    CHECK_MESSAGE(contains(summary, std::string(alg) + " forbidden by SSH current guidance, "), alg);
+  // CBC with encrypt-and-MAC only: not a mode Terrapin attacks.
+  CHECK(result(s, "ssh.terrapin")->at("status") == "pass");
+}
+
 TEST_CASE("hardened Debian 12 sshd: passes ssh-baseline, fails BSI TR-02102-4 (curve25519, ed25519 not on its lists)") {
   if (sshd_missing()) return;
   const auto dir = host_keys("-sshd-hard");
