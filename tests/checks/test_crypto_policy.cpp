@@ -177,7 +177,7 @@ TEST_CASE("glob matching") {
   CHECK_FALSE(glob_match("abc", "abcd"));
 }
 
-TEST_CASE("tls.protocol.*: TLS 1.0 fails NIST and the baseline, passes Mozilla old; NIST requires TLS 1.3") {
+TEST_CASE("tls.protocol.*: TLS 1.0 fails NIST and the baseline but passes Mozilla old, and NIST requires TLS 1.3") {
   const auto nist = one("tls.protocol.legacy", legacy_server(policy({"nist-sp800-52r2"})));
   CHECK(nist.status == CheckStatus::fail);
   CHECK(nist.summary.find("TLSv1.0 forbidden by NIST SP 800-52 Rev. 2 §3.1 (policy nist-sp800-52r2)") != std::string::npos);

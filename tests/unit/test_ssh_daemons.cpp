@@ -120,7 +120,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("Debian 12 sshd with SHA-1 and CBC algorithms: each named with its source; host keys per type; strict kex") {
+TEST_CASE("Debian 12 sshd with SHA-1 and CBC algorithms: each named with its source, host keys per type, strict kex") {
   if (sshd_missing()) return;
   const auto dir = host_keys("-sshd-legacy");
   constexpr std::uint16_t kPort = 22917;
