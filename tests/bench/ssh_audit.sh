@@ -61,13 +61,15 @@ UsePAM no
 StrictModes no
 $2
 CONF
-  in_ns /usr/sbin/sshd -D -e -f "$TMP/sshd_$1.conf" >"$TMP/sshd_$1.log" 2>&1 &
+  # ip netns exec execs the daemon: $! is its PID (a backgrounded shell function would be a
+  # subshell, and killing it would leave the daemon running).
+  ip netns exec "$NS" /usr/sbin/sshd -D -e -f "$TMP/sshd_$1.conf" >"$TMP/sshd_$1.log" 2>&1 &
   PIDS+=($!)
 }
 sshd_conf 2201 $'KexAlgorithms +diffie-hellman-group14-sha1,diffie-hellman-group1-sha1\nCiphers +aes128-cbc,3des-cbc\nHostKeyAlgorithms +ssh-rsa\nMACs +hmac-sha1'
 sshd_conf 2202 $'KexAlgorithms curve25519-sha256,ecdh-sha2-nistp256\nCiphers aes256-gcm@openssh.com,aes128-ctr\nMACs hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com\nHostKeyAlgorithms ssh-ed25519,ecdsa-sha2-nistp256'
 tinysshd-makekey "$TMP/tiny" >/dev/null 2>&1
-in_ns /usr/bin/tcpserver -HRDl0 127.0.0.1 2203 /usr/sbin/tinysshd "$TMP/tiny" >"$TMP/tiny.log" 2>&1 &
+ip netns exec "$NS" /usr/bin/tcpserver -HRDl0 127.0.0.1 2203 /usr/sbin/tinysshd "$TMP/tiny" >"$TMP/tiny.log" 2>&1 &
 PIDS+=($!)
 sleep 1
 
