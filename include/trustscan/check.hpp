@@ -15,6 +15,8 @@
 
 namespace trustscan {
 
+struct CryptoPolicy;  // scanner/policy/crypto_policy.hpp
+
 /// Result state of a check (STANDARDS.md §4.5). Absence of evidence is never `pass`.
 /// `waived`: a failure the user accepted with a waiver in force (--waivers, docs/waivers.md);
 /// it stays in the report with its waiver and does not fail the run. Checks never produce it.
@@ -40,6 +42,9 @@ struct DeviceFacts {
   bool passive = false;                   ///< facts from a capture (replay): nothing was sent
   /// The manufacturer's declaration for this device (--declaration), or null.
   std::shared_ptr<const Declaration> declaration;
+  /// The crypto policy the tls.* and ssh.* checks judge against (the profile's `crypto_policy`,
+  /// or --crypto-policy); null: the default (scanner/policy/crypto_policy.hpp).
+  std::shared_ptr<const CryptoPolicy> crypto_policy;
 
   /// The observations with `key`, in order.
   std::vector<const Observation*> find(std::string_view key) const;

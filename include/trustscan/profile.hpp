@@ -59,6 +59,12 @@ struct Profile {
   /// at least N pairs were tried on that surface; fewer is not_tested (inconclusive:too_few_pairs).
   /// 0: any trial that ran to its end counts.
   std::size_t min_credential_pairs = 0;
+  /// `crypto_policy: NAME` or `[TLS-POLICY, SSH-POLICY]`: the policies the tls.* and ssh.* checks
+  /// judge against (profiles/crypto/, docs/crypto-policies.md), resolved at load time; the
+  /// default (trustscan-baseline + ssh-baseline) when the profile names none. --crypto-policy
+  /// replaces the parts it has.
+  std::vector<std::string> crypto_policy_names;
+  std::shared_ptr<const CryptoPolicy> crypto_policy;
 };
 
 /// The roll-up of one outcome on one device.

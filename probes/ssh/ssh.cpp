@@ -2,6 +2,8 @@
 #include "probes/ssh/ssh.hpp"
 #include "probes/ssh/ssh_keys.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -323,6 +325,132 @@ std::vector<Observation> ssh_observations(const SshResult& result, const Endpoin
   list(keys::ssh::compression, union_of(k.compression_c2s, k.compression_s2c),
        join(k.compression_c2s) + " | " + join(k.compression_s2c));
   return obs;
+}
+
+}  // namespace trustscan
+
+// ---- host keys -------------------------------------------------------------------------------
+
+namespace trustscan {
+
+std::string ssh_host_key_type(std::string_view a) {
+  if (a == "ssh-rsa" || a.starts_with("rsa-sha2-") || a.starts_with("ssh-rsa-cert") || a.starts_with("x509v3-ssh-rsa") ||
+      a.starts_with("x509v3-sign-rsa") || a.starts_with("x509v3-rsa"))
+    return "rsa";
+  if (a == "ssh-dss" || a.starts_with("ssh-dss-") || a.starts_with("x509v3-ssh-dss") || a.starts_with("x509v3-sign-dss"))
+    return "dsa";
+  if (a.starts_with("ecdsa-sha2-") || a.starts_with("sk-ecdsa-sha2-") || a.starts_with("x509v3-ecdsa-sha2-")) return "ecdsa";
+  if (a == "ssh-ed25519" || a.starts_with("ssh-ed25519-cert") || a.starts_with("sk-ssh-ed25519")) return "ed25519";
+  if (a == "ssh-ed448" || a.starts_with("ssh-ed448-")) return "ed448";
+  return {};
+}
+
+namespace {
+
+constexpr std::size_t kMaxHostKeyBlob = 16 * 1024;
+
+// One RFC 4251 §5 string (or mpint) at `at`; advances `at`. nullopt when it runs past the end.
+std::optional<Bytes> read_string(Bytes b, std::size_t& at) noexcept {
+  if (at > b.size() || b.size() - at < 4) return std::nullopt;
+  const std::uint32_t n = load_be32(b, at);
+  if (n > b.size() - at - 4) return std::nullopt;
+  const Bytes s = b.subspan(at + 4, n);
+  at += 4 + n;
+  return s;
+}
+
+// Bits of a positive mpint: length without leading zero bytes, minus the top byte's leading zeros.
+int mpint_bits(Bytes m) noexcept {
+  std::size_t i = 0;
+  while (i < m.size() && m[i] == 0) ++i;
+  if (i == m.size()) return 0;
+  int top = 8;
+  for (std::uint8_t x = m[i]; !(x & 0x80); x = static_cast<std::uint8_t>(x << 1)) --top;
+  return static_cast<int>((m.size() - i - 1) * 8) + top;
+}
+
+}  // namespace
+
+std::optional<SshHostKey> parse_ssh_host_key(Bytes blob) noexcept {
+  if (blob.size() > kMaxHostKeyBlob) return std::nullopt;
+  std::size_t at = 0;
+  const auto type = read_string(blob, at);
+  if (!type || type->empty() || type->size() > kSshMaxNameLength) return std::nullopt;
+  SshHostKey k;
+  k.type = std::string(as_text(*type));
+  if (k.type == "ssh-rsa") {
+    const auto e = read_string(blob, at);
+    const auto n = e ? read_string(blob, at) : std::nullopt;
+    if (!n || mpint_bits(*n) == 0) return std::nullopt;
+    k.bits = mpint_bits(*n);
+  } else if (k.type == "ssh-dss") {
+    const auto p = read_string(blob, at);
+    if (!p || mpint_bits(*p) == 0) return std::nullopt;
+    k.bits = mpint_bits(*p);
+  } else if (k.type.starts_with("ecdsa-sha2-")) {
+    const auto curve = read_string(blob, at);
+    const auto q = curve ? read_string(blob, at) : std::nullopt;
+    if (!q || q->empty()) return std::nullopt;
+    const auto c = as_text(*curve);
+    k.bits = c == "nistp256" ? 256 : c == "nistp384" ? 384 : c == "nistp521" ? 521 : 0;
+    if (k.bits == 0) return std::nullopt;
+  } else if (k.type == "ssh-ed25519") {
+    const auto pk = read_string(blob, at);
+    if (!pk || pk->size() != 32) return std::nullopt;
+    k.bits = 256;
+  } else {
+    return std::nullopt;
+  }
+  return k;
+}
+
+std::optional<std::vector<std::uint8_t>> ssh_base64_decode(std::string_view text) {
+  if (text.size() > kMaxHostKeyBlob * 2) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t pad = 0;
+  for (const char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else if (c == '=') {
+      ++pad;
+      continue;
+    } else return std::nullopt;
+    if (pad) return std::nullopt;  // data after padding
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+    }
+  }
+  if (pad > 2) return std::nullopt;
+  return out;
+}
+
+std::string ssh_fingerprint_sha256(Bytes blob) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(blob.data(), blob.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string s = "SHA256:";
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned int i = 0; i < len; ++i) {
+    acc = (acc << 8) | md[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      s += kAlphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) s += kAlphabet[(acc << (6 - bits)) & 63];
+  return s;
 }
 
 }  // namespace trustscan

@@ -167,6 +167,26 @@ Parse parse_ssh_ident(Bytes in, SshIdent& out, std::size_t& consumed) noexcept;
 /// parsing and a scanner should describe such a server, not refuse it.
 Parse parse_ssh_kexinit(Bytes in, SshKexInit& out, std::size_t& consumed) noexcept;
 
+// ---- host keys (RFC 4253 §6.6) -------------------------------------------------------------
+
+/// The key type a host-key algorithm uses, as crypto policies name it: "rsa" (ssh-rsa, rsa-sha2-*,
+/// their certificates), "dsa", "ecdsa" (ecdsa-sha2-*, sk-ecdsa-*), "ed25519", "ed448"; "" otherwise.
+std::string ssh_host_key_type(std::string_view algorithm);
+
+/// What a public key blob ("string type, ..." as RFC 4253 §6.6 and RFC 5656 §3.1 encode it) says.
+struct SshHostKey {
+  std::string type;  ///< the blob's own type string ("ssh-rsa", "ecdsa-sha2-nistp256", "ssh-ed25519")
+  int bits = 0;      ///< RSA modulus / DSA p length without leading zeros; ECDSA curve size; 256 for Ed25519
+};
+
+/// Reads a public key blob of at most 16 KiB. nullopt when it is malformed or of a type not listed
+/// above (certificates included: their key sits behind a nonce).
+std::optional<SshHostKey> parse_ssh_host_key(Bytes blob) noexcept;
+/// Decodes standard base64 (as ssh_pki_export_pubkey_base64 writes it); nullopt on any other byte.
+std::optional<std::vector<std::uint8_t>> ssh_base64_decode(std::string_view text);
+/// "SHA256:" + unpadded base64 of SHA-256(blob): the fingerprint OpenSSH prints.
+std::string ssh_fingerprint_sha256(Bytes blob);
+
 // ---- observations ----------------------------------------------------------------------------
 
 /// Observations for one server (keys at the top of this file). Identification keys carry

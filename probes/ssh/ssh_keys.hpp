@@ -32,9 +32,15 @@ inline constexpr ObservationKey auth_methods{"ssh.auth_methods", ValueType::stri
     "methods the \"none\" authentication request lists, comma-separated", "probes/ssh/ssh_login.cpp"};
 inline constexpr ObservationKey password_auth{"ssh.password_auth", ValueType::boolean,
     "password or keyboard-interactive login is offered", "probes/ssh/ssh_login.cpp"};
+inline constexpr ObservationKey host_key_bits_at{"ssh.host_key_bits.<algorithm>", ValueType::integer,
+    "size in bits of the host key the server signed with when only that host-key algorithm was offered (RSA modulus, "
+    "DSA p, ECDSA curve, Ed25519 256)", "probes/ssh/ssh_analyzer.cpp"};
+inline constexpr ObservationKey host_key_sha256_at{"ssh.host_key_sha256.<algorithm>", ValueType::string,
+    "that host key's SHA-256 fingerprint, as OpenSSH prints it (\"SHA256:…\", base64 without padding)",
+    "probes/ssh/ssh_analyzer.cpp"};
 inline constexpr ObservationKey all[] = {
     proto_version, software, product, version, comments, kex_algorithms, host_key_algorithms, ciphers, macs, compression,
-    auth_methods, password_auth
+    auth_methods, password_auth, host_key_bits_at, host_key_sha256_at
 };
 
 }  // namespace trustscan::keys::ssh

@@ -6,6 +6,7 @@
 // that gave up after its full timeout (TOOLCHAIN.md §6), so one session never carries two tries.
 #include "scanner/credentials/credentials.hpp"
 #include "probes/ssh/ssh_keys.hpp"
+#include "probes/ssh/ssh_libssh.hpp"
 #include "scanner/credentials/credential_keys.hpp"
 
 #include <libssh/libssh.h>
@@ -27,20 +28,11 @@ struct SshAttempt {
 SshAttempt ssh_try(const std::string& host, std::uint16_t port, const std::string& user, const std::string& password,
                    long timeout_s) {
   SshAttempt a;
-  std::unique_ptr<ssh_session_struct, void (*)(ssh_session)> s(ssh_new(), ssh_free);
+  const auto s = new_ssh_session(host, port, user.empty() ? "trustscan" : user, timeout_s);
   if (!s) {
     a.error = "ssh_new failed";
     return a;
   }
-  const int no = 0;
-  unsigned int port_value = port;
-  const std::string login = user.empty() ? "trustscan" : user;
-  ssh_options_set(s.get(), SSH_OPTIONS_HOST, host.c_str());
-  ssh_options_set(s.get(), SSH_OPTIONS_PORT, &port_value);
-  ssh_options_set(s.get(), SSH_OPTIONS_USER, login.c_str());
-  ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT, &timeout_s);
-  ssh_options_set(s.get(), SSH_OPTIONS_PROCESS_CONFIG, &no);  // never read ~/.ssh/config
-  // Host keys are not verified: this is a conformance probe, it sends no secret of the user's.
   if (ssh_connect(s.get()) != SSH_OK) {
     a.error = ssh_get_error(s.get());
     return a;
@@ -74,11 +66,6 @@ SshAttempt ssh_try(const std::string& host, std::uint16_t port, const std::strin
   return a;
 }
 
-net::thread_pool& ssh_pool() {
-  static net::thread_pool pool(2);
-  return pool;
-}
-
 // Runs on the pool. A named coroutine with by-value parameters, not a capturing lambda: g++ 12
 // destroys a lambda temporary inside a co_await expression twice (seen here as a double free).
 net::awaitable<SshAttempt> ssh_job(std::string host, std::uint16_t port, std::string user, std::string password,
@@ -91,7 +78,27 @@ net::awaitable<SshAttempt> ssh_try_async(const Endpoint& ep, std::string user, s
   co_return co_await net::co_spawn(ssh_pool().get_executor(), std::move(job), net::use_awaitable);
 }
 
-std::string method_names(int m) {
+}  // namespace
+
+SshSessionPtr new_ssh_session(const std::string& host, std::uint16_t port, const std::string& user, long timeout_s) {
+  SshSessionPtr s(ssh_new(), ssh_free);
+  if (!s) return s;
+  const int no = 0;
+  unsigned int port_value = port;
+  ssh_options_set(s.get(), SSH_OPTIONS_HOST, host.c_str());
+  ssh_options_set(s.get(), SSH_OPTIONS_PORT, &port_value);
+  ssh_options_set(s.get(), SSH_OPTIONS_USER, user.c_str());
+  ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT, &timeout_s);
+  ssh_options_set(s.get(), SSH_OPTIONS_PROCESS_CONFIG, &no);  // never read ~/.ssh/config
+  return s;
+}
+
+net::thread_pool& ssh_pool() {
+  static net::thread_pool pool(2);
+  return pool;
+}
+
+std::string ssh_method_names(int m) {
   std::string s;
   auto add = [&](int bit, const char* name) {
     if (m & bit) s += (s.empty() ? "" : ",") + std::string(name);
@@ -104,8 +111,6 @@ std::string method_names(int m) {
   return s.empty() ? "none" : s;
 }
 
-}  // namespace
-
 net::awaitable<void> try_ssh_credentials(ProbeContext& probe_ctx, std::vector<Observation>& out) {
   if (!probe_ctx.options.credentials) co_return;
   const long timeout_s = 5;
@@ -116,7 +121,7 @@ net::awaitable<void> try_ssh_credentials(ProbeContext& probe_ctx, std::vector<Ob
                                    "SSH session could not be set up: " + listing.error));
     co_return;
   }
-  out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::auth_methods, method_names(listing.methods),
+  out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::auth_methods, ssh_method_names(listing.methods),
                                  "methods offered after the 'none' request"));
   if (!(listing.methods & (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE))) {
     out.push_back(make_observation(probe_ctx.endpoint, keys::ssh::password_auth, false,

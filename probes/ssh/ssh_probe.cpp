@@ -4,6 +4,7 @@
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/ssh/ssh.hpp"
+#include "probes/ssh/ssh_libssh.hpp"
 #include "scanner/credentials/credentials.hpp"
 
 namespace trustscan {
@@ -32,6 +33,9 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
   else record_status(ctx, out, "ssh", kstate == Parse::invalid ? Status::protocol_error : kst, "no KEXINIT after the identification");
   for (auto& o : ssh_observations(result, ctx.endpoint)) out.push_back(std::move(o));
   s.reset();
+  // Host key sizes: one key exchange per host-key type offered (protocol 2 servers only).
+  if (result.kexinit && !result.kexinit->server_host_key_algorithms.empty())
+    co_await analyze_ssh_host_keys(ctx, result.kexinit->server_host_key_algorithms, out);
   co_await try_ssh_credentials(ctx, out);
 }
 

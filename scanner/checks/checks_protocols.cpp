@@ -3,6 +3,7 @@
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/endpoint_check.hpp"
 #include "scanner/checks/verdict_policy.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 #include "probes/coap/coap_keys.hpp"
 #include "probes/http/http_keys.hpp"
 #include "probes/identify/service_keys.hpp"
@@ -11,10 +12,12 @@
 #include "probes/rtsp/rtsp_keys.hpp"
 #include "probes/snmp/snmp_keys.hpp"
 #include "probes/ssdp/ssdp_keys.hpp"
+#include "probes/ssh/ssh.hpp"
 #include "probes/ssh/ssh_keys.hpp"
 #include "probes/tls/tls_keys.hpp"
 #include "scanner/credentials/credential_keys.hpp"
 
+#include <cstdio>
 #include <functional>
 #include <optional>
 
@@ -95,47 +98,122 @@ Verdict judge_rtsp(const DeviceFacts& d, const Endpoint& ep) {
                  {o, d.at(ep, keys::rtsp::describe_status)});
 }
 
-// SSH algorithms that current guidance (RFC 9142 for key exchange, RFC 8758 for arcfour, NIST
-// SP 800-131A for SHA-1 and 3DES) says to turn off.
-bool weak_ssh_algorithm(std::string_view a) {
-  static constexpr std::string_view weak_exact[] = {
-      "diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1",
-      "ssh-dss", "3des-cbc", "blowfish-cbc", "cast128-cbc", "arcfour", "arcfour128", "arcfour256",
-      "hmac-md5", "hmac-md5-96", "hmac-sha1-96", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com",
-      "hmac-sha1-96-etm@openssh.com", "none"};
-  for (auto w : weak_exact)
-    if (a == w) return true;
-  return a.ends_with("-cbc") || a.starts_with("arcfour");
+// ---- crypto policy (scanner/policy/crypto_policy.hpp) -----------------------------------------
+
+const CryptoPolicy& policy_of(const DeviceFacts& d) { return d.crypto_policy ? *d.crypto_policy : default_crypto_policy(); }
+
+std::string joined(const std::vector<std::string>& v);
+
+// A judge's list of failures under a policy: each line names the rule and where it comes from.
+struct PolicyFailures {
+  std::vector<std::string> lines;
+  std::vector<const Observation*> proof;
+  void add(std::string line, const Observation* o) {
+    lines.push_back(std::move(line));
+    if (o && std::find(proof.begin(), proof.end(), o) == proof.end()) proof.push_back(o);
+  }
+  std::string text() const {
+    std::string s;
+    for (const auto& l : lines) s += (s.empty() ? "" : "; ") + l;
+    return s;
+  }
+};
+
+// The policy's name in a pass summary: "(policy nist-sp800-52r2)".
+std::string under(const CryptoPolicyFile* f) { return f ? " (policy " + f->id + ")" : ""; }
+
+// Not algorithms: extension markers a KEXINIT carries in kex_algorithms (RFC 8308 ext-info, the
+// OpenSSH strict key exchange of CVE-2023-48795). No policy judges them.
+bool ssh_marker(std::string_view name) {
+  return name == "ext-info-s" || name == "ext-info-c" || name.starts_with("kex-strict-");
 }
 
+// ssh.config: the protocol version, then every algorithm the server's KEXINIT offers and every
+// host key size the probe read, against the SSH part of the crypto policy.
 Verdict judge_ssh(const DeviceFacts& d, const Endpoint& ep) {
   const auto* proto = d.at(ep, keys::ssh::proto_version);
   if (!proto) return untested("no SSH identification line");
   const auto& pv = std::get<std::string>(proto->value);
-  if (pv.starts_with("1.") && pv != "1.99") {
-    auto v = verdict(CheckStatus::fail, "SSH protocol 1 only (" + pv + ")", {proto});
-    return v;
-  }
-  std::vector<std::string> weak;
-  std::vector<const Observation*> proof{proto};
+  if (pv.starts_with("1.") && pv != "1.99") return verdict(CheckStatus::fail, "SSH protocol 1 only (" + pv + ")", {proto});
+  const auto& policy = policy_of(d);
+  if (!policy.ssh) return untested("the crypto policy (" + policy.name() + ") has no SSH rules", "not_in_policy");
+  const auto& file = *policy.ssh;
+  const auto& rules = *file.ssh;
+  PolicyFailures bad;
+  std::vector<const Observation*> seen{proto};
   bool have_lists = false;
-  for (const ObservationKey& key : {keys::ssh::kex_algorithms, keys::ssh::host_key_algorithms, keys::ssh::ciphers,
-                                    keys::ssh::macs}) {
-    const auto* o = d.at(ep, key);
-    if (!o) continue;
+  const std::pair<const ObservationKey*, const NameRules*> lists[] = {
+      {&keys::ssh::kex_algorithms, &rules.kex}, {&keys::ssh::host_key_algorithms, &rules.host_keys},
+      {&keys::ssh::ciphers, &rules.ciphers}, {&keys::ssh::macs, &rules.macs}};
+  for (const auto& [key, nr] : lists) {
+    const auto* o = d.at(ep, *key);
+    if (!o || !std::holds_alternative<std::vector<std::string>>(o->value)) continue;
     have_lists = true;
-    bool any = false;
+    seen.push_back(o);
+    std::vector<std::string> names;
     for (const auto& a : std::get<std::vector<std::string>>(o->value))
-      if (weak_ssh_algorithm(a)) weak.push_back(a), any = true;
-    if (any) proof.push_back(o);
+      if (!ssh_marker(a)) names.push_back(a);
+    for (const auto& v : judge_names(*nr, names)) bad.add(describe_violation(file, v), o);
   }
   if (!have_lists) return untested("the server's KEXINIT was not received");
-  if (weak.empty()) return verdict(CheckStatus::pass, "no weak SSH algorithms offered", proof);
-  std::string list;
-  for (const auto& w : weak) list += (list.empty() ? "" : ", ") + w;
-  auto v = verdict(CheckStatus::fail, "weak SSH algorithms offered: " + list, proof);
+  // Host key sizes, one key exchange per host-key algorithm (probes/ssh/ssh_analyzer.cpp).
+  for (const auto& o : d.observations) {
+    if (!o.endpoint || *o.endpoint != ep || !keys::ssh::host_key_bits_at.matches(o.key) ||
+        !std::holds_alternative<std::int64_t>(o.value))
+      continue;
+    const std::string alg = o.key.substr(std::string_view("ssh.host_key_bits.").size());
+    const std::string type = ssh_host_key_type(alg);
+    const auto it = rules.min_host_key_bits.find(type);
+    if (it == rules.min_host_key_bits.end() || !it->second) continue;
+    const auto bits = std::get<std::int64_t>(o.value);
+    seen.push_back(&o);
+    if (bits < it->second.value)
+      bad.add(alg + " host key of " + std::to_string(bits) + " bits below the " + std::to_string(it->second.value) +
+                  " bits of " + cite_rule(file, it->second.source),
+              &o);
+  }
+  if (bad.lines.empty()) return verdict(CheckStatus::pass, "every SSH algorithm offered is allowed" + under(&file), seen);
+  auto v = verdict(CheckStatus::fail, "SSH algorithms outside the policy: " + bad.text(), bad.proof);
+  v.cite(proto);
   v.severity = Severity::medium;
   v.severity_set = true;
+  return v;
+}
+
+// ssh.terrapin (CVE-2023-48795, Bäumer, Brinkmann, Schwenk 2023): an attacker in the path can
+// delete packets at the start of the secure channel when it is protected by
+// chacha20-poly1305@openssh.com, or by a CBC cipher with an encrypt-then-MAC MAC, unless both
+// sides use OpenSSH's strict key exchange. The server's half: its KEXINIT offers such a mode and
+// no kex-strict-s-v00@openssh.com. Not policy: a vulnerability, judged the same under every policy.
+Verdict judge_ssh_terrapin(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* kex = d.at(ep, keys::ssh::kex_algorithms);
+  const auto* ciphers = d.at(ep, keys::ssh::ciphers);
+  const auto* macs = d.at(ep, keys::ssh::macs);
+  if (!kex || !ciphers || !macs) return untested("the server's KEXINIT was not received");
+  const auto& k = std::get<std::vector<std::string>>(kex->value);
+  const auto& c = std::get<std::vector<std::string>>(ciphers->value);
+  const auto& m = std::get<std::vector<std::string>>(macs->value);
+  const bool strict = std::find(k.begin(), k.end(), "kex-strict-s-v00@openssh.com") != k.end();
+  std::vector<std::string> modes;
+  if (std::find(c.begin(), c.end(), "chacha20-poly1305@openssh.com") != c.end()) modes.push_back("chacha20-poly1305@openssh.com");
+  std::vector<std::string> cbc, etm;
+  for (const auto& x : c)
+    if (x.find("-cbc") != std::string::npos) cbc.push_back(x);
+  for (const auto& x : m)
+    if (x.ends_with("-etm@openssh.com")) etm.push_back(x);
+  if (!cbc.empty() && !etm.empty()) modes.push_back("CBC (" + joined(cbc) + ") with encrypt-then-MAC (" + joined(etm) + ")");
+  if (modes.empty())
+    return verdict(CheckStatus::pass, "no cipher mode Terrapin (CVE-2023-48795) attacks is offered", {ciphers, macs});
+  if (strict)
+    return verdict(CheckStatus::pass,
+                   "strict key exchange (kex-strict-s-v00@openssh.com) offered: " + joined(modes) +
+                       " is not exposed to Terrapin (CVE-2023-48795) with a client that supports it",
+                   {kex, ciphers});
+  auto v = verdict(CheckStatus::fail,
+                   "Terrapin (CVE-2023-48795) prefix truncation: " + joined(modes) +
+                       " offered and no strict key exchange (kex-strict-s-v00@openssh.com) in the server's KEXINIT",
+                   {kex, ciphers});
+  if (!cbc.empty() && !etm.empty()) v.cite(macs);
   return v;
 }
 
@@ -239,94 +317,151 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+// The TLS part of the policy, or null (a policy with only SSH rules judges no TLS).
+const CryptoPolicyFile* tls_policy(const DeviceFacts& d) {
+  const auto& p = policy_of(d);
+  return p.tls && p.tls->tls ? p.tls.get() : nullptr;
+}
+
+Verdict no_tls_rules(const DeviceFacts& d) {
+  return untested("the crypto policy (" + policy_of(d).name() + ") has no TLS rules", "not_in_policy");
+}
+
+// tls.protocol.legacy: the versions the policy forbids. Severity critical for SSL, high otherwise.
 Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
   const auto* versions = list_at(d, ep, keys::tls::versions);
   if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
-  std::vector<std::string> legacy;
+  const auto* file = tls_policy(d);
+  if (!file) return no_tls_rules(d);
+  const auto* proof = d.at(ep, keys::tls::versions);
+  std::vector<std::string> lines;
   bool ssl = false;
   for (const auto& v : *versions)
-    if (v == "SSLv2" || v == "SSLv3" || v == "TLSv1.0" || v == "TLSv1.1") {
-      legacy.push_back(v);
-      ssl = ssl || v.starts_with("SSL");
-    }
-  const auto* proof = d.at(ep, keys::tls::versions);
-  if (legacy.empty()) return verdict(CheckStatus::pass, "only TLS 1.2 or later accepted (" + joined(*versions) + ")", {proof});
-  auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + joined(legacy), {proof});
+    for (const auto& r : file->tls->forbid_versions)
+      if (r.matches(v)) {
+        lines.push_back(describe_violation(*file, {v, &r, false}));
+        ssl = ssl || v.starts_with("SSL");
+        break;
+      }
+  if (lines.empty())
+    return verdict(CheckStatus::pass, "no protocol version the policy forbids is accepted (" + joined(*versions) + ")" + under(file), {proof});
+  std::string text;
+  for (const auto& l : lines) text += (text.empty() ? "" : "; ") + l;
+  auto v = verdict(CheckStatus::fail, "legacy protocol versions accepted: " + text, {proof});
   v.severity = ssl ? Severity::critical : Severity::high;
   v.severity_set = true;
   return v;
 }
 
+// tls.protocol.modern: each `require` rule of the policy needs one of its versions accepted.
 Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
   const auto* versions = list_at(d, ep, keys::tls::versions);
   if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  const auto* file = tls_policy(d);
+  if (!file) return no_tls_rules(d);
   const auto* proof = d.at(ep, keys::tls::versions);
-  const bool v12 = std::find(versions->begin(), versions->end(), "TLSv1.2") != versions->end();
-  const bool v13 = std::find(versions->begin(), versions->end(), "TLSv1.3") != versions->end();
-  if (v12 || v13) return verdict(CheckStatus::pass, std::string("TLS 1.2 or 1.3 supported") + (v13 ? "" : " (no TLS 1.3)"), {proof});
-  return verdict(CheckStatus::fail, "neither TLS 1.2 nor TLS 1.3 supported", {proof});
+  std::vector<std::string> missing;
+  for (const auto& r : file->tls->require_versions)
+    if (std::none_of(versions->begin(), versions->end(), [&](const std::string& v) { return r.matches(v); }))
+      missing.push_back((r.names.size() == 1 ? r.names[0] + " not accepted" : "none of " + joined(r.names) + " accepted") +
+                        ": required by " + cite_rule(*file, r.source) +
+                        (r.why.empty() ? "" : " (" + r.why + ")"));
+  if (missing.empty())
+    return verdict(CheckStatus::pass, "the versions the policy requires are accepted (" + joined(*versions) + ")" + under(file), {proof});
+  std::string text;
+  for (const auto& m : missing) text += (text.empty() ? "" : "; ") + m;
+  return verdict(CheckStatus::fail, text, {proof});
 }
 
-// Record protection: weak suites, and TLS compression (CRIME: DEFLATE before encryption lets an
-// attacker who injects text learn secrets from record sizes, RFC 7457 §2.6).
+// tls.cipher.weak: every suite accepted at every version against the policy's suite rules, and
+// TLS compression (CRIME: DEFLATE before encryption lets an attacker who injects text learn
+// secrets from record sizes, RFC 7457 §2.6) when the policy forbids it.
 Verdict judge_tls_ciphers(const DeviceFacts& d, const Endpoint& ep) {
-  const auto* weak = list_at(d, ep, keys::tls::weak_ciphers);
-  if (!weak) return untested("no suite enumeration");
-  const auto* proof = d.at(ep, keys::tls::weak_ciphers);
+  const auto* versions = list_at(d, ep, keys::tls::versions);
+  if (!versions || versions->empty()) return untested("no TLS version completed a ServerHello");
+  const auto* file = tls_policy(d);
+  if (!file) return no_tls_rules(d);
+  PolicyFailures bad;
+  std::vector<const Observation*> seen;
+  bool any_list = false;
+  for (const auto& version : *versions) {
+    const auto* o = d.at(ep, keys::tls::ciphers_at.with(version).name);
+    if (!o || !std::holds_alternative<std::vector<std::string>>(o->value)) continue;
+    any_list = true;
+    seen.push_back(o);
+    for (const auto& v : judge_names(file->tls->suites, std::get<std::vector<std::string>>(o->value)))
+      bad.add(version + " " + describe_violation(*file, v), o);
+  }
+  if (!any_list) return untested("no suite enumeration");
   const auto* compression = d.at(ep, keys::tls::compression);
   const bool deflate = compression && std::holds_alternative<bool>(compression->value) && std::get<bool>(compression->value);
-  if (weak->empty() && !deflate) return verdict(CheckStatus::pass, "no weak cipher suite accepted", {proof});
-  std::vector<std::string> why;
-  std::vector<const Observation*> proofs;
-  if (!weak->empty()) {
-    why.push_back(std::to_string(weak->size()) + " weak suite(s) accepted: " + joined(*weak));
-    proofs.push_back(proof);
-  }
-  if (deflate) {
-    why.push_back("TLS compression (DEFLATE) accepted: CRIME");
-    proofs.push_back(compression);
-  }
-  std::string summary;
-  for (const auto& w : why) summary += (summary.empty() ? "" : "; ") + w;
-  return verdict(CheckStatus::fail, summary, proofs);
+  if (deflate && file->tls->no_compression)
+    bad.add("TLS compression (DEFLATE) accepted, CRIME: forbidden by " + cite_rule(*file, file->tls->no_compression->source),
+            compression);
+  if (bad.lines.empty()) return verdict(CheckStatus::pass, "every suite accepted is allowed" + under(file), seen);
+  return verdict(CheckStatus::fail, std::to_string(bad.lines.size()) + " finding(s): " + bad.text(), bad.proof);
 }
 
+// tls.kex.weak: the server key, the DHE and ECDHE groups against the policy's minimum sizes,
+// then forward secrecy when the policy requires it.
 Verdict judge_tls_kex(const DeviceFacts& d, const Endpoint& ep) {
   if (!list_at(d, ep, keys::tls::versions)) return untested("no TLS version completed a ServerHello");
-  std::vector<std::string> why;
-  std::vector<const Observation*> proof;
-  const auto key_type = d.at(ep, keys::tls::cert_key_type);
+  const auto* file = tls_policy(d);
+  if (!file) return no_tls_rules(d);
+  const auto& t = *file->tls;
+  PolicyFailures bad;
+  const auto below = [&](const std::string& what, std::int64_t bits, const Limit& l, const Observation* o) {
+    if (l && bits < l.value)
+      bad.add(what + " of " + std::to_string(bits) + " bits below the " + std::to_string(l.value) + " bits of " +
+                  cite_rule(*file, l.source),
+              o);
+  };
+  const auto* key_type = d.at(ep, keys::tls::cert_key_type);
   const auto key_bits = int_at(d, ep, keys::tls::cert_key_bits);
-  if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA") &&
-      *key_bits < 2048) {
-    why.push_back(std::get<std::string>(key_type->value) + " key of " + std::to_string(*key_bits) + " bits");
-    proof.push_back(d.at(ep, keys::tls::cert_key_bits));
-  }
-  if (const auto dh = int_at(d, ep, keys::tls::dh_bits); dh && *dh < 2048) {
-    why.push_back("DH group of " + std::to_string(*dh) + " bits");
-    proof.push_back(d.at(ep, keys::tls::dh_bits));
-  }
-  if (const auto ec = int_at(d, ep, keys::tls::ecdhe_bits); ec && *ec < 224) {
-    why.push_back("ECDH group of " + std::to_string(*ec) + " bits");
-    proof.push_back(d.at(ep, keys::tls::ecdhe_bits));
-  }
-  if (!why.empty()) {
-    auto v = verdict(CheckStatus::fail, "weak key exchange: " + joined(why), proof);
+  if (key_type && key_bits && (std::get<std::string>(key_type->value) == "RSA" || std::get<std::string>(key_type->value) == "DSA"))
+    below(std::get<std::string>(key_type->value) + " key", *key_bits, t.min_rsa_bits, d.at(ep, keys::tls::cert_key_bits));
+  if (const auto dh = int_at(d, ep, keys::tls::dh_bits)) below("DH group", *dh, t.min_dh_bits, d.at(ep, keys::tls::dh_bits));
+  if (const auto ec = int_at(d, ep, keys::tls::ecdhe_bits))
+    below("ECDH group", *ec, t.min_ecdhe_bits, d.at(ep, keys::tls::ecdhe_bits));
+  if (!bad.lines.empty()) {
+    auto v = verdict(CheckStatus::fail, "weak key exchange: " + bad.text(), bad.proof);
     v.severity = Severity::high;
     v.severity_set = true;
     return v;
   }
-  if (const auto* fs = d.at(ep, keys::tls::forward_secrecy); fs && !std::get<bool>(fs->value)) {
-    auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted", {fs});
+  const auto* fs = d.at(ep, keys::tls::forward_secrecy);
+  if (fs && !std::get<bool>(fs->value) && t.forward_secrecy) {
+    auto v = verdict(CheckStatus::fail, "no forward-secret suite accepted: required by " + cite_rule(*file, t.forward_secrecy->source), {fs});
     v.severity = Severity::medium;
     v.severity_set = true;
     return v;
   }
-  const auto* fs = d.at(ep, keys::tls::forward_secrecy);
   if (!fs) return untested("no cipher suite was accepted, so forward secrecy is unknown");
-  return verdict(CheckStatus::pass, "keys and groups of at least 2048 (RSA/DH) or 224 (EC) bits, with forward secrecy", {fs});
+  std::vector<const Observation*> proof{fs};
+  for (const ObservationKey& k : {keys::tls::cert_key_bits, keys::tls::dh_bits, keys::tls::ecdhe_bits})
+    if (const auto* o = d.at(ep, k)) proof.push_back(o);
+  return verdict(CheckStatus::pass,
+                 std::string("key and group sizes within the policy") + (std::get<bool>(fs->value) ? ", with forward secrecy" : "") +
+                     under(file),
+                 proof);
 }
 
+// Days from 1970-01-01 of "YYYY-MM-DDTHH:MM:SSZ" (tls.cert.not_before/not_after), or nothing.
+std::optional<long> iso_day(const std::string& s) {
+  int y = 0, m = 0, dd = 0;
+  if (s.size() < 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &dd) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31)
+    return std::nullopt;
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// tls.cert.quality: validity dates (always), then the policy's signature, key size and lifetime
+// rules, then the chain against --ca-file.
 Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
   const auto* subject = d.at(ep, keys::tls::cert_subject);
   if (!subject) return untested("no certificate was read");
@@ -340,18 +475,36 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
   };
   flag_true(keys::tls::cert_expired, "expired");
   flag_true(keys::tls::cert_not_yet_valid, "not yet valid");
-  if (const auto* sig = d.at(ep, keys::tls::cert_signature)) {
-    const auto& s = std::get<std::string>(sig->value);
-    if (s.find("md5") != std::string::npos || s.find("sha1") != std::string::npos || s.find("SHA1") != std::string::npos) {
-      why.push_back("signed with " + s);
-      proof.push_back(sig);
+  if (const auto* file = tls_policy(d)) {
+    const auto& t = *file->tls;
+    if (const auto* sig = d.at(ep, keys::tls::cert_signature))
+      for (const auto& v : judge_names(t.cert_signatures, {std::get<std::string>(sig->value)})) {
+        why.push_back("signature " + describe_violation(*file, v));
+        proof.push_back(sig);
+      }
+    const auto* kt = d.at(ep, keys::tls::cert_key_type);
+    if (const auto bits = int_at(d, ep, keys::tls::cert_key_bits); kt && bits) {
+      const auto& type = std::get<std::string>(kt->value);
+      const Limit& l = type == "RSA" ? t.cert_min_rsa_bits : type == "EC" ? t.cert_min_ec_bits : Limit{};
+      if (l && *bits < l.value) {
+        why.push_back(type + " key of " + std::to_string(*bits) + " bits below the " + std::to_string(l.value) + " bits of " +
+                      cite_rule(*file, l.source));
+        proof.push_back(d.at(ep, keys::tls::cert_key_bits));
+      }
     }
-  }
-  const auto* kt = d.at(ep, keys::tls::cert_key_type);
-  if (const auto bits = int_at(d, ep, keys::tls::cert_key_bits);
-      kt && bits && std::get<std::string>(kt->value) == "RSA" && *bits < 2048) {
-    why.push_back("RSA key of " + std::to_string(*bits) + " bits");
-    proof.push_back(d.at(ep, keys::tls::cert_key_bits));
+    const auto* nb = d.at(ep, keys::tls::cert_not_before);
+    const auto* na = d.at(ep, keys::tls::cert_not_after);
+    if (t.cert_max_lifetime_days && nb && na) {
+      const auto from = iso_day(std::get<std::string>(nb->value));
+      const auto to = iso_day(std::get<std::string>(na->value));
+      if (from && to && *to - *from > t.cert_max_lifetime_days.value) {
+        why.push_back("lifetime of " + std::to_string(*to - *from) + " days above the " +
+                      std::to_string(t.cert_max_lifetime_days.value) + " days of " +
+                      cite_rule(*file, t.cert_max_lifetime_days.source));
+        proof.push_back(nb);
+        proof.push_back(na);
+      }
+    }
   }
   // The chain the server sent, verified against --ca-file (absent without one, or when nothing
   // was received): the failure names the error and what the chain facts show.
@@ -411,19 +564,19 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       {"http"}, judge_http_redirect}));
   const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", "No SSLv2/SSLv3/TLS 1.0/TLS 1.1", Severity::high, dp3, {"tls", "https"},
+      "tls.protocol.legacy", "No protocol version the crypto policy forbids (SSLv2/SSLv3/TLS 1.0/TLS 1.1 by default)", Severity::high, dp3, {"tls", "https"},
       judge_tls_legacy, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", "TLS 1.2 or 1.3 supported", Severity::high, dp3, {"tls", "https"},
+      "tls.protocol.modern", "The protocol versions the crypto policy requires (TLS 1.2 or 1.3 by default)", Severity::high, dp3, {"tls", "https"},
       judge_tls_modern, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cipher.weak", "No NULL, EXPORT, anon, RC4, DES/3DES or MD5 suites, no TLS compression", Severity::high, dp3, {"tls", "https"},
+      "tls.cipher.weak", "Only cipher suites the crypto policy allows (no NULL, EXPORT, anon, RC4, DES/3DES or MD5 by default), no TLS compression", Severity::high, dp3, {"tls", "https"},
       judge_tls_ciphers, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", "Strong key exchange with forward secrecy", Severity::high, dp3, {"tls", "https"},
+      "tls.kex.weak", "Key and group sizes the crypto policy allows, with forward secrecy", Severity::high, dp3, {"tls", "https"},
       judge_tls_kex, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cert.quality", "Certificate valid with a strong key and signature", Severity::medium, dp3, {"tls", "https"},
+      "tls.cert.quality", "Certificate valid, with the key size, signature and lifetime the crypto policy allows", Severity::medium, dp3, {"tls", "https"},
       judge_tls_cert, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", "No logs readable without authentication", Severity::high,
@@ -454,9 +607,12 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       "svc.coap.unauth", "CoAP resources need DTLS", Severity::medium,
       {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.5-4"}, {"coap"}, judge_coap}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "ssh.config", "SSH offers only current protocol and algorithms", Severity::high,
+      "ssh.config", "SSH offers only algorithms and host key sizes the crypto policy allows", Severity::high,
       {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"},
       judge_ssh}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "ssh.terrapin", "SSH not exposed to Terrapin prefix truncation (CVE-2023-48795)", Severity::medium,
+      {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"}, judge_ssh_terrapin}));
 }
 
 }  // namespace trustscan

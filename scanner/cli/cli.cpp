@@ -16,6 +16,7 @@
 #include "scanner/config/service_table.hpp"
 #include "scanner/config/yaml_util.hpp"
 #include "scanner/engine/targets.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 #include "trustscan/observation_key.hpp"
 #include "trustscan/profile.hpp"
 
@@ -23,6 +24,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <iomanip>
 #include <optional>
 #include <mutex>
@@ -47,6 +50,7 @@ struct ScanArgs {
   std::string scope;
   std::string scope_file;
   std::string profile = kDefaultProfile;
+  std::vector<std::string> crypto_policy;
   std::string vantage = "lan";
   std::string shard = "1/1";
   std::uint64_t seed = 0;
@@ -77,6 +81,24 @@ void add_assessment_options(CLI::App& cmd, std::string& declaration, std::string
                  "Manufacturer's declaration (YAML): expected services, update and cloud endpoints (docs/profiles.md)");
   cmd.add_option("--attestation", attestation,
                  "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
+}
+
+// --crypto-policy NAME|FILE[,…]: replaces the profile's crypto policy, part by part.
+void add_crypto_policy_option(CLI::App& cmd, std::vector<std::string>& names) {
+  cmd.add_option("--crypto-policy", names,
+                 "Crypto policy the tls.* and ssh.* checks judge against: a built-in id (trustscan policy list) or a YAML "
+                 "file; repeatable or comma-separated. Replaces the TLS and/or SSH part of the profile's policy "
+                 "(docs/crypto-policies.md)");
+}
+
+// The profile, with --crypto-policy applied: the parts the named policies have replace the profile's.
+Profile load_profile_with_policy(const std::string& id_or_path, const std::vector<std::string>& crypto_policy) {
+  Profile p = load_profile(id_or_path);
+  if (!crypto_policy.empty()) {
+    const auto over = resolve_crypto_policy(crypto_policy);
+    p.crypto_policy = std::make_shared<const CryptoPolicy>(override_crypto_policy(*p.crypto_policy, over));
+  }
+  return p;
 }
 
 void add_output_options(CLI::App& cmd, OutputOptions& o) {
@@ -264,7 +286,7 @@ std::unique_ptr<LiveCapture> start_evidence_capture(const std::vector<Address>& 
 }
 
 int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
-  const Profile profile = load_profile(a.profile);
+  const Profile profile = load_profile_with_policy(a.profile, a.crypto_policy);
   const PortList ports = ports_to_scan(a.ports, PortList{profile.ports.tcp, profile.ports.udp});
   if (!a.scope.empty() && !a.scope_file.empty()) throw InputError("give --scope or --scope-file, not both");
   if (a.min_timeout_ms > a.timeout_ms)
@@ -346,6 +368,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   report.redact = output.redact;
   if (!output.command.empty()) {
     manifest_add_profile(report.manifest, a.profile);
+    manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
     for (const auto& t : a.targets)
       if (t.size() > 1 && t.front() == '@') manifest_add_file(report.manifest, "targets", t.substr(1));
     for (const auto& [role, path] : {std::pair{"scope", a.scope_file}, {"declaration", a.declaration},
@@ -400,9 +423,9 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   return finish_report(report, output, interrupted, out, err);
 }
 
-int run_demo(bool serve, const std::string& profile_id, OutputOptions output, std::ostream& out,
-             std::ostream& err) {
-  const Profile profile = load_profile(profile_id);
+int run_demo(bool serve, const std::string& profile_id, const std::vector<std::string>& crypto_policy, OutputOptions output,
+             std::ostream& out, std::ostream& err) {
+  const Profile profile = load_profile_with_policy(profile_id, crypto_policy);
   validate_outputs(output);
   settle_outputs(output, profile);
   net::io_context io(1);
@@ -429,6 +452,7 @@ int run_demo(bool serve, const std::string& profile_id, OutputOptions output, st
   report.profile = profile;
   if (!output.command.empty()) {
     manifest_add_profile(report.manifest, profile_id);
+    manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
     if (const auto src = source_address_for(*Address::parse(kDemoAddress)))
       report.manifest.source_addresses.push_back(src->to_string());
   }
@@ -470,6 +494,13 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   }
   Report report = merge_reports(inputs);
   report.profile = load_profile(profile_id);
+  // assess re-scores, it does not re-judge: the crypto policy is the one the inputs' verdicts were
+  // judged against when they agree on it, and none is named when they differ.
+  report.profile.crypto_policy = inputs.front().profile.crypto_policy;
+  for (const auto& in : inputs) {
+    const auto& p = in.profile.crypto_policy;
+    if (!p || !report.profile.crypto_policy || p->name() != report.profile.crypto_policy->name()) report.profile.crypto_policy = nullptr;
+  }
   settle_outputs(output, report.profile);
   report.redact = output.redact;
   report.inputs = a.reports;
@@ -491,13 +522,14 @@ struct ReplayArgs {
   std::vector<std::string> captures;
   std::vector<std::string> devices;
   std::string profile = kDefaultProfile;
+  std::vector<std::string> crypto_policy;
   std::string declaration;
   std::string attestation;
 };
 
 // replay: captures → the device's own traffic → the same checks and profile.
 int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
-  const Profile profile = load_profile(a.profile);
+  const Profile profile = load_profile_with_policy(a.profile, a.crypto_policy);
   validate_outputs(output);
   settle_outputs(output, profile);
   std::shared_ptr<const Declaration> declaration;
@@ -513,6 +545,7 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
   report.started_at = std::chrono::system_clock::now();
   if (!output.command.empty()) {
     manifest_add_profile(report.manifest, a.profile);
+    manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
     for (const auto& [role, path] : {std::pair{"declaration", a.declaration}, {"attestation", a.attestation}})
       if (!path.empty()) manifest_add_file(report.manifest, role, path);
   }
@@ -582,6 +615,102 @@ int run_diff(const std::string& before_path, const std::string& after_path, bool
   }
   if (!as_json && changes.empty()) out << "no change\n";
   return worse ? kExitFailed : kExitOk;
+}
+
+int list_crypto_policies(std::ostream& out) {
+  for (const auto& id : builtin_crypto_policy_ids()) {
+    const auto f = load_crypto_policy_file(id);
+    out << f.id << "  " << (f.tls && f.ssh ? "TLS+SSH" : f.tls ? "TLS" : "SSH") << "  " << f.title << "\n";
+  }
+  return kExitOk;
+}
+
+// One policy's rules, one per line with its source, as a lab reads them next to the document.
+int show_crypto_policy(const std::string& name, std::ostream& out) {
+  const auto f = load_crypto_policy_file(name);
+  out << f.id << ": " << f.title << "\ndocument: " << f.document << "\n";
+  if (!f.url.empty()) out << "url: " << f.url << "\n";
+  if (!f.provenance.empty()) out << "provenance: " << f.provenance << "\n";
+  const auto rule = [&](const std::string& what, const PolicyRule& r) {
+    out << "  " << what << " " << [&] {
+      std::string s;
+      for (const auto& n : r.names) s += (s.empty() ? "" : ", ") + n;
+      return s;
+    }() << "  [" << r.source << "]" << (r.why.empty() ? "" : " " + r.why) << "\n";
+  };
+  const auto names = [&](const std::string& what, const NameRules& n) {
+    if (n.allow) rule(what + " allow:", *n.allow);
+    for (const auto& r : n.forbid) rule(what + " forbid:", r);
+  };
+  const auto limit = [&](const std::string& what, const Limit& l) {
+    if (l) out << "  " << what << " " << l.value << "  [" << l.source << "]" << (l.why.empty() ? "" : " " + l.why) << "\n";
+  };
+  if (f.tls) {
+    const auto& t = *f.tls;
+    out << "TLS:\n";
+    for (const auto& r : t.forbid_versions) rule("versions forbid:", r);
+    for (const auto& r : t.require_versions) rule("versions require one of:", r);
+    names("suites", t.suites);
+    if (t.forward_secrecy) out << "  forward secrecy required  [" << t.forward_secrecy->source << "] " << t.forward_secrecy->why << "\n";
+    if (t.no_compression) out << "  no TLS compression  [" << t.no_compression->source << "] " << t.no_compression->why << "\n";
+    limit("minimum RSA/DSA key bits:", t.min_rsa_bits);
+    limit("minimum DHE group bits:", t.min_dh_bits);
+    limit("minimum ECDHE group bits:", t.min_ecdhe_bits);
+    names("certificate signatures", t.cert_signatures);
+    limit("minimum certificate RSA bits:", t.cert_min_rsa_bits);
+    limit("minimum certificate EC bits:", t.cert_min_ec_bits);
+    limit("maximum certificate lifetime (days):", t.cert_max_lifetime_days);
+  }
+  if (f.ssh) {
+    const auto& h = *f.ssh;
+    out << "SSH:\n";
+    names("kex", h.kex);
+    names("host keys", h.host_keys);
+    names("ciphers", h.ciphers);
+    names("macs", h.macs);
+    for (const auto& [type, l] : h.min_host_key_bits) limit("minimum " + type + " host key bits:", l);
+  }
+  return kExitOk;
+}
+
+struct PolicyFromArgs {
+  std::string report;
+  std::string output;
+  std::string device;
+  std::string id;
+};
+
+// `policy from REPORT.json`: the golden unit's observed TLS/SSH configuration as a policy.
+int run_policy_from(const PolicyFromArgs& a, std::ostream& out) {
+  const Report r = read_report_file(a.report);
+  const DeviceReport* device = nullptr;
+  for (const auto& d : r.devices) {
+    if (!a.device.empty() && d.facts.target.address.to_string() != a.device) continue;
+    if (device) throw InputError(a.report + " has several devices: name the one to pin with --device ADDRESS");
+    device = &d;
+  }
+  if (!device)
+    throw InputError(a.device.empty() ? a.report + " has no device" : "device " + a.device + " is not in " + a.report);
+  const auto seen = observed_crypto(device->facts);
+  if (seen.tls_versions.empty() && seen.ssh_kex.empty() && seen.ssh_ciphers.empty())
+    throw InputError(a.report + ": no TLS or SSH configuration was observed on " +
+                     device->facts.target.address.to_string() + ", so there is nothing to pin");
+  const std::string address = device->facts.target.address.to_string();
+  const std::string text = pinned_policy_yaml(a.id.empty() ? "golden-" + address : a.id,
+                                              address + " in " + a.report, seen);
+  (void)parse_crypto_policy(text, "generated policy");  // what we write must load
+  if (a.output.empty()) {
+    out << text;
+    return kExitOk;
+  }
+  const std::string tmp = a.output + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!(f << text) || !f.flush()) throw InputError("cannot write " + a.output);
+  }
+  if (std::rename(tmp.c_str(), a.output.c_str()) != 0) throw InputError("cannot write " + a.output);
+  out << "wrote " << a.output << "\n";
+  return kExitOk;
 }
 
 int list_profiles(std::ostream& out) {
@@ -806,6 +935,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   scan->add_option("--scope", scan_args.scope, "Ranges the scan may reach, CIDR[,CIDR…] (default: non-routable ranges)");
   scan->add_option("--scope-file", scan_args.scope_file, "File of CIDR blocks the scan may reach, one per line");
   scan->add_option("--profile", scan_args.profile, "Profile id or YAML path")->capture_default_str();
+  add_crypto_policy_option(*scan, scan_args.crypto_policy);
   scan->add_option("--vantage", scan_args.vantage, "Where the scanner sits relative to the device")
       ->check(CLI::IsMember({"lan", "wan"}))
       ->capture_default_str();
@@ -827,6 +957,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* demo = app.add_subcommand("demo", "Start the built-in emulated device on 127.0.0.1 and scan it");
   demo->add_flag("--serve", demo_serve, "Keep the device running for manual scans instead");
   demo->add_option("--profile", demo_profile, "Profile id or YAML path")->capture_default_str();
+  std::vector<std::string> demo_crypto_policy;
+  add_crypto_policy_option(*demo, demo_crypto_policy);
   add_output_options(*demo, demo_output);
 
   ReplayArgs replay_args;
@@ -836,6 +968,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   replay->add_option("--device", replay_args.devices,
                      "Only this device (IP or MAC address; repeatable). Default: every address that opens connections");
   replay->add_option("--profile", replay_args.profile, "Profile id or YAML path")->capture_default_str();
+  add_crypto_policy_option(*replay, replay_args.crypto_policy);
   add_assessment_options(*replay, replay_args.declaration, replay_args.attestation);
   add_output_options(*replay, replay_output);
 
@@ -889,6 +1022,22 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* profiles_lint = profiles->add_subcommand("lint", "Validate a profile file; errors name file:line");
   profiles_lint->add_option("file", profile_to_lint, "Profile YAML file")->required();
 
+  auto* policy = app.add_subcommand("policy", "Crypto policies: list, show, check a file, or pin a golden unit's configuration");
+  policy->require_subcommand(1);
+  auto* policy_list = policy->add_subcommand("list", "List the built-in crypto policies");
+  std::string policy_name;
+  auto* policy_show = policy->add_subcommand("show", "Show one crypto policy's rules, each with its source");
+  policy_show->add_option("policy", policy_name, "Policy id or YAML path")->required();
+  auto* policy_lint = policy->add_subcommand("lint", "Validate a crypto policy file; errors name file:line");
+  policy_lint->add_option("file", policy_name, "Policy YAML file")->required();
+  PolicyFromArgs policy_from_args;
+  auto* policy_from = policy->add_subcommand(
+      "from", "Write the TLS/SSH configuration a report observed as a policy: a later scan with it fails on any drift");
+  policy_from->add_option("report", policy_from_args.report, "A trustscan JSON report")->required()->check(CLI::ExistingFile);
+  policy_from->add_option("-o,--output", policy_from_args.output, "Write the policy here (default: stdout)");
+  policy_from->add_option("--device", policy_from_args.device, "The device (address) to pin, when the report has several");
+  policy_from->add_option("--id", policy_from_args.id, "The policy's id (default: golden-ADDRESS)");
+
   auto* version = app.add_subcommand("version", "Print the version");
   bool version_verbose = false;
   version->add_flag("-v,--verbose", version_verbose, "Also the source commit, the build and the library versions");
@@ -927,8 +1076,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
     if (diff->parsed()) return run_diff(diff_before, diff_after, diff_json, out);
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
-    if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_output, out, err);
+    if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_crypto_policy, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
+    if (policy_list->parsed()) return list_crypto_policies(out);
+    if (policy_show->parsed()) return show_crypto_policy(policy_name, out);
+    if (policy_lint->parsed()) {
+      const auto f = load_crypto_policy_file(policy_name);
+      out << policy_name << ": ok (" << f.id << ", " << (f.tls ? "TLS" : "") << (f.tls && f.ssh ? " and " : "")
+          << (f.ssh ? "SSH" : "") << " rules)\n";
+      return kExitOk;
+    }
+    if (policy_from->parsed()) return run_policy_from(policy_from_args, out);
     if (checks_list->parsed()) return list_checks(checks_json, checks_long, checks_profile, out);
     if (checks_show->parsed()) return show_checks(checks_to_show, checks_all, checks_markdown, out);
     if (observations->parsed()) return list_observations(observations_markdown, out);

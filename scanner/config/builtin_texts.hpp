@@ -11,5 +11,6 @@ const std::map<std::string, std::string>& builtin_profile_texts();     ///< prof
 const std::map<std::string, std::string>& builtin_data_texts();        ///< profiles/data/*.yaml
 const std::map<std::string, std::string>& builtin_credential_texts();  ///< profiles/credentials/*.yaml
 const std::map<std::string, std::string>& builtin_check_texts();       ///< profiles/checks/*.yaml
+const std::map<std::string, std::string>& builtin_crypto_policy_texts();  ///< profiles/crypto/*.yaml
 
 }  // namespace trustscan

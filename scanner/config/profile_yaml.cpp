@@ -3,6 +3,7 @@
 #include "scanner/config/builtin_texts.hpp"
 #include "scanner/engine/targets.hpp"
 #include "scanner/config/yaml_util.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/profile.hpp"
 
@@ -128,12 +129,12 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   const YAML::Node root = yaml_load(yaml_text, origin);
   if (!root.IsMap()) throw ProfileError(origin + ":1: a profile must be a YAML mapping (id, version, title, ports…)");
 
-  static const std::set<std::string> known = {"id",     "version",  "title",   "source",     "ports",
-                                              "checks", "outcomes", "scoring", "credentials"};
+  static const std::set<std::string> known = {"id",     "version",  "title",   "source",      "ports",
+                                              "checks", "outcomes", "scoring", "credentials", "crypto_policy"};
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>("");
     if (!known.count(key))
-      yaml_fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring, credentials)");
+      yaml_fail(origin, kv.first, "unknown key '" + key + "' (known: id, version, title, source, ports, checks, outcomes, scoring, credentials, crypto_policy)");
   }
 
   Profile p;
@@ -174,6 +175,26 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
       if (v < 1 || v > 200) yaml_fail(origin, n, "credentials.min_pairs must be 1-200");
       p.min_credential_pairs = static_cast<std::size_t>(v);
     }
+  }
+  if (const auto cp = root["crypto_policy"]) {
+    if (cp.IsScalar() && !cp.Scalar().empty()) {
+      p.crypto_policy_names.push_back(cp.Scalar());
+    } else if (cp.IsSequence() && cp.size() > 0 && cp.size() <= 8) {
+      for (const auto& n : cp) {
+        if (!n.IsScalar() || n.Scalar().empty()) yaml_fail(origin, n, "crypto_policy entries are policy ids or paths");
+        p.crypto_policy_names.push_back(n.Scalar());
+      }
+    } else {
+      yaml_fail(origin, cp, "crypto_policy is a policy id or path, or a list of 1 to 8 of them");
+    }
+    try {
+      p.crypto_policy = std::make_shared<const CryptoPolicy>(resolve_crypto_policy(p.crypto_policy_names));
+    } catch (const ProfileError& e) {
+      yaml_fail(origin, cp, e.what());
+    }
+  } else {
+    p.crypto_policy_names.assign(std::begin(kDefaultCryptoPolicy), std::end(kDefaultCryptoPolicy));
+    p.crypto_policy = std::shared_ptr<const CryptoPolicy>(&default_crypto_policy(), [](const CryptoPolicy*) {});
   }
   return p;
 }

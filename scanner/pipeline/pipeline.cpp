@@ -218,6 +218,7 @@ int finish_report(Report& report, const OutputOptions& output, bool interrupted,
   report.complete = report.complete && !interrupted;
   for (auto& d : report.devices) {
     d.facts.scan_complete = d.facts.scan_complete && !interrupted;
+    if (!d.facts.crypto_policy) d.facts.crypto_policy = report.profile.crypto_policy;
     for (const auto* check : checks_of(report.profile)) evaluate_contained(*check, d.facts, d.results);
   }
   apply_output_waivers(report, output);

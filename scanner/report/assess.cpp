@@ -1,5 +1,6 @@
 // trustscan — reading reports back and merging vantages (assess.hpp).
 #include "scanner/report/assess.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 
 #include "scanner/engine/targets.hpp"
 
@@ -161,6 +162,43 @@ int openness(PortState s) {
 
 }  // namespace
 
+// The crypto policy a report names (profile.crypto_policy): each part's policy file when it can
+// still be loaded (built in, or the file still there), else a record of its id, document and
+// origin without rules, which is all a report re-scored by `assess` needs to name it. Null when
+// the report names none or the entry is malformed.
+static std::shared_ptr<const CryptoPolicy> crypto_policy_of(const json& j) {
+  if (!j.is_object()) return nullptr;
+  CryptoPolicy p;
+  const auto part = [&](const char* key) -> std::shared_ptr<const CryptoPolicyFile> {
+    if (!j.contains(key) || !j[key].is_object()) return nullptr;
+    const auto& x = j[key];
+    const std::string id = x.value("id", ""), origin = x.value("origin", "");
+    if (id.empty()) return nullptr;
+    for (const auto& have : p.files)
+      if (have->id == id && have->origin == origin) return have;
+    std::shared_ptr<const CryptoPolicyFile> f;
+    try {
+      auto loaded = load_crypto_policy_file(origin.starts_with("builtin:") ? origin.substr(8) : origin);
+      if (loaded.id == id) f = std::make_shared<const CryptoPolicyFile>(std::move(loaded));
+    } catch (const ProfileError&) {
+    }
+    if (!f) {
+      CryptoPolicyFile stub;
+      stub.id = id;
+      stub.document = x.value("document", id);
+      stub.title = stub.document;
+      stub.origin = origin.empty() ? id : origin;
+      f = std::make_shared<const CryptoPolicyFile>(std::move(stub));
+    }
+    p.files.push_back(f);
+    return f;
+  };
+  p.tls = part("tls");
+  p.ssh = part("ssh");
+  if (!p.tls && !p.ssh) return nullptr;
+  return std::make_shared<const CryptoPolicy>(std::move(p));
+}
+
 Report read_report_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read report '" + path + "'");
@@ -183,6 +221,7 @@ Report read_report_file(const std::string& path) {
       r.profile.id = text(j["profile"], "id");
       r.profile.version = text(j["profile"], "version");
       r.profile.title = text(j["profile"], "title");
+      if (j["profile"].contains("crypto_policy")) r.profile.crypto_policy = crypto_policy_of(j["profile"]["crypto_policy"]);
     }
     r.declaration = text(j, "declaration");
     if (!j.contains("devices") || !j["devices"].is_array()) throw Bad{"no 'devices' list"};

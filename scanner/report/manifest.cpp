@@ -3,6 +3,7 @@
 
 #include "scanner/config/builtin_texts.hpp"
 #include "trustscan/text.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -109,6 +110,17 @@ void manifest_add_profile(RunManifest& m, const std::string& id_or_path) {
     manifest_add_file(m, "profile", id_or_path);
 }
 
+void manifest_add_crypto_policy(RunManifest& m, const CryptoPolicy& policy) {
+  const auto& builtin = builtin_crypto_policy_texts();
+  for (const auto& f : policy.files) {
+    const std::string id = f->origin.starts_with("builtin:") ? f->origin.substr(8) : std::string();
+    if (const auto it = builtin.find(id); !id.empty() && it != builtin.end())
+      manifest_add_text(m, "crypto-policy", "builtin:profiles/crypto/" + id + ".yaml", it->second);
+    else
+      manifest_add_file(m, "crypto-policy", f->origin);
+  }
+}
+
 void manifest_add_build(RunManifest& m) {
   m.build = build_description();
   m.source_commit = std::string(source_commit());
@@ -125,7 +137,8 @@ void manifest_add_run(RunManifest& m, const std::vector<std::string>& command) {
   // behaviour, and a lab compares two runs by them.
   for (const auto& [dir, texts] : {std::pair{"profiles/data/", &builtin_data_texts()},
                                    std::pair{"profiles/credentials/", &builtin_credential_texts()},
-                                   std::pair{"profiles/checks/", &builtin_check_texts()}})
+                                   std::pair{"profiles/checks/", &builtin_check_texts()},
+                                   std::pair{"profiles/crypto/", &builtin_crypto_policy_texts()}})
     for (const auto& [stem, text] : *texts) manifest_add_text(m, "data", std::string("builtin:") + dir + stem + ".yaml", text);
 }
 

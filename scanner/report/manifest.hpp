@@ -16,6 +16,8 @@
 
 namespace trustscan {
 
+struct CryptoPolicy;
+
 /// Adds the file at `path` with its size and SHA-256, read in 64 KiB blocks. A file that cannot
 /// be read any more is recorded with sha256 "unreadable: <reason>" (it was read earlier in the
 /// run); one that is not a regular file (a FIFO) with "not hashed: not a regular file".
@@ -24,6 +26,8 @@ void manifest_add_file(RunManifest& m, const std::string& role, const std::strin
 void manifest_add_text(RunManifest& m, const std::string& role, const std::string& name, std::string_view text);
 /// The profile the run judged against: the embedded file of a built-in id, or the YAML file.
 void manifest_add_profile(RunManifest& m, const std::string& id_or_path);
+/// The crypto policy files the run judged against (role "crypto-policy"): embedded text or file.
+void manifest_add_crypto_policy(RunManifest& m, const CryptoPolicy& policy);
 /// The build (compiler and flavour), its source commit and the library versions found at run
 /// time: what `trustscan version --verbose` prints.
 void manifest_add_build(RunManifest& m);

@@ -3,6 +3,7 @@
 
 #include "scanner/report/report_formats.hpp"
 #include "probes/tls/ja_fingerprint.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -206,6 +207,16 @@ json report_json(const Report& r) {
               {"complete", r.complete},
               {"profile", {{"id", r.profile.id}, {"version", r.profile.version}, {"title", r.profile.title}}},
               {"devices", std::move(devices)}};
+  if (r.profile.crypto_policy) {
+    // The crypto policy the tls.* and ssh.* verdicts were judged against (docs/crypto-policies.md).
+    const auto part = [](const std::shared_ptr<const CryptoPolicyFile>& f) -> json {
+      if (!f) return nullptr;
+      return {{"id", f->id}, {"document", f->document}, {"origin", f->origin}};
+    };
+    j["profile"]["crypto_policy"] = {{"name", r.profile.crypto_policy->name()},
+                                     {"tls", part(r.profile.crypto_policy->tls)},
+                                     {"ssh", part(r.profile.crypto_policy->ssh)}};
+  }
   if (!r.declaration.empty()) j["declaration"] = r.declaration;
   if (!r.attestations.empty()) {
     json a = json::array();
@@ -334,7 +345,8 @@ void sort_report(Report& report) {
 void write_summary(const Report& r, std::ostream& out) {
   const double secs = std::chrono::duration<double>(r.finished_at - r.started_at).count();
   out << "trustscan " << TRUSTSCAN_VERSION << " " << r.mode << ": " << r.devices.size() << " device(s), profile "
-      << r.profile.id << " v" << r.profile.version << ", " << std::fixed << std::setprecision(2) << secs << " s"
+      << r.profile.id << " v" << r.profile.version
+      << (r.profile.crypto_policy ? ", crypto policy " + r.profile.crypto_policy->name() : std::string()) << ", " << std::fixed << std::setprecision(2) << secs << " s"
       << (r.complete ? "" : " — INTERRUPTED, results are partial") << "\n";
   for (const auto& d : r.devices) {
     const auto& facts = d.facts;

@@ -65,7 +65,11 @@ const std::map<std::string, Build>& flawed_devices() {
       {"tls.http.redirect", [] { auto d = with(tcp(80), "http"); observe(d, tcp(80), "http.status", std::int64_t{200}); return d; }},
       {"tls.protocol.legacy", [] { return tls_with({{"tls.versions", VS{"TLSv1.0", "TLSv1.2"}}}); }},
       {"tls.protocol.modern", [] { return tls_with({{"tls.versions", VS{"TLSv1.0"}}}); }},
-      {"tls.cipher.weak", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.weak_ciphers", VS{"TLS_RSA_WITH_RC4_128_SHA"}}}); }},
+      {"tls.cipher.weak", [] {
+         // Judged from the suites accepted per version (tls.ciphers.<version>) against the crypto policy.
+         return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.ciphers.TLSv1.2", VS{"TLS_RSA_WITH_RC4_128_SHA"}},
+                          {"tls.weak_ciphers", VS{"TLSv1.2 TLS_RSA_WITH_RC4_128_SHA (RC4)"}}});
+       }},
       {"tls.kex.weak", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.dh_bits", std::int64_t{1024}}}); }},
       {"tls.cert.quality", [] { return tls_with({{"tls.cert.subject", std::string("CN=cam")}, {"tls.cert.expired", true}}); }},
       {"tls.renegotiation.secure", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.secure_renegotiation", false}}); }},
@@ -99,6 +103,13 @@ const std::map<std::string, Build>& flawed_devices() {
          auto d = with(tcp(22), "ssh");
          observe(d, tcp(22), "ssh.proto_version", std::string("2.0"));
          observe(d, tcp(22), "ssh.ciphers", VS{"aes128-ctr", "3des-cbc"});
+         return d;
+       }},
+      {"ssh.terrapin", [] {
+         auto d = with(tcp(22), "ssh");
+         observe(d, tcp(22), "ssh.kex_algorithms", VS{"curve25519-sha256", "ext-info-s"});
+         observe(d, tcp(22), "ssh.ciphers", VS{"chacha20-poly1305@openssh.com", "aes128-ctr"});
+         observe(d, tcp(22), "ssh.macs", VS{"hmac-sha2-256"});
          return d;
        }},
       {"dev.liveness", [] { auto d = with(tcp(80), "http"); observe(d, tcp(80), "probe.liveness", std::string("silent")); return d; }},

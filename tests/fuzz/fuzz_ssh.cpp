@@ -1,5 +1,6 @@
 // libFuzzer harness for probes/ssh.hpp. The input is what an SSH server sends from the start of
-// the connection: identification (after optional other lines), then binary packets. Seeds in
+// the connection: identification (after optional other lines), then binary packets; the same
+// bytes are also read as a host public key blob and as its base64 text (the host-key analyzer). Seeds in
 // corpus/ssh/ are real captures (OpenSSH 9.2p1, Dropbear 2022.83).
 //
 // Besides "no crash, no UB", it traps on broken contract invariants: consumed within the input,
@@ -70,5 +71,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     __builtin_trap();
   }
   if (k == Parse::done && split >= used && pk != Parse::done) __builtin_trap();
+
+  // The same bytes as a host public key blob (RFC 4253 §6.6), and as its base64 text.
+  if (const auto key = parse_ssh_host_key(in)) {
+    if (key->bits <= 0 || key->bits > 16 * 1024 * 8 || key->type.empty()) __builtin_trap();
+    if (ssh_host_key_type(key->type).empty()) __builtin_trap();
+    if (!ssh_fingerprint_sha256(in).starts_with("SHA256:")) __builtin_trap();
+  }
+  if (const auto blob = ssh_base64_decode(as_text(in))) {
+    if (blob->size() > size) __builtin_trap();
+    (void)parse_ssh_host_key(Bytes(blob->data(), blob->size()));
+  }
   return 0;
 }

@@ -5,7 +5,9 @@
 // list (scanner/config/compromised_keys.cpp), a credential
 // list (scanner/credentials/credential_list.cpp), login form descriptions (scanner/credentials/forms_yaml.cpp) and the service identification
 // table (scanner/config/service_table.cpp); then as a JSON report read back by assess/diff
-// (scanner/report/assess.cpp).
+// (scanner/report/assess.cpp); and as a crypto policy (scanner/policy/crypto_policy.cpp), whose
+// rules then judge the fixed devices' TLS and SSH checks and are pinned back into a policy that
+// must load again.
 //
 // A documented error is fine: ProfileError from the YAML loaders (with "ORIGIN:LINE: what"),
 // InputError from read_report_file. Anything else — a crash, UB, another exception type (a
@@ -20,6 +22,7 @@
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/credentials/credential_list.hpp"
+#include "scanner/policy/crypto_policy.hpp"
 #include "scanner/engine/targets.hpp"
 #include "scanner/report/assess.hpp"
 #include "scanner/report/waivers.hpp"
@@ -206,6 +209,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!std::is_sorted(profile.ports.tcp.begin(), profile.ports.tcp.end())) __builtin_trap();
     if (!std::is_sorted(profile.ports.udp.begin(), profile.ports.udp.end())) __builtin_trap();
     use_profile(profile, {}, nullptr);  // must not throw at all
+  }
+
+  // A crypto policy: loaded, then it judges the fixed devices, and what they offered is pinned
+  // into a policy that must load again.
+  CryptoPolicyFile policy_file;
+  if (guarded<ProfileError>("crypto policy", [&] { policy_file = parse_crypto_policy(text, "fuzz-policy.yaml"); })) {
+    if (policy_file.id.empty() || (!policy_file.tls && !policy_file.ssh)) __builtin_trap();
+    auto f = std::make_shared<const CryptoPolicyFile>(policy_file);
+    auto p = std::make_shared<CryptoPolicy>();
+    if (f->tls) p->tls = f;
+    if (f->ssh) p->ssh = f;
+    p->files = {f};
+    std::vector<Finding> out;
+    for (auto facts : devices()) {
+      facts.crypto_policy = p;
+      for (const auto& c : builtin_checks())
+        if (c->id().starts_with("tls.") || c->id().starts_with("ssh.")) evaluate_contained(*c, facts, out);
+      const auto seen = observed_crypto(facts);
+      if (seen.tls_versions.empty() && seen.ssh_kex.empty()) continue;
+      try {
+        (void)parse_crypto_policy(pinned_policy_yaml(policy_file.id, "fuzz", seen), "pinned.yaml");
+      } catch (const std::exception& e) {
+        unexpected("pinned policy", &e);  // what `policy from` writes must load again
+      }
+    }
+    for (const auto& x : out)
+      if (x.status == CheckStatus::error) {
+        std::fprintf(stderr, "%s: %s\n", x.check.c_str(), x.summary.c_str());
+        __builtin_trap();  // a policy that loads must never make a check throw
+      }
+    check_findings(out);
   }
 
   // Checks as data, as a file of profiles/checks/ ({checks: [...]}) or a bare list.

@@ -550,7 +550,7 @@ TEST_CASE("built-in profiles load and their ids match their file names") {
 
 TEST_CASE("profile errors carry file:line") {
   CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports: {tcp: [22]}\ncolour: red\n") ==
-        "p.yaml:5: unknown key 'colour' (known: id, version, title, source, ports, checks, outcomes, scoring, credentials)");
+        "p.yaml:5: unknown key 'colour' (known: id, version, title, source, ports, checks, outcomes, scoring, credentials, crypto_policy)");
   CHECK(profile_error("id: x\ntitle: t\nports: {tcp: [22]}\n") == "p.yaml:1: missing required key 'version'");
   CHECK(profile_error("id: x\nversion: 1\ntitle: t\nports:\n  tcp: [22, 70000]\n") ==
         "p.yaml:5: invalid port spec '70000': port 70000 is out of range (1-65535)");
