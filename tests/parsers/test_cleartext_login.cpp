@@ -143,7 +143,7 @@ TEST_CASE("FTP: accepted, refused, and a retry after a refusal") {
   CHECK(std::get<bool>(obs[3].value));
 }
 
-TEST_CASE("FTP: the answer not captured yet; prefixes of either direction; not FTP") {
+TEST_CASE("FTP: the answer not captured yet, prefixes of either direction, not FTP") {
   // The client stream complete, the server's only up to the 331: password seen, outcome unknown.
   const auto upto331 = kCurlFtpOkServer.substr(0, kCurlFtpOkServer.find("230"));
   auto l = ftp(kCurlFtpOkClient, upto331);

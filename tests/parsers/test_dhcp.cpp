@@ -156,7 +156,7 @@ TEST_CASE("option overload: options continued in the file and sname fields") {
   CHECK(parse_dhcp(Bytes(b), bad) == Parse::invalid);
 }
 
-TEST_CASE("repeated options concatenate (RFC 3396); FQDN in DNS wire form") {
+TEST_CASE("repeated options concatenate (RFC 3396), FQDN in DNS wire form") {
   auto b = test::hex_bytes(kUdhcpcDiscover);
   b.resize(240);
   const std::uint8_t more[] = {12, 3, 'c', 'a', 'm', 12, 2, '-', '1', 81, 10, 0x05, 0, 0, 3, 'c', 'a', 'm', 1, 'x', 0, 255};
@@ -168,7 +168,7 @@ TEST_CASE("repeated options concatenate (RFC 3396); FQDN in DNS wire form") {
   CHECK(value_of(dhcp_observations(m, Endpoint{}), "dhcp.message_type") == "<absent>");
 }
 
-TEST_CASE("every truncation of a datagram is invalid or a shorter, sound message; garbage is invalid") {
+TEST_CASE("every truncation of a datagram is invalid or a shorter, sound message, garbage is invalid") {
   const auto b = test::hex_bytes(kUdhcpcRequest);
   for (std::size_t n = 0; n < b.size(); ++n) {
     DhcpMessage m;

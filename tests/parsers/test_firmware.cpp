@@ -116,7 +116,7 @@ TEST_CASE("names and content types when the body is not seen") {
   CHECK(classify_download("/index.html", "text/html", "<html>").kind == DownloadKind::other);
 }
 
-TEST_CASE("manifests: update JSON by body or name; a page named .bin is not firmware") {
+TEST_CASE("manifests: update JSON by body or name, a page named .bin is not firmware") {
   const auto m = classify_download("/ota/manifest.json", "application/json", kManifest);
   CHECK(m.kind == DownloadKind::manifest);
   CHECK(m.reason == "JSON/XML body naming versions and downloads");

@@ -259,7 +259,7 @@ TEST_CASE("flow: reordered and duplicated segments of a real capture give the sa
   }
 }
 
-TEST_CASE("flow: overlaps keep the first copy; retransmissions are dropped") {
+TEST_CASE("flow: overlaps keep the first copy, retransmissions are dropped") {
   Recorder r;
   FlowTable t(FlowConfig{}, r);
   Conn c{t};
@@ -465,7 +465,7 @@ TEST_CASE("flow: orientation without a SYN, mid-stream joins") {
   CHECK(r.ended[1].stats(kDown).packets == 1);
 }
 
-TEST_CASE("flow: least recently seen flows are evicted; idle flows expire by capture time") {
+TEST_CASE("flow: least recently seen flows are evicted, idle flows expire by capture time") {
   FlowConfig cfg;
   cfg.max_flows = 4;
   cfg.idle_timeout_us = 60'000'000;

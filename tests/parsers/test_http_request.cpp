@@ -109,7 +109,7 @@ TEST_CASE("two requests on one connection: method, target, headers, Basic creden
   CHECK(obs[3].evidence.password == "s3cr3t");
 }
 
-TEST_CASE("a form POST keeps its body; wget's request parses") {
+TEST_CASE("a form POST keeps its body, wget's request parses") {
   HttpRequest r;
   std::size_t used = 0;
   REQUIRE(parse_http_request(as_bytes(kCurlFormPost), r, used) == Parse::done);

@@ -39,7 +39,7 @@ TEST_CASE("icmp: the echo request checksums to zero and carries id and sequence"
   CHECK(internet_checksum(Bytes(rfc)) == 0x220d);
 }
 
-TEST_CASE("icmp: an echo reply is read with its source, id and sequence; anything else is not") {
+TEST_CASE("icmp: an echo reply is read with its source, id and sequence, anything else is not") {
   auto reply = icmp_echo_request(0xbeef, 1);
   reply[0] = 0;  // echo reply
   IcmpEchoReply r;

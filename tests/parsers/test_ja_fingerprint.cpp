@@ -86,7 +86,7 @@ JaFingerprint fingerprint_of(const std::vector<std::uint8_t>& rec) {
 
 }  // namespace
 
-TEST_CASE("digests: the JA3 README strings hash to its published MD5s; JA4.md's lists to its hashes") {
+TEST_CASE("digests: the JA3 README strings hash to its published MD5s, JA4.md's lists to its hashes") {
   CHECK(md5_hex("769,47-53-5-10-49161-49162-49171-49172-50-56-19-4,0-10-11,23-24-25,0") ==
         "ada70206e40642a3e4461f35503241d5");
   CHECK(md5_hex("769,4-5-10-9-100-98-3-6-19-18-99,,,") == "de350869b8c85de67a350c8d186f11e6");

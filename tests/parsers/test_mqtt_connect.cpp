@@ -77,7 +77,7 @@ TEST_CASE("MQTT 3.1 (MQIsdp) anonymous and MQTT 5.0 with properties") {
   CHECK(v5.will_topic == std::optional<std::string>{"cam/lwt5"});
 }
 
-TEST_CASE("every prefix needs more; lies and other packets are invalid") {
+TEST_CASE("every prefix needs more, lies and other packets are invalid") {
   for (const auto hex : {kPub311, kPub5}) {
     const auto b = test::hex_bytes(hex);
     for (std::size_t n = 0; n < b.size(); ++n) {

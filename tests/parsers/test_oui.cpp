@@ -49,7 +49,7 @@ TEST_CASE("the longest registered prefix names the vendor (MA-S, then MA-M, then
   CHECK_FALSE(t.vendor(*parse_mac("02:00:00:00:00:01")));
 }
 
-TEST_CASE("a file that is not an IEEE registry is refused; bad rows are skipped and counted") {
+TEST_CASE("a file that is not an IEEE registry is refused, bad rows are skipped and counted") {
   OuiTable t;
   CHECK(t.add_csv(as_bytes("hello,world\n")) == Parse::invalid);
   CHECK(t.add_csv(as_bytes("")) == Parse::invalid);

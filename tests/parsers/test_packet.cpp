@@ -405,7 +405,7 @@ TEST_CASE("packet: every truncation of every captured frame") {
   }
 }
 
-TEST_CASE("packet: Ethernet padding is cut by the IP length; a zero length (TSO) keeps the capture") {
+TEST_CASE("packet: Ethernet padding is cut by the IP length, a zero length (TSO) keeps the capture") {
   const auto cap = read_pcap("http-firmware.pcap");
   const auto& ack = bare_ack(cap);  // 66 bytes, no payload
   REQUIRE(decode_ok(cap.linktype, ack).payload.empty());
@@ -572,7 +572,7 @@ void check_prefixes(std::uint32_t lt, const Frame& f) {
 
 }  // namespace
 
-TEST_CASE("packet: GRE carrying IPv4, IPv6, Ethernet and PPP; options; what stays GRE") {
+TEST_CASE("packet: GRE carrying IPv4, IPv6, Ethernet and PPP, options, what stays GRE") {
   const RealPackets r;
   // Plain GRE (RFC 2784), IPv4: the inner packet, the routers' MACs dropped.
   const auto gre_ip = over_ipv4(ipproto::gre, cat({{0, 0}, u16(0x0800), r.ip}));

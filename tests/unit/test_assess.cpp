@@ -82,7 +82,7 @@ TEST_CASE("assess: a LAN scan and a capture complete each other instead of leavi
   for (const auto& f : {lan, pcap, merged_path}) std::remove(f.c_str());
 }
 
-TEST_CASE("assess: a check that could not run anywhere stays not_tested; a partial run keeps its gaps") {
+TEST_CASE("assess: a check that could not run anywhere stays not_tested, a partial run keeps its gaps") {
   const auto a = write_temp(report("lan", {result("tls.protocol.legacy", "pass", 443), result("tls.protocol.legacy", "not_tested", 8443),
                                            result("svc.telnet", "not_tested")}));
   const auto b = write_temp(report("wan", {result("svc.telnet", "not_tested")}));

@@ -303,7 +303,7 @@ TEST_CASE("profiles lint: the shipped profiles pass, a broken one fails with fil
   CHECK(r.err == "trustscan: error: " + path + ":6: unknown check 'svc.nope' (see: trustscan checks list)\n");
 }
 
-TEST_CASE("--declaration: undeclared listeners fail svc.undeclared; --attestation errors name file:line") {
+TEST_CASE("--declaration: undeclared listeners fail svc.undeclared, --attestation errors name file:line") {
   Listener declared, undeclared;
   const auto decl = temp_path(".yaml");
   std::ofstream(decl) << "services:\n  - {port: " << declared.port() << "}\n";
@@ -377,7 +377,7 @@ TEST_CASE("checks list: every id stands in its own column, apart from its severi
   CHECK(rows == ids.size());
 }
 
-TEST_CASE("checks show: id, title, severity, outcomes and remediation; an unknown id is one line and exit 2") {
+TEST_CASE("checks show: id, title, severity, outcomes and remediation, an unknown id is one line and exit 2") {
   const auto r = cli({"checks", "show", "svc.telnet"});
   REQUIRE(r.code == kExitOk);
   CHECK(r.err.empty());
@@ -447,7 +447,7 @@ TEST_CASE("--min-timeout above --timeout is one clear line and exit 2, before an
   CHECK(r.err == "trustscan: error: --min-timeout 500 is above --timeout 50: the shortest deadline cannot exceed the longest\n");
 }
 
-TEST_CASE("--waivers: waived failures do not fail the run until they expire; mistakes are exit 2") {
+TEST_CASE("--waivers: waived failures do not fail the run until they expire, mistakes are exit 2") {
   const auto write = [](const std::string& text) { return testsupport::write_temp(text, ".yaml"); };
   const std::string rest = "    justification: accepted for the test\n    owner: qa@example.com\n";
   const auto report = temp_path(".json");

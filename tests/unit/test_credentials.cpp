@@ -196,7 +196,7 @@ void http_digest_device(int fd, const std::string& user, const std::string& pass
 
 }  // namespace
 
-TEST_CASE("HTTP Digest: the default pair is found with SHA-256; a device without it passes") {
+TEST_CASE("HTTP Digest: the default pair is found with SHA-256, a device without it passes") {
   std::atomic<int> nonces{0};
   Device weak([&](int fd) { http_digest_device(fd, "admin", "admin", nonces); });
   const auto s = scan(weak.port(), fast_policy());
@@ -412,7 +412,7 @@ CheckStatus throttle_status(std::uint16_t port, bool opt_in, std::string* reason
 
 }  // namespace
 
-TEST_CASE("cred.bruteforce.throttle: opt-in; lockout and growing delays pass, unlimited attempts fail") {
+TEST_CASE("cred.bruteforce.throttle: opt-in, lockout and growing delays pass, unlimited attempts fail") {
   std::atomic<int> tries{0};
   Device unlimited([&](int fd) { basic_device(fd, tries, [](int) { return 0; }); });
   std::string reason;

@@ -168,7 +168,7 @@ std::string status_of(const DeviceReport& d, std::string_view id) {
 
 }  // namespace
 
-TEST_CASE("attestations decide non-network outcomes and complete partial ones; never override a network fail") {
+TEST_CASE("attestations decide non-network outcomes and complete partial ones, never override a network fail") {
   const auto p = attested_profile();
   DeviceReport d;
   d.results = {result("svc.telnet", CheckStatus::pass), result("svc.ftp_tftp", CheckStatus::pass)};

@@ -87,7 +87,7 @@ TEST_CASE("credential lists: Telnet and SSH get the Mirai pairs after the genera
                        "c.yaml:3: 'pairs' must be a non-empty list of [user, password]", ProfileError);
 }
 
-TEST_CASE("cred.default.telnet: a camera's root/xc3511 on real busybox telnetd is found; six general pairs would pass it") {
+TEST_CASE("cred.default.telnet: a camera's root/xc3511 on real busybox telnetd is found, six general pairs would pass it") {
   const auto dir = testsupport::temp_path("-camera");
   ::mkdir(dir.c_str(), 0700);
   write_camera_login(dir + "/login.sh");

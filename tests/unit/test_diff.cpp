@@ -44,7 +44,7 @@ std::string report(json results, std::vector<int> open_ports, const char* verdic
 
 }  // namespace
 
-TEST_CASE("diff: regressions first, then new listeners, then fixes; exit 1") {
+TEST_CASE("diff: regressions first, then new listeners, then fixes, exit 1") {
   const auto before = write_temp(report({result("tls.protocol.legacy", "pass", 443), result("svc.telnet", "fail", 23),
                                          result("id.model", "info")},
                                         {23, 443}, "incomplete"));

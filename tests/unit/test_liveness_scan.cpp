@@ -46,7 +46,7 @@ nlohmann::json liveness_of(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("dev.liveness: a service that dies during the scan is never a pass; one that keeps answering passes") {
+TEST_CASE("dev.liveness: a service that dies during the scan is never a pass, one that keeps answering passes") {
   const auto path = testsupport::temp_path(".json");
   std::atomic<bool> crashed{false};
   std::atomic<testsupport::Device*> self{nullptr};

@@ -83,7 +83,7 @@ std::string text_of(const std::vector<Observation>& obs, const std::string& key)
 
 }  // namespace
 
-TEST_CASE("seam: a fake dialer drives the real Telnet probe; no socket is opened") {
+TEST_CASE("seam: a fake dialer drives the real Telnet probe, no socket is opened") {
   // A lab address nothing listens on: only the fake can answer.
   const Endpoint ep{*Address::parse("198.18.0.250"), Transport::tcp, 23};
   FakeDialer fake({std::string("\xff\xfb\x01\xff\xfb\x03", 6), "BusyBox v1.36 (2024)\r\n", "router login: "});

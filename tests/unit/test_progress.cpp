@@ -26,7 +26,7 @@ TEST_CASE("progress: counts grouped, percent, rate and ETA once a second has pas
   CHECK(format_progress(ScanPhase::liveness, 2, 0, 0, 1.0) == "liveness: 2 device(s)");
 }
 
-TEST_CASE("progress: drawn on a terminal, erased at the end; never in a pipe or with -q") {
+TEST_CASE("progress: drawn on a terminal, erased at the end, never in a pipe or with -q") {
   if (std::system("command -v script >/dev/null 2>&1") != 0) {
     MESSAGE("skipped: util-linux's script is not installed");
     return;

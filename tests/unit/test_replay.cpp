@@ -147,7 +147,7 @@ TEST_CASE("replay: what each capture shows about the device") {
   CHECK(status_of(telnet["devices"][0])["cred.unauth.mgmt"] == "not_tested");  // a login seen is not "no login needed"
 }
 
-TEST_CASE("replay: bad captures are one clear error; a truncated one gives a partial report") {
+TEST_CASE("replay: bad captures are one clear error, a truncated one gives a partial report") {
   const auto garbage = temp_path(".pcap");
   std::ofstream(garbage) << "this is not a capture at all, just text\n";
   for (const auto& args : std::vector<std::vector<std::string>>{

@@ -244,7 +244,7 @@ TEST_CASE("SARIF: a failing check's rule carries its remediation as help, and a 
     if (res["ruleId"] == "svc.telnet") CHECK(rules[res["ruleIndex"].get<std::size_t>()]["help"]["text"] == fix);
 }
 
-TEST_CASE("JUnit XML: a failure's text ends with the check's remediation; other outcomes carry none") {
+TEST_CASE("JUnit XML: a failure's text ends with the check's remediation, other outcomes carry none") {
   const auto fix = remediation_of("svc.telnet");
   const auto x = render(report_with_builtin_failure(), "xml");
   const auto at = x.find("name=\"svc.telnet\"");
@@ -485,7 +485,7 @@ TEST_CASE("CSV: a header, one row per result, RFC 4180 quoting and formula injec
   CHECK(by_check["aa.first"][6] == "");
 }
 
-TEST_CASE("CSV: a waived finding's row carries its waiver and remediation; an expired one fails with it") {
+TEST_CASE("CSV: a waived finding's row carries its waiver and remediation, an expired one fails with it") {
   auto r = report_with_builtin_failure();
   for (auto& f : r.devices[0].results) {
     if (f.check == "svc.telnet") {
@@ -645,7 +645,7 @@ TEST_CASE("JSON sink: services[].tls from the tls.* observations of that endpoin
   CHECK_FALSE(tls.contains("kex"));
 }
 
-TEST_CASE("finding ids: the same device, check and endpoint give the same id in every run; anything else another") {
+TEST_CASE("finding ids: the same device, check and endpoint give the same id in every run, anything else another") {
   const auto addr = *Address::parse("198.18.0.10");
   Finding f;
   f.check = "svc.telnet";

@@ -123,7 +123,7 @@ TEST_CASE("a critical failure caps the grade at F whatever else passed") {
   CHECK(d.score.verdict == "non-conformant");
 }
 
-TEST_CASE("weights follow severity; a check with several endpoints counts once, at its worst") {
+TEST_CASE("weights follow severity, a check with several endpoints counts once, at its worst") {
   const auto p = profile_with({outcome("O1", {"hi", "lo"})});
   auto d = device({result("hi", CheckStatus::pass, Severity::high), result("lo", CheckStatus::fail, Severity::low),
                    result("lo", CheckStatus::pass, Severity::low)});

@@ -179,7 +179,7 @@ TEST_CASE("port specs in nmap syntax") {
   CHECK(p.udp == std::vector<std::uint16_t>{53});
 }
 
-TEST_CASE("ports to scan: -p- keeps the profile's UDP ports; a spec naming U: ports, T:, or fewer TCP ports does not") {
+TEST_CASE("ports to scan: -p- keeps the profile's UDP ports, a spec naming U: ports, T:, or fewer TCP ports does not") {
   const PortList profile{{22, 80}, {161, 1900}};
   CHECK(ports_to_scan("", profile).tcp == profile.tcp);
   CHECK(ports_to_scan("", profile).udp == profile.udp);
