@@ -162,10 +162,10 @@ int openness(PortState s) {
 
 }  // namespace
 
-// The crypto policy a report names (profile.crypto_policy): each part's policy file when it can
-// still be loaded (built in, or the file still there), else a record of its id, document and
-// origin without rules, which is all a report re-scored by `assess` needs to name it. Null when
-// the report names none or the entry is malformed.
+// The crypto policy a report names (profile.crypto_policy), as names only: its id, document and
+// origin for each part, without rules. `assess` merges results and re-scores; it never re-judges
+// a check, so the rules are not needed, and a report is never a reason to open another file.
+// Null when the report names none or the entry is malformed.
 static std::shared_ptr<const CryptoPolicy> crypto_policy_of(const json& j) {
   if (!j.is_object()) return nullptr;
   CryptoPolicy p;
@@ -176,20 +176,12 @@ static std::shared_ptr<const CryptoPolicy> crypto_policy_of(const json& j) {
     if (id.empty()) return nullptr;
     for (const auto& have : p.files)
       if (have->id == id && have->origin == origin) return have;
-    std::shared_ptr<const CryptoPolicyFile> f;
-    try {
-      auto loaded = load_crypto_policy_file(origin.starts_with("builtin:") ? origin.substr(8) : origin);
-      if (loaded.id == id) f = std::make_shared<const CryptoPolicyFile>(std::move(loaded));
-    } catch (const ProfileError&) {
-    }
-    if (!f) {
-      CryptoPolicyFile stub;
-      stub.id = id;
-      stub.document = x.value("document", id);
-      stub.title = stub.document;
-      stub.origin = origin.empty() ? id : origin;
-      f = std::make_shared<const CryptoPolicyFile>(std::move(stub));
-    }
+    CryptoPolicyFile named;
+    named.id = id;
+    named.document = x.value("document", id);
+    named.title = named.document;
+    named.origin = origin.empty() ? id : origin;
+    auto f = std::make_shared<const CryptoPolicyFile>(std::move(named));
     p.files.push_back(f);
     return f;
   };
