@@ -87,9 +87,9 @@ struct CheckInfo {
   std::string title;
   Severity severity = Severity::info;
   std::vector<std::string> outcomes;
-  /// What to change on the device, and the outcomes that serves. Not set by the checks
-  /// themselves: builtin_checks() fills it from profiles/checks/remediation.yaml (one entry per
-  /// built-in check, enforced by a unit test). "" for a profile's own checks.
+  /// What to change on the device, and the outcomes that serves. From the check catalog
+  /// (profiles/checks/catalog.yaml, one entry per built-in check, enforced by a unit test), which
+  /// also holds the title, severity and outcomes of every C++ check. "" for a profile's own checks.
   std::string remediation = {};
 };
 
@@ -110,8 +110,8 @@ class Check {
 void evaluate_contained(const Check& check, const DeviceFacts& device, std::vector<Finding>& out) noexcept;
 
 /// The checks built into the binary, in a fixed order ("add your check here" lives in the .cpp),
-/// each with its remediation text in info(). Throws ProfileError when the embedded check or
-/// remediation data is malformed (a unit test keeps that from shipping).
+/// each with its remediation text in info(). Throws ProfileError when the embedded check data or
+/// catalog is malformed or does not match the checks (a unit test keeps that from shipping).
 const std::vector<std::unique_ptr<Check>>& builtin_checks();
 
 }  // namespace trustscan

@@ -10,7 +10,7 @@
 
 #include "scanner/config/builtin_texts.hpp"
 #include "scanner/checks/checks.hpp"
-#include "scanner/checks/remediation.hpp"
+#include "scanner/checks/catalog.hpp"
 #include "scanner/checks/verdict_policy.hpp"
 #include "trustscan/profile.hpp"
 #include "scanner/config/yaml_util.hpp"
@@ -524,7 +524,7 @@ std::vector<std::unique_ptr<Check>> parse_yaml_checks(const YAML::Node& list, co
 
 void add_yaml_checks(std::vector<std::unique_ptr<Check>>& out) {
   for (const auto& [stem, text] : builtin_check_texts()) {
-    if (stem == kRemediationStem) continue;  // remediation text per check, not definitions (remediation.cpp)
+    if (stem == kCatalogStem) continue;  // the check catalog, not definitions (catalog.cpp)
     const std::string origin = "builtin:checks/" + stem + ".yaml";
     const YAML::Node root = yaml_load(text, origin);
     if (!root.IsMap() || !root["checks"]) throw ProfileError(origin + ":1: a checks file is a mapping with a 'checks' list");

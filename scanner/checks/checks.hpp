@@ -2,6 +2,7 @@
 // they share. Checks that are predicates over observations are data: profiles/checks/*.yaml.
 #pragma once
 
+#include "scanner/checks/catalog.hpp"
 #include "trustscan/check.hpp"
 
 #include <memory>
@@ -17,6 +18,22 @@ void add_identity_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_credential_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_declaration_checks(std::vector<std::unique_ptr<Check>>& out);
 void add_passive_checks(std::vector<std::unique_ptr<Check>>& out);
+
+/// A C++ check: its id, and its metadata (title, severity, outcomes, remediation) from the
+/// catalog (profiles/checks/catalog.yaml). The constructor looks the id up, so a check without an
+/// entry cannot be built; subclasses add only the judging logic.
+class CatalogCheck : public Check {
+ public:
+  explicit CatalogCheck(std::string_view id) : info_(catalog_info(id)) {}
+  std::string_view id() const noexcept override { return info_.id; }
+  CheckInfo info() const override { return info_; }
+
+ protected:
+  const CheckInfo& meta() const noexcept { return info_; }
+
+ private:
+  CheckInfo info_;
+};
 
 /// A finding with the check's fixed fields filled in.
 Finding make_finding(std::string_view id, CheckStatus status, Severity severity, std::vector<std::string> outcomes,

@@ -4,7 +4,6 @@
 // the ones in C++ need code. svc.inventory summarises the port scan itself.
 #include "scanner/checks/check_yaml.hpp"
 #include "scanner/checks/checks.hpp"
-#include "scanner/checks/remediation.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
 
 #include <string>
@@ -16,20 +15,15 @@ namespace {
 // svc.inventory (STANDARDS.md §2.3): the baseline of every svc.* check. Informational by
 // definition; not_tested when the scan of this device did not finish, because a partial
 // inventory must never read as a complete one.
-class ServiceInventory final : public Check {
+class ServiceInventory final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "svc.inventory"; }
-  CheckInfo info() const override {
-    return {std::string(id()), "Inventory of open TCP and UDP services", Severity::info, kOutcomes};
-  }
-  static inline const std::vector<std::string> kOutcomes = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC",
-                                                            "EN303645:5.6-1"};
+  ServiceInventory() : CatalogCheck("svc.inventory") {}
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     Finding f;
     f.check = std::string(id());
-    f.severity = Severity::info;
-    f.outcomes = kOutcomes;
+    f.severity = meta().severity;
+    f.outcomes = meta().outcomes;
     if (device.ports.empty()) {
       f.status = CheckStatus::not_tested;
       f.reason = device.passive ? "out_of_vantage" : device.scan_complete ? "not_scanned" : "inconclusive:interrupted";
@@ -129,9 +123,9 @@ bool untested_when_unjudgeable(const CheckInfo& info, const DeviceFacts& device,
 
 namespace {
 
-// A built-in check with its remediation text (profiles/checks/remediation.yaml) in info(): the
-// checks describe what they judge, the data file what to do about a failure, and this is the one
-// place that joins them.
+// A check as data with its remediation text from the catalog (profiles/checks/catalog.yaml) in
+// info(): its definition says what it judges, the catalog what to do about a failure, and this
+// is the one place that joins them. C++ checks get all of their CheckInfo from the catalog.
 class WithRemediation final : public Check {
  public:
   WithRemediation(std::unique_ptr<Check> check, std::string remediation)
@@ -156,20 +150,33 @@ void add_inventory_checks(std::vector<std::unique_ptr<Check>>& out) { out.push_b
 const std::vector<std::unique_ptr<Check>>& builtin_checks() {
   static const std::vector<std::unique_ptr<Check>> checks = [] {
     std::vector<std::unique_ptr<Check>> v;
-    // The groups of C++ checks: add a group here, a check to its group's file.
+    std::vector<std::string> cpp_ids, data_ids;
+    // The C++ checks take their metadata from the catalog as they are built; a check as data gets
+    // its remediation from it here.
+    const auto& catalog = builtin_catalog();
+    const auto add_data_checks = [&] {
+      std::vector<std::unique_ptr<Check>> data;
+      add_yaml_checks(data);  // profiles/checks/*.yaml: checks as data
+      for (auto& c : data) {
+        data_ids.emplace_back(c->id());
+        const auto it = catalog.entries.find(c->id());
+        v.push_back(std::make_unique<WithRemediation>(std::move(c), it == catalog.entries.end() ? std::string() : it->second.info.remediation));
+      }
+    };
+    // The groups of C++ checks: add a group here, a check to its group's file and its metadata
+    // to profiles/checks/catalog.yaml.
     add_inventory_checks(v);
-    add_yaml_checks(v);  // profiles/checks/*.yaml: checks as data
+    const auto before_data = v.size();
+    add_data_checks();
     add_protocol_checks(v);
     add_tls_depth_checks(v);
     add_identity_checks(v);
     add_credential_checks(v);
     add_declaration_checks(v);
     add_passive_checks(v);
-    const auto& remediation = builtin_remediation();
-    for (auto& c : v) {
-      const auto it = remediation.find(std::string(c->id()));
-      c = std::make_unique<WithRemediation>(std::move(c), it == remediation.end() ? std::string() : it->second);
-    }
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (i < before_data || i >= before_data + data_ids.size()) cpp_ids.emplace_back(v[i]->id());
+    verify_catalog(catalog, cpp_ids, data_ids);
     return v;
   }();
   return checks;

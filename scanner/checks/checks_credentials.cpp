@@ -27,18 +27,14 @@ std::vector<Endpoint> endpoints_with(const DeviceFacts& d, std::initializer_list
 }
 
 // cred.default.<proto>: per endpoint of the protocol, from the trial's observations.
-class DefaultCredentials final : public Check {
+// `what` names the service in summaries ("no SSH service").
+class DefaultCredentials final : public CatalogCheck {
  public:
-  DefaultCredentials(const char* id, const char* what, Severity sev, std::vector<std::string_view> services)
-      : id_(id), what_(what), severity_(sev), services_(std::move(services)) {}
-  std::string_view id() const noexcept override { return id_; }
-  CheckInfo info() const override {
-    return {id_, std::string("No default or common credentials on ") + what_, severity_,
-            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-1"}};
-  }
+  DefaultCredentials(const char* id, const char* what, std::vector<std::string_view> services)
+      : CatalogCheck(id), what_(what), services_(std::move(services)) {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
-    const auto i = info();
-    auto finding = [&](CheckStatus st, std::string summary) { return make_finding(id_, st, severity_, i.outcomes, std::move(summary)); };
+    const auto& i = meta();
+    auto finding = [&](CheckStatus st, std::string summary) { return make_finding(i.id, st, i.severity, i.outcomes, std::move(summary)); };
     if (const auto why = not_judgeable(d); !why.empty()) {
       auto f = finding(CheckStatus::not_tested, "device not fully probed");
       f.reason = why;
@@ -99,20 +95,14 @@ class DefaultCredentials final : public Check {
   }
 
  private:
-  std::string id_;
   const char* what_;
-  Severity severity_;
   std::vector<std::string_view> services_;
 };
 
 // cred.blank: every surface where a blank password was tried.
-class BlankPassword final : public Check {
+class BlankPassword final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "cred.blank"; }
-  CheckInfo info() const override {
-    return {"cred.blank", "No login with an empty password", Severity::critical,
-            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-1"}};
-  }
+  BlankPassword() : CatalogCheck("cred.blank") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     bool any = false;
@@ -151,13 +141,9 @@ class BlankPassword final : public Check {
 };
 
 // cred.unauth.mgmt: management reachable with no credentials at all.
-class UnauthenticatedManagement final : public Check {
+class UnauthenticatedManagement final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "cred.unauth.mgmt"; }
-  CheckInfo info() const override {
-    return {"cred.unauth.mgmt", "Management needs authentication", Severity::critical,
-            {"IR8259A:LAI", "IR8259A:DC", "IR8425:IAC.1", "IR8425:PC.1", "IR8425A:R-IAC", "EN303645:5.5-5", "EN303645:5.5-4"}};
-  }
+  UnauthenticatedManagement() : CatalogCheck("cred.unauth.mgmt") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     if (untested_when_unjudgeable(i, d, out)) return;
@@ -207,13 +193,9 @@ class UnauthenticatedManagement final : public Check {
 };
 
 // cred.transport.cleartext: a login surface (or SNMP community) on a cleartext transport.
-class CleartextCredentials final : public Check {
+class CleartextCredentials final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "cred.transport.cleartext"; }
-  CheckInfo info() const override {
-    return {"cred.transport.cleartext", "Credentials never cross the network in cleartext", Severity::high,
-            {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-7"}};
-  }
+  CleartextCredentials() : CatalogCheck("cred.transport.cleartext") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     // Seen on the wire (replay, --capture): a login to this device that crossed in cleartext.
@@ -304,13 +286,9 @@ class CleartextCredentials final : public Check {
 
 // cred.bruteforce.throttle (opt-in, --creds-throttle): per login surface, what the throttling
 // test saw (scanner/credentials/credentials.cpp).
-class BruteforceThrottle final : public Check {
+class BruteforceThrottle final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "cred.bruteforce.throttle"; }
-  CheckInfo info() const override {
-    return {"cred.bruteforce.throttle", "Repeated wrong passwords are throttled or locked out", Severity::medium,
-            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.1-5"}};
-  }
+  BruteforceThrottle() : CatalogCheck("cred.bruteforce.throttle") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     auto untested = [&](std::string summary, std::string reason) {
@@ -356,15 +334,15 @@ class BruteforceThrottle final : public Check {
 
 void add_credential_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<BlankPassword>());
-  out.push_back(std::make_unique<DefaultCredentials>("cred.default.http", "HTTP logins", Severity::critical,
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.http", "HTTP logins",
                                                      std::vector<std::string_view>{"http", "https"}));
-  out.push_back(std::make_unique<DefaultCredentials>("cred.default.telnet", "Telnet", Severity::critical,
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.telnet", "Telnet",
                                                      std::vector<std::string_view>{"telnet"}));
-  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ssh", "SSH", Severity::critical,
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ssh", "SSH",
                                                      std::vector<std::string_view>{"ssh"}));
-  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)", Severity::high,
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.ftp", "FTP (anonymous included)",
                                                      std::vector<std::string_view>{"ftp"}));
-  out.push_back(std::make_unique<DefaultCredentials>("cred.default.mqtt", "MQTT", Severity::high,
+  out.push_back(std::make_unique<DefaultCredentials>("cred.default.mqtt", "MQTT",
                                                      std::vector<std::string_view>{"mqtt", "mqtts"}));
   out.push_back(std::make_unique<BruteforceThrottle>());
   out.push_back(std::make_unique<CleartextCredentials>());

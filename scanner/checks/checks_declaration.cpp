@@ -27,15 +27,9 @@ Finding declaration_missing(std::string_view id, Severity sev, std::vector<std::
 }
 
 // svc.undeclared: every open port is one the manufacturer declared, speaking what it declared.
-class UndeclaredServices final : public Check {
+class UndeclaredServices final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "svc.undeclared"; }
-  CheckInfo info() const override {
-    return {std::string(id()), "Only declared services listen", Severity::high, outcomes()};
-  }
-  static std::vector<std::string> outcomes() {
-    return {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.6-1", "EN303645:5.6-5"};
-  }
+  UndeclaredServices() : CatalogCheck("svc.undeclared") {}
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     std::vector<Endpoint> open;
@@ -44,11 +38,11 @@ class UndeclaredServices final : public Check {
     std::string list;
     for (const auto& ep : open) list += (list.empty() ? "" : ", ") + port_label(ep);
     if (!device.declaration) {
-      out.push_back(declaration_missing(id(), Severity::high, outcomes(), list));
+      out.push_back(declaration_missing(id(), meta().severity, meta().outcomes, list));
       return;
     }
     if (!device.scan_complete || device.ports.empty()) {
-      auto f = make_finding(id(), CheckStatus::not_tested, Severity::high, outcomes(), "the port scan did not complete");
+      auto f = make_finding(id(), CheckStatus::not_tested, meta().severity, meta().outcomes, "the port scan did not complete");
       f.reason = device.ports.empty() ? "not_scanned" : "inconclusive:interrupted";
       out.push_back(std::move(f));
       return;
@@ -63,7 +57,7 @@ class UndeclaredServices final : public Check {
         why = port_label(ep) + " is declared as " + declared->service + " but speaks " + speaks;
       if (why.empty()) continue;
       failed = true;
-      auto f = make_finding(id(), CheckStatus::fail, Severity::high, outcomes(), why);
+      auto f = make_finding(id(), CheckStatus::fail, meta().severity, meta().outcomes, why);
       f.endpoint = ep;
       Evidence e;
       e.kind = "declaration";
@@ -72,7 +66,7 @@ class UndeclaredServices final : public Check {
       out.push_back(std::move(f));
     }
     if (failed) return;
-    auto f = make_finding(id(), CheckStatus::pass, Severity::high, outcomes(),
+    auto f = make_finding(id(), CheckStatus::pass, meta().severity, meta().outcomes,
                           std::to_string(open.size()) + " open port(s), all declared" + (list.empty() ? "" : ": " + list));
     Evidence e;
     e.kind = "declaration";
@@ -99,27 +93,23 @@ std::string join_keys(const std::map<std::string, const Observation*>& m) {
 
 // upd.endpoints.declared / id.components: the hosts seen under `keys` must all be declared in
 // `allowed(declaration)`.
-class DeclaredHosts final : public Check {
+class DeclaredHosts final : public CatalogCheck {
  public:
   using Allowed = std::vector<std::string> (*)(const Declaration&);
-  DeclaredHosts(const char* id, const char* title, Severity sev, std::vector<std::string> outcomes,
-                std::initializer_list<std::string_view> keys, Allowed allowed, const char* what)
-      : id_(id), title_(title), sev_(sev), outcomes_(std::move(outcomes)), keys_(keys), allowed_(allowed), what_(what) {}
-
-  std::string_view id() const noexcept override { return id_; }
-  CheckInfo info() const override { return {id_, title_, sev_, outcomes_}; }
+  DeclaredHosts(const char* id, std::initializer_list<std::string_view> keys, Allowed allowed, const char* what)
+      : CatalogCheck(id), keys_(keys), allowed_(allowed), what_(what) {}
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     const auto seen = hosts_seen(device, keys_);
     if (seen.empty()) {
-      auto f = make_finding(id_, CheckStatus::not_tested, sev_, outcomes_,
+      auto f = make_finding(id(), CheckStatus::not_tested, meta().severity, meta().outcomes,
                             std::string("no ") + what_ + " traffic observed (replay a capture or use --capture)");
       f.reason = "no_traffic_observed";
       out.push_back(std::move(f));
       return;
     }
     if (!device.declaration) {
-      out.push_back(declaration_missing(id_, sev_, outcomes_, join_keys(seen)));
+      out.push_back(declaration_missing(id(), meta().severity, meta().outcomes, join_keys(seen)));
       return;
     }
     const auto allowed = allowed_(*device.declaration);
@@ -127,14 +117,14 @@ class DeclaredHosts final : public Check {
     for (const auto& [host, o] : seen)
       if (!Declaration::host_declared(host, allowed)) undeclared.emplace(host, o);
     if (undeclared.empty()) {
-      auto f = make_finding(id_, CheckStatus::pass, sev_, outcomes_,
+      auto f = make_finding(id(), CheckStatus::pass, meta().severity, meta().outcomes,
                             std::to_string(seen.size()) + " " + what_ + " host(s), all declared: " + join_keys(seen));
       for (const auto& [host, o] : seen)
         if (f.evidence.size() < 8) f.evidence.push_back(evidence_from(*o));
       out.push_back(std::move(f));
       return;
     }
-    auto f = make_finding(id_, CheckStatus::fail, sev_, outcomes_,
+    auto f = make_finding(id(), CheckStatus::fail, meta().severity, meta().outcomes,
                           std::string("undeclared ") + what_ + " host(s): " + join_keys(undeclared));
     for (const auto& [host, o] : undeclared)
       if (f.evidence.size() < 8) f.evidence.push_back(evidence_from(*o));
@@ -142,9 +132,6 @@ class DeclaredHosts final : public Check {
   }
 
  private:
-  std::string id_, title_;
-  Severity sev_;
-  std::vector<std::string> outcomes_;
   std::vector<std::string_view> keys_;
   Allowed allowed_;
   const char* what_;
@@ -164,12 +151,10 @@ std::vector<std::string> component_hosts(const Declaration& d) {
 void add_declaration_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<UndeclaredServices>());
   out.push_back(std::make_unique<DeclaredHosts>(
-      "upd.endpoints.declared", "Software updates come only from declared endpoints", Severity::medium,
-      std::vector<std::string>{"IR8259A:SU", "IR8425:SU", "IR8425A:R-SU", "EN303645:5.3-10"},
+      "upd.endpoints.declared",
       std::initializer_list<std::string_view>{keys::client::update_host}, &update_hosts, "update"));
   out.push_back(std::make_unique<DeclaredHosts>(
-      "id.components", "The device talks only to declared components", Severity::low,
-      std::vector<std::string>{"IR8259A:DI", "IR8425:AI.2", "IR8425A:R-AI"},
+      "id.components",
       std::initializer_list<std::string_view>{keys::client::dns_query, keys::client::tls_sni,
                                               keys::client::http_host}, &component_hosts,
       "contacted"));

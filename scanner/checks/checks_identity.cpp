@@ -40,13 +40,9 @@ std::string value_text(const Observation& o) {
   return {};
 }
 
-class InfoDisclosure final : public Check {
+class InfoDisclosure final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "svc.info_disclosure"; }
-  CheckInfo info() const override {
-    return {"svc.info_disclosure", "No firmware, model or serial disclosed without authentication", Severity::low,
-            {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC", "EN303645:5.6-2"}};
-  }
+  InfoDisclosure() : CatalogCheck("svc.info_disclosure") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     if (untested_when_unjudgeable(i, d, out)) return;
@@ -85,18 +81,15 @@ class InfoDisclosure final : public Check {
 
 // Informational facts that identify the device: reported with their sources, never pass/fail,
 // because every source a network scan reaches here is unauthenticated (STANDARDS.md §2.6).
-class IdentityFacts final : public Check {
+class IdentityFacts final : public CatalogCheck {
  public:
-  IdentityFacts(const char* id, const char* title, std::vector<std::string> outcomes, std::vector<std::string_view> keys)
-      : id_(id), title_(title), outcomes_(std::move(outcomes)), keys_(std::move(keys)) {}
-  std::string_view id() const noexcept override { return id_; }
-  CheckInfo info() const override { return {id_, title_, Severity::info, outcomes_}; }
+  IdentityFacts(const char* id, std::vector<std::string_view> keys) : CatalogCheck(id), keys_(std::move(keys)) {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     std::vector<const Observation*> found;
     for (const auto& o : d.observations)
       if (std::find(keys_.begin(), keys_.end(), o.key) != keys_.end() && !value_text(o).empty()) found.push_back(&o);
     if (found.empty()) {
-      auto f = make_finding(id_, CheckStatus::not_tested, Severity::info, outcomes_, "no source of this fact answered");
+      auto f = make_finding(id(), CheckStatus::not_tested, meta().severity, meta().outcomes, "no source of this fact answered");
       f.reason = d.probed ? "inconclusive:not_disclosed" : d.passive ? "no_traffic_observed" : not_judgeable(d);
       out.push_back(std::move(f));
       return;
@@ -106,14 +99,12 @@ class IdentityFacts final : public Check {
       const auto item = o->key + " = " + value_text(*o);
       if (summary.find(item) == std::string::npos) summary += (summary.empty() ? "" : "; ") + item;
     }
-    auto f = make_finding(id_, CheckStatus::info, Severity::info, outcomes_, summary + " (unauthenticated sources)");
+    auto f = make_finding(id(), CheckStatus::info, meta().severity, meta().outcomes, summary + " (unauthenticated sources)");
     for (const auto* o : found) f.evidence.push_back(evidence_from(*o));
     out.push_back(std::move(f));
   }
 
  private:
-  std::string id_, title_;
-  std::vector<std::string> outcomes_;
   std::vector<std::string_view> keys_;
 };
 
@@ -122,13 +113,9 @@ class IdentityFacts final : public Check {
 // dev.liveness: the device still answers after the assessment. A device that crashes, hangs or
 // reboots under a conformance scan's probes and login attempts fails input validation and
 // resilience outcomes (STANDARDS.md res.input_fuzz_light: crash detection by liveness probes).
-class Liveness final : public Check {
+class Liveness final : public CatalogCheck {
  public:
-  std::string_view id() const noexcept override { return "dev.liveness"; }
-  CheckInfo info() const override {
-    return {"dev.liveness", "Device still answers after the probes and login attempts", Severity::high,
-            {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.13-1"}};
-  }
+  Liveness() : CatalogCheck("dev.liveness") {}
   void evaluate(const DeviceFacts& d, std::vector<Finding>& out) const override {
     const auto i = info();
     if (untested_when_unjudgeable(i, d, out)) return;
@@ -178,18 +165,18 @@ void add_identity_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<InfoDisclosure>());
   out.push_back(std::make_unique<Liveness>());
   out.push_back(std::make_unique<IdentityFacts>(
-      "id.model", "Model designation discoverable", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI", "EN303645:5.3-16"},
+      "id.model",
       std::vector<std::string_view>{keys::upnp::model_name, keys::upnp::model_number, keys::upnp::friendly_name,
                                     keys::snmp::sys_name, keys::http::title,
                                     keys::dhcp::vendor_class, keys::dhcp::hostname, keys::http::user_agent}));
   out.push_back(std::make_unique<IdentityFacts>(
-      "id.logical_identifier", "Unique logical identifier exposed", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
+      "id.logical_identifier",
       std::vector<std::string_view>{keys::upnp::udn, keys::upnp::serial_number, keys::ssdp::usn, keys::mdns::instances,
                                     keys::dhcp::client_id}));
   // id.mac_oui (STANDARDS.md §2.6): the vendor of the device's MAC from the IEEE registries, seen
   // in a capture; a locally administered (randomised) MAC is reported as such.
   out.push_back(std::make_unique<IdentityFacts>(
-      "id.mac_oui", "MAC address registered to a vendor", std::vector<std::string>{"IR8259A:DI", "IR8425:AI.1", "IR8425A:R-AI"},
+      "id.mac_oui",
       std::vector<std::string_view>{keys::device::mac_vendor, keys::device::mac}));
 }
 

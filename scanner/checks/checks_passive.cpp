@@ -14,15 +14,11 @@ namespace trustscan {
 
 namespace {
 
-class UpdateCheckPeriodic final : public Check {
+class UpdateCheckPeriodic final : public CatalogCheck {
  public:
   static constexpr std::int64_t kMinSpacing = 60;  // seconds between two sightings to call it periodic
 
-  std::string_view id() const noexcept override { return "upd.check.periodic"; }
-  CheckInfo info() const override {
-    return {std::string(id()), "The device checks for updates repeatedly", Severity::low,
-            {"IR8259A:SU", "IR8425:SU", "IR8425A:R-SU", "EN303645:5.3-4", "EN303645:5.3-5"}};
-  }
+  UpdateCheckPeriodic() : CatalogCheck("upd.check.periodic") {}
 
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override {
     const auto i = info();

@@ -549,70 +549,53 @@ Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
 }  // namespace
 
 void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
-  const std::vector<std::string> iac = {"IR8259A:LAI", "IR8425:IAC.1", "IR8425A:R-IAC"};
-  auto with = [](std::vector<std::string> base, std::initializer_list<const char*> more) {
-    for (const char* m : more) base.emplace_back(m);
-    return base;
-  };
+  // Each check's title, severity and outcomes: profiles/checks/catalog.yaml.
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.http.cleartext", "Plain HTTP only redirects to HTTPS", Severity::medium,
-      {"IR8259A:LAI", "IR8259A:DP", "IR8425:IAC.1", "IR8425:DP.3", "IR8425A:R-IAC", "EN303645:5.5-1"}, {"http"},
+      "svc.http.cleartext", {"http"},
       judge_http_cleartext}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.http.redirect", "Plain HTTP redirects to HTTPS before any login", Severity::high,
-      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.1-3", "EN303645:5.5-1"},
-      {"http"}, judge_http_redirect}));
-  const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
+      "tls.http.redirect", {"http"}, judge_http_redirect}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", "No protocol version the crypto policy forbids (SSLv2/SSLv3/TLS 1.0/TLS 1.1 by default)", Severity::high, dp3, {"tls", "https"},
+      "tls.protocol.legacy", {"tls", "https"},
       judge_tls_legacy, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", "The protocol versions the crypto policy requires (TLS 1.2 or 1.3 by default)", Severity::high, dp3, {"tls", "https"},
+      "tls.protocol.modern", {"tls", "https"},
       judge_tls_modern, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cipher.weak", "Only cipher suites the crypto policy allows (no NULL, EXPORT, anon, RC4, DES/3DES or MD5 by default), no TLS compression", Severity::high, dp3, {"tls", "https"},
+      "tls.cipher.weak", {"tls", "https"},
       judge_tls_ciphers, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", "Key and group sizes the crypto policy allows, with forward secrecy", Severity::high, dp3, {"tls", "https"},
+      "tls.kex.weak", {"tls", "https"},
       judge_tls_kex, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cert.quality", "Certificate valid, with the key size, signature and lifetime the crypto policy allows", Severity::medium, dp3, {"tls", "https"},
+      "tls.cert.quality", {"tls", "https"},
       judge_tls_cert, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "log.exposed", "No logs readable without authentication", Severity::high,
-      {"IR8259A:CSA", "IR8259A:DP", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.6-2"}, {"http", "https"},
+      "log.exposed", {"http", "https"},
       [](const DeviceFacts& d, const Endpoint& ep) { return judge_exposed(d, ep, keys::http::exposed_logs, "logs"); }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "cfg.backup.exposure", "No configuration backup downloadable without authentication", Severity::critical,
-      {"IR8259A:DC", "IR8259A:DP", "IR8425:PC.1", "IR8425:DP.1", "IR8425A:R-DP", "EN303645:5.5-5", "EN303645:5.5-7"},
-      {"http", "https"}, [](const DeviceFacts& d, const Endpoint& ep) {
+      "cfg.backup.exposure", {"http", "https"}, [](const DeviceFacts& d, const Endpoint& ep) {
         return judge_exposed(d, ep, keys::http::exposed_backups, "configuration backups");
       }}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.mqtt.anonymous", "MQTT broker refuses anonymous clients", Severity::critical,
-      with(iac, {"EN303645:5.5-4", "EN303645:5.1-1"}), {"mqtt", "mqtts"}, judge_mqtt_anonymous}));
+      "svc.mqtt.anonymous", {"mqtt", "mqtts"}, judge_mqtt_anonymous}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "cred.default.media", "Camera streams need credentials", Severity::critical,
-      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.1-1", "EN303645:5.5-4"}, {"rtsp", "rtsps"}, judge_rtsp}));
+      "cred.default.media", {"rtsp", "rtsps"}, judge_rtsp}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.snmp.community", "SNMP does not answer default communities", Severity::high,
-      with(iac, {"EN303645:5.1-1", "EN303645:5.6-1"}), {"snmp"}, judge_snmp}));
+      "svc.snmp.community", {"snmp"}, judge_snmp}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.upnp.lan", "No unauthenticated UPnP port mapping", Severity::medium, with(iac, {"EN303645:5.6-1"}), {"ssdp"},
+      "svc.upnp.lan", {"ssdp"},
       judge_upnp}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.ntp.server", "NTP service does not amplify", Severity::medium, with(iac, {"EN303645:5.6-5"}), {"ntp"},
+      "svc.ntp.server", {"ntp"},
       judge_ntp}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "svc.coap.unauth", "CoAP resources need DTLS", Severity::medium,
-      {"IR8259A:LAI", "IR8425:IAC.1", "EN303645:5.5-4"}, {"coap"}, judge_coap}));
+      "svc.coap.unauth", {"coap"}, judge_coap}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "ssh.config", "SSH offers only algorithms and host key sizes the crypto policy allows", Severity::high,
-      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"},
+      "ssh.config", {"ssh"},
       judge_ssh}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "ssh.terrapin", "SSH not exposed to Terrapin prefix truncation (CVE-2023-48795)", Severity::medium,
-      {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"}, {"ssh"}, judge_ssh_terrapin}));
+      "ssh.terrapin", {"ssh"}, judge_ssh_terrapin}));
 }
 
 }  // namespace trustscan

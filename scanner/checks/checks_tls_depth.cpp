@@ -242,23 +242,21 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
 }  // namespace
 
 void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out) {
-  const std::vector<std::string> dp3 = {"IR8259A:DP", "IR8425:DP.3", "IR8425A:R-DP", "EN303645:5.5-1"};
+  // Each check's title, severity and outcomes: profiles/checks/catalog.yaml.
   const std::vector<std::string_view> tls = {"tls", "https"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.renegotiation.secure", "Secure renegotiation (RFC 5746)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kRenegotiation, d, ep); },
+      "tls.renegotiation.secure", tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kRenegotiation, d, ep); },
       keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.fallback_scsv", "Downgrade protection (TLS_FALLBACK_SCSV, RFC 7507)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kFallback, d, ep); },
+      "tls.fallback_scsv", tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kFallback, d, ep); },
       keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.ems", "Extended master secret (RFC 7627)", Severity::medium, dp3, tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kEms, d, ep); }, keys::tls::starttls}));
+      "tls.ems", tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kEms, d, ep); }, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cert.compromised_key", "Certificate key not a published (firmware) key", Severity::critical,
-      {"IR8259A:DP", "IR8259A:LAI", "IR8425:DP.3", "IR8425:IAC.1", "IR8425A:R-DP", "EN303645:5.4-3", "EN303645:5.5-1"}, tls,
+      "tls.cert.compromised_key", tls,
       judge_compromised_key, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.attacks.known", "No precondition of a named TLS attack (DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4, CRIME)",
-      Severity::high, dp3, tls, judge_attacks, keys::tls::starttls}));
+      "tls.attacks.known", tls, judge_attacks, keys::tls::starttls}));
 }
 
 }  // namespace trustscan

@@ -10,7 +10,7 @@ namespace trustscan {
 
 void EndpointCheck::evaluate(const DeviceFacts& device, std::vector<Finding>& out) const {
   if (const auto why = not_judgeable(device); !why.empty()) {
-    auto f = make_finding(rule_.id, CheckStatus::not_tested, rule_.severity, rule_.outcomes, "device not fully probed");
+    auto f = make_finding(id(), CheckStatus::not_tested, meta().severity, meta().outcomes, "device not fully probed");
     f.reason = why;
     out.push_back(std::move(f));
     return;
@@ -26,12 +26,12 @@ void EndpointCheck::evaluate(const DeviceFacts& device, std::vector<Finding>& ou
     for (const auto* o : device.find(rule_.also_with))
       if (o->endpoint && std::find(eps.begin(), eps.end(), *o->endpoint) == eps.end()) eps.push_back(*o->endpoint);
   if (eps.empty()) {
-    out.push_back(nothing_in_scope(info(), device, rule_.services, "no such service"));
+    out.push_back(nothing_in_scope(meta(), device, rule_.services, "no such service"));
     return;
   }
   for (const auto& ep : eps) {
     Verdict v = rule_.judge(device, ep);
-    auto f = make_finding(rule_.id, v.status, v.severity_set ? v.severity : rule_.severity, rule_.outcomes,
+    auto f = make_finding(id(), v.status, v.severity_set ? v.severity : meta().severity, meta().outcomes,
                           v.summary + " on " + port_label(ep));
     f.endpoint = ep;
     f.reason = v.reason;

@@ -32,11 +32,10 @@ struct Verdict {
   }
 };
 
+/// What the code of a per-endpoint check holds: its id and how it judges. Its title, severity
+/// and outcomes are in the catalog (profiles/checks/catalog.yaml).
 struct EndpointRule {
   const char* id;
-  const char* title;
-  Severity severity;
-  std::vector<std::string> outcomes;
   std::vector<std::string_view> services;
   std::function<Verdict(const DeviceFacts&, const Endpoint&)> judge;
   /// Endpoints carrying this observation are judged too, whatever their service (TLS behind
@@ -44,11 +43,9 @@ struct EndpointRule {
   std::string_view also_with = {};
 };
 
-class EndpointCheck final : public Check {
+class EndpointCheck final : public CatalogCheck {
  public:
-  explicit EndpointCheck(EndpointRule r) : rule_(std::move(r)) {}
-  std::string_view id() const noexcept override { return rule_.id; }
-  CheckInfo info() const override { return {rule_.id, rule_.title, rule_.severity, rule_.outcomes}; }
+  explicit EndpointCheck(EndpointRule r) : CatalogCheck(r.id), rule_(std::move(r)) {}
   void evaluate(const DeviceFacts& device, std::vector<Finding>& out) const override;
 
  private:

@@ -236,7 +236,7 @@ class SarifSink final : public ReportSink {
           std::string outcomes;
           for (const auto& o : f.outcomes) outcomes += (outcomes.empty() ? "" : ", ") + o;
           rule["fullDescription"] = {{"text", title + (outcomes.empty() ? "." : ". Evidences " + outcomes + ".")}};
-          // help: what to change on the device (profiles/checks/remediation.yaml).
+          // help: what to change on the device (profiles/checks/catalog.yaml).
           if (const auto fix = remediation_of(catalog, f.check); !fix.empty()) {
             std::string md = "**Remediation.** " + fix;
             if (!outcomes.empty()) {

@@ -2,7 +2,7 @@
 // in turn as a profile (scanner/config/profile_yaml.cpp), a list of checks as data
 // (scanner/checks/check_yaml.cpp), a declaration and an attestation file
 // (scanner/config/declaration.cpp), a waiver file (scanner/report/waivers.cpp), a compromised-key
-// list (scanner/config/compromised_keys.cpp), a credential
+// list (scanner/config/compromised_keys.cpp), the check catalog (scanner/checks/catalog.cpp), a credential
 // list (scanner/credentials/credential_list.cpp), login form descriptions (scanner/credentials/forms_yaml.cpp) and the service identification
 // table (scanner/config/service_table.cpp); then as a JSON report read back by assess/diff
 // (scanner/report/assess.cpp); and as a crypto policy (scanner/policy/crypto_policy.cpp), whose
@@ -18,6 +18,7 @@
 //
 // Seeds: tests/fuzz/corpus/yaml_inputs/ (the shipped profiles/ files; see .README.md there).
 #include "probes/identify/identify.hpp"
+#include "scanner/checks/catalog.hpp"
 #include "scanner/checks/check_yaml.hpp"
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
@@ -260,6 +261,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     check_findings(out);
   });
+
+  // A check catalog: every entry whole (remediation one line; title, severity and outcomes all or
+  // none), and joined with the built-in checks, which may only refuse it with ProfileError.
+  CheckCatalog catalog;
+  if (guarded<ProfileError>("check catalog", [&] { catalog = parse_check_catalog(text, "fuzz-catalog.yaml"); })) {
+    std::vector<std::string> cpp, data;
+    for (const auto& c : builtin_checks()) (builtin_catalog().entries.find(c->id())->second.metadata() ? cpp : data).emplace_back(c->id());
+    for (const auto& [id, e] : catalog.entries) {
+      if (id != e.info.id || e.line < 1 || e.info.remediation.empty()) __builtin_trap();
+      if (e.info.remediation.find_first_of("\r\n\t") != std::string::npos) __builtin_trap();
+      if (e.metadata() != !e.info.outcomes.empty()) __builtin_trap();
+      if (static_cast<int>(e.info.severity) > static_cast<int>(Severity::critical)) __builtin_trap();
+      if (e.metadata()) (void)catalog_info(catalog, id);  // must not throw for an entry with metadata
+    }
+    guarded<ProfileError>("check catalog join", [&] { verify_catalog(catalog, cpp, data); });
+  }
 
   // A declaration, judged by the declaration checks under the default profile.
   Declaration decl;

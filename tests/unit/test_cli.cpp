@@ -552,7 +552,7 @@ TEST_CASE("every report carries a manifest: command, build, libraries, and the S
   CHECK(find(m, "profile", "builtin:profiles/ir8425-consumer.yaml")["sha256"] ==
         file_sha256(TRUSTSCAN_SOURCE_DIR "/profiles/ir8425-consumer.yaml"));
   for (const char* data : {"profiles/data/services.yaml", "profiles/credentials/defaults.yaml",
-                           "profiles/checks/remediation.yaml"}) {
+                           "profiles/checks/catalog.yaml"}) {
     const auto f = find(m, "data", std::string("builtin:") + data);
     CHECK(f["sha256"] == file_sha256(std::string(TRUSTSCAN_SOURCE_DIR "/") + data));
     CHECK(f["bytes"] == std::filesystem::file_size(std::string(TRUSTSCAN_SOURCE_DIR "/") + data));
