@@ -266,8 +266,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // none), and joined with the built-in checks, which may only refuse it with ProfileError.
   CheckCatalog catalog;
   if (guarded<ProfileError>("check catalog", [&] { catalog = parse_check_catalog(text, "fuzz-catalog.yaml"); })) {
-    std::vector<std::string> cpp, data;
-    for (const auto& c : builtin_checks()) (builtin_catalog().entries.find(c->id())->second.metadata() ? cpp : data).emplace_back(c->id());
+    std::vector<std::string> cpp_ids, data_ids;
+    for (const auto& c : builtin_checks()) (builtin_catalog().entries.find(c->id())->second.metadata() ? cpp_ids : data_ids).emplace_back(c->id());
     for (const auto& [id, e] : catalog.entries) {
       if (id != e.info.id || e.line < 1 || e.info.remediation.empty()) __builtin_trap();
       if (e.info.remediation.find_first_of("\r\n\t") != std::string::npos) __builtin_trap();
@@ -275,7 +275,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (static_cast<int>(e.info.severity) > static_cast<int>(Severity::critical)) __builtin_trap();
       if (e.metadata()) (void)catalog_info(catalog, id);  // must not throw for an entry with metadata
     }
-    guarded<ProfileError>("check catalog join", [&] { verify_catalog(catalog, cpp, data); });
+    guarded<ProfileError>("check catalog join", [&] { verify_catalog(catalog, cpp_ids, data_ids); });
   }
 
   // A declaration, judged by the declaration checks under the default profile.
