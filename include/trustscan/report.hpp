@@ -52,6 +52,8 @@ struct RunManifest {
   std::string host;                              ///< the scanning machine's host name
   std::vector<std::string> source_addresses;     ///< scan: the addresses packets left from
   std::vector<File> files;                       ///< every data file and input file used
+  std::vector<std::string> safety_classes;       ///< scan: the device safety classes selected (--safety)
+  std::vector<std::string> safety_actions;       ///< scan: the actions beyond `safe` allowed (class or --allow)
 };
 
 struct Report {

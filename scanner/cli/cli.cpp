@@ -65,6 +65,10 @@ struct ScanArgs {
   bool no_discovery = false;
   bool no_creds = false;
   bool creds_throttle = false;
+  bool probe_printers = false;
+  bool snmp_write = false;
+  std::string safety = "safe";
+  std::vector<std::string> allow;
   int creds_parallel = 0;
   int creds_max = 0;
   std::string creds_file;
@@ -199,8 +203,15 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
   cmd.add_flag("--no-discovery", a.no_discovery,
                "No host discovery: port-scan every target, even one that answers nothing (nmap's -Pn)");
-  cmd.add_flag("--probe-printers", a.probe.printer_ports,
-               "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them)");
+  cmd.add_option("--safety", a.safety,
+                 "Device safety classes the scan may use, comma-separated: safe (always), intrusive (changes state, "
+                 "attack-shaped probes), dos (may lock or crash a device); see: trustscan safety")
+      ->capture_default_str();
+  cmd.add_option("--allow", a.allow, "One action beyond the selected classes, by id (see: trustscan safety)")
+      ->delimiter(',');
+  cmd.add_flag("--probe-printers", a.probe_printers,
+               "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them; "
+               "= --allow printer.hello)");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
       ->check(CLI::ExistingFile);
   cmd.add_option("--compromised-keys", a.compromised_keys_file,
@@ -216,8 +227,9 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(1, 200));
   cmd.add_flag("--creds-throttle", a.creds_throttle,
                "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
-  cmd.add_flag("--snmp-write", a.probe.snmp_write,
-               "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
+  cmd.add_flag("--snmp-write", a.snmp_write,
+               "Test whether SNMP communities can write (sets sysContact.0 or sysLocation.0 to its current value; "
+               "= --allow snmp.write)");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
       ->check(CLI::Range(0, 64));
 }
@@ -306,7 +318,14 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   std::optional<CredentialPolicy> creds_from_file;
   if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
   if (a.creds_throttle && a.no_creds) throw InputError("give --no-creds or --creds-throttle, not both");
-  if (a.creds_throttle) {
+  SafetySelection safety;
+  if (const auto e = SafetySelection::parse(a.safety, safety); !e.empty()) throw InputError(e);
+  for (const auto& id : a.allow)
+    if (!safety.allow(id)) throw InputError("--allow: unknown action '" + id + "' (see: trustscan safety)");
+  if (a.probe_printers) safety.allow(actions::printer_hello);
+  if (a.snmp_write) safety.allow(actions::snmp_write);
+  if (a.creds_throttle) safety.allow(actions::cred_throttle);
+  if (safety.allows(actions::cred_throttle) && !a.no_creds) {
     if (!creds_from_file) creds_from_file = builtin_credentials();
     creds_from_file->throttle_test = true;
   }
@@ -386,6 +405,9 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   net::io_context io(1);
   bool interrupted = false;
   ProbeOptions probe = a.probe;
+  probe.safety = safety;
+  report.manifest.safety_classes = safety.class_names();
+  report.manifest.safety_actions = safety.allowed_actions();
   probe.probes = !a.no_probes;
   probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
@@ -710,6 +732,18 @@ int run_policy_from(const PolicyFromArgs& a, std::ostream& out) {
   }
   if (std::rename(tmp.c_str(), a.output.c_str()) != 0) throw InputError("cannot write " + a.output);
   out << "wrote " << a.output << "\n";
+  return kExitOk;
+}
+
+// The safety catalog: each action beyond the safe default, its class and how to allow it.
+int list_safety_actions(std::ostream& out) {
+  out << "Identification hellos, handshakes, read-only queries and the bounded default-credential trials are\n"
+         "class safe and always run. These run only when selected (--safety CLASS, or --allow ID):\n\n";
+  for (const auto& a : safety_actions()) {
+    out << "  " << a.id << "  [" << to_string(a.cls) << "]  --allow " << a.id;
+    if (!a.legacy_flag.empty()) out << " or " << a.legacy_flag;
+    out << "\n      " << a.what << "\n";
+  }
   return kExitOk;
 }
 
@@ -1038,6 +1072,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   policy_from->add_option("--device", policy_from_args.device, "The device (address) to pin, when the report has several");
   policy_from->add_option("--id", policy_from_args.id, "The policy's id (default: golden-ADDRESS)");
 
+  auto* safety_cmd = app.add_subcommand("safety", "Device safety: each action beyond the safe default, its class and how to allow it");
   auto* version = app.add_subcommand("version", "Print the version");
   bool version_verbose = false;
   version->add_flag("-v,--verbose", version_verbose, "Also the source commit, the build and the library versions");
@@ -1078,6 +1113,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_crypto_policy, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
+    if (safety_cmd->parsed()) return list_safety_actions(out);
     if (policy_list->parsed()) return list_crypto_policies(out);
     if (policy_show->parsed()) return show_crypto_policy(policy_name, out);
     if (policy_lint->parsed()) {

@@ -237,6 +237,8 @@ json report_json(const Report& r) {
                      {"host", m.host},
                      {"source_addresses", m.source_addresses},
                      {"files", std::move(files)}};
+    if (!m.safety_classes.empty())
+      j["manifest"]["safety"] = {{"classes", m.safety_classes}, {"actions", m.safety_actions}};
   }
   if (!r.waivers.empty()) {
     json w = json::array();
