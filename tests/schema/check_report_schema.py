@@ -211,8 +211,17 @@ with tempfile.TemporaryDirectory(prefix="trustscan-schema-") as tmp:
                   "no shard or shard_facts")
         run(["merge", out("shard2.json"), out("shard1.json"), "-q", "-o", out("merged.json"), "-o", out("merged.jsonl")],
             "merge")
-        validate_report("merge of the two shards", load(out("merged.json")))
+        merged = load(out("merged.json"))
+        validate_report("merge of the two shards", merged)
         validate_lines("merge jsonl", out("merged.jsonl"))
+        # The demo's TLS, Telnet, HTTP and MQTT checks: the merge judges as the whole scan did
+        # (tests/unit/test_shard_merge.cpp compares every field; here what the demo adds).
+        def judged(doc):
+            d = doc["devices"][0]
+            return ({r["id"]: (r["status"], r["summary"]) for r in d["results"]}, d["score"], d["outcomes"],
+                    d["ports_scanned"], d.get("not_shown"))
+        check("the merged shards judge the demo device as the whole scan", judged(merged) == judged(scan),
+              "results, score, outcomes or port counts differ")
 
         # ---- replay: one capture, and every capture at once ---------------------------------------
         run(["replay", os.path.join(SOURCE, "pcaps", "http-firmware.pcap"), "-q", "-o", out("replay.json"),
