@@ -3,6 +3,7 @@
 #include "scanner/pipeline/pipeline.hpp"
 
 #include "scanner/report/assess.hpp"
+#include "scanner/report/shard_merge.hpp"
 #include "scanner/engine/capture.hpp"
 #include "scanner/credentials/credentials.hpp"
 #include "scanner/report/diff.hpp"
@@ -385,6 +386,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   report.declaration = a.declaration;
   report.attestations = std::move(attestations);
   report.redact = output.redact;
+  if (plan.shard.count > 1) report.shard = ShardInfo{plan.shard.index + 1, plan.shard.count, plan.seed, plan.identity};
   if (!output.command.empty()) {
     manifest_add_profile(report.manifest, a.profile);
     manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
@@ -437,6 +439,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
       for (const auto& c : seen)
         if (c.facts.target.address == d.facts.target.address)
           d.facts.observations.insert(d.facts.observations.end(), c.facts.observations.begin(), c.facts.observations.end());
+    for (auto& d : report.devices) d.facts.order_observations();
     if (!output.quiet)
       out << "capture on " << a.capture_iface << ": " << stats.packets << " packet(s), " << stats.flows << " flow(s)\n";
   }
@@ -505,7 +508,12 @@ struct AssessArgs {
 int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   validate_outputs(output);
   std::vector<Report> inputs;
-  for (const auto& path : a.reports) inputs.push_back(read_report_file(path));
+  for (const auto& path : a.reports) {
+    inputs.push_back(read_report_file(path));
+    if (const auto& sh = inputs.back().shard)
+      throw InputError(path + " is shard " + std::to_string(sh->index) + "/" + std::to_string(sh->count) +
+                       " of a scan: merge the shards first (trustscan merge), then assess the merged report");
+  }
   std::string profile_id = a.profile;
   if (profile_id.empty()) {
     profile_id = inputs.front().profile.id;
@@ -538,6 +546,62 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   output.evidence_traffic_note = "assess merges reports and sends nothing; they are listed, with their SHA-256, in the manifest";
   sort_report(report);
   return write_outputs(report, output, !report.complete, out, err);
+}
+
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string profile;
+  std::vector<std::string> crypto_policy;
+  std::string declaration;
+  std::string attestation;
+};
+
+// merge: the shard reports of one scan → the report the unsharded scan writes (docs/sharding.md).
+// The shards' verdicts are dropped; the profile's checks judge the merged facts, as in scan.
+int run_merge(const MergeArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
+  validate_outputs(output);
+  std::vector<Report> shards;
+  for (const auto& path : a.shards) shards.push_back(read_report_file(path));
+  check_shards(shards, a.shards);
+  const Report& first = shards.front();
+  std::string profile_id = a.profile;
+  if (profile_id.empty()) {
+    profile_id = first.profile.id;
+    const auto ids = builtin_profile_ids();
+    if (std::find(ids.begin(), ids.end(), profile_id) == ids.end())
+      throw InputError(a.shards.front() + " was scanned with profile '" + profile_id +
+                       "', which is not built in: name it with --profile FILE");
+  }
+  Report report = merge_shard_facts(shards, a.shards);
+  report.profile = load_profile_with_policy(profile_id, a.crypto_policy);
+  // The merged report must be the unsharded one: the same profile, policy and declaration.
+  if (report.profile.id != first.profile.id)
+    throw InputError("--profile " + profile_id + " is '" + report.profile.id + "', the shards were scanned with '" +
+                     first.profile.id + "'");
+  const std::string policy = report.profile.crypto_policy ? report.profile.crypto_policy->name() : "";
+  const std::string shard_policy = first.profile.crypto_policy ? first.profile.crypto_policy->name() : policy;
+  if (policy != shard_policy)
+    throw InputError("the shards were judged against crypto policy '" + shard_policy + "', this merge against '" + policy +
+                     "': give merge the scan's --crypto-policy");
+  if (first.declaration.empty() != a.declaration.empty())
+    throw InputError(first.declaration.empty()
+                         ? "the shards were scanned without --declaration: merge them without it"
+                         : "the shards were scanned with --declaration " + first.declaration + ": give merge the same file");
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  for (auto& d : report.devices) d.facts.declaration = declaration;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
+  settle_outputs(output, report.profile);
+  report.redact = output.redact;
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, profile_id);
+    manifest_add_crypto_policy(report.manifest, *report.profile.crypto_policy);
+    for (const auto& path : a.shards) manifest_add_file(report.manifest, "report", path);
+    if (!a.declaration.empty()) manifest_add_file(report.manifest, "declaration", a.declaration);
+    if (!a.attestation.empty()) manifest_add_file(report.manifest, "attestation", a.attestation);
+  }
+  output.evidence_traffic_note = "merge joins shard reports and sends nothing; they are listed, with their SHA-256, in the manifest";
+  return finish_report(report, output, !report.complete, out, err);
 }
 
 struct ReplayArgs {
@@ -1017,6 +1081,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                      "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
   add_output_options(*assess, assess_output);
 
+  MergeArgs merge_args;
+  OutputOptions merge_output;
+  auto* merge = app.add_subcommand(
+      "merge", "Join the shard reports of one scan (scan --shard K/N) into the report the unsharded scan writes");
+  merge->add_option("shards", merge_args.shards, "Every shard's JSON report, in any order")->required()->check(CLI::ExistingFile);
+  merge->add_option("--profile", merge_args.profile, "The scan's profile id or YAML path (default: the shards')");
+  add_crypto_policy_option(*merge, merge_args.crypto_policy);
+  add_assessment_options(*merge, merge_args.declaration, merge_args.attestation);
+  add_output_options(*merge, merge_output);
+
   std::string diff_before, diff_after;
   bool diff_json = false;
   auto* diff = app.add_subcommand("diff", "What changed between two reports of the same devices (regressions first; exit 1 if any)");
@@ -1093,7 +1167,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   // The manifest of every report records the command line exactly as given.
   const std::vector<std::string> command(argv, argv + argc);
-  for (auto* o : {&scan_output, &replay_output, &assess_output, &demo_output}) o->command = command;
+  for (auto* o : {&scan_output, &replay_output, &assess_output, &merge_output, &demo_output}) o->command = command;
 
   try {
     if (completion->parsed()) return write_bash_completion(app, out);
@@ -1111,6 +1185,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
     if (diff->parsed()) return run_diff(diff_before, diff_after, diff_json, out);
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
+    if (merge->parsed()) return run_merge(merge_args, merge_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_crypto_policy, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
     if (safety_cmd->parsed()) return list_safety_actions(out);
