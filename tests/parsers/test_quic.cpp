@@ -7,11 +7,10 @@
 #include "probes/tls/tls.hpp"
 
 #include "hex_bytes.hpp"
+#include "quic_protect.hpp"
 #include "quic_vectors.hpp"
 
 #include <doctest/doctest.h>
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <string>
@@ -39,47 +38,10 @@ std::string quict_hex(const std::array<std::uint8_t, N>& a) {
 
 const std::vector<std::uint8_t> kQuictDcid = hex_bytes(test::kQuicRfcDcid);
 
-// Protects an Initial packet the way a sender does (RFC 9001 section 5), for the reassembly
-// cases the RFC has no sample of. The RFC samples check the opening side; this helper is checked
-// by producing them byte for byte (test "protecting the RFC's client payload gives its packet").
 std::vector<std::uint8_t> quict_protect(std::uint32_t version, bool server, std::uint64_t pn,
-                                        const std::vector<std::uint8_t>& payload,
-                                        const std::vector<std::uint8_t>& dcid = kQuictDcid) {
-  QuicInitialKeys k;
-  REQUIRE(quic_initial_keys(version, kQuictDcid, server, k));
-  std::vector<std::uint8_t> p;
-  const std::uint8_t type = version == kQuicV2 ? 0x10 : 0x00;
-  p.push_back(static_cast<std::uint8_t>(0xc0 | type | 0x03));  // 4-byte packet number
-  for (int i = 3; i >= 0; --i) p.push_back(static_cast<std::uint8_t>(version >> (8 * i)));
-  p.push_back(static_cast<std::uint8_t>(dcid.size()));
-  p.insert(p.end(), dcid.begin(), dcid.end());
-  p.push_back(0);  // SCID
-  if (!server) p.push_back(0);  // token
-  const std::size_t len = 4 + payload.size() + 16;
-  p.push_back(static_cast<std::uint8_t>(0x40 | (len >> 8)));
-  p.push_back(static_cast<std::uint8_t>(len));
-  const std::size_t pn_at = p.size();
-  for (int i = 3; i >= 0; --i) p.push_back(static_cast<std::uint8_t>(pn >> (8 * i)));
-  auto nonce = k.iv;
-  for (std::size_t i = 0; i < 8; ++i) nonce[11 - i] ^= static_cast<std::uint8_t>(pn >> (8 * i));
-  std::vector<std::uint8_t> out(payload.size() + 16);
-  int n = 0, f = 0;
-  EVP_CIPHER_CTX* c = EVP_CIPHER_CTX_new();
-  REQUIRE(EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), nullptr, k.key.data(), nonce.data()) == 1);
-  REQUIRE(EVP_EncryptUpdate(c, nullptr, &n, p.data(), static_cast<int>(p.size())) == 1);
-  REQUIRE(EVP_EncryptUpdate(c, out.data(), &n, payload.data(), static_cast<int>(payload.size())) == 1);
-  REQUIRE(EVP_EncryptFinal_ex(c, out.data() + n, &f) == 1);
-  REQUIRE(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, out.data() + payload.size()) == 1);
-  EVP_CIPHER_CTX_free(c);
-  p.insert(p.end(), out.begin(), out.end());
-  std::uint8_t mask[32];
-  c = EVP_CIPHER_CTX_new();
-  REQUIRE(EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), nullptr, k.hp.data(), nullptr) == 1);
-  EVP_CIPHER_CTX_set_padding(c, 0);
-  REQUIRE(EVP_EncryptUpdate(c, mask, &n, p.data() + pn_at + 4, 16) == 1);
-  EVP_CIPHER_CTX_free(c);
-  p[0] ^= mask[0] & 0x0f;
-  for (int i = 0; i < 4; ++i) p[pn_at + i] ^= mask[1 + i];
+                                        const std::vector<std::uint8_t>& payload) {
+  auto p = test::quic_protect_initial(version, server, pn, payload, kQuictDcid);
+  REQUIRE_FALSE(p.empty());
   return p;
 }
 
