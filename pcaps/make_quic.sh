@@ -47,7 +47,7 @@ done
 # no DNS is asked.
 mkdir -p "/etc/netns/$DEV"
 echo "$SRV_IP fw.acme-cam.example" >"/etc/netns/$DEV/hosts"
-trap 'rm -rf "/etc/netns/$DEV"; capture_lab_cleanup' EXIT
+trap 'rm -rf "/etc/netns/$DEV"; rmdir /etc/netns 2>/dev/null; capture_lab_cleanup' EXIT
 
 clients() {
     local port
