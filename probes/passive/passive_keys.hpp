@@ -28,6 +28,14 @@ inline constexpr ObservationKey tls_ja3_md5{"client.tls.ja3_md5", ValueType::str
     "its JA3 fingerprint (MD5)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_ja4{"client.tls.ja4", ValueType::string,
     "its JA4 fingerprint", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_alpn{"client.tls.alpn", ValueType::list,
+    "the ALPN protocols that ClientHello offers, in order", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey quic_version{"client.quic.version", ValueType::string,
+    "QUIC version of a connection the device opened (\"QUICv1\", \"QUICv2\"), read from its Initial packets",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey quic_server{"client.quic.server", ValueType::string,
+    "\"<address>:<port>\" of a QUIC server the device connected to (its client.tls.* keys carry a JA4 with the q prefix)",
+    "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_weak_offered{"client.tls.weak_offered", ValueType::list,
     "weak suites it offers (NULL, EXPORT, anon, RC4, DES…)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_negotiated_version{"client.tls.negotiated_version", ValueType::string,
@@ -72,7 +80,7 @@ inline constexpr ObservationKey ssh_hassh_server{"client.ssh.hassh_server", Valu
     "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey all[] = {
     flows, dns_query, ntp_server, ntp_version, tls_max_version, tls_versions, tls_sni, tls_ja3, tls_ja3_md5, tls_ja4,
-    tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak, update_host, update_check_time,
+    tls_alpn, quic_version, quic_server, tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak, update_host, update_check_time,
     update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol,
     ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };

@@ -4,6 +4,7 @@
 #include "probes/passive/cleartext_logins.hpp"
 #include "probes/passive/ssh_passive.hpp"
 #include "probes/tls/client_hello.hpp"
+#include "probes/quic/quic_initial.hpp"
 #include "probes/dhcp/dhcp.hpp"
 #include "probes/dns/dns.hpp"
 #include "probes/http/firmware.hpp"
@@ -39,6 +40,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace trustscan {
 
@@ -47,6 +49,10 @@ namespace {
 constexpr std::size_t kMaxObservationsPerDevice = 4096;
 constexpr std::size_t kMaxDevices = 1024;  // tracked without --device; more are counted, not analysed
 constexpr std::size_t kMaxBufferedTotal = 64u << 20;  // all flows' kept bytes together
+// QUIC: connections whose Initial packets are being read at one time (each keeps at most
+// 2 x kQuicMaxCryptoBytes of CRYPTO data), and datagrams read per connection before giving up.
+constexpr std::size_t kMaxQuicConnections = 1024;
+constexpr std::size_t kMaxQuicDatagrams = 32;
 
 std::string endpoint_text(const Address& a, std::uint16_t port) {
   return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
@@ -93,6 +99,12 @@ struct Device {
   std::optional<MacAddress> mac;
 };
 
+// The Initial packets of one QUIC connection (probes/quic/quic_initial.hpp) being read.
+struct QuicFlow {
+  QuicConnection conn;
+  std::size_t datagrams = 0;
+};
+
 struct FlowBuffers {
   std::array<std::string, 2> data;
   std::array<bool, 2> gap_at_start{false, false};
@@ -128,6 +140,7 @@ class Analyzer final : public FlowSink {
       return;
     }
     if (!wanted_client(flow)) return;
+    if (flow.ip_proto == ipproto::udp && quic(flow, dir, p.payload)) return;
     if (dir != Direction::to_server) return;
     const Bytes payload = p.payload;
     if (flow.server_port == 53 || flow.server_port == 5353) {
@@ -158,6 +171,7 @@ class Analyzer final : public FlowSink {
       d.flows += 1;
       if (flow.has_client_mac) d.mac = flow.client_mac;
     }
+    quic_end(flow);
     const auto it = buffers_.find(flow.id);
     if (it == buffers_.end()) return;
     dissect(flow, it->second);
@@ -369,12 +383,15 @@ class Analyzer final : public FlowSink {
     }
   }
 
-  void tls(const FlowInfo& flow, Bytes c, Bytes s) {
+  // A ClientHello (c: its record) and the server's reply (s). Over QUIC (quic_version != 0) the
+  // record header is ours (quic_handshake_record), so the excerpt starts at the handshake message.
+  void tls(const FlowInfo& flow, Bytes c, Bytes s, std::uint32_t quic_version = 0) {
     ClientHelloInfo hello;
     std::size_t used = 0;
     if (parse_client_hello(c, hello, used) != Parse::done) return;
-    const auto fp = ja_fingerprint(hello);
-    const std::string excerpt = printable_excerpt(c, 256);
+    const auto fp = ja_fingerprint(hello, quic_version != 0 ? 'q' : 't');
+    const std::string excerpt = printable_excerpt(quic_version != 0 ? c.subspan(5) : c, 256);
+    const std::string in = quic_version != 0 ? " in a " + quic_version_name(quic_version) + " Initial" : "";
     std::vector<std::string> versions;
     if (!hello.supported_versions.empty()) {
       for (auto v : hello.supported_versions)
@@ -384,12 +401,18 @@ class Analyzer final : public FlowSink {
     }
     const std::string max = tls_version_name(hello.max_version());
     const std::string sni = hello.server_name;
-    add(flow, keys::client::tls_max_version, max, excerpt, "ClientHello" + (sni.empty() ? "" : " SNI " + sni));
-    add(flow, keys::client::tls_versions, versions, {}, "ClientHello");
-    if (!sni.empty()) add(flow, keys::client::tls_sni, sni, {}, "ClientHello");
+    if (quic_version != 0) {
+      add(flow, keys::client::quic_version, quic_version_name(quic_version), {}, "QUIC Initial packets");
+      add(flow, keys::client::quic_server, endpoint_text(flow.server, flow.server_port), {},
+          "QUIC connection" + (sni.empty() ? "" : " SNI " + sni));
+    }
+    add(flow, keys::client::tls_max_version, max, excerpt, "ClientHello" + in + (sni.empty() ? "" : " SNI " + sni));
+    add(flow, keys::client::tls_versions, versions, {}, "ClientHello" + in);
+    if (!sni.empty()) add(flow, keys::client::tls_sni, sni, {}, "ClientHello" + in);
+    if (!hello.alpn_protocols.empty()) add(flow, keys::client::tls_alpn, hello.alpn_protocols, {}, "ClientHello" + in);
     add(flow, keys::client::tls_ja3, fp.ja3, {}, "JA3 " + fp.ja3_md5);
     add(flow, keys::client::tls_ja3_md5, fp.ja3_md5, {}, "JA3");
-    add(flow, keys::client::tls_ja4, fp.ja4, {}, "JA4");
+    add(flow, keys::client::tls_ja4, fp.ja4, {}, "JA4" + in + ", JA4_r " + fp.ja4_r);
     std::vector<std::string> weak;
     for (auto code : hello.cipher_suites)
       if (const auto* suite = find_suite(code); suite && weak_suite(*suite) && weak.size() < 32) weak.push_back(suite_name(code));
@@ -401,11 +424,51 @@ class Analyzer final : public FlowSink {
     if (!s.empty() && parse_server_hello_flight(s, sf, sused) != Parse::invalid && sf.server_hello) {
       const std::string version = tls_version_name(sf.negotiated_version);
       const std::string suite = suite_name(sf.server_hello->cipher_suite);
-      add(flow, keys::client::tls_negotiated_version, version, printable_excerpt(s, 128), "ServerHello");
-      add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, "ServerHello");
+      const std::string what = quic_version != 0 ? "ServerHello in the server's Initial" : "ServerHello";
+      add(flow, keys::client::tls_negotiated_version, version, printable_excerpt(quic_version != 0 ? s.subspan(5) : s, 128),
+          what);
+      add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, what);
       if (const auto* st = find_suite(sf.server_hello->cipher_suite); st && weak_suite(*st))
-        add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, "ServerHello");
+        add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, what);
     }
+  }
+
+  // QUIC on any UDP port: a flow whose first datagram from the client holds a v1 / v2 Initial
+  // (at least 1200 bytes: RFC 9000 section 14.1) is read datagram by datagram, both ways, until
+  // the ClientHello and the ServerHello are whole (or kMaxQuicDatagrams). Every other UDP
+  // datagram costs one hash lookup and, from the client, a look at five bytes. True: the
+  // datagram was QUIC (no other dissector wants it).
+  bool quic(const FlowInfo& flow, Direction dir, Bytes payload) {
+    auto it = quic_.find(flow.id);
+    if (it == quic_.end()) {
+      if (dir != Direction::to_server || payload.size() < 1200 || !quic_initial_candidate(payload)) return false;
+      if (quic_.size() >= kMaxQuicConnections || quic_seen_.count(flow.id)) return false;
+      it = quic_.emplace(flow.id, QuicFlow{}).first;
+      quic_seen_.insert(flow.id);
+    }
+    auto& q = it->second;
+    const Parse r = quic_add_datagram(q.conn, payload, dir == Direction::to_server);
+    ++q.datagrams;
+    if (!q.conn.client_keys) {  // its first Initial did not open: not QUIC after all
+      quic_.erase(it);
+      return r != Parse::invalid;
+    }
+    const auto s = quic_handshake_record(q.conn.server_crypto.contiguous(), 0x0303);
+    if (!s.empty() || q.datagrams >= kMaxQuicDatagrams) quic_finish(flow, it);
+    return true;
+  }
+
+  void quic_end(const FlowInfo& flow) {
+    quic_seen_.erase(flow.id);
+    if (const auto it = quic_.find(flow.id); it != quic_.end()) quic_finish(flow, it);
+  }
+
+  void quic_finish(const FlowInfo& flow, std::unordered_map<std::uint64_t, QuicFlow>::iterator it) {
+    const auto& conn = it->second.conn;
+    const auto c = quic_handshake_record(conn.client_crypto.contiguous(), 0x0301);
+    const auto s = quic_handshake_record(conn.server_crypto.contiguous(), 0x0303);
+    if (!c.empty()) tls(flow, c, s, conn.version);
+    quic_.erase(it);
   }
 
   void update_seen(const FlowInfo& flow, const std::string& host, const std::string& why) {
@@ -589,6 +652,8 @@ class Analyzer final : public FlowSink {
   const std::set<Address>& only_addresses_;
   const std::set<Mac>& only_macs_;  // compared as bytes: no formatting on the per-chunk path
   std::unordered_map<std::uint64_t, FlowBuffers> buffers_;
+  std::unordered_map<std::uint64_t, QuicFlow> quic_;
+  std::unordered_set<std::uint64_t> quic_seen_;  // flows read as QUIC once: not again until they end
   std::size_t buffered_ = 0;
   std::uint64_t unbuffered_flows_ = 0;
   std::map<Address, Device> devices_;

@@ -2,7 +2,7 @@
 //
 // Pipeline: libpcap reads pcap / pcapng → decode_packet (probes/wire/packet.hpp) → FlowTable with
 // bounded TCP reassembly (probes/wire/flow.hpp) → dissectors on the first bytes of each flow (TLS
-// ClientHello / ServerHello, HTTP, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
+// ClientHello / ServerHello over TCP and in QUIC Initial packets, HTTP, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
 // → the same checks and profiles as an active scan. Memory is bounded whatever the capture size
 // (flow table and per-flow buffers are capped: docs/replay.md).
 //
@@ -16,7 +16,10 @@
 //   client.flows                        connections/datagram flows the device opened (int)
 //   client.dns.query                    a name it looked up
 //   client.tls.sni, client.tls.max_version, client.tls.versions, client.tls.ja3,
-//   client.tls.ja3_md5, client.tls.ja4, client.tls.weak_offered (list)
+//   client.tls.ja3_md5, client.tls.ja4, client.tls.alpn (list), client.tls.weak_offered (list);
+//   over TCP, and over QUIC on any UDP port (the hello decrypted from the Initial packets,
+//   probes/quic/quic_initial.hpp; JA4 then starts with "q"), with client.quic.version and
+//   client.quic.server ("198.18.0.2:443") for such a connection
 //   client.tls.negotiated_version, client.tls.negotiated_suite, client.tls.negotiated_weak
 //   client.http.host, client.http.request ("GET http://host/path"), http.user_agent
 //   client.download ("http://host/path"), client.update.host, client.update.cleartext,

@@ -343,3 +343,46 @@ TEST_CASE("replay: an MQTT stream joined after its CONNECT is still cleartext MQ
   CHECK(obs["client.cleartext.protocol"]["detail"].get<std::string>().find("PUBLISH acme/cam-01/status") !=
         std::string::npos);
 }
+
+TEST_CASE("replay: QUIC v1 Initials give the hello's SNI, ALPN and q-JA4, after a Retry too") {
+  // pcaps/make_quic.sh: ngtcp2 0.12's gtlsclient to gtlsserver on UDP 443, and to a second
+  // gtlsserver on 8443 that answers the first Initial with a Retry.
+  const auto report = replay({kPcaps + "quic.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  std::map<std::string, std::set<std::string>> obs;
+  for (const auto& o : dev["observations"]) obs[o["key"]].insert(o["value"].dump());
+  CHECK(obs["client.quic.version"] == std::set<std::string>{"\"QUICv1\""});
+  CHECK(obs["client.quic.server"] == std::set<std::string>{"\"198.19.250.2:443\"", "\"198.19.250.2:8443\""});
+  CHECK(obs["client.tls.sni"] == std::set<std::string>{"\"fw.acme-cam.example\""});
+  CHECK(obs["client.tls.alpn"] == std::set<std::string>{"[\"h3\"]"});
+  CHECK(obs["client.tls.max_version"] == std::set<std::string>{"\"TLSv1.3\""});
+  // GnuTLS 3.7.9 in ngtcp2's client: 4 TLS 1.3 suites, 15 extensions, ALPN h3, over QUIC.
+  CHECK(obs["client.tls.ja4"] == std::set<std::string>{"\"q13d0415h3_9caa18292e23_84684a673e38\""});
+  CHECK(obs["client.tls.negotiated_suite"] == std::set<std::string>{"\"TLSv1.3 TLS_AES_128_GCM_SHA256\""});
+  CHECK(status_of(dev)["tls.client.outbound"] == "pass");
+
+  // Damaged Initials: a byte of every datagram of the device flipped after the header, or every
+  // datagram cut in half: no hello (no key opens them), no crash.
+  auto cap = test::read_pcap("quic.pcap");
+  for (const int damage : {0, 1}) {
+    CAPTURE(damage);
+    auto bad = cap;
+    for (auto& f : bad.frames) {
+      DecodedPacket p;
+      if (decode_packet(bad.linktype, Bytes(f.bytes), p) != Parse::done || p.payload.size() < 64) continue;
+      const auto at = static_cast<std::size_t>(p.payload.data() - f.bytes.data());
+      if (damage == 0) f.bytes[at + 40] ^= 0x5a;
+      else f.bytes.resize(at + p.payload.size() / 2);
+    }
+    const auto path = temp_path(".pcap");
+    test::write_pcap(path, bad);
+    const auto r = replay({path});
+    std::remove(path.c_str());
+    std::set<std::string> keys;
+    for (const auto& d : r["devices"])
+      for (const auto& o : d["observations"]) keys.insert(o["key"]);
+    CHECK_FALSE(keys.count("client.tls.sni"));
+    CHECK_FALSE(keys.count("client.quic.version"));
+    if (damage == 0) CHECK(keys.count("client.flows"));  // cut frames may not even decode as UDP
+  }
+}
