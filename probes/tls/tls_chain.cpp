@@ -212,9 +212,10 @@ std::string name_text(const X509_NAME* name) {
   return std::string(data, static_cast<std::size_t>(std::clamp<long>(n, 0, 256)));
 }
 
-std::string time_text(const ASN1_TIME* t) {
+std::string time_text(const ASN1_TIME* t, std::optional<std::time_t>& epoch) {
   struct tm tm {};
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  epoch = ::timegm(&tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
@@ -229,8 +230,8 @@ CertificateSummary certificate_summary(const std::vector<std::uint8_t>& der) {
   c.parsed = true;
   c.subject = name_text(X509_get_subject_name(x.get()));
   c.issuer = name_text(X509_get_issuer_name(x.get()));
-  c.not_before = time_text(X509_get0_notBefore(x.get()));
-  c.not_after = time_text(X509_get0_notAfter(x.get()));
+  c.not_before = time_text(X509_get0_notBefore(x.get()), c.not_before_time);
+  c.not_after = time_text(X509_get0_notAfter(x.get()), c.not_after_time);
   c.sha256 = chain_sha256({der}).front();
   auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x.get(), NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names) && c.sans.size() < CertificateSummary::kMaxSans; ++i) {

@@ -61,6 +61,7 @@ struct CertificateSummary {
   std::string subject, issuer;      ///< RFC 2253 one-line names, at most 256 bytes each
   std::vector<std::string> sans;    ///< "DNS:name" / "IP:address", at most kMaxSans
   std::string not_before, not_after;  ///< "2026-12-04T17:05:00Z"
+  std::optional<std::time_t> not_before_time, not_after_time;  ///< the same, seconds since the epoch
   std::string sha256;               ///< of the DER, lower-case hex
   static constexpr std::size_t kMaxSans = 16;
 };

@@ -36,6 +36,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <regex>
@@ -431,11 +432,22 @@ class Analyzer final : public FlowSink {
       return;
     }
     if (sf.certificates.empty()) return;  // a resumed session, an anonymous suite, a flight cut short
+    // A device reaches the same servers again and again: what a certificate says, and the
+    // verdict on a chain for a host, are kept (bounded) and reused while the capture's time stays
+    // inside every certificate's validity, where the time cannot change the verdict.
+    std::string chain_key;
+    std::time_t valid_from = 0, valid_to = std::numeric_limits<std::time_t>::max();
     for (std::size_t i = 0; i < sf.certificates.size(); ++i) {
-      const auto c = certificate_summary(sf.certificates[i]);
+      const auto& der = sf.certificates[i];
+      const std::string sha = chain_sha256({der}).front();
+      chain_key += sha;
+      if (summaries_.size() >= kMaxCached) summaries_.clear();
+      auto it = summaries_.find(sha);
+      if (it == summaries_.end()) it = summaries_.emplace(sha, certificate_summary(der)).first;
+      const auto& c = it->second;
       std::string text = where + " #" + std::to_string(i) + " ";
       if (!c.parsed) {
-        text += "not X.509; sha256 " + chain_sha256({sf.certificates[i]}).front();
+        text += "not X.509; sha256 " + sha;
       } else {
         text += "subject " + c.subject + "; issuer " + c.issuer + "; SAN";
         for (const auto& san : c.sans) text += " " + san;
@@ -443,10 +455,27 @@ class Analyzer final : public FlowSink {
         text += "; valid " + c.not_before + " to " + c.not_after + "; sha256 " + c.sha256;
       }
       add(flow, keys::client::tls_server_cert, text, {}, "Certificate");
+      valid_from = std::max(valid_from, c.not_before_time.value_or(std::numeric_limits<std::time_t>::max()));
+      valid_to = std::min(valid_to, c.not_after_time.value_or(0));
     }
+    chain_key += "|" + std::to_string(sf.certificate_count) + "|" + host;
     if (!trust_) trust_ = std::make_unique<TrustStore>(opt_.ca_path);
     const auto at = static_cast<std::time_t>(flow.first_us / 1'000'000);
-    const auto verdict = judge_chain(sf.certificates, sf.certificate_count, *trust_, at);
+    const bool timeless = valid_from < at && at < valid_to;  // every certificate parsed and valid at `at`
+    const std::pair<ChainVerdict, bool>* judged = nullptr;  // the verdict, and whether the leaf names the host
+    if (const auto f = verdicts_.find(chain_key); timeless && f != verdicts_.end()) judged = &f->second;
+    std::pair<ChainVerdict, bool> fresh;
+    if (!judged) {
+      fresh = {judge_chain(sf.certificates, sf.certificate_count, *trust_, at),
+               certificate_names_host(sf.certificates[0], host)};
+      judged = &fresh;
+      if (timeless) {
+        if (verdicts_.size() >= kMaxCached) verdicts_.clear();
+        judged = &verdicts_.insert_or_assign(chain_key, fresh).first->second;
+      }
+    }
+    const ChainVerdict& verdict = judged->first;
+    const bool names_host = judged->second;
     if (!verdict.verified) {
       add(flow, keys::client::tls_cert_unjudged,
           subject + ": " + (verdict.parsed ? "no CA store to verify against (" + opt_.ca_path + ")" : "the leaf is not X.509"),
@@ -456,7 +485,7 @@ class Analyzer final : public FlowSink {
     std::string wrong;
     if (!*verdict.verified)
       wrong = "the chain does not verify (" + verdict.error_code + ": " + verdict.error_text + ")";
-    if (!certificate_names_host(sf.certificates[0], host))
+    if (!names_host)
       wrong += std::string(wrong.empty() ? "" : ", ") + "the certificate does not name " + host;
     const auto r = walk_tls_client_records(after_hello);
     const auto& up = flow.stats(Direction::to_server);
@@ -689,6 +718,9 @@ class Analyzer final : public FlowSink {
   std::set<Address> untracked_;
   OuiTable oui_;
   std::unique_ptr<TrustStore> trust_;  // loaded at the first certificate a device is shown
+  static constexpr std::size_t kMaxCached = 4096;  // entries of each cache below; full: emptied
+  std::unordered_map<std::string, CertificateSummary> summaries_;  // by the DER's SHA-256
+  std::unordered_map<std::string, std::pair<ChainVerdict, bool>> verdicts_;  // chain + host → verdict, names host
 };
 
 struct PcapCloser {

@@ -159,6 +159,9 @@ TEST_CASE("tls chain: what a certificate says of itself, and whether it names a 
   CHECK(leaf.sans == std::vector<std::string>{"IP:127.0.0.1", "IP:127.0.0.11", "IP:127.0.0.12"});
   CHECK(leaf.not_before.size() == 20);
   CHECK(leaf.not_after > leaf.not_before);
+  REQUIRE(leaf.not_before_time);
+  REQUIRE(leaf.not_after_time);
+  CHECK(*leaf.not_after_time - *leaf.not_before_time == 30 * 86400);  // -days 30
   CHECK(leaf.sha256 == chain_sha256({der_of("leaf.pem")}).front());
   CHECK(certificate_names_host(der_of("leaf.pem"), "127.0.0.11"));
   CHECK_FALSE(certificate_names_host(der_of("leaf.pem"), "127.0.0.2"));
