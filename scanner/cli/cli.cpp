@@ -409,6 +409,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     ReplayOptions opt;
     for (const auto& h : hosts) opt.devices.push_back(h.to_string());
     opt.source = "capture";
+    if (!a.probe.ca_file.empty()) opt.ca_path = a.probe.ca_file;  // the scan's CA store judges the device's own TLS too
     ReplayStats stats;
     output.evidence_traffic = capture->stop();
     const auto seen = replay_captures({output.evidence_traffic}, opt, stats);

@@ -15,6 +15,7 @@
 #include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_client_stream.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 using namespace trustscan;
