@@ -13,6 +13,7 @@
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/engine/syn_scan.hpp"
 #include "scanner/replay/replay.hpp"
+#include "probes/tls/tls_chain.hpp"
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/config/yaml_util.hpp"
@@ -432,6 +433,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     ReplayOptions opt;
     for (const auto& h : hosts) opt.devices.push_back(h.to_string());
     opt.source = "capture";
+    if (!a.probe.ca_file.empty()) opt.ca_path = a.probe.ca_file;  // the scan's CA store judges the device's own TLS too
     ReplayStats stats;
     output.evidence_traffic = capture->stop();
     const auto seen = replay_captures({output.evidence_traffic}, opt, stats);
@@ -611,6 +613,7 @@ struct ReplayArgs {
   std::vector<std::string> crypto_policy;
   std::string declaration;
   std::string attestation;
+  std::string ca_file;  // empty: the system store (ReplayOptions::ca_path)
 };
 
 // replay: captures → the device's own traffic → the same checks and profile.
@@ -634,9 +637,15 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
     manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
     for (const auto& [role, path] : {std::pair{"declaration", a.declaration}, {"attestation", a.attestation}})
       if (!path.empty()) manifest_add_file(report.manifest, role, path);
+    if (!a.ca_file.empty() && !std::filesystem::is_directory(a.ca_file)) manifest_add_file(report.manifest, "ca-file", a.ca_file);
   }
   ReplayOptions opt;
   opt.devices = a.devices;
+  if (!a.ca_file.empty()) {
+    if (!TrustStore(a.ca_file).loaded())
+      throw InputError("--ca-file '" + a.ca_file + "': no CA certificate OpenSSL can read (PEM file or hashed directory)");
+    opt.ca_path = a.ca_file;
+  }
   // SIGINT/SIGTERM: stop reading, analyse what was read, write the report marked incomplete.
   // No SA_RESTART: a read blocked on a pipe or a slow disk returns, so the stop is seen.
   static volatile std::sig_atomic_t replay_stop = 0;
@@ -1067,6 +1076,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                      "Only this device (IP or MAC address; repeatable). Default: every address that opens connections");
   replay->add_option("--profile", replay_args.profile, "Profile id or YAML path")->capture_default_str();
   add_crypto_policy_option(*replay, replay_args.crypto_policy);
+  replay->add_option("--ca-file", replay_args.ca_file,
+                     "CA certificates (PEM file, or a directory of hashed links) to verify the certificates servers "
+                     "showed the device against (default: the system store /etc/ssl/certs)")
+      ->check(CLI::ExistingPath);
   add_assessment_options(*replay, replay_args.declaration, replay_args.attestation);
   add_output_options(*replay, replay_output);
 

@@ -5,6 +5,8 @@
 #include "probes/passive/ssh_passive.hpp"
 #include "probes/tls/client_hello.hpp"
 #include "probes/quic/quic_initial.hpp"
+#include "probes/tls/tls_chain.hpp"
+#include "probes/tls/tls_client_stream.hpp"
 #include "probes/dhcp/dhcp.hpp"
 #include "probes/dns/dns.hpp"
 #include "probes/http/firmware.hpp"
@@ -33,7 +35,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <regex>
@@ -430,7 +434,124 @@ class Analyzer final : public FlowSink {
       add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, what);
       if (const auto* st = find_suite(sf.server_hello->cipher_suite); st && weak_suite(*st))
         add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, what);
+      const auto j = ja3s_fingerprint(sf.server_hello->legacy_version, sf.server_hello->cipher_suite,
+                                      sf.server_hello->extensions);
+      const std::string where = endpoint_text(flow.server, flow.server_port);
+      add(flow, keys::client::tls_ja3s, where + " " + j.ja3s, {}, "ServerHello");
+      add(flow, keys::client::tls_ja3s_md5, j.ja3s_md5, {}, "JA3S of " + where);
+      certificate_handling(flow, hello, sf, c.subspan(used));
     }
+  }
+
+  // What the device did with the certificate a server showed it (tls.client.validation): the
+  // chain verified against the CA store at the capture's time, the leaf against the name the
+  // device asked for; then the device's own records after its hello: application data is
+  // acceptance, an alert or a close before any is refusal.
+  void certificate_handling(const FlowInfo& flow, const ClientHelloInfo& hello, const ServerFlight& sf, Bytes after_hello) {
+    const std::string where = endpoint_text(flow.server, flow.server_port);
+    const std::string host = hello.server_name.empty() ? flow.server.to_string() : hello.server_name;
+    const std::string subject = host + " at " + where;
+    if (sf.version == TlsVersion::tls1_3) {
+      add(flow, keys::client::tls_cert_unjudged, subject + ": TLS 1.3, the certificate travels encrypted", {},
+          "ServerHello");
+      return;
+    }
+    if (sf.certificates.empty()) return;  // a resumed session, an anonymous suite, a flight cut short
+    // A device reaches the same servers again and again: what a certificate says, and the
+    // verdict on a chain for a host, are kept (bounded) and reused while the capture's time stays
+    // inside every certificate's validity, where the time cannot change the verdict.
+    std::string chain_key;
+    std::time_t valid_from = 0, valid_to = std::numeric_limits<std::time_t>::max();
+    for (std::size_t i = 0; i < sf.certificates.size(); ++i) {
+      const auto& der = sf.certificates[i];
+      const std::string sha = chain_sha256({der}).front();
+      chain_key += sha;
+      if (summaries_.size() >= kMaxCached) summaries_.clear();
+      auto it = summaries_.find(sha);
+      if (it == summaries_.end()) it = summaries_.emplace(sha, certificate_summary(der)).first;
+      const auto& c = it->second;
+      std::string text = where + " #" + std::to_string(i) + " ";
+      if (!c.parsed) {
+        text += "not X.509; sha256 " + sha;
+      } else {
+        text += "subject " + c.subject + "; issuer " + c.issuer + "; SAN";
+        for (const auto& san : c.sans) text += " " + san;
+        if (c.sans.empty()) text += " none";
+        text += "; valid " + c.not_before + " to " + c.not_after + "; sha256 " + c.sha256;
+      }
+      add(flow, keys::client::tls_server_cert, text, {}, "Certificate");
+      valid_from = std::max(valid_from, c.not_before_time.value_or(std::numeric_limits<std::time_t>::max()));
+      valid_to = std::min(valid_to, c.not_after_time.value_or(0));
+    }
+    chain_key += "|" + std::to_string(sf.certificate_count) + "|" + host;
+    if (!trust_) trust_ = std::make_unique<TrustStore>(opt_.ca_path);
+    const auto at = static_cast<std::time_t>(flow.first_us / 1'000'000);
+    const bool timeless = valid_from < at && at < valid_to;  // every certificate parsed and valid at `at`
+    const std::pair<ChainVerdict, bool>* judged = nullptr;  // the verdict, and whether the leaf names the host
+    if (const auto f = verdicts_.find(chain_key); timeless && f != verdicts_.end()) judged = &f->second;
+    std::pair<ChainVerdict, bool> fresh;
+    if (!judged) {
+      fresh = {judge_chain(sf.certificates, sf.certificate_count, *trust_, at),
+               certificate_names_host(sf.certificates[0], host)};
+      judged = &fresh;
+      if (timeless) {
+        if (verdicts_.size() >= kMaxCached) verdicts_.clear();
+        judged = &verdicts_.insert_or_assign(chain_key, fresh).first->second;
+      }
+    }
+    const ChainVerdict& verdict = judged->first;
+    const bool names_host = judged->second;
+    if (!verdict.verified) {
+      add(flow, keys::client::tls_cert_unjudged,
+          subject + ": " + (verdict.parsed ? "no CA store to verify against (" + opt_.ca_path + ")" : "the leaf is not X.509"),
+          {}, "Certificate");
+      return;
+    }
+    std::string wrong;
+    if (!*verdict.verified)
+      wrong = "the chain does not verify (" + verdict.error_code + ": " + verdict.error_text + ")";
+    if (!names_host)
+      wrong += std::string(wrong.empty() ? "" : ", ") + "the certificate does not name " + host;
+    const auto r = walk_tls_client_records(after_hello);
+    const auto& up = flow.stats(Direction::to_server);
+    const auto& down = flow.stats(Direction::to_client);
+    const bool closed_first = up.close_us != 0 && (down.close_us == 0 || up.close_us <= down.close_us);
+    std::string did;
+    enum { accepted, refused, unknown } what = unknown;
+    if (r.application_data_records > 0) {
+      what = accepted;
+      did = "then sent " + std::to_string(r.application_data_records) + " application data record(s), " +
+            std::to_string(r.application_data_bytes) + " bytes";
+    } else if (r.alert && !r.alert_encrypted) {
+      // Before its ChangeCipherSpec: the device broke off the handshake on the server's flight.
+      what = refused;
+      did = std::string("then sent a ") + (r.alert_level == 2 ? "fatal" : "warning") + " alert " +
+            (r.alert_description ? std::string(tls_alert_name(*r.alert_description)) : "(cut)") +
+            " before its Finished";
+    } else if (!r.change_cipher_spec && closed_first) {
+      what = refused;
+      did = "then closed the connection before its Finished";
+    } else if (r.change_cipher_spec) {
+      // It finished the handshake and sent nothing: a name check after the handshake, or
+      // nothing to say? The capture cannot tell; never a pass.
+      did = std::string("the device finished the handshake and sent no application data") +
+            (r.alert ? " (then an encrypted alert)" : closed_first ? " (then closed)" : "");
+    } else {
+      did = "the capture shows neither application data nor a close from the device";
+    }
+    // The store is the --ca-file the manifest lists with its SHA-256 (or the system store).
+    char when[32] = {};
+    struct tm tm {};
+    if (::gmtime_r(&at, &tm)) std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string date = std::string("chain verified as of ") + when + " (the capture's time)";
+    if (!wrong.empty() && what == accepted)
+      add(flow, keys::client::tls_bad_cert_accepted, subject + ": " + wrong + "; " + did, {}, date);
+    else if (!wrong.empty() && what == refused)
+      add(flow, keys::client::tls_bad_cert_refused, subject + ": " + wrong + "; " + did, {}, date);
+    else if (!wrong.empty())
+      add(flow, keys::client::tls_cert_unjudged, subject + ": " + wrong + "; " + did, {}, date);
+    else
+      add(flow, keys::client::tls_cert_verified, subject + ": the chain verifies and names the host; " + did, {}, date);
   }
 
   // QUIC on any UDP port: a flow whose first datagram from the client holds a v1 / v2 Initial
@@ -661,6 +782,10 @@ class Analyzer final : public FlowSink {
   std::map<std::string, Address> dhcp_address_;
   std::set<Address> untracked_;
   OuiTable oui_;
+  std::unique_ptr<TrustStore> trust_;  // loaded at the first certificate a device is shown
+  static constexpr std::size_t kMaxCached = 4096;  // entries of each cache below; full: emptied
+  std::unordered_map<std::string, CertificateSummary> summaries_;  // by the DER's SHA-256
+  std::unordered_map<std::string, std::pair<ChainVerdict, bool>> verdicts_;  // chain + host → verdict, names host
 };
 
 struct PcapCloser {

@@ -20,7 +20,12 @@
 //   over TCP, and over QUIC on any UDP port (the hello decrypted from the Initial packets,
 //   probes/quic/quic_initial.hpp; JA4 then starts with "q"), with client.quic.version and
 //   client.quic.server ("198.18.0.2:443") for such a connection
-//   client.tls.negotiated_version, client.tls.negotiated_suite, client.tls.negotiated_weak
+//   client.tls.negotiated_version, client.tls.negotiated_suite, client.tls.negotiated_weak,
+//   client.tls.ja3s, client.tls.ja3s_md5 (the server's ServerHello)
+//   client.tls.server_cert (each certificate a TLS <= 1.2 server showed), and what the device did
+//   with that chain (verified against ReplayOptions::ca_path at the capture's time, the leaf
+//   matched against the SNI): client.tls.bad_cert_accepted, client.tls.bad_cert_refused,
+//   client.tls.cert_verified, client.tls.cert_unjudged (read by tls.client.validation)
 //   client.http.host, client.http.request ("GET http://host/path"), http.user_agent
 //   client.download ("http://host/path"), client.update.host, client.update.cleartext,
 //   client.update.check_time (int, seconds since the epoch)
@@ -48,6 +53,9 @@ struct ReplayOptions {
   std::size_t max_flows = 65536;
   std::size_t stream_bytes = 16 * 1024;  ///< bytes kept per flow direction for the dissectors
   std::size_t ooo_pool_bytes = 16 * 1024 * 1024;  ///< out-of-order bytes buffered in all (FlowConfig), allocated up front
+  /// CA certificates the chains servers showed the device are verified against (--ca-file): a
+  /// PEM file or a directory of hashed links. Default: the system store.
+  std::string ca_path = "/etc/ssl/certs";
   std::string source = "pcap";        ///< evidence source of the observations ("capture" for --capture)
   /// Set (from a signal handler) to stop reading: what was read so far is analysed, and
   /// stats.interrupted says so. Null: never stopped.
