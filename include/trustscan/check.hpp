@@ -54,6 +54,11 @@ struct DeviceFacts {
   std::string value_at(const Endpoint& ep, std::string_view key) const;
   /// Endpoints whose `service.name` is one of `services`.
   std::vector<Endpoint> endpoints_of(std::initializer_list<std::string_view> services) const;
+  /// Puts the observations in report order: device-wide ones first, then by endpoint, each
+  /// endpoint's in the order they were made (stable). A scan's probes finish in any order; after
+  /// this the order, and so every check's evidence order, is the same in every run and in the
+  /// merge of a scan's shards (docs/sharding.md).
+  void order_observations();
 };
 
 /// An accepted risk, as it applies to one finding (--waivers; docs/waivers.md).

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -52,6 +53,18 @@ struct RunManifest {
   std::string host;                              ///< the scanning machine's host name
   std::vector<std::string> source_addresses;     ///< scan: the addresses packets left from
   std::vector<File> files;                       ///< every data file and input file used
+  std::vector<std::string> safety_classes;       ///< scan: the device safety classes selected (--safety)
+  std::vector<std::string> safety_actions;       ///< scan: the actions beyond `safe` allowed (class or --allow)
+};
+
+/// A report of one shard of a scan (`scan --shard K/N` with N > 1; docs/sharding.md). Such a
+/// report also carries what `trustscan merge` needs to judge the merged devices again: every
+/// port it scanned, each observation's evidence in full, the device's probe flags.
+struct ShardInfo {
+  std::uint32_t index = 1;  ///< K, 1-based
+  std::uint32_t count = 1;  ///< N
+  std::uint64_t seed = 0;
+  std::string scan;         ///< ScanPlan::identity: the same in every shard of one scan
 };
 
 struct Report {
@@ -68,6 +81,7 @@ struct Report {
   std::vector<std::string> inputs;  ///< assess: the reports merged; replay: the captures read
   std::vector<WaiverUse> waivers;   ///< --waivers: every waiver and what it matched
   RunManifest manifest;             ///< written when `manifest.command` is set (every CLI run)
+  std::optional<ShardInfo> shard;   ///< scan --shard K/N with N > 1
 };
 
 /// Renders a Report in one format. Implementations write to the stream they are given; writing

@@ -28,6 +28,14 @@ inline constexpr ObservationKey tls_ja3_md5{"client.tls.ja3_md5", ValueType::str
     "its JA3 fingerprint (MD5)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_ja4{"client.tls.ja4", ValueType::string,
     "its JA4 fingerprint", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_alpn{"client.tls.alpn", ValueType::list,
+    "the ALPN protocols that ClientHello offers, in order", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey quic_version{"client.quic.version", ValueType::string,
+    "QUIC version of a connection the device opened (\"QUICv1\", \"QUICv2\"), read from its Initial packets",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey quic_server{"client.quic.server", ValueType::string,
+    "\"<address>:<port>\" of a QUIC server the device connected to (its client.tls.* keys carry a JA4 with the q prefix)",
+    "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_weak_offered{"client.tls.weak_offered", ValueType::list,
     "weak suites it offers (NULL, EXPORT, anon, RC4, DES…)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_negotiated_version{"client.tls.negotiated_version", ValueType::string,
@@ -36,6 +44,26 @@ inline constexpr ObservationKey tls_negotiated_suite{"client.tls.negotiated_suit
     "\"<version> <suite>\" that ServerHello chose", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey tls_negotiated_weak{"client.tls.negotiated_weak", ValueType::string,
     "\"<suite> (<why>)\" when the chosen suite is weak", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_ja3s{"client.tls.ja3s", ValueType::string,
+    "JA3S string of a ServerHello a server sent the device: \"<server address:port> <version>,<suite>,<extensions>\"",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_ja3s_md5{"client.tls.ja3s_md5", ValueType::string,
+    "its JA3S fingerprint (MD5)", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_server_cert{"client.tls.server_cert", ValueType::string,
+    "a certificate a server showed the device (TLS <= 1.2): \"<server> #<n> subject …; issuer …; SAN …; "
+    "valid … to …; sha256 …\"", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_bad_cert_accepted{"client.tls.bad_cert_accepted", ValueType::string,
+    "\"<SNI or address> at <server>: <what is wrong>; <what the device sent>\": the device sent application data "
+    "on a chain that does not verify against the CA store or does not name the host", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_bad_cert_refused{"client.tls.bad_cert_refused", ValueType::string,
+    "the same, when the device sent an alert or closed the connection before any application data",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_cert_verified{"client.tls.cert_verified", ValueType::string,
+    "a connection whose chain verifies and names the host (what the device would do with a bad one is not shown)",
+    "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey tls_cert_unjudged{"client.tls.cert_unjudged", ValueType::string,
+    "a connection whose certificate handling cannot be judged, and why: TLS 1.3 (the certificate is encrypted), "
+    "no CA store, or the capture shows neither application data nor a close", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey update_host{"client.update.host", ValueType::string,
     "an update-like host the device reached (update, firmware, ota…)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey update_check_time{"client.update.check_time", ValueType::integer,
@@ -72,7 +100,9 @@ inline constexpr ObservationKey ssh_hassh_server{"client.ssh.hassh_server", Valu
     "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey all[] = {
     flows, dns_query, ntp_server, ntp_version, tls_max_version, tls_versions, tls_sni, tls_ja3, tls_ja3_md5, tls_ja4,
-    tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak, update_host, update_check_time,
+    tls_alpn, quic_version, quic_server, tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak,
+    tls_ja3s, tls_ja3s_md5, tls_server_cert, tls_bad_cert_accepted, tls_bad_cert_refused, tls_cert_verified, tls_cert_unjudged,
+    update_host, update_check_time,
     update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol,
     ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };

@@ -22,6 +22,7 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
   std::vector<std::string> writable;
   std::int32_t request_id = 0x7473;
   std::optional<SnmpResponse> first;
+  const bool write_allowed = ctx.options.safety.allows(actions::snmp_write);
   for (const auto& community : communities) {
     if (ctx.remaining() <= 0ms) break;
     const auto reply = co_await udp_ask(ctx, build_snmp_get(kSnmpV2c, community, ++request_id, system_oids), 1000ms);
@@ -29,7 +30,7 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
     if (!reply || parse_snmp_response(Bytes(*reply), resp) != Parse::done || resp.request_id != request_id) continue;
     accepted.push_back(community);
     if (!first) first = resp;
-    if (!ctx.options.snmp_write) continue;
+    if (!write_allowed) continue;
     // Read a writable-by-design system object and write the same value back: an innocuous SET
     // that proves write access. sysContact first: agents often pin sysLocation in their config.
     for (const auto& oid : writable_oids) {
@@ -54,9 +55,10 @@ net::awaitable<void> probe_snmp(ProbeContext& ctx, std::vector<Observation>& out
     o.evidence.kind = "credential";
     out.push_back(std::move(o));
   }
-  out.push_back(make_observation(ctx.endpoint, keys::snmp::write_tested, ctx.options.snmp_write,
-                                 ctx.options.snmp_write ? "SET of a system object to its own value" : "opt-in (--snmp-write) not given"));
-  if (ctx.options.snmp_write) {
+  out.push_back(make_observation(ctx.endpoint, keys::snmp::write_tested, write_allowed,
+                                 write_allowed ? "SET of a system object to its own value"
+                                               : SafetySelection::not_selected_reason(actions::snmp_write)));
+  if (write_allowed) {
     auto o = make_observation(ctx.endpoint, keys::snmp::write_communities, writable, "SET of a system object to its own value");
     o.evidence.kind = "credential";  // redacted with --redact, as the read communities are
     out.push_back(std::move(o));

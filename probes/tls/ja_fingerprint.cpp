@@ -82,6 +82,13 @@ std::string hash12(const std::string& list) {
 
 }  // namespace
 
+Ja3s ja3s_fingerprint(std::uint16_t legacy_version, std::uint16_t cipher_suite, const std::vector<std::uint16_t>& extensions) {
+  Ja3s j;
+  j.ja3s = std::to_string(legacy_version) + "," + std::to_string(cipher_suite) + "," + join(without_grease(extensions), false);
+  j.ja3s_md5 = md5_hex(j.ja3s);
+  return j;
+}
+
 std::string md5_hex(std::string_view text) { return digest_hex(text, EVP_md5()); }
 std::string sha256_hex(std::string_view text) { return digest_hex(text, EVP_sha256()); }
 

@@ -38,6 +38,15 @@ struct JaFingerprint {
 /// Transport of the hello for JA4's first character: 't' (TLS over TCP), 'q' (QUIC), 'd' (DTLS).
 JaFingerprint ja_fingerprint(const ClientHelloInfo& hello, char transport = 't');
 
+/// JA3S (salesforce/ja3 README): "SSLVersion,Cipher,SSLExtension" of a ServerHello, decimal,
+/// extensions in wire order joined by '-' (GREASE removed), and its MD5. JA4S is not computed:
+/// FoxIO licenses JA4+ other than JA4 itself under its own licence (docs/replay.md).
+struct Ja3s {
+  std::string ja3s;      ///< "771,49199,65281-0-11-35-23"
+  std::string ja3s_md5;  ///< its MD5, 32 lower-case hex digits
+};
+Ja3s ja3s_fingerprint(std::uint16_t legacy_version, std::uint16_t cipher_suite, const std::vector<std::uint16_t>& extensions);
+
 /// Lower-case hex MD5 / SHA-256 of `text` (libcrypto EVP); empty string if libcrypto fails.
 std::string md5_hex(std::string_view text);
 std::string sha256_hex(std::string_view text);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,47 @@ struct ChainVerdict {
   int error_depth = -1;  ///< position in the chain OpenSSL stopped at (0 = leaf)
   bool ca_file_unreadable = false;
 };
+
+/// Trusted CA certificates, loaded once and used for many chains (capture replay judges every
+/// TLS flow of a capture against one store). `path` is a PEM file (a --ca-file, Debian's
+/// /etc/ssl/certs/ca-certificates.crt) or a directory of hashed links (`openssl rehash`, Debian's
+/// /etc/ssl/certs), which OpenSSL reads on demand.
+class TrustStore {
+ public:
+  /// Loads `path`; loaded() is false when it is empty, missing or holds nothing OpenSSL reads.
+  explicit TrustStore(const std::string& path);
+  ~TrustStore();
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+  bool loaded() const noexcept { return store_ != nullptr; }
+  const std::string& path() const noexcept { return path_; }
+  void* native() const noexcept { return store_; }  ///< the X509_STORE*
+
+ private:
+  std::string path_;
+  void* store_ = nullptr;
+};
+
+/// judge_chain against a store loaded once (verified stays nullopt when it did not load).
+ChainVerdict judge_chain(const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
+                         const TrustStore& store, std::time_t now);
+
+/// What one certificate says of itself, for the record of a chain a device was shown.
+struct CertificateSummary {
+  bool parsed = false;
+  std::string subject, issuer;      ///< RFC 2253 one-line names, at most 256 bytes each
+  std::vector<std::string> sans;    ///< "DNS:name" / "IP:address", at most kMaxSans
+  std::string not_before, not_after;  ///< "2026-12-04T17:05:00Z"
+  std::optional<std::time_t> not_before_time, not_after_time;  ///< the same, seconds since the epoch
+  std::string sha256;               ///< of the DER, lower-case hex
+  static constexpr std::size_t kMaxSans = 16;
+};
+CertificateSummary certificate_summary(const std::vector<std::uint8_t>& der);
+
+/// Whether the certificate (DER) names `host`: a DNS name matched against its DNS SANs (or its CN
+/// when it has no DNS SAN, wildcards in the left-most label only: X509_check_host), an IP literal against
+/// its IP SANs. False when the DER does not parse or `host` is empty.
+bool certificate_names_host(const std::vector<std::uint8_t>& der, const std::string& host);
 
 /// Judges `chain` (DER, leaf first; `sent` certificates were listed, which may be more than
 /// were kept) against `ca_file` (empty: no verification) at time `now`. OpenSSL's security

@@ -246,6 +246,8 @@ void FlowTable::tcp(Flow& fl, Direction d, const DecodedPacket& p, std::uint32_t
     data_seq = p.seq + 1;  // the SYN takes one sequence number (TFO data follows it)
   }
   if (!p.payload.empty()) stream(fl, d, data_seq, p.payload);
+  if ((p.tcp_flags & (tcpflag::fin | tcpflag::rst)) && fl.info.dir[idx(d)].close_us == 0)
+    fl.info.dir[idx(d)].close_us = std::max<std::uint64_t>(fl.info.last_us, 1);
   if ((p.tcp_flags & tcpflag::fin) && !ds.fin) {
     ds.fin = true;
     ds.fin_seq = data_seq + static_cast<std::uint32_t>(p.payload.size());

@@ -81,6 +81,9 @@ struct FlowDirStats {
   std::uint64_t delivered = 0;   ///< stream bytes delivered to `on_stream` (<= stream_cap)
   std::uint64_t gap_bytes = 0;   ///< stream bytes known missing (skipped at a gap)
   bool capped = false;           ///< `stream_cap` reached: later payload ignored
+  /// Capture time (µs) of this direction's first FIN or RST; 0 while it has sent neither. Tells
+  /// which side closed first (a TLS client that hangs up on a certificate it refuses).
+  std::uint64_t close_us = 0;
 };
 
 /// What a sink learns about a flow; valid during the callback only.

@@ -325,7 +325,7 @@ class BruteforceThrottle final : public CatalogCheck {
     }
     if (judged) return;
     if (!opted_in && !d.find(keys::cred::surface).empty())
-      return untested("opt-in: wrong-password attempts can lock the device (--creds-throttle)", "opt_in:--creds-throttle");
+      return untested("opt-in: wrong-password attempts can lock the device (class dos: --safety dos, --allow cred.throttle or --creds-throttle)", "opt_in:--creds-throttle");
     untested("no login surface to test", "inconclusive:no_login_surface");
   }
 };

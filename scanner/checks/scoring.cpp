@@ -64,6 +64,17 @@ void score_device(const Profile& profile, DeviceReport& device, const std::vecto
 
   std::map<std::string, std::vector<const Finding*>> by_check;
   for (const auto& f : device.results) by_check[f.check].push_back(&f);
+  // In report order (device-wide first, then by transport and port; sort_report), not in the
+  // order the checks met the endpoints, which follows the order probes finished: a check's
+  // weight below is its first finding's, and must not change from run to run (or between a
+  // scan and the merge of its shards, docs/sharding.md).
+  for (auto& [id, list] : by_check)
+    std::stable_sort(list.begin(), list.end(), [](const Finding* a, const Finding* b) {
+      const auto key = [](const Finding* f) {
+        return std::make_pair(f->endpoint ? int(f->endpoint->transport) : -1, f->endpoint ? int(f->endpoint->port) : -1);
+      };
+      return key(a) < key(b);
+    });
   auto weight = [&](const Finding& f) {
     const auto it = profile.weights.find(f.severity);
     return it == profile.weights.end() ? 0.0 : it->second;

@@ -70,7 +70,7 @@ Finding nothing_in_scope(const CheckInfo& info, const DeviceFacts& d, const std:
     const auto eps = unidentified_endpoints(d);
     f.summary += "open ports were not identified: " + listed_ports(eps);
     if (std::any_of(eps.begin(), eps.end(), [](const Endpoint& ep) { return is_printer_port(ep); }))
-      f.summary += " (printer ports are sent nothing unless --probe-printers)";
+      f.summary += " (printer ports are sent nothing unless --safety intrusive, --allow printer.hello or --probe-printers)";
     Evidence e;
     e.kind = "service_identification";
     e.detail = "open, no identification matched: " + listed_ports(eps);

@@ -3,6 +3,7 @@
 #include "scanner/pipeline/pipeline.hpp"
 
 #include "scanner/report/assess.hpp"
+#include "scanner/report/shard_merge.hpp"
 #include "scanner/engine/capture.hpp"
 #include "scanner/credentials/credentials.hpp"
 #include "scanner/report/diff.hpp"
@@ -12,6 +13,7 @@
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/engine/syn_scan.hpp"
 #include "scanner/replay/replay.hpp"
+#include "probes/tls/tls_chain.hpp"
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/config/yaml_util.hpp"
@@ -65,6 +67,10 @@ struct ScanArgs {
   bool no_discovery = false;
   bool no_creds = false;
   bool creds_throttle = false;
+  bool probe_printers = false;
+  bool snmp_write = false;
+  std::string safety = "safe";
+  std::vector<std::string> allow;
   int creds_parallel = 0;
   int creds_max = 0;
   std::string creds_file;
@@ -199,8 +205,15 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_flag("--no-probes", a.no_probes, "Port scan only: no service identification or protocol probes");
   cmd.add_flag("--no-discovery", a.no_discovery,
                "No host discovery: port-scan every target, even one that answers nothing (nmap's -Pn)");
-  cmd.add_flag("--probe-printers", a.probe.printer_ports,
-               "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them)");
+  cmd.add_option("--safety", a.safety,
+                 "Device safety classes the scan may use, comma-separated: safe (always), intrusive (changes state, "
+                 "attack-shaped probes), dos (may lock or crash a device); see: trustscan safety")
+      ->capture_default_str();
+  cmd.add_option("--allow", a.allow, "One action beyond the selected classes, by id (see: trustscan safety)")
+      ->delimiter(',');
+  cmd.add_flag("--probe-printers", a.probe_printers,
+               "Send identification hellos to printer ports too (9100-9107, 515, 631: a raw printer prints them; "
+               "= --allow printer.hello)");
   cmd.add_option("--ca-file", a.probe.ca_file, "CA certificates (PEM) to verify device TLS certificates against")
       ->check(CLI::ExistingFile);
   cmd.add_option("--compromised-keys", a.compromised_keys_file,
@@ -216,8 +229,9 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
       ->check(CLI::Range(1, 200));
   cmd.add_flag("--creds-throttle", a.creds_throttle,
                "Test throttling: 20 rapid wrong passwords per login surface (cred.bruteforce.throttle; may lock accounts)");
-  cmd.add_flag("--snmp-write", a.probe.snmp_write,
-               "Test whether SNMP communities can write (sets sysLocation.0 to its current value)");
+  cmd.add_flag("--snmp-write", a.snmp_write,
+               "Test whether SNMP communities can write (sets sysContact.0 or sysLocation.0 to its current value; "
+               "= --allow snmp.write)");
   cmd.add_option("--threads", a.engine.threads, "Engine threads for the port scan (0: one per core, at most 4)")
       ->check(CLI::Range(0, 64));
 }
@@ -306,7 +320,14 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   std::optional<CredentialPolicy> creds_from_file;
   if (!a.creds_file.empty()) creds_from_file = load_credentials_file(a.creds_file);
   if (a.creds_throttle && a.no_creds) throw InputError("give --no-creds or --creds-throttle, not both");
-  if (a.creds_throttle) {
+  SafetySelection safety;
+  if (const auto e = SafetySelection::parse(a.safety, safety); !e.empty()) throw InputError(e);
+  for (const auto& id : a.allow)
+    if (!safety.allow(id)) throw InputError("--allow: unknown action '" + id + "' (see: trustscan safety)");
+  if (a.probe_printers) safety.allow(actions::printer_hello);
+  if (a.snmp_write) safety.allow(actions::snmp_write);
+  if (a.creds_throttle) safety.allow(actions::cred_throttle);
+  if (safety.allows(actions::cred_throttle) && !a.no_creds) {
     if (!creds_from_file) creds_from_file = builtin_credentials();
     creds_from_file->throttle_test = true;
   }
@@ -366,6 +387,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   report.declaration = a.declaration;
   report.attestations = std::move(attestations);
   report.redact = output.redact;
+  if (plan.shard.count > 1) report.shard = ShardInfo{plan.shard.index + 1, plan.shard.count, plan.seed, plan.identity};
   if (!output.command.empty()) {
     manifest_add_profile(report.manifest, a.profile);
     manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
@@ -386,6 +408,9 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
   net::io_context io(1);
   bool interrupted = false;
   ProbeOptions probe = a.probe;
+  probe.safety = safety;
+  report.manifest.safety_classes = safety.class_names();
+  report.manifest.safety_actions = safety.allowed_actions();
   probe.probes = !a.no_probes;
   probe.credentials = a.no_creds ? nullptr : creds_from_file ? &*creds_from_file : &builtin_credentials();
   probe.per_device = std::min(probe.per_device, engine.per_device);
@@ -408,6 +433,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
     ReplayOptions opt;
     for (const auto& h : hosts) opt.devices.push_back(h.to_string());
     opt.source = "capture";
+    if (!a.probe.ca_file.empty()) opt.ca_path = a.probe.ca_file;  // the scan's CA store judges the device's own TLS too
     ReplayStats stats;
     output.evidence_traffic = capture->stop();
     const auto seen = replay_captures({output.evidence_traffic}, opt, stats);
@@ -415,6 +441,7 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
       for (const auto& c : seen)
         if (c.facts.target.address == d.facts.target.address)
           d.facts.observations.insert(d.facts.observations.end(), c.facts.observations.begin(), c.facts.observations.end());
+    for (auto& d : report.devices) d.facts.order_observations();
     if (!output.quiet)
       out << "capture on " << a.capture_iface << ": " << stats.packets << " packet(s), " << stats.flows << " flow(s)\n";
   }
@@ -483,7 +510,12 @@ struct AssessArgs {
 int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
   validate_outputs(output);
   std::vector<Report> inputs;
-  for (const auto& path : a.reports) inputs.push_back(read_report_file(path));
+  for (const auto& path : a.reports) {
+    inputs.push_back(read_report_file(path));
+    if (const auto& sh = inputs.back().shard)
+      throw InputError(path + " is shard " + std::to_string(sh->index) + "/" + std::to_string(sh->count) +
+                       " of a scan: merge the shards first (trustscan merge), then assess the merged report");
+  }
   std::string profile_id = a.profile;
   if (profile_id.empty()) {
     profile_id = inputs.front().profile.id;
@@ -518,6 +550,62 @@ int run_assess(const AssessArgs& a, OutputOptions output, std::ostream& out, std
   return write_outputs(report, output, !report.complete, out, err);
 }
 
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string profile;
+  std::vector<std::string> crypto_policy;
+  std::string declaration;
+  std::string attestation;
+};
+
+// merge: the shard reports of one scan → the report the unsharded scan writes (docs/sharding.md).
+// The shards' verdicts are dropped; the profile's checks judge the merged facts, as in scan.
+int run_merge(const MergeArgs& a, OutputOptions output, std::ostream& out, std::ostream& err) {
+  validate_outputs(output);
+  std::vector<Report> shards;
+  for (const auto& path : a.shards) shards.push_back(read_report_file(path));
+  check_shards(shards, a.shards);
+  const Report& first = shards.front();
+  std::string profile_id = a.profile;
+  if (profile_id.empty()) {
+    profile_id = first.profile.id;
+    const auto ids = builtin_profile_ids();
+    if (std::find(ids.begin(), ids.end(), profile_id) == ids.end())
+      throw InputError(a.shards.front() + " was scanned with profile '" + profile_id +
+                       "', which is not built in: name it with --profile FILE");
+  }
+  Report report = merge_shard_facts(shards, a.shards);
+  report.profile = load_profile_with_policy(profile_id, a.crypto_policy);
+  // The merged report must be the unsharded one: the same profile, policy and declaration.
+  if (report.profile.id != first.profile.id)
+    throw InputError("--profile " + profile_id + " is '" + report.profile.id + "', the shards were scanned with '" +
+                     first.profile.id + "'");
+  const std::string policy = report.profile.crypto_policy ? report.profile.crypto_policy->name() : "";
+  const std::string shard_policy = first.profile.crypto_policy ? first.profile.crypto_policy->name() : policy;
+  if (policy != shard_policy)
+    throw InputError("the shards were judged against crypto policy '" + shard_policy + "', this merge against '" + policy +
+                     "': give merge the scan's --crypto-policy");
+  if (first.declaration.empty() != a.declaration.empty())
+    throw InputError(first.declaration.empty()
+                         ? "the shards were scanned without --declaration: merge them without it"
+                         : "the shards were scanned with --declaration " + first.declaration + ": give merge the same file");
+  std::shared_ptr<const Declaration> declaration;
+  if (!a.declaration.empty()) declaration = std::make_shared<const Declaration>(load_declaration(a.declaration));
+  for (auto& d : report.devices) d.facts.declaration = declaration;
+  if (!a.attestation.empty()) report.attestations = load_attestations(a.attestation, report.profile);
+  settle_outputs(output, report.profile);
+  report.redact = output.redact;
+  if (!output.command.empty()) {
+    manifest_add_profile(report.manifest, profile_id);
+    manifest_add_crypto_policy(report.manifest, *report.profile.crypto_policy);
+    for (const auto& path : a.shards) manifest_add_file(report.manifest, "report", path);
+    if (!a.declaration.empty()) manifest_add_file(report.manifest, "declaration", a.declaration);
+    if (!a.attestation.empty()) manifest_add_file(report.manifest, "attestation", a.attestation);
+  }
+  output.evidence_traffic_note = "merge joins shard reports and sends nothing; they are listed, with their SHA-256, in the manifest";
+  return finish_report(report, output, !report.complete, out, err);
+}
+
 struct ReplayArgs {
   std::vector<std::string> captures;
   std::vector<std::string> devices;
@@ -525,6 +613,7 @@ struct ReplayArgs {
   std::vector<std::string> crypto_policy;
   std::string declaration;
   std::string attestation;
+  std::string ca_file;  // empty: the system store (ReplayOptions::ca_path)
 };
 
 // replay: captures → the device's own traffic → the same checks and profile.
@@ -548,9 +637,15 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
     manifest_add_crypto_policy(report.manifest, *profile.crypto_policy);
     for (const auto& [role, path] : {std::pair{"declaration", a.declaration}, {"attestation", a.attestation}})
       if (!path.empty()) manifest_add_file(report.manifest, role, path);
+    if (!a.ca_file.empty() && !std::filesystem::is_directory(a.ca_file)) manifest_add_file(report.manifest, "ca-file", a.ca_file);
   }
   ReplayOptions opt;
   opt.devices = a.devices;
+  if (!a.ca_file.empty()) {
+    if (!TrustStore(a.ca_file).loaded())
+      throw InputError("--ca-file '" + a.ca_file + "': no CA certificate OpenSSL can read (PEM file or hashed directory)");
+    opt.ca_path = a.ca_file;
+  }
   // SIGINT/SIGTERM: stop reading, analyse what was read, write the report marked incomplete.
   // No SA_RESTART: a read blocked on a pipe or a slow disk returns, so the stop is seen.
   static volatile std::sig_atomic_t replay_stop = 0;
@@ -710,6 +805,18 @@ int run_policy_from(const PolicyFromArgs& a, std::ostream& out) {
   }
   if (std::rename(tmp.c_str(), a.output.c_str()) != 0) throw InputError("cannot write " + a.output);
   out << "wrote " << a.output << "\n";
+  return kExitOk;
+}
+
+// The safety catalog: each action beyond the safe default, its class and how to allow it.
+int list_safety_actions(std::ostream& out) {
+  out << "Identification hellos, handshakes, read-only queries and the bounded default-credential trials are\n"
+         "class safe and always run. These run only when selected (--safety CLASS, or --allow ID):\n\n";
+  for (const auto& a : safety_actions()) {
+    out << "  " << a.id << "  [" << to_string(a.cls) << "]  --allow " << a.id;
+    if (!a.legacy_flag.empty()) out << " or " << a.legacy_flag;
+    out << "\n      " << a.what << "\n";
+  }
   return kExitOk;
 }
 
@@ -969,6 +1076,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                      "Only this device (IP or MAC address; repeatable). Default: every address that opens connections");
   replay->add_option("--profile", replay_args.profile, "Profile id or YAML path")->capture_default_str();
   add_crypto_policy_option(*replay, replay_args.crypto_policy);
+  replay->add_option("--ca-file", replay_args.ca_file,
+                     "CA certificates (PEM file, or a directory of hashed links) to verify the certificates servers "
+                     "showed the device against (default: the system store /etc/ssl/certs)")
+      ->check(CLI::ExistingPath);
   add_assessment_options(*replay, replay_args.declaration, replay_args.attestation);
   add_output_options(*replay, replay_output);
 
@@ -982,6 +1093,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   assess->add_option("--attestation", assess_args.attestation,
                      "Attestations (YAML) for the profile's non-network outcomes (docs/profiles.md)");
   add_output_options(*assess, assess_output);
+
+  MergeArgs merge_args;
+  OutputOptions merge_output;
+  auto* merge = app.add_subcommand(
+      "merge", "Join the shard reports of one scan (scan --shard K/N) into the report the unsharded scan writes");
+  merge->add_option("shards", merge_args.shards, "Every shard's JSON report, in any order")->required()->check(CLI::ExistingFile);
+  merge->add_option("--profile", merge_args.profile, "The scan's profile id or YAML path (default: the shards')");
+  add_crypto_policy_option(*merge, merge_args.crypto_policy);
+  add_assessment_options(*merge, merge_args.declaration, merge_args.attestation);
+  add_output_options(*merge, merge_output);
 
   std::string diff_before, diff_after;
   bool diff_json = false;
@@ -1038,6 +1159,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   policy_from->add_option("--device", policy_from_args.device, "The device (address) to pin, when the report has several");
   policy_from->add_option("--id", policy_from_args.id, "The policy's id (default: golden-ADDRESS)");
 
+  auto* safety_cmd = app.add_subcommand("safety", "Device safety: each action beyond the safe default, its class and how to allow it");
   auto* version = app.add_subcommand("version", "Print the version");
   bool version_verbose = false;
   version->add_flag("-v,--verbose", version_verbose, "Also the source commit, the build and the library versions");
@@ -1058,7 +1180,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   // The manifest of every report records the command line exactly as given.
   const std::vector<std::string> command(argv, argv + argc);
-  for (auto* o : {&scan_output, &replay_output, &assess_output, &demo_output}) o->command = command;
+  for (auto* o : {&scan_output, &replay_output, &assess_output, &merge_output, &demo_output}) o->command = command;
 
   try {
     if (completion->parsed()) return write_bash_completion(app, out);
@@ -1076,8 +1198,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (replay->parsed()) return run_replay(replay_args, replay_output, out, err);
     if (diff->parsed()) return run_diff(diff_before, diff_after, diff_json, out);
     if (assess->parsed()) return run_assess(assess_args, assess_output, out, err);
+    if (merge->parsed()) return run_merge(merge_args, merge_output, out, err);
     if (demo->parsed()) return run_demo(demo_serve, demo_profile, demo_crypto_policy, demo_output, out, err);
     if (profiles_list->parsed()) return list_profiles(out);
+    if (safety_cmd->parsed()) return list_safety_actions(out);
     if (policy_list->parsed()) return list_crypto_policies(out);
     if (policy_show->parsed()) return show_crypto_policy(policy_name, out);
     if (policy_lint->parsed()) {

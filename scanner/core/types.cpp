@@ -140,6 +140,13 @@ std::string printable_excerpt(Bytes b, std::size_t max) {
 
 namespace trustscan {
 
+void DeviceFacts::order_observations() {
+  std::stable_sort(observations.begin(), observations.end(), [](const Observation& a, const Observation& b) {
+    if (!a.endpoint || !b.endpoint) return !a.endpoint && b.endpoint;
+    return *a.endpoint < *b.endpoint;
+  });
+}
+
 std::vector<const Observation*> DeviceFacts::find(std::string_view key) const {
   std::vector<const Observation*> out;
   for (const auto& o : observations)

@@ -2,13 +2,22 @@
 #include "scanner/engine/discovery.hpp"
 
 #include "probes/icmp/icmp.hpp"
+#include "probes/neighbor/neighbor.hpp"
 #include "scanner/engine/concurrency.hpp"
 #include "scanner/engine/session.hpp"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 namespace trustscan {
 
@@ -30,9 +39,65 @@ bool is_loopback(const Address& a) noexcept {
   return a.bytes.back() == 1;
 }
 
+// The interface whose own prefix holds `target`: the device is on the scanner's segment, where
+// ARP (IPv4) or Neighbor Discovery (IPv6) reach it below any IP filter. Loopback, point-to-point
+// peers and the scanner's own addresses are not neighbours.
+struct Link {
+  std::string name;
+  unsigned index = 0;
+  std::uint32_t v4 = 0;  // our address on it, host order (IPv4 targets)
+  std::optional<Mac> mac;
+};
+
+std::optional<Link> on_link(const Address& target) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return std::nullopt;
+  std::optional<Link> best;
+  int best_bits = -1;
+  for (auto* i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr || !i->ifa_netmask || (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP)) continue;
+    const int family = i->ifa_addr->sa_family;
+    if (family != (target.v6 ? AF_INET6 : AF_INET)) continue;
+    const auto* ours = family == AF_INET ? reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+                                         : reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    const auto* mask = family == AF_INET ? reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr)
+                                         : reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_netmask)->sin6_addr);
+    const std::size_t n = family == AF_INET ? 4 : 16;
+    bool inside = true, self = true;
+    int bits = 0;
+    for (std::size_t b = 0; b < n; ++b) {
+      inside = inside && (ours[b] & mask[b]) == (target.bytes[b] & mask[b]);
+      self = self && ours[b] == target.bytes[b];
+      bits += __builtin_popcount(mask[b]);
+    }
+    if (!inside || self || bits == 0 || bits >= static_cast<int>(n * 8) - 1 || bits <= best_bits) continue;
+    Link l;
+    l.name = i->ifa_name;
+    l.index = ::if_nametoindex(i->ifa_name);
+    if (family == AF_INET) l.v4 = (std::uint32_t{ours[0]} << 24) | (std::uint32_t{ours[1]} << 16) | (std::uint32_t{ours[2]} << 8) | ours[3];
+    best = std::move(l);
+    best_bits = bits;
+  }
+  if (best)
+    for (auto* i = list; i; i = i->ifa_next)
+      if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET && best->name == i->ifa_name) {
+        const auto* ll = reinterpret_cast<const sockaddr_ll*>(i->ifa_addr);
+        if (ll->sll_halen == 6) {
+          Mac m;
+          std::memcpy(m.data(), ll->sll_addr, 6);
+          best->mac = m;
+        }
+      }
+  ::freeifaddrs(list);
+  if (best && (best->index == 0 || !best->mac)) return std::nullopt;  // no Ethernet-like link: no ARP/ND
+  return best;
+}
+
+using PacketProtocol = net::generic::datagram_protocol;
+
 // One round against one target: every probe in flight at once, the first answer decides.
 struct Round : std::enable_shared_from_this<Round> {
-  explicit Round(net::any_io_executor ex) : decided(ex), icmp(ex) {}
+  explicit Round(net::any_io_executor ex) : decided(ex), icmp(ex), arp(ex) {}
 
   net::steady_timer decided;  // cancelled on the first answer; expires at the round's end
   std::vector<std::unique_ptr<ip::tcp::socket>> tcp;
@@ -42,6 +107,11 @@ struct Round : std::enable_shared_from_this<Round> {
   std::string answer;
   std::uint32_t target_v4 = 0;
   std::uint16_t id = 0;
+  bool v6 = false;
+  Ipv6Bytes target_v6{};
+  std::string link_name;
+  PacketProtocol::socket arp;  // AF_PACKET, ARP frames of one interface (IPv4 on-link targets)
+  std::array<std::uint8_t, 256> arp_buf{};
 
   void answered(std::string what) {
     if (!answer.empty()) return;
@@ -52,13 +122,41 @@ struct Round : std::enable_shared_from_this<Round> {
   void receive_icmp() {
     icmp.async_receive_from(net::buffer(buf), from, [self = shared_from_this()](error_code ec, std::size_t n) {
       if (ec) return;
-      IcmpEchoReply r;
-      if (parse_icmp_echo_reply(Bytes(self->buf.data(), n), r) == Parse::done && r.source == self->target_v4 &&
-          r.id == self->id) {
-        self->answered("ICMP echo reply");
-        return;
+      const Bytes got(self->buf.data(), n);
+      if (self->v6) {
+        // A raw ICMPv6 socket hands over the message without the IPv6 header.
+        std::uint16_t echo_id = 0, echo_seq = 0;
+        NeighborAdvertisement na;
+        const bool from_target = self->from.address().is_v6() && self->from.address().to_v6().to_bytes() == self->target_v6;
+        if (from_target && parse_icmpv6_echo_reply(got, echo_id, echo_seq) == Parse::done && echo_id == self->id) {
+          self->answered("ICMPv6 echo reply");
+          return;
+        }
+        if (parse_neighbor_advertisement(got, na) == Parse::done && na.target == self->target_v6) {
+          self->answered("IPv6 neighbour advertisement" + (na.has_mac ? " from " + format_mac(na.mac) : std::string()) +
+                         " on " + self->link_name + " (on-link)");
+          return;
+        }
+      } else {
+        IcmpEchoReply r;
+        if (parse_icmp_echo_reply(got, r) == Parse::done && r.source == self->target_v4 && r.id == self->id) {
+          self->answered("ICMP echo reply");
+          return;
+        }
       }
       if (self->answer.empty()) self->receive_icmp();
+    });
+  }
+
+  void receive_arp() {
+    arp.async_receive(net::buffer(arp_buf), [self = shared_from_this()](error_code ec, std::size_t n) {
+      if (ec) return;
+      ArpReply r;
+      if (parse_arp_reply(Bytes(self->arp_buf.data(), n), r) == Parse::done && r.sender_ip == self->target_v4) {
+        self->answered("ARP reply from " + format_mac(r.sender_mac) + " on " + self->link_name + " (on-link)");
+        return;
+      }
+      if (self->answer.empty()) self->receive_arp();
     });
   }
 
@@ -66,6 +164,7 @@ struct Round : std::enable_shared_from_this<Round> {
     error_code ignored;
     for (auto& s : tcp) s->close(ignored);
     icmp.close(ignored);
+    arp.close(ignored);
   }
 };
 
@@ -78,24 +177,65 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
     co_return st;
   }
   const auto addr = to_asio_address(target.address);
-  bool icmp_tried = false;
+  const auto link = on_link(target.address);
+  bool icmp_tried = false, neighbour_tried = false;
   for (int round = 0; round < opt.rounds && !stop; ++round) {
     auto r = std::make_shared<Round>(ex);
+    r->id = id;
+    error_code ec;
     if (!target.address.v6) {
-      error_code ec;
       r->icmp.open(ip::icmp::v4(), ec);  // a raw socket: needs CAP_NET_RAW
       if (!ec) {
         icmp_tried = true;
         r->target_v4 = target.address.v4_value();
-        r->id = id;
         const auto request = icmp_echo_request(id, static_cast<std::uint16_t>(round));
         r->icmp.send_to(net::buffer(request), ip::icmp::endpoint(addr, 0), 0, ec);
         if (!ec) r->receive_icmp();
       }
+      // ARP: a device on our segment answers it whatever its IP firewall drops.
+      if (link) r->arp.open(PacketProtocol(AF_PACKET, htons(ETH_P_ARP)), ec);
+      if (link && !ec) {
+        sockaddr_ll ll{};
+        ll.sll_family = AF_PACKET;
+        ll.sll_protocol = htons(ETH_P_ARP);
+        ll.sll_ifindex = static_cast<int>(link->index);
+        r->arp.bind(PacketProtocol::endpoint(&ll, sizeof ll, htons(ETH_P_ARP)), ec);
+        ll.sll_halen = 6;
+        std::memset(ll.sll_addr, 0xff, 6);
+        const auto request = arp_request(*link->mac, link->v4, target.address.v4_value());
+        if (!ec) r->arp.send_to(net::buffer(request), PacketProtocol::endpoint(&ll, sizeof ll, htons(ETH_P_ARP)), 0, ec);
+        if (!ec) {
+          neighbour_tried = true;
+          r->link_name = link->name;
+          r->target_v4 = target.address.v4_value();
+          r->receive_arp();
+        }
+      }
+    } else {
+      r->icmp.open(ip::icmp::v6(), ec);  // raw ICMPv6: needs CAP_NET_RAW
+      if (!ec) {
+        icmp_tried = true;
+        r->v6 = true;
+        r->target_v6 = addr.to_v6().to_bytes();
+        const auto request = icmpv6_echo_request(id, static_cast<std::uint16_t>(round));
+        r->icmp.send_to(net::buffer(request), ip::icmp::endpoint(addr, 0), 0, ec);
+        if (link) {
+          // Neighbor Solicitation to the target's solicited-node group, hop limit 255 (RFC 4861).
+          error_code e2;
+          r->icmp.set_option(ip::multicast::hops(255), e2);
+          if (!e2) r->icmp.set_option(ip::multicast::outbound_interface(link->index), e2);
+          const auto group = ip::address_v6(solicited_node_multicast(r->target_v6), link->index);
+          if (!e2) r->icmp.send_to(net::buffer(ndp_neighbor_solicitation(r->target_v6, *link->mac)), ip::icmp::endpoint(group, 0), 0, e2);
+          if (!e2) {
+            neighbour_tried = true;
+            r->link_name = link->name;
+          }
+        }
+        r->receive_icmp();
+      }
     }
     for (const auto port : discovery_ports()) {
       auto s = std::make_unique<ip::tcp::socket>(ex);
-      error_code ec;
       s->open(addr.is_v6() ? ip::tcp::v6() : ip::tcp::v4(), ec);
       if (ec) continue;
       s->async_connect(ip::tcp::endpoint(addr, port), [r, port](error_code e) {
@@ -105,7 +245,6 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
       r->tcp.push_back(std::move(s));
     }
     r->decided.expires_after(opt.timeout);
-    error_code ec;
     co_await r->decided.async_wait(net::redirect_error(net::use_awaitable, ec));
     r->close_all();
     if (!r->answer.empty()) {
@@ -120,10 +259,10 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
   st.up = false;
   std::string ports;
   for (const auto p : discovery_ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
-  st.reason = std::string("no answer to ") + (icmp_tried ? "ICMP echo or " : "") + "TCP " + ports + " in " +
-              std::to_string(opt.rounds) + " round(s) of " + std::to_string(opt.timeout.count()) + " ms" +
-              (icmp_tried || target.address.v6 ? "" : " (ICMP echo needs CAP_NET_RAW)") +
-              "; --no-discovery scans it anyway";
+  const char* neighbour = target.address.v6 ? "neighbour solicitation, " : "ARP, ";
+  st.reason = std::string("no answer to ") + (neighbour_tried ? neighbour : "") + (icmp_tried ? "ICMP echo or " : "") +
+              "TCP " + ports + " in " + std::to_string(opt.rounds) + " round(s) of " + std::to_string(opt.timeout.count()) +
+              " ms" + (icmp_tried ? "" : " (ICMP echo and ARP need CAP_NET_RAW)") + "; --no-discovery scans it anyway";
   co_return st;
 }
 

@@ -1,7 +1,10 @@
 // trustscan — host discovery before the port scan: which targets answer at all.
 //
-// A target is up on the first of: an ICMP echo reply (IPv4, when the process may open a raw ICMP
-// socket), or a SYN-ACK or RST from one of a few common TCP ports. No answer within two rounds of
+// A target is up on the first of: an ARP reply (IPv4) or neighbour advertisement (IPv6) when it is
+// on one of the scanner's own segments (these sit below any IP firewall, so a device that drops
+// every IP packet is still found), an ICMP or ICMPv6 echo reply (ARP, ND and echo need a raw
+// socket: root or CAP_NET_RAW), or a SYN-ACK or RST from one of a few common TCP ports (a connect:
+// no privilege needed). No answer within two rounds of
 // --timeout: down, and the port scan skips it (a device that is down is reported as down, not as
 // 65,535 filtered ports). Loopback targets are up without a packet. --no-discovery (nmap's -Pn)
 // treats every target as up.

@@ -1,6 +1,8 @@
 // trustscan — the scan plan.
 #include "scanner/engine/plan.hpp"
 
+#include "probes/tls/ja_fingerprint.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -47,6 +49,14 @@ ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint
   plan.targets = std::move(targets);
   plan.shard = shard;
   plan.seed = seed;
+  std::string subject = "trustscan.scan/1\nseed " + std::to_string(seed) + "\nshards " + std::to_string(shard.count) + "\n";
+  for (const auto& t : plan.targets) subject += "target " + t.address.to_string() + " " + t.name + "\n";
+  for (const auto& [label, list] : {std::pair{"tcp", &ports.tcp}, {"udp", &ports.udp}}) {
+    subject += label;
+    for (auto port : *list) subject += " " + std::to_string(port);
+    subject += "\n";
+  }
+  plan.identity = sha256_hex(subject).substr(0, 16);
 
   // Canonical order: device, then TCP ports, then UDP ports. The shard keeps every pair whose
   // canonical position is congruent to its index, so shards are disjoint and cover everything.

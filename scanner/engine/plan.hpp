@@ -43,6 +43,10 @@ struct ScanPlan {
   std::vector<ScanJob> jobs;    ///< per device in seeded order, devices interleaved
   Shard shard;
   std::uint64_t seed = 0;
+  /// What every shard of one scan shares: 16 hex digits of SHA-256 over the seed, the shard
+  /// count, every target and the port list (not the shard index). `trustscan merge` accepts
+  /// only shards with the same identity (docs/sharding.md).
+  std::string identity;
 };
 
 /// Builds the plan. Within one device the port order is a seeded permutation (so a scan does

@@ -199,6 +199,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
       co_await for_each_concurrently(devices.size(), probe.max_inflight, [&](std::size_t i) {
         return check_liveness(devices[i], probe, options, liveness_abort, interrupted);
       });
+    for (auto& d : devices) d.facts.order_observations();
   };
   std::exception_ptr failure;
   net::co_spawn(io, job(), [&](std::exception_ptr e) {

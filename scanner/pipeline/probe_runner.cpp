@@ -232,10 +232,10 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
       const auto& p = ports[i];
       const bool tcp_open = p.endpoint.transport == Transport::tcp && p.state == PortState::open;
       const bool udp_maybe = p.endpoint.transport == Transport::udp && p.state != PortState::closed;
-      if (tcp_open && is_printer_port(p.endpoint) && !options.printer_ports) {
+      if (tcp_open && is_printer_port(p.endpoint) && !options.safety.allows(actions::printer_hello)) {
         devices[d].facts.observations.push_back(make_observation(
             p.endpoint, keys::service::held, std::string("printer port"),
-            "a printer prints what it is sent: no hello sent (--probe-printers sends them)"));
+            "a printer prints what it is sent: no hello sent, " + SafetySelection::not_selected_reason(actions::printer_hello)));
         continue;
       }
       if (tcp_open || udp_maybe) {

@@ -17,6 +17,7 @@
 #include "trustscan/observation_key.hpp"
 #include "trustscan/probe.hpp"
 #include "trustscan/report.hpp"
+#include "trustscan/safety.hpp"
 
 #include <chrono>
 #include <functional>
@@ -56,8 +57,7 @@ struct ProbeOptions {
   std::size_t per_device = 4;                        ///< endpoints probed at once on one device
   std::size_t max_inflight = 256;                    ///< endpoints probed at once in all
   bool probes = true;                                ///< false: --no-probes, port scan only
-  bool snmp_write = false;                           ///< --snmp-write: test SET (innocuous, opt-in)
-  bool printer_ports = false;                        ///< --probe-printers: hellos to printer ports too
+  SafetySelection safety;                            ///< --safety / --allow: what beyond `safe` may run
   const CredentialPolicy* credentials = nullptr;     ///< pairs to try; nullptr: --no-creds
   std::string ca_file;                               ///< --ca-file: verify TLS certificates against it
   /// Keys the TLS analyzer looks certificates up in; nullptr: the built-in list

@@ -4,6 +4,9 @@
 #include "probes/passive/cleartext_logins.hpp"
 #include "probes/passive/ssh_passive.hpp"
 #include "probes/tls/client_hello.hpp"
+#include "probes/quic/quic_initial.hpp"
+#include "probes/tls/tls_chain.hpp"
+#include "probes/tls/tls_client_stream.hpp"
 #include "probes/dhcp/dhcp.hpp"
 #include "probes/dns/dns.hpp"
 #include "probes/http/firmware.hpp"
@@ -32,13 +35,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace trustscan {
 
@@ -47,6 +53,10 @@ namespace {
 constexpr std::size_t kMaxObservationsPerDevice = 4096;
 constexpr std::size_t kMaxDevices = 1024;  // tracked without --device; more are counted, not analysed
 constexpr std::size_t kMaxBufferedTotal = 64u << 20;  // all flows' kept bytes together
+// QUIC: connections whose Initial packets are being read at one time (each keeps at most
+// 2 x kQuicMaxCryptoBytes of CRYPTO data), and datagrams read per connection before giving up.
+constexpr std::size_t kMaxQuicConnections = 1024;
+constexpr std::size_t kMaxQuicDatagrams = 32;
 
 std::string endpoint_text(const Address& a, std::uint16_t port) {
   return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
@@ -93,6 +103,12 @@ struct Device {
   std::optional<MacAddress> mac;
 };
 
+// The Initial packets of one QUIC connection (probes/quic/quic_initial.hpp) being read.
+struct QuicFlow {
+  QuicConnection conn;
+  std::size_t datagrams = 0;
+};
+
 struct FlowBuffers {
   std::array<std::string, 2> data;
   std::array<bool, 2> gap_at_start{false, false};
@@ -128,6 +144,7 @@ class Analyzer final : public FlowSink {
       return;
     }
     if (!wanted_client(flow)) return;
+    if (flow.ip_proto == ipproto::udp && quic(flow, dir, p.payload)) return;
     if (dir != Direction::to_server) return;
     const Bytes payload = p.payload;
     if (flow.server_port == 53 || flow.server_port == 5353) {
@@ -158,6 +175,7 @@ class Analyzer final : public FlowSink {
       d.flows += 1;
       if (flow.has_client_mac) d.mac = flow.client_mac;
     }
+    quic_end(flow);
     const auto it = buffers_.find(flow.id);
     if (it == buffers_.end()) return;
     dissect(flow, it->second);
@@ -369,12 +387,15 @@ class Analyzer final : public FlowSink {
     }
   }
 
-  void tls(const FlowInfo& flow, Bytes c, Bytes s) {
+  // A ClientHello (c: its record) and the server's reply (s). Over QUIC (quic_version != 0) the
+  // record header is ours (quic_handshake_record), so the excerpt starts at the handshake message.
+  void tls(const FlowInfo& flow, Bytes c, Bytes s, std::uint32_t quic_version = 0) {
     ClientHelloInfo hello;
     std::size_t used = 0;
     if (parse_client_hello(c, hello, used) != Parse::done) return;
-    const auto fp = ja_fingerprint(hello);
-    const std::string excerpt = printable_excerpt(c, 256);
+    const auto fp = ja_fingerprint(hello, quic_version != 0 ? 'q' : 't');
+    const std::string excerpt = printable_excerpt(quic_version != 0 ? c.subspan(5) : c, 256);
+    const std::string in = quic_version != 0 ? " in a " + quic_version_name(quic_version) + " Initial" : "";
     std::vector<std::string> versions;
     if (!hello.supported_versions.empty()) {
       for (auto v : hello.supported_versions)
@@ -384,12 +405,18 @@ class Analyzer final : public FlowSink {
     }
     const std::string max = tls_version_name(hello.max_version());
     const std::string sni = hello.server_name;
-    add(flow, keys::client::tls_max_version, max, excerpt, "ClientHello" + (sni.empty() ? "" : " SNI " + sni));
-    add(flow, keys::client::tls_versions, versions, {}, "ClientHello");
-    if (!sni.empty()) add(flow, keys::client::tls_sni, sni, {}, "ClientHello");
+    if (quic_version != 0) {
+      add(flow, keys::client::quic_version, quic_version_name(quic_version), {}, "QUIC Initial packets");
+      add(flow, keys::client::quic_server, endpoint_text(flow.server, flow.server_port), {},
+          "QUIC connection" + (sni.empty() ? "" : " SNI " + sni));
+    }
+    add(flow, keys::client::tls_max_version, max, excerpt, "ClientHello" + in + (sni.empty() ? "" : " SNI " + sni));
+    add(flow, keys::client::tls_versions, versions, {}, "ClientHello" + in);
+    if (!sni.empty()) add(flow, keys::client::tls_sni, sni, {}, "ClientHello" + in);
+    if (!hello.alpn_protocols.empty()) add(flow, keys::client::tls_alpn, hello.alpn_protocols, {}, "ClientHello" + in);
     add(flow, keys::client::tls_ja3, fp.ja3, {}, "JA3 " + fp.ja3_md5);
     add(flow, keys::client::tls_ja3_md5, fp.ja3_md5, {}, "JA3");
-    add(flow, keys::client::tls_ja4, fp.ja4, {}, "JA4");
+    add(flow, keys::client::tls_ja4, fp.ja4, {}, "JA4" + in + ", JA4_r " + fp.ja4_r);
     std::vector<std::string> weak;
     for (auto code : hello.cipher_suites)
       if (const auto* suite = find_suite(code); suite && weak_suite(*suite) && weak.size() < 32) weak.push_back(suite_name(code));
@@ -401,11 +428,168 @@ class Analyzer final : public FlowSink {
     if (!s.empty() && parse_server_hello_flight(s, sf, sused) != Parse::invalid && sf.server_hello) {
       const std::string version = tls_version_name(sf.negotiated_version);
       const std::string suite = suite_name(sf.server_hello->cipher_suite);
-      add(flow, keys::client::tls_negotiated_version, version, printable_excerpt(s, 128), "ServerHello");
-      add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, "ServerHello");
+      const std::string what = quic_version != 0 ? "ServerHello in the server's Initial" : "ServerHello";
+      add(flow, keys::client::tls_negotiated_version, version, printable_excerpt(quic_version != 0 ? s.subspan(5) : s, 128),
+          what);
+      add(flow, keys::client::tls_negotiated_suite, version + " " + suite, {}, what);
       if (const auto* st = find_suite(sf.server_hello->cipher_suite); st && weak_suite(*st))
-        add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, "ServerHello");
+        add(flow, keys::client::tls_negotiated_weak, suite + " (" + weak_reason(*st) + ")", {}, what);
+      const auto j = ja3s_fingerprint(sf.server_hello->legacy_version, sf.server_hello->cipher_suite,
+                                      sf.server_hello->extensions);
+      const std::string where = endpoint_text(flow.server, flow.server_port);
+      add(flow, keys::client::tls_ja3s, where + " " + j.ja3s, {}, "ServerHello");
+      add(flow, keys::client::tls_ja3s_md5, j.ja3s_md5, {}, "JA3S of " + where);
+      certificate_handling(flow, hello, sf, c.subspan(used));
     }
+  }
+
+  // What the device did with the certificate a server showed it (tls.client.validation): the
+  // chain verified against the CA store at the capture's time, the leaf against the name the
+  // device asked for; then the device's own records after its hello: application data is
+  // acceptance, an alert or a close before any is refusal.
+  void certificate_handling(const FlowInfo& flow, const ClientHelloInfo& hello, const ServerFlight& sf, Bytes after_hello) {
+    const std::string where = endpoint_text(flow.server, flow.server_port);
+    const std::string host = hello.server_name.empty() ? flow.server.to_string() : hello.server_name;
+    const std::string subject = host + " at " + where;
+    if (sf.version == TlsVersion::tls1_3) {
+      add(flow, keys::client::tls_cert_unjudged, subject + ": TLS 1.3, the certificate travels encrypted", {},
+          "ServerHello");
+      return;
+    }
+    if (sf.certificates.empty()) return;  // a resumed session, an anonymous suite, a flight cut short
+    // A device reaches the same servers again and again: what a certificate says, and the
+    // verdict on a chain for a host, are kept (bounded) and reused while the capture's time stays
+    // inside every certificate's validity, where the time cannot change the verdict.
+    std::string chain_key;
+    std::time_t valid_from = 0, valid_to = std::numeric_limits<std::time_t>::max();
+    for (std::size_t i = 0; i < sf.certificates.size(); ++i) {
+      const auto& der = sf.certificates[i];
+      const std::string sha = chain_sha256({der}).front();
+      chain_key += sha;
+      if (summaries_.size() >= kMaxCached) summaries_.clear();
+      auto it = summaries_.find(sha);
+      if (it == summaries_.end()) it = summaries_.emplace(sha, certificate_summary(der)).first;
+      const auto& c = it->second;
+      std::string text = where + " #" + std::to_string(i) + " ";
+      if (!c.parsed) {
+        text += "not X.509; sha256 " + sha;
+      } else {
+        text += "subject " + c.subject + "; issuer " + c.issuer + "; SAN";
+        for (const auto& san : c.sans) text += " " + san;
+        if (c.sans.empty()) text += " none";
+        text += "; valid " + c.not_before + " to " + c.not_after + "; sha256 " + c.sha256;
+      }
+      add(flow, keys::client::tls_server_cert, text, {}, "Certificate");
+      valid_from = std::max(valid_from, c.not_before_time.value_or(std::numeric_limits<std::time_t>::max()));
+      valid_to = std::min(valid_to, c.not_after_time.value_or(0));
+    }
+    chain_key += "|" + std::to_string(sf.certificate_count) + "|" + host;
+    if (!trust_) trust_ = std::make_unique<TrustStore>(opt_.ca_path);
+    const auto at = static_cast<std::time_t>(flow.first_us / 1'000'000);
+    const bool timeless = valid_from < at && at < valid_to;  // every certificate parsed and valid at `at`
+    const std::pair<ChainVerdict, bool>* judged = nullptr;  // the verdict, and whether the leaf names the host
+    if (const auto f = verdicts_.find(chain_key); timeless && f != verdicts_.end()) judged = &f->second;
+    std::pair<ChainVerdict, bool> fresh;
+    if (!judged) {
+      fresh = {judge_chain(sf.certificates, sf.certificate_count, *trust_, at),
+               certificate_names_host(sf.certificates[0], host)};
+      judged = &fresh;
+      if (timeless) {
+        if (verdicts_.size() >= kMaxCached) verdicts_.clear();
+        judged = &verdicts_.insert_or_assign(chain_key, fresh).first->second;
+      }
+    }
+    const ChainVerdict& verdict = judged->first;
+    const bool names_host = judged->second;
+    if (!verdict.verified) {
+      add(flow, keys::client::tls_cert_unjudged,
+          subject + ": " + (verdict.parsed ? "no CA store to verify against (" + opt_.ca_path + ")" : "the leaf is not X.509"),
+          {}, "Certificate");
+      return;
+    }
+    std::string wrong;
+    if (!*verdict.verified)
+      wrong = "the chain does not verify (" + verdict.error_code + ": " + verdict.error_text + ")";
+    if (!names_host)
+      wrong += std::string(wrong.empty() ? "" : ", ") + "the certificate does not name " + host;
+    const auto r = walk_tls_client_records(after_hello);
+    const auto& up = flow.stats(Direction::to_server);
+    const auto& down = flow.stats(Direction::to_client);
+    const bool closed_first = up.close_us != 0 && (down.close_us == 0 || up.close_us <= down.close_us);
+    std::string did;
+    enum { accepted, refused, unknown } what = unknown;
+    if (r.application_data_records > 0) {
+      what = accepted;
+      did = "then sent " + std::to_string(r.application_data_records) + " application data record(s), " +
+            std::to_string(r.application_data_bytes) + " bytes";
+    } else if (r.alert && !r.alert_encrypted) {
+      // Before its ChangeCipherSpec: the device broke off the handshake on the server's flight.
+      what = refused;
+      did = std::string("then sent a ") + (r.alert_level == 2 ? "fatal" : "warning") + " alert " +
+            (r.alert_description ? std::string(tls_alert_name(*r.alert_description)) : "(cut)") +
+            " before its Finished";
+    } else if (!r.change_cipher_spec && closed_first) {
+      what = refused;
+      did = "then closed the connection before its Finished";
+    } else if (r.change_cipher_spec) {
+      // It finished the handshake and sent nothing: a name check after the handshake, or
+      // nothing to say? The capture cannot tell; never a pass.
+      did = std::string("the device finished the handshake and sent no application data") +
+            (r.alert ? " (then an encrypted alert)" : closed_first ? " (then closed)" : "");
+    } else {
+      did = "the capture shows neither application data nor a close from the device";
+    }
+    // The store is the --ca-file the manifest lists with its SHA-256 (or the system store).
+    char when[32] = {};
+    struct tm tm {};
+    if (::gmtime_r(&at, &tm)) std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const std::string date = std::string("chain verified as of ") + when + " (the capture's time)";
+    if (!wrong.empty() && what == accepted)
+      add(flow, keys::client::tls_bad_cert_accepted, subject + ": " + wrong + "; " + did, {}, date);
+    else if (!wrong.empty() && what == refused)
+      add(flow, keys::client::tls_bad_cert_refused, subject + ": " + wrong + "; " + did, {}, date);
+    else if (!wrong.empty())
+      add(flow, keys::client::tls_cert_unjudged, subject + ": " + wrong + "; " + did, {}, date);
+    else
+      add(flow, keys::client::tls_cert_verified, subject + ": the chain verifies and names the host; " + did, {}, date);
+  }
+
+  // QUIC on any UDP port: a flow whose first datagram from the client holds a v1 / v2 Initial
+  // (at least 1200 bytes: RFC 9000 section 14.1) is read datagram by datagram, both ways, until
+  // the ClientHello and the ServerHello are whole (or kMaxQuicDatagrams). Every other UDP
+  // datagram costs one hash lookup and, from the client, a look at five bytes. True: the
+  // datagram was QUIC (no other dissector wants it).
+  bool quic(const FlowInfo& flow, Direction dir, Bytes payload) {
+    auto it = quic_.find(flow.id);
+    if (it == quic_.end()) {
+      if (dir != Direction::to_server || payload.size() < 1200 || !quic_initial_candidate(payload)) return false;
+      if (quic_.size() >= kMaxQuicConnections || quic_seen_.count(flow.id)) return false;
+      it = quic_.emplace(flow.id, QuicFlow{}).first;
+      quic_seen_.insert(flow.id);
+    }
+    auto& q = it->second;
+    const Parse r = quic_add_datagram(q.conn, payload, dir == Direction::to_server);
+    ++q.datagrams;
+    if (!q.conn.client_keys) {  // its first Initial did not open: not QUIC after all
+      quic_.erase(it);
+      return r != Parse::invalid;
+    }
+    const auto s = quic_handshake_record(q.conn.server_crypto.contiguous(), 0x0303);
+    if (!s.empty() || q.datagrams >= kMaxQuicDatagrams) quic_finish(flow, it);
+    return true;
+  }
+
+  void quic_end(const FlowInfo& flow) {
+    quic_seen_.erase(flow.id);
+    if (const auto it = quic_.find(flow.id); it != quic_.end()) quic_finish(flow, it);
+  }
+
+  void quic_finish(const FlowInfo& flow, std::unordered_map<std::uint64_t, QuicFlow>::iterator it) {
+    const auto& conn = it->second.conn;
+    const auto c = quic_handshake_record(conn.client_crypto.contiguous(), 0x0301);
+    const auto s = quic_handshake_record(conn.server_crypto.contiguous(), 0x0303);
+    if (!c.empty()) tls(flow, c, s, conn.version);
+    quic_.erase(it);
   }
 
   void update_seen(const FlowInfo& flow, const std::string& host, const std::string& why) {
@@ -589,6 +773,8 @@ class Analyzer final : public FlowSink {
   const std::set<Address>& only_addresses_;
   const std::set<Mac>& only_macs_;  // compared as bytes: no formatting on the per-chunk path
   std::unordered_map<std::uint64_t, FlowBuffers> buffers_;
+  std::unordered_map<std::uint64_t, QuicFlow> quic_;
+  std::unordered_set<std::uint64_t> quic_seen_;  // flows read as QUIC once: not again until they end
   std::size_t buffered_ = 0;
   std::uint64_t unbuffered_flows_ = 0;
   std::map<Address, Device> devices_;
@@ -596,6 +782,10 @@ class Analyzer final : public FlowSink {
   std::map<std::string, Address> dhcp_address_;
   std::set<Address> untracked_;
   OuiTable oui_;
+  std::unique_ptr<TrustStore> trust_;  // loaded at the first certificate a device is shown
+  static constexpr std::size_t kMaxCached = 4096;  // entries of each cache below; full: emptied
+  std::unordered_map<std::string, CertificateSummary> summaries_;  // by the DER's SHA-256
+  std::unordered_map<std::string, std::pair<ChainVerdict, bool>> verdicts_;  // chain + host → verdict, names host
 };
 
 struct PcapCloser {

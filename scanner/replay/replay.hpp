@@ -2,7 +2,7 @@
 //
 // Pipeline: libpcap reads pcap / pcapng → decode_packet (probes/wire/packet.hpp) → FlowTable with
 // bounded TCP reassembly (probes/wire/flow.hpp) → dissectors on the first bytes of each flow (TLS
-// ClientHello / ServerHello, HTTP, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
+// ClientHello / ServerHello over TCP and in QUIC Initial packets, HTTP, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
 // → the same checks and profiles as an active scan. Memory is bounded whatever the capture size
 // (flow table and per-flow buffers are capped: docs/replay.md).
 //
@@ -16,8 +16,16 @@
 //   client.flows                        connections/datagram flows the device opened (int)
 //   client.dns.query                    a name it looked up
 //   client.tls.sni, client.tls.max_version, client.tls.versions, client.tls.ja3,
-//   client.tls.ja3_md5, client.tls.ja4, client.tls.weak_offered (list)
-//   client.tls.negotiated_version, client.tls.negotiated_suite, client.tls.negotiated_weak
+//   client.tls.ja3_md5, client.tls.ja4, client.tls.alpn (list), client.tls.weak_offered (list);
+//   over TCP, and over QUIC on any UDP port (the hello decrypted from the Initial packets,
+//   probes/quic/quic_initial.hpp; JA4 then starts with "q"), with client.quic.version and
+//   client.quic.server ("198.18.0.2:443") for such a connection
+//   client.tls.negotiated_version, client.tls.negotiated_suite, client.tls.negotiated_weak,
+//   client.tls.ja3s, client.tls.ja3s_md5 (the server's ServerHello)
+//   client.tls.server_cert (each certificate a TLS <= 1.2 server showed), and what the device did
+//   with that chain (verified against ReplayOptions::ca_path at the capture's time, the leaf
+//   matched against the SNI): client.tls.bad_cert_accepted, client.tls.bad_cert_refused,
+//   client.tls.cert_verified, client.tls.cert_unjudged (read by tls.client.validation)
 //   client.http.host, client.http.request ("GET http://host/path"), http.user_agent
 //   client.download ("http://host/path"), client.update.host, client.update.cleartext,
 //   client.update.check_time (int, seconds since the epoch)
@@ -45,6 +53,9 @@ struct ReplayOptions {
   std::size_t max_flows = 65536;
   std::size_t stream_bytes = 16 * 1024;  ///< bytes kept per flow direction for the dissectors
   std::size_t ooo_pool_bytes = 16 * 1024 * 1024;  ///< out-of-order bytes buffered in all (FlowConfig), allocated up front
+  /// CA certificates the chains servers showed the device are verified against (--ca-file): a
+  /// PEM file or a directory of hashed links. Default: the system store.
+  std::string ca_path = "/etc/ssl/certs";
   std::string source = "pcap";        ///< evidence source of the observations ("capture" for --capture)
   /// Set (from a signal handler) to stop reading: what was read so far is analysed, and
   /// stats.interrupted says so. Null: never stopped.

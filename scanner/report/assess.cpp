@@ -94,6 +94,20 @@ std::chrono::system_clock::time_point time_of(const json& j, const char* field) 
   return std::chrono::system_clock::from_time_t(::timegm(&tm));
 }
 
+// The port status behind a service's "reason" (report.cpp reason_of), so that a report read back
+// writes the same reason again.
+Status status_of(std::string_view reason, PortState state) {
+  if (reason == "syn-ack" || reason == "udp-response") return Status::success;
+  if (reason == "conn-refused" || reason == "port-unreach") return Status::connection_refused;
+  if (reason == "host-unreach") return Status::unreachable;
+  if (reason == "no-response") return Status::connection_timeout;
+  for (const auto s : {Status::success, Status::not_detected, Status::connection_refused, Status::connection_timeout,
+                       Status::io_timeout, Status::connection_closed, Status::unreachable, Status::tls_error,
+                       Status::protocol_error, Status::not_observable, Status::internal_error})
+    if (reason == to_string(s)) return s;
+  return state == PortState::open ? Status::success : Status::connection_timeout;
+}
+
 DeviceReport device_of(const json& d) {
   DeviceReport out;
   const auto addr = Address::parse(text(d, "address"));
@@ -108,8 +122,45 @@ DeviceReport device_of(const json& d) {
     if (!ep) throw Bad{"a service has no 'port'"};
     p.endpoint = *ep;
     p.state = enum_of(s, "state", kStates);
-    p.status = p.state == PortState::open ? Status::success : Status::connection_timeout;
+    p.status = status_of(text(s, "reason"), p.state);
+    if (s.contains("rtt_us") && s["rtt_us"].is_number_unsigned())
+      p.rtt = std::chrono::microseconds(std::min<std::uint64_t>(s["rtt_us"].get<std::uint64_t>(), 3'600'000'000u));
     out.facts.ports.push_back(p);
+  }
+  // A shard report's device (scan --shard K/N): the ports the services list summarises, and the
+  // probe flags, which `trustscan merge` needs to judge the merged device again.
+  if (d.contains("shard_facts") && d["shard_facts"].is_object()) {
+    const auto& sf = d["shard_facts"];
+    const auto flag = [&](const char* k, bool dflt) { return sf.contains(k) && sf[k].is_boolean() ? sf[k].get<bool>() : dflt; };
+    out.facts.probed = flag("probed", true);
+    out.facts.credentials_tried = flag("credentials_tried", true);
+    out.facts.scan_complete = flag("scan_complete", true);
+    const json unlisted = sf.value("unlisted_ports", json::object());
+    if (!unlisted.is_object()) throw Bad{"'unlisted_ports' is not an object per state"};
+    for (const auto& [state, per_transport] : unlisted.items()) {
+      const PortState st = enum_of(json{{"state", state}}, "state", kStates);
+      if (!per_transport.is_object()) throw Bad{"'unlisted_ports' is not an object per transport"};
+      for (const auto& [transport, runs] : per_transport.items()) {
+        const Transport t = enum_of(json{{"transport", transport}}, "transport", kTransports);
+        if (!runs.is_array()) throw Bad{"'unlisted_ports' runs are not a list"};
+        for (const auto& run : runs) {
+          if (!run.is_array() || run.size() != 2 || !run[0].is_number_unsigned() || !run[1].is_number_unsigned() ||
+              run[0].get<std::uint64_t>() > run[1].get<std::uint64_t>() || run[1].get<std::uint64_t>() > 65535)
+            throw Bad{"an 'unlisted_ports' run is not [FIRST, LAST] within 0-65535"};
+          for (auto port = run[0].get<unsigned>(); port <= run[1].get<unsigned>(); ++port) {
+            PortResult p;
+            p.endpoint = Endpoint{*addr, t, static_cast<std::uint16_t>(port)};
+            p.state = st;
+            p.status = st == PortState::closed ? Status::connection_refused : Status::connection_timeout;
+            out.facts.ports.push_back(p);
+          }
+          // A device has at most every TCP and every UDP port: a report claiming more is not one.
+          if (out.facts.ports.size() > 2 * 65536) throw Bad{"a device lists more ports than exist"};
+        }
+      }
+    }
+    std::sort(out.facts.ports.begin(), out.facts.ports.end(),
+              [](const PortResult& a, const PortResult& b) { return a.endpoint < b.endpoint; });
   }
   for (const auto& o : d.value("observations", json::array())) {
     Observation ob;
@@ -120,6 +171,9 @@ DeviceReport device_of(const json& d) {
     ob.evidence.source = text(o, "source");
     ob.evidence.detail = text(o, "detail");
     ob.evidence.excerpt = text(o, "excerpt");
+    ob.evidence.kind = text(o, "kind");  // these three: in shard reports only
+    ob.evidence.username = text(o, "username");
+    ob.evidence.password = text(o, "password");
     out.facts.observations.push_back(std::move(ob));
   }
   if (d.contains("score") && d["score"].is_object()) {
@@ -216,6 +270,22 @@ Report read_report_file(const std::string& path) {
       if (j["profile"].contains("crypto_policy")) r.profile.crypto_policy = crypto_policy_of(j["profile"]["crypto_policy"]);
     }
     r.declaration = text(j, "declaration");
+    for (const auto& a : j.value("attestations", json::array()))
+      r.attestations.push_back(Attestation{text(a, "outcome"), text(a, "status"), text(a, "evidence"), text(a, "by")});
+    if (j.contains("shard") && j["shard"].is_object()) {
+      const auto& sh = j["shard"];
+      const auto number = [&](const char* k) {
+        if (!sh.contains(k) || !sh[k].is_number_unsigned()) throw Bad{std::string("'shard' has no '") + k + "'"};
+        return sh[k].get<std::uint64_t>();
+      };
+      ShardInfo info;
+      info.index = static_cast<std::uint32_t>(std::min<std::uint64_t>(number("index"), 1u << 20));
+      info.count = static_cast<std::uint32_t>(std::min<std::uint64_t>(number("count"), 1u << 20));
+      info.seed = number("seed");
+      info.scan = text(sh, "scan");
+      if (info.index < 1 || info.index > info.count || info.scan.empty()) throw Bad{"'shard' is not K/N of a scan"};
+      r.shard = info;
+    }
     if (!j.contains("devices") || !j["devices"].is_array()) throw Bad{"no 'devices' list"};
     for (const auto& d : j["devices"]) r.devices.push_back(device_of(d));
     return r;

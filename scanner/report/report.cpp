@@ -125,7 +125,23 @@ std::string_view reason_of(const PortResult& p) {
   }
 }
 
-json device_json(const DeviceReport& d, bool redact) {
+// A shard report's device (Report::shard): what the report leaves out and `trustscan merge` needs
+// to judge the merged device again: the ports the services list summarises (as runs per state and
+// transport) and the probe flags.
+json shard_facts_json(const DeviceFacts& facts, const std::map<PortState, std::size_t>& per_state) {
+  json unlisted = json::object();
+  for (const auto& p : facts.ports) {
+    const bool always = p.state == PortState::open || p.state == PortState::open_filtered;
+    if (always || per_state.at(p.state) <= kListStateLimit) continue;
+    auto& runs = unlisted[std::string(to_string(p.state))][std::string(to_string(p.endpoint.transport))];
+    if (!runs.empty() && runs.back()[1].get<unsigned>() + 1 == unsigned{p.endpoint.port}) runs.back()[1] = p.endpoint.port;
+    else runs.push_back(json::array({p.endpoint.port, p.endpoint.port}));
+  }
+  return {{"probed", facts.probed}, {"credentials_tried", facts.credentials_tried}, {"scan_complete", facts.scan_complete},
+          {"unlisted_ports", std::move(unlisted)}};
+}
+
+json device_json(const DeviceReport& d, bool redact, bool shard) {
   const auto& facts = d.facts;
   std::map<PortState, std::size_t> per_state;
   for (const auto& p : facts.ports) ++per_state[p.state];
@@ -162,6 +178,12 @@ json device_json(const DeviceReport& d, bool redact) {
     json oj = {{"key", o.key}, {"value", v}, {"source", o.evidence.source}};
     if (!o.evidence.detail.empty()) oj["detail"] = o.evidence.detail;
     if (!o.evidence.excerpt.empty()) oj["excerpt"] = o.evidence.excerpt;
+    if (shard) {  // the evidence in full: merge's checks copy it into findings
+      if (!o.evidence.kind.empty()) oj["kind"] = o.evidence.kind;
+      if (!o.evidence.username.empty()) oj["username"] = o.evidence.username;
+      if (!o.evidence.password.empty() || !o.evidence.username.empty())
+        oj["password"] = redact ? "<redacted>" : o.evidence.password;
+    }
     if (o.endpoint) {
       oj["transport"] = std::string(to_string(o.endpoint->transport));
       oj["port"] = o.endpoint->port;
@@ -192,12 +214,13 @@ json device_json(const DeviceReport& d, bool redact) {
             {"score", std::move(score)}};
   if (!not_shown.empty()) j["not_shown"] = std::move(not_shown);
   if (!facts.target.name.empty()) j["name"] = facts.target.name;
+  if (shard) j["shard_facts"] = shard_facts_json(facts, per_state);
   return j;
 }
 
 json report_json(const Report& r) {
   json devices = json::array();
-  for (const auto& d : r.devices) devices.push_back(device_json(d, r.redact));
+  for (const auto& d : r.devices) devices.push_back(device_json(d, r.redact, r.shard.has_value()));
   json j{{"schema", "trustscan.report/1"},
               {"tool", {{"name", "trustscan"}, {"version", TRUSTSCAN_VERSION}}},
               {"mode", r.mode},
@@ -225,6 +248,8 @@ json report_json(const Report& r) {
     j["attestations"] = std::move(a);
   }
   if (!r.inputs.empty()) j["inputs"] = r.inputs;
+  if (r.shard)
+    j["shard"] = {{"index", r.shard->index}, {"count", r.shard->count}, {"seed", r.shard->seed}, {"scan", r.shard->scan}};
   if (!r.manifest.command.empty()) {
     const auto& m = r.manifest;
     json files = json::array();
@@ -237,6 +262,8 @@ json report_json(const Report& r) {
                      {"host", m.host},
                      {"source_addresses", m.source_addresses},
                      {"files", std::move(files)}};
+    if (!m.safety_classes.empty())
+      j["manifest"]["safety"] = {{"classes", m.safety_classes}, {"actions", m.safety_actions}};
   }
   if (!r.waivers.empty()) {
     json w = json::array();

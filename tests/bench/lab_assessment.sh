@@ -17,7 +17,8 @@
 #
 # What it measures
 #   1. trustscan (TS_REPEAT runs, median):
-#        trustscan scan 198.18.0.10-14 -p <ground truth scan_ports> --ca-file <lab CA> -o ts.json
+#        trustscan scan 198.18.0.10-14 -p T:-,U:<ground truth UDP ports> --ca-file <lab CA> -o ts.json
+#      (every TCP port, as the peers' nmap -p-; TS_PORTS=gt scans the ground truth's scan_ports)
 #      accuracy: tests/lab/check_report.py on the report (its own
 #      "N passed, N failed"), then planted flaws found / planted flaws total,
 #      false positives (forbid matches), and "pending" flaws whose check id is
@@ -153,6 +154,13 @@ print(f"{a[0]}-{a[-1].packed[3]}")
 PYEOF
 ) || die "cannot derive the target range from the ground truth"
 UDP_PORTS=$(sed -n 's/.*U:\([0-9,-]*\).*/\1/p' <<<"$SCAN_PORTS")
+# trustscan's ports: every TCP port (as the peers' nmap -p-) and the ground truth's UDP ports (as
+# their nmap -sU), unless TS_PORTS=gt (the ground truth's scan_ports only, the older figure).
+case ${TS_PORTS:-all} in
+    all) TS_SCAN_PORTS="T:-${UDP_PORTS:+,U:$UDP_PORTS}" ;;
+    gt) TS_SCAN_PORTS=$SCAN_PORTS ;;
+    *) die "TS_PORTS must be all or gt (got '$TS_PORTS')" ;;
+esac
 
 say "lab assessment benchmark: $RANGE, ports $SCAN_PORTS"
 say "trustscan: $BIN ($("$BIN" version 2>/dev/null | head -n 1))"
@@ -171,11 +179,11 @@ for n in "${PEER_NOTES[@]}"; do note "$n"; done
 CA_FILE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["ca_file"])' "$LAB_GT") ||
     die "the ground truth names no ca_file"
 say ""
-say "== trustscan: $(basename "$BIN") scan $RANGE -p $SCAN_PORTS --ca-file $CA_FILE -o ts.json  (x$TS_REPEAT)"
+say "== trustscan: $(basename "$BIN") scan $RANGE -p $TS_SCAN_PORTS --ca-file $CA_FILE -o ts.json  (x$TS_REPEAT)"
 declare -a TS_T=() TS_FILES=() REASONS=()
 for ((r = 1; r <= TS_REPEAT; r++)); do
     lab_measure "trustscan run $r" "$TS_TIMEOUT" "$TMP/ts.$r.log" -- \
-        "$BIN" scan "$RANGE" -p "$SCAN_PORTS" --ca-file "$CA_FILE" -o "$TMP/ts.$r.json"
+        "$BIN" scan "$RANGE" -p "$TS_SCAN_PORTS" --ca-file "$CA_FILE" -o "$TMP/ts.$r.json"
     if (( M_LOST )); then
         REASONS+=("trustscan run $r: lab unstable"); break
     elif (( M_TIMEDOUT )); then

@@ -164,6 +164,15 @@ const std::map<std::string, Build>& flawed_devices() {
          d.observations.push_back({std::nullopt, "client.tls.max_version", std::string("TLSv1.0"), {"flow", "capture", "ClientHello", {}, {}, {}, {}, {}}});
          return d;
        }},
+      {"tls.client.validation", [] {
+         auto d = device();
+         d.passive = true;
+         d.observations.push_back({std::nullopt, "client.tls.bad_cert_accepted",
+                                   std::string("update.example.net at 198.18.0.2:443: the chain does not verify (self_signed: "
+                                               "self-signed certificate); then sent 1 application data record(s), 93 bytes"),
+                                   {"flow", "capture", "Certificate", {}, {}, {}, {}, {}}});
+         return d;
+       }},
       {"upd.cleartext", [] {
          auto d = device();
          d.passive = true;

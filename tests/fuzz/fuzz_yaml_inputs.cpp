@@ -26,6 +26,7 @@
 #include "scanner/policy/crypto_policy.hpp"
 #include "scanner/engine/targets.hpp"
 #include "scanner/report/assess.hpp"
+#include "scanner/report/shard_merge.hpp"
 #include "scanner/report/waivers.hpp"
 #include "trustscan/check.hpp"
 #include "trustscan/declaration.hpp"
@@ -380,10 +381,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (find_compromised(keys, spkis, certs).size() != keys.keys.size()) __builtin_trap();
   }
 
-  // A JSON report read back (assess, diff).
+  // A JSON report read back (assess, diff, merge: a shard report's shard and shard_facts).
   guarded<InputError>("report", [&] {
     const auto r = read_report_file(memfile_path(data, size));
     (void)merge_reports({r, r});
+    if (r.shard && r.shard->count == 1) {
+      auto m = merge_shard_facts({r}, {"fuzz.json"});
+      for (auto& d : m.devices) d.facts.order_observations();
+    } else if (r.shard) {
+      check_shards({r, r}, {"a.json", "b.json"});  // a duplicate or a missing shard: InputError
+    }
   });
   return 0;
 }

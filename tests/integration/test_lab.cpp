@@ -360,6 +360,38 @@ void check_many(const json& truth, const std::string& bin) {
   }
 }
 
+// A device that drops every IP packet but one port (issue 16: host discovery), on IPv4 and IPv6:
+// ARP and neighbour discovery find it up where ICMP and TCP pings cannot, and the one open port is
+// the only one reported open.
+void check_veiled(const json& truth, const std::string& bin) {
+  if (!truth.contains("veiled")) return;
+  const auto& h = truth["veiled"];
+  for (const std::string key : {"address", "address_v6"}) {
+    const std::string label = "veiled " + h[key].get<std::string>();
+    const std::string report = "/tmp/trustscan-lab-veiled-" + std::to_string(::getpid()) + ".json";
+    const auto [out, st, secs] = own_scan(truth, bin, label,
+                                          h[key].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                                              " --no-probes -o " + report);
+    if (st != 0 && st != 1) return fail(label + ": trustscan exited " + std::to_string(st));
+    if (secs > h["budget_s"].get<double>()) fail(label + ": took " + std::to_string(secs) + " s, over its budget");
+    {
+      std::ifstream in(report);
+      if (!in) return fail(label + ": no report written");
+      const json r = json::parse(in);
+      std::string state, reason;
+      for (const auto& o : r["devices"].at(0)["observations"])
+        if (o["key"] == "probe.discovery") {
+          state = o["value"].get<std::string>();
+          reason = o.value("detail", "");
+        }
+      const std::string want = key == "address" ? "ARP reply from " : "IPv6 neighbour advertisement";
+      if (state != "up" || reason.find(want) == std::string::npos)
+        fail(label + ": probe.discovery is '" + state + "' (" + reason + "), expected up by " + want);
+    }
+    expect_exact_ports(label, h, report, "filtered");
+  }
+}
+
 // An address no lab host holds (issue 16: host discovery): reported down, not port-scanned, every
 // probe-based check not_tested with reason device_down; --no-discovery scans it anyway.
 void check_down(const json& truth, const std::string& bin) {
@@ -430,6 +462,7 @@ int main() {
   check_firewalled(truth, bin);
   check_firewalled_syn(truth, bin);
   check_many(truth, bin);
+  check_veiled(truth, bin);
   check_down(truth, bin);
 
   std::string addresses;

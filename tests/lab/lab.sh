@@ -21,6 +21,8 @@
 #                          SYN and every UDP datagram dropped (the adaptive timing's full-range scan)
 #     hub     198.18.0.17  MQTT over TLS and CoAP (TCP and UDP)
 #     many    198.18.0.18  nginx listening on 300 TCP ports (the SYN and connect scans find each)
+#     veiled  198.18.0.19  drops every IP packet but tcp/8443, also on fd00:7473:6c::19 (found up
+#                          only by ARP and IPv6 neighbour discovery)
 #
 # Runtime files (configs, keys, logs, PIDs): /run/trustscan-lab/ (lab CA: ca.pem).
 # Exit status: 0 ok; 1 failure (after `up` fails the daemon logs are printed and
@@ -47,12 +49,14 @@ SSHD=/usr/sbin/sshd
 DOMAIN=trustscan.test
 READY_DEADLINE=${LAB_READY_DEADLINE:-20}
 
-HOSTS=(scan router camera plug tarpit silent hostile guarded hub many)
+HOSTS=(scan router camera plug tarpit silent hostile guarded hub many veiled)
 declare -A ADDR=(
     [scan]=198.18.0.2 [router]=198.18.0.10 [camera]=198.18.0.11
     [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
-    [guarded]=198.18.0.16 [hub]=198.18.0.17 [many]=198.18.0.18
+    [guarded]=198.18.0.16 [hub]=198.18.0.17 [many]=198.18.0.18 [veiled]=198.18.0.19
 )
+# IPv6 (unique local) for the hosts that need it: only the scanner and veiled turn IPv6 on.
+VEILED_V6=fd00:7473:6c::19 SCAN_V6=fd00:7473:6c::2
 
 # Planted credentials (also in ground_truth.json).
 ROUTER_HTTP_USER=admin ROUTER_HTTP_PASS=admin
@@ -753,6 +757,36 @@ setup_many() {
     start many nginx nginx -c "$d/nginx.conf"
 }
 
+# A device that drops every IP packet but one port's (issue 16, host discovery): no ICMP echo, no
+# RST, none of the discovery ports; only tcp/8443 and, for IPv6, the neighbour solicitations
+# without which IPv6 does not work at all. ARP and neighbour discovery find it up; ICMP and TCP
+# pings alone would call it down. On IPv6 too (unique local addresses on the lab bridge).
+setup_veiled() {
+    local d="$RUN/veiled" ns
+    mkdir -p "$d/www"
+    printf '<html><head><title>Veiled sensor</title></head><body>ok</body></html>\n' >"$d/www/index.html"
+    cat >"$d/nftables.conf" <<'EOF'
+table inet tsl_veiled {
+    chain input {
+        type filter hook input priority filter; policy drop;
+        iifname "lo" accept
+        tcp dport 8443 accept
+        icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+    }
+}
+EOF
+    for ns in veiled scan; do
+        ip netns exec "${PREFIX}$ns" sysctl -q -w net.ipv6.conf.$LAB_HOST_IF.disable_ipv6=0 >/dev/null ||
+            { say "sysctl (IPv6 on) failed in ${PREFIX}$ns"; return 1; }
+    done
+    ip -n "${PREFIX}veiled" addr add "$VEILED_V6/64" dev "$LAB_HOST_IF" nodad &&
+        ip -n "${PREFIX}scan" addr add "$SCAN_V6/64" dev "$LAB_HOST_IF" nodad ||
+        { say "IPv6 addresses for veiled failed"; return 1; }
+    ip netns exec "${PREFIX}veiled" nft -f "$d/nftables.conf" ||
+        { say "nft failed in ${PREFIX}veiled"; return 1; }
+    start veiled httpd busybox httpd -f -p 8443 -h "$d/www"
+}
+
 up_inner() {
     local h
     # shellcheck source=tests/lab/netns.sh
@@ -783,6 +817,7 @@ up_inner() {
     setup_guarded || return 1
     setup_hub || return 1
     setup_many || return 1
+    setup_veiled || return 1
     if ! ip netns exec "${PREFIX}scan" "$PY" "$PERSONAS/labcheck.py" ready "$GROUND_TRUTH" \
             --deadline "$READY_DEADLINE"; then
         say "services did not come up"

@@ -130,3 +130,45 @@ TEST_CASE("tls chain: garbage, an unreadable --ca-file, an unknown error") {
   CHECK_FALSE(unreadable.verified);
   CHECK(chain_error_code(9999, false) == "other");
 }
+
+TEST_CASE("tls chain: a store loaded once, from a PEM file or from a hashed directory") {
+  const TrustStore file(pki() + "/root.pem");
+  REQUIRE(file.loaded());
+  const std::vector<Der> chain = {der_of("leaf.pem"), der_of("int.pem")};
+  CHECK(judge_chain(chain, 2, file, std::time(nullptr)).verified == std::optional<bool>(true));
+  // A directory of hashed links, as Debian's /etc/ssl/certs: OpenSSL finds the root by name.
+  const auto dir = pki() + "/hashed";
+  REQUIRE(std::system(("mkdir -p " + dir + " && cp " + pki() + "/root.pem " + dir + "/ && openssl rehash " + dir +
+                       " 2>/dev/null")
+                          .c_str()) == 0);
+  const TrustStore hashed(dir);
+  REQUIRE(hashed.loaded());
+  const auto v = judge_chain(chain, 2, hashed, std::time(nullptr));
+  CHECK(v.complete);  // the issuer of the intermediate is found through the directory's lookup
+  CHECK(v.verified == std::optional<bool>(true));
+  CHECK(judge_chain({der_of("self.pem")}, 1, hashed, std::time(nullptr)).error_code == "self_signed");
+  CHECK_FALSE(TrustStore(pki() + "/no-such-file.pem").loaded());
+  CHECK_FALSE(TrustStore("").loaded());
+}
+
+TEST_CASE("tls chain: what a certificate says of itself, and whether it names a host") {
+  const auto leaf = certificate_summary(der_of("leaf.pem"));
+  REQUIRE(leaf.parsed);
+  CHECK(leaf.subject == "CN=device");
+  CHECK(leaf.issuer == "CN=Test Intermediate");
+  CHECK(leaf.sans == std::vector<std::string>{"IP:127.0.0.1", "IP:127.0.0.11", "IP:127.0.0.12"});
+  CHECK(leaf.not_before.size() == 20);
+  CHECK(leaf.not_after > leaf.not_before);
+  REQUIRE(leaf.not_before_time);
+  REQUIRE(leaf.not_after_time);
+  CHECK(*leaf.not_after_time - *leaf.not_before_time == 30 * 86400);  // -days 30
+  CHECK(leaf.sha256 == chain_sha256({der_of("leaf.pem")}).front());
+  CHECK(certificate_names_host(der_of("leaf.pem"), "127.0.0.11"));
+  CHECK_FALSE(certificate_names_host(der_of("leaf.pem"), "127.0.0.2"));
+  // No DNS SAN: the CN is read (RFC 6125 6.4.4, OpenSSL's and curl's default); another name is not named.
+  CHECK(certificate_names_host(der_of("leaf.pem"), "device"));
+  CHECK_FALSE(certificate_names_host(der_of("leaf.pem"), "device.example"));
+  CHECK_FALSE(certificate_names_host(der_of("leaf.pem"), ""));
+  CHECK_FALSE(certificate_summary(Der{0x30, 0x03, 0x01, 0x01, 0xff}).parsed);
+  CHECK_FALSE(certificate_names_host(Der{0x30, 0x03, 0x01, 0x01, 0xff}, "device"));
+}

@@ -6,7 +6,7 @@
 Validates: the golden replay reports (tests/golden/replay/*.json, with the run-dependent fields
 test_replay.cpp's normalised() erases put back), and reports made here by the binary, all on
 loopback: `demo`, `demo --waivers --redact` (waived results and every waiver state), `demo
---serve` scanned by `scan` (mode scan, not_shown), `replay` of one capture and of every capture
+--serve` scanned by `scan` (mode scan, not_shown) and by two shards, their `merge`, `replay` of one capture and of every capture
 in pcaps/, `assess` of two reports; and every line of the JSON Lines output of each of them
 against $defs/jsonl_record. Then proves the schema can fail: mutated copies of a valid report
 must be rejected.
@@ -188,6 +188,10 @@ with tempfile.TemporaryDirectory(prefix="trustscan-schema-") as tmp:
             # 61000-61099: outside Linux's ephemeral range, closed on the demo's own address.
             run(["scan", DEMO_ADDRESS, "-p", ports + ",61000-61099", "--no-creds", "-q", "-o", out("scan.json"),
                  "-o", out("scan.jsonl")], "scan")
+            # Two shards of the same scan (shard and shard_facts), and their merge.
+            for k in (1, 2):
+                run(["scan", DEMO_ADDRESS, "-p", ports + ",61000-61099", "--no-creds", "--shard", f"{k}/2", "-q",
+                     "-o", out(f"shard{k}.json")], f"scan --shard {k}/2")
         finally:
             serve.send_signal(signal.SIGTERM)
             try:
@@ -200,6 +204,24 @@ with tempfile.TemporaryDirectory(prefix="trustscan-schema-") as tmp:
         validate_lines("scan jsonl", out("scan.jsonl"))
         check("the scan summarises its closed ports", any("not_shown" in d for d in scan["devices"]),
               "no device has not_shown")
+        for k in (1, 2):
+            shard = load(out(f"shard{k}.json"))
+            validate_report(f"shard {k}/2 of the demo scan", shard)
+            check(f"shard {k}/2 carries its shard facts", "shard" in shard and all("shard_facts" in d for d in shard["devices"]),
+                  "no shard or shard_facts")
+        run(["merge", out("shard2.json"), out("shard1.json"), "-q", "-o", out("merged.json"), "-o", out("merged.jsonl")],
+            "merge")
+        merged = load(out("merged.json"))
+        validate_report("merge of the two shards", merged)
+        validate_lines("merge jsonl", out("merged.jsonl"))
+        # The demo's TLS, Telnet, HTTP and MQTT checks: the merge judges as the whole scan did
+        # (tests/unit/test_shard_merge.cpp compares every field; here what the demo adds).
+        def judged(doc):
+            d = doc["devices"][0]
+            return ({r["id"]: (r["status"], r["summary"]) for r in d["results"]}, d["score"], d["outcomes"],
+                    d["ports_scanned"], d.get("not_shown"))
+        check("the merged shards judge the demo device as the whole scan", judged(merged) == judged(scan),
+              "results, score, outcomes or port counts differ")
 
         # ---- replay: one capture, and every capture at once ---------------------------------------
         run(["replay", os.path.join(SOURCE, "pcaps", "http-firmware.pcap"), "-q", "-o", out("replay.json"),

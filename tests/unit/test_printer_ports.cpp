@@ -65,6 +65,23 @@ TEST_CASE("a raw printer port is sent nothing unless --probe-printers") {
       explained = explained || (f["status"] == "not_tested" &&
                                 f["summary"].get<std::string>().find("--probe-printers") != std::string::npos);
     CHECK(explained);
+    CHECK(j["manifest"]["safety"]["classes"] == nlohmann::json::array({"safe"}));
+    CHECK(j["manifest"]["safety"]["actions"].empty());
+  }
+  SUBCASE("--safety intrusive: the hellos are sent, and the manifest says which actions were allowed") {
+    const auto r = testsupport::cli({"scan", "127.0.0.9", "-p", "9100", "-q", "--no-creds", "--safety", "safe,intrusive", "-o", path});
+    CHECK((r.code == 0 || r.code == 1));
+    CHECK(printer.printed > 0);
+    const auto j = nlohmann::json::parse(testsupport::read_text(path));
+    CHECK(j["manifest"]["safety"]["classes"] == nlohmann::json::array({"safe", "intrusive"}));
+    CHECK(j["manifest"]["safety"]["actions"] == nlohmann::json::array({"printer.hello", "snmp.write"}));
+  }
+  SUBCASE("--allow printer.hello: that action alone") {
+    const auto r = testsupport::cli({"scan", "127.0.0.9", "-p", "9100", "-q", "--no-creds", "--allow", "printer.hello", "-o", path});
+    CHECK((r.code == 0 || r.code == 1));
+    CHECK(printer.printed > 0);
+    const auto j = nlohmann::json::parse(testsupport::read_text(path));
+    CHECK(j["manifest"]["safety"]["actions"] == nlohmann::json::array({"printer.hello"}));
   }
   SUBCASE("--probe-printers: the hellos are sent (and printed)") {
     const auto r = testsupport::cli({"scan", "127.0.0.9", "-p", "9100", "-q", "--no-creds", "--probe-printers", "-o", path});

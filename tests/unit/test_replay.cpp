@@ -67,6 +67,21 @@ const json& device_at(const json& report, const std::string& address) {
 
 const std::string kPcaps = TRUSTSCAN_SOURCE_DIR "/pcaps/";
 const std::string kDevice = "198.19.250.10";
+const std::string kCa = kPcaps + "tls-test-ca.pem";
+
+std::vector<std::string> values_of(const json& device, const std::string& key) {
+  std::vector<std::string> v;
+  for (const auto& o : device["observations"])
+    if (o["key"] == key && o["value"].is_string()) v.push_back(o["value"]);
+  return v;
+}
+
+const json& result_of(const json& device, const std::string& check) {
+  for (const auto& r : device["results"])
+    if (r["check"] == check) return r;
+  FAIL("no result for " << check);
+  return device;
+}
 
 }  // namespace
 
@@ -77,7 +92,9 @@ TEST_CASE("golden: every capture in pcaps/ gives its committed report") {
     const auto name = entry.path().filename().string();
     if (!name.ends_with(".pcap") && !name.ends_with(".pcapng")) continue;
     CAPTURE(name);
-    const auto got = normalised(replay({entry.path().string()}));
+    // The CA store is named, so the TLS certificate verdicts do not depend on this machine's
+    // /etc/ssl/certs: the test CA of pcaps/make_tls_validation.sh.
+    const auto got = normalised(replay({entry.path().string(), "--ca-file", kCa}));
     const auto golden = fs::path(TRUSTSCAN_SOURCE_DIR "/tests/golden/replay") / (name + ".json");
     if (update) std::ofstream(golden) << got.dump(2) << "\n";
     std::ifstream in(golden);
@@ -211,14 +228,15 @@ TEST_CASE("replay: a pcapng cut inside a block is read up to it, with the warnin
 namespace {
 
 /// The device's facts that do not depend on when or through what the exchange ran: (key, value)
-/// of every observation but the flow count and the update-check time, and every check's status.
+/// of every observation but the flow count, the update-check time and the server certificates
+/// (throwaway ones, made per recording), and every check's status.
 /// `with_mac`: also the device's MAC and the check that reads it (not for a routed tunnel, where
 /// no frame carries it).
 std::set<std::string> facts(const json& device, bool with_mac) {
   std::set<std::string> f;
   for (const auto& o : device["observations"]) {
     const std::string key = o["key"];
-    if (key == "client.flows" || key == "client.update.check_time") continue;
+    if (key == "client.flows" || key == "client.update.check_time" || key == "client.tls.server_cert") continue;
     if (!with_mac && key.starts_with("device.mac")) continue;
     f.insert(key + "=" + o["value"].dump());
   }
@@ -342,4 +360,123 @@ TEST_CASE("replay: an MQTT stream joined after its CONNECT is still cleartext MQ
   CHECK(obs["client.cleartext.protocol"]["value"] == "mqtt to 198.19.250.2:1883");
   CHECK(obs["client.cleartext.protocol"]["detail"].get<std::string>().find("PUBLISH acme/cam-01/status") !=
         std::string::npos);
+}
+
+TEST_CASE("replay: QUIC v1 Initials give the hello's SNI, ALPN and q-JA4, after a Retry too") {
+  // pcaps/make_quic.sh: ngtcp2 0.12's gtlsclient to gtlsserver on UDP 443, and to a second
+  // gtlsserver on 8443 that answers the first Initial with a Retry.
+  const auto report = replay({kPcaps + "quic.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  std::map<std::string, std::set<std::string>> obs;
+  for (const auto& o : dev["observations"]) obs[o["key"]].insert(o["value"].dump());
+  CHECK(obs["client.quic.version"] == std::set<std::string>{"\"QUICv1\""});
+  CHECK(obs["client.quic.server"] == std::set<std::string>{"\"198.19.250.2:443\"", "\"198.19.250.2:8443\""});
+  CHECK(obs["client.tls.sni"] == std::set<std::string>{"\"fw.acme-cam.example\""});
+  CHECK(obs["client.tls.alpn"] == std::set<std::string>{"[\"h3\"]"});
+  CHECK(obs["client.tls.max_version"] == std::set<std::string>{"\"TLSv1.3\""});
+  // GnuTLS 3.7.9 in ngtcp2's client: 4 TLS 1.3 suites, 15 extensions, ALPN h3, over QUIC.
+  CHECK(obs["client.tls.ja4"] == std::set<std::string>{"\"q13d0415h3_9caa18292e23_84684a673e38\""});
+  CHECK(obs["client.tls.negotiated_suite"] == std::set<std::string>{"\"TLSv1.3 TLS_AES_128_GCM_SHA256\""});
+  CHECK(status_of(dev)["tls.client.outbound"] == "pass");
+
+  // Damaged Initials: a byte of every datagram of the device flipped after the header, or every
+  // datagram cut in half: no hello (no key opens them), no crash.
+  auto cap = test::read_pcap("quic.pcap");
+  for (const int damage : {0, 1}) {
+    CAPTURE(damage);
+    auto bad = cap;
+    for (auto& f : bad.frames) {
+      DecodedPacket p;
+      if (decode_packet(bad.linktype, Bytes(f.bytes), p) != Parse::done || p.payload.size() < 64) continue;
+      const auto at = static_cast<std::size_t>(p.payload.data() - f.bytes.data());
+      if (damage == 0) f.bytes[at + 40] ^= 0x5a;
+      else f.bytes.resize(at + p.payload.size() / 2);
+    }
+    const auto path = temp_path(".pcap");
+    test::write_pcap(path, bad);
+    const auto r = replay({path});
+    std::remove(path.c_str());
+    std::set<std::string> keys;
+    for (const auto& d : r["devices"])
+      for (const auto& o : d["observations"]) keys.insert(o["key"]);
+    CHECK_FALSE(keys.count("client.tls.sni"));
+    CHECK_FALSE(keys.count("client.quic.version"));
+    if (damage == 0) CHECK(keys.count("client.flows"));  // cut frames may not even decode as UDP
+  }
+}
+
+TEST_CASE("replay: the device as a TLS client, shown certificates it should and should not accept") {
+  // pcaps/make_tls_validation.sh: curl against openssl s_server in two namespaces.
+  const auto accepts = device_at(replay({kPcaps + "tls-client-accepts-bad-cert.pcap", "--ca-file", kCa}), kDevice);
+  const auto& fail = result_of(accepts, "tls.client.validation");
+  CHECK(fail["status"] == "fail");
+  const auto accepted = values_of(accepts, "client.tls.bad_cert_accepted");
+  REQUIRE(accepted.size() == 1);
+  CHECK(accepted[0].starts_with("update.acme-iot.test at 198.19.250.2:443: the chain does not verify (self_signed"));
+  CHECK(accepted[0].find("application data record(s)") != std::string::npos);
+  // The host is an update host: the Software Update outcomes come with the failure.
+  const auto outcomes = fail["outcomes"].dump();
+  CHECK(outcomes.find("IR8259A:SU") != std::string::npos);
+  CHECK(outcomes.find("IR8425:DP.3") != std::string::npos);
+  // The chain as it was shown: subject, issuer, SAN, validity, fingerprint; and the server's JA3S.
+  const auto certs = values_of(accepts, "client.tls.server_cert");
+  REQUIRE(certs.size() == 1);
+  CHECK(certs[0].starts_with("198.19.250.2:443 #0 subject CN=update.acme-iot.test; issuer CN=update.acme-iot.test; "
+                             "SAN DNS:update.acme-iot.test; valid 20"));
+  CHECK(certs[0].find("; sha256 ") != std::string::npos);
+  REQUIRE(values_of(accepts, "client.tls.ja3s_md5").size() == 1);
+  CHECK(values_of(accepts, "client.tls.ja3s_md5")[0].size() == 32);
+  CHECK(values_of(accepts, "client.tls.ja3s")[0].starts_with("198.19.250.2:443 771,"));
+
+  const auto refuses = device_at(replay({kPcaps + "tls-client-refuses-bad-cert.pcap", "--ca-file", kCa}), kDevice);
+  CHECK(result_of(refuses, "tls.client.validation")["status"] == "pass");
+  const auto refused = values_of(refuses, "client.tls.bad_cert_refused");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].find("then sent a fatal alert unknown_ca before its Finished") != std::string::npos);
+
+  // A chain from the CA given: nothing to judge the device by, and never a pass.
+  const auto valid = device_at(replay({kPcaps + "tls-client-valid-chain.pcap", "--ca-file", kCa}), kDevice);
+  CHECK(result_of(valid, "tls.client.validation")["status"] == "not_tested");
+  CHECK(result_of(valid, "tls.client.validation")["reason"] == "inconclusive:only_valid_certificates");
+  CHECK(values_of(valid, "client.tls.server_cert")[0].find("issuer CN=trustscan test CA,O=trustscan test CA") !=
+        std::string::npos);
+
+  // The same chain and a CA store without that CA: the device trusted an unknown root.
+  const auto dir = testsupport::temp_path("-ca");
+  fs::create_directories(dir);
+  const auto other = device_at(replay({kPcaps + "tls-client-valid-chain.pcap", "--ca-file", dir}), kDevice);
+  // (an empty directory loads: OpenSSL looks names up in it on demand, and finds none)
+  CHECK(result_of(other, "tls.client.validation")["status"] == "fail");
+  REQUIRE(values_of(other, "client.tls.bad_cert_accepted").size() == 1);
+  CHECK(values_of(other, "client.tls.bad_cert_accepted")[0].find("the chain does not verify (incomplete_chain") !=
+        std::string::npos);
+  fs::remove_all(dir);
+
+  // Verified by the CA, but for another name than the one the device asked for.
+  const auto wrong = device_at(replay({kPcaps + "tls-client-wrong-name.pcap", "--ca-file", kCa}), kDevice);
+  CHECK(result_of(wrong, "tls.client.validation")["status"] == "fail");
+  const auto named = values_of(wrong, "client.tls.bad_cert_accepted");
+  REQUIRE(named.size() == 1);
+  CHECK(named[0].starts_with("api.acme-iot.test at 198.19.250.2:443: the certificate does not name api.acme-iot.test;"));
+  CHECK(result_of(wrong, "tls.client.validation")["outcomes"].dump().find("SU") == std::string::npos);
+
+  // TLS 1.3: the certificate is encrypted, nothing is judged.
+  const auto tls13 = device_at(replay({kPcaps + "tls13-client.pcap", "--ca-file", kCa}), kDevice);
+  CHECK(result_of(tls13, "tls.client.validation")["status"] == "not_tested");
+  CHECK(result_of(tls13, "tls.client.validation")["reason"] == "inconclusive:tls13_certificate_encrypted");
+  CHECK(values_of(tls13, "client.tls.server_cert").empty());
+
+  // All together: one accepted bad chain fails the device whatever else it refused.
+  const auto all = replay({kPcaps + "tls-client-refuses-bad-cert.pcap", kPcaps + "tls-client-accepts-bad-cert.pcap",
+                           kPcaps + "tls13-client.pcap", "--ca-file", kCa});
+  CHECK(result_of(device_at(all, kDevice), "tls.client.validation")["status"] == "fail");
+}
+
+TEST_CASE("replay --ca-file: a path that is no CA store is one clear error") {
+  const auto bad = testsupport::temp_path(".pem");
+  std::ofstream(bad) << "not a certificate\n";
+  const auto r = cli({"replay", kPcaps + "tls-client-accepts-bad-cert.pcap", "--ca-file", bad, "-q", "-o", bad + ".json"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "trustscan: error: --ca-file '" + bad + "': no CA certificate OpenSSL can read (PEM file or hashed directory)\n");
+  std::remove(bad.c_str());
 }

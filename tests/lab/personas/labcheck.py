@@ -33,7 +33,7 @@ LAB_NET = ipaddress.ip_network("198.18.0.0/15")
 
 def hosts(gt):
     """The personas, and the hosts scanned on their own that have daemons to wait for."""
-    return gt["personas"] + [gt[k] for k in ("firewalled", "many") if k in gt]
+    return gt["personas"] + [gt[k] for k in ("firewalled", "many", "veiled") if k in gt]
 
 
 def load(path):
