@@ -242,6 +242,8 @@ void compromised_key_observations(ProbeContext& ctx, const std::vector<std::vect
 // server sent), then the leaf's own facts, then the chain (how many were sent, whether they
 // form a complete path, whether it verifies against --ca-file). `how` says where the chain came
 // from (the raw flight or a handshake), for the evidence.
+}  // namespace
+
 void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
                               const std::string& how, std::vector<Observation>& out) {
   // The archive has the flight parser's bounds whichever way the chain came: at most
@@ -314,6 +316,22 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
   }
   X509_free(x);
 }
+
+void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
+                               std::vector<Observation>& out) {
+  if (dh_bits) out.push_back(make_observation(ep, keys::tls::dh_bits, static_cast<std::int64_t>(*dh_bits), "smallest DHE prime seen"));
+  if (curves.empty()) return;
+  std::vector<std::string> names;
+  std::int64_t smallest = 0;
+  for (auto c : curves) {
+    names.push_back(named_group_name(c));
+    if (const auto* g = find_named_group(c); g && g->bits > 0) smallest = smallest == 0 ? g->bits : std::min<std::int64_t>(smallest, g->bits);
+  }
+  out.push_back(make_observation(ep, keys::tls::ecdhe_curves, names, "groups chosen for ECDHE"));
+  if (smallest > 0) out.push_back(make_observation(ep, keys::tls::ecdhe_bits, smallest, "smallest ECDHE group"));
+}
+
+namespace {
 
 // TLS 1.3 hides the certificate: complete a real handshake to read the chain the server sent
 // (SSL_get_peer_cert_chain: on a client, leaf first). No verification here: judge_chain does that.
@@ -582,18 +600,7 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
                                  "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
   if (any_suite) out.push_back(make_observation(ctx.endpoint, keys::tls::forward_secrecy, forward_secret,
                                                 "an (EC)DHE suite was accepted"));
-  if (dh_bits) out.push_back(make_observation(ctx.endpoint, keys::tls::dh_bits, static_cast<std::int64_t>(*dh_bits),
-                                              "smallest DHE prime seen"));
-  if (!curves.empty()) {
-    std::vector<std::string> names;
-    std::int64_t smallest = 0;
-    for (auto c : curves) {
-      names.push_back(named_group_name(c));
-      if (const auto* g = find_named_group(c); g && g->bits > 0) smallest = smallest == 0 ? g->bits : std::min<std::int64_t>(smallest, g->bits);
-    }
-    out.push_back(make_observation(ctx.endpoint, keys::tls::ecdhe_curves, names, "groups chosen for ECDHE"));
-    if (smallest > 0) out.push_back(make_observation(ctx.endpoint, keys::tls::ecdhe_bits, smallest, "smallest ECDHE group"));
-  }
+  key_exchange_observations(ctx.endpoint, dh_bits, curves, out);
   if (legacy_checked) out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, secure_reneg,
                                                      "RFC 5746 renegotiation_info in the ServerHello"));
   if (ems_checked)

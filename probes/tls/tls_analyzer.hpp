@@ -32,6 +32,9 @@
 
 #include "scanner/pipeline/probe_runner.hpp"
 
+#include <optional>
+#include <set>
+
 namespace trustscan {
 
 /// How each connection reaches TLS: at once, or after FTP's AUTH TLS (RFC 4217, a 234 reply).
@@ -40,6 +43,17 @@ enum class StartTls : std::uint8_t { none, ftp };
 /// Enumerates versions and suites of the context's endpoint and reads its certificate (behind
 /// STARTTLS only from a TLS <= 1.2 flight: no OpenSSL handshake is made there).
 net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls = StartTls::none);
+
+/// The tls.cert.* observations of a chain (DER, leaf first; `sent` certificates listed by the
+/// server, `how` says where it came from, for the evidence): fingerprints, compromised keys, the
+/// leaf's facts, the chain against --ca-file. The DTLS probe uses it too.
+void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
+                              const std::string& how, std::vector<Observation>& out);
+
+/// tls.dh_bits (the smallest DHE prime seen) and tls.ecdhe_curves / tls.ecdhe_bits (the groups
+/// chosen for ECDHE, the smallest's size); nothing for what was not seen.
+void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
+                               std::vector<Observation>& out);
 
 /// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
 /// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the

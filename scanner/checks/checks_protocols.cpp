@@ -5,6 +5,7 @@
 #include "scanner/checks/verdict_policy.hpp"
 #include "scanner/policy/crypto_policy.hpp"
 #include "probes/coap/coap_keys.hpp"
+#include "probes/dtls/dtls_keys.hpp"
 #include "probes/http/http_keys.hpp"
 #include "probes/identify/service_keys.hpp"
 #include "probes/mqtt/mqtt_keys.hpp"
@@ -327,6 +328,23 @@ Verdict no_tls_rules(const DeviceFacts& d) {
   return untested("the crypto policy (" + policy_of(d).name() + ") has no TLS rules", "not_in_policy");
 }
 
+// DTLS endpoints (probes/dtls/dtls_probe.cpp) record their versions as "DTLSv1.0" … under the
+// same keys. A policy names TLS versions: a DTLS version is judged as the TLS version it is built
+// on (RFC 6347 §1: DTLS 1.0 is TLS 1.1, DTLS 1.2 is TLS 1.2; RFC 9147: DTLS 1.3 is TLS 1.3),
+// unless a rule names the DTLS version itself.
+std::string dtls_as_tls(const std::string& v) {
+  if (v == "DTLSv1.0") return "TLSv1.1";
+  if (v == "DTLSv1.2") return "TLSv1.2";
+  if (v == "DTLSv1.3") return "TLSv1.3";
+  return v;
+}
+bool version_rule_matches(const PolicyRule& r, const std::string& v) { return r.matches(v) || r.matches(dtls_as_tls(v)); }
+// "DTLSv1.0 (as TLSv1.1, RFC 6347 §1)" for a DTLS version, the name otherwise.
+std::string version_as_judged(const std::string& v) {
+  const auto tls = dtls_as_tls(v);
+  return tls == v ? v : v + " (as " + tls + (v == "DTLSv1.3" ? ", RFC 9147 §1)" : ", RFC 6347 §1)");
+}
+
 // tls.protocol.legacy: the versions the policy forbids. Severity critical for SSL, high otherwise.
 Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
   const auto* versions = list_at(d, ep, keys::tls::versions);
@@ -338,8 +356,8 @@ Verdict judge_tls_legacy(const DeviceFacts& d, const Endpoint& ep) {
   bool ssl = false;
   for (const auto& v : *versions)
     for (const auto& r : file->tls->forbid_versions)
-      if (r.matches(v)) {
-        lines.push_back(describe_violation(*file, {v, &r, false}));
+      if (version_rule_matches(r, v)) {
+        lines.push_back(describe_violation(*file, {version_as_judged(v), &r, false}));
         ssl = ssl || v.starts_with("SSL");
         break;
       }
@@ -362,7 +380,7 @@ Verdict judge_tls_modern(const DeviceFacts& d, const Endpoint& ep) {
   const auto* proof = d.at(ep, keys::tls::versions);
   std::vector<std::string> missing;
   for (const auto& r : file->tls->require_versions)
-    if (std::none_of(versions->begin(), versions->end(), [&](const std::string& v) { return r.matches(v); }))
+    if (std::none_of(versions->begin(), versions->end(), [&](const std::string& v) { return version_rule_matches(r, v); }))
       missing.push_back((r.names.size() == 1 ? r.names[0] + " not accepted" : "none of " + joined(r.names) + " accepted") +
                         ": required by " + cite_rule(*file, r.source) +
                         (r.why.empty() ? "" : " (" + r.why + ")"));
@@ -464,7 +482,15 @@ std::optional<long> iso_day(const std::string& s) {
 // rules, then the chain against --ca-file.
 Verdict judge_tls_cert(const DeviceFacts& d, const Endpoint& ep) {
   const auto* subject = d.at(ep, keys::tls::cert_subject);
-  if (!subject) return untested("no certificate was read");
+  if (!subject) {
+    // A DTLS server authenticating by pre-shared key or raw public key has no certificate.
+    const auto* modes = list_at(d, ep, keys::dtls::mode);
+    if (modes && !modes->empty() && std::find(modes->begin(), modes->end(), "certificate") == modes->end())
+      return untested("no certificate to judge: the DTLS server authenticates by " + joined(*modes) +
+                          " (dtls.mode); its suites and key exchange are judged by tls.cipher.weak and tls.kex.weak",
+                      "inconclusive:no_certificate");
+    return untested("no certificate was read");
+  }
   std::vector<std::string> why;
   std::vector<const Observation*> proof{subject};
   auto flag_true = [&](const ObservationKey& key, const char* text) {
@@ -556,19 +582,19 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.http.redirect", {"http"}, judge_http_redirect}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.legacy", {"tls", "https"},
+      "tls.protocol.legacy", {"tls", "https", "dtls"},
       judge_tls_legacy, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.protocol.modern", {"tls", "https"},
+      "tls.protocol.modern", {"tls", "https", "dtls"},
       judge_tls_modern, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cipher.weak", {"tls", "https"},
+      "tls.cipher.weak", {"tls", "https", "dtls"},
       judge_tls_ciphers, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.kex.weak", {"tls", "https"},
+      "tls.kex.weak", {"tls", "https", "dtls"},
       judge_tls_kex, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
-      "tls.cert.quality", {"tls", "https"},
+      "tls.cert.quality", {"tls", "https", "dtls"},
       judge_tls_cert, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "log.exposed", {"http", "https"},

@@ -4,6 +4,7 @@
 #include "probes/coap/coap_keys.hpp"
 #include "probes/dhcp/dhcp_keys.hpp"
 #include "probes/dns/dns_keys.hpp"
+#include "probes/dtls/dtls_keys.hpp"
 #include "probes/ftp/ftp_keys.hpp"
 #include "probes/http/http_keys.hpp"
 #include "probes/identify/service_keys.hpp"
@@ -45,6 +46,7 @@ const std::vector<ObservationRoom>& observation_rooms() {
       {"probes/coap/coap_keys.hpp", {keys::coap::all}},
       {"probes/dhcp/dhcp_keys.hpp", {keys::dhcp::all}},
       {"probes/dns/dns_keys.hpp", {keys::dns::all, keys::mdns::all}},
+      {"probes/dtls/dtls_keys.hpp", {keys::dtls::all}},
       {"probes/ftp/ftp_keys.hpp", {keys::ftp::all}},
       {"probes/http/http_keys.hpp", {keys::http::all}},
       {"probes/identify/service_keys.hpp", {keys::service::all}},

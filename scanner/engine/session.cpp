@@ -279,6 +279,71 @@ net::awaitable<IoResult> TlsSession::receive_for(std::vector<std::uint8_t>& into
   co_return IoResult{status_from(ec, timed_out), 0};
 }
 
+// ---- UDP session -------------------------------------------------------------------------------
+
+UdpSession::UdpSession(ip::udp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply,
+                       AbortGroup* group)
+    : socket_(std::make_unique<ip::udp::socket>(std::move(s))), group_(group), endpoint_(ep), deadline_(deadline),
+      max_reply_(max_reply) {}
+
+std::optional<UdpSession> UdpSession::open(net::any_io_executor ex, const Endpoint& ep, std::chrono::milliseconds budget,
+                                           std::size_t max_reply, Status& status, AbortGroup* group) {
+  if (group && group->aborted()) {
+    status = Status::io_timeout;
+    return std::nullopt;
+  }
+  ip::udp::socket sock(ex);
+  error_code ec;
+  sock.open(ep.address.v6 ? ip::udp::v6() : ip::udp::v4(), ec);
+  if (!ec) sock.connect(to_udp(ep), ec);  // connected: only the endpoint's datagrams, ICMP errors reported
+  if (ec) {
+    status = status_from(ec, false);
+    return std::nullopt;
+  }
+  status = Status::success;
+  return UdpSession(std::move(sock), ep, SteadyClock::now() + budget, max_reply, group);
+}
+
+net::awaitable<IoResult> UdpSession::send(std::span<const std::uint8_t> bytes) {
+  if (SteadyClock::now() >= deadline_ || (group_ && group_->aborted())) co_return IoResult{Status::io_timeout, 0};
+  error_code ec;
+  bool timed_out = false;
+  std::size_t n = 0;
+  {
+    Deadline guard(*socket_, deadline_);
+    n = co_await socket_->async_send(net::buffer(bytes.data(), bytes.size()), net::redirect_error(net::use_awaitable, ec));
+    timed_out = ec == net::error::operation_aborted && guard.expired();
+  }
+  co_return IoResult{status_from(ec, timed_out), n};
+}
+
+net::awaitable<IoResult> UdpSession::receive(std::vector<std::uint8_t>& into) {
+  co_return co_await receive_for(into, std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - SteadyClock::now()));
+}
+
+net::awaitable<IoResult> UdpSession::receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) {
+  if (received_ >= max_reply_) co_return IoResult{Status::protocol_error, 0};
+  const auto until = std::min(deadline_, SteadyClock::now() + wait);
+  if (SteadyClock::now() >= until || (group_ && group_->aborted())) co_return IoResult{Status::io_timeout, 0};
+  std::vector<std::uint8_t> datagram(65536);
+  error_code ec;
+  bool timed_out = false;
+  std::size_t n = 0;
+  {
+    Deadline guard(*socket_, until);
+    n = co_await socket_->async_receive(net::buffer(datagram), net::redirect_error(net::use_awaitable, ec));
+    timed_out = ec == net::error::operation_aborted && guard.expired();
+  }
+  if (ec) co_return IoResult{status_from(ec, timed_out), 0};
+  if (n > max_reply_ - received_) {
+    received_ = max_reply_;
+    co_return IoResult{Status::protocol_error, 0};
+  }
+  into.insert(into.end(), datagram.begin(), datagram.begin() + static_cast<std::ptrdiff_t>(n));
+  received_ += n;
+  co_return IoResult{Status::success, n};
+}
+
 net::awaitable<UdpExchange> udp_exchange(const Endpoint& ep, std::span<const std::uint8_t> payload,
                                          std::chrono::milliseconds wait, std::size_t max_datagrams) {
   UdpExchange out;

@@ -127,6 +127,36 @@ class TlsSession final : public Session {
   Endpoint endpoint_;
 };
 
+/// A connected UDP socket to one endpoint (DTLS), with the same budget and byte cap rules as
+/// TcpSession: send() is one datagram; receive() appends one datagram, never past the cap (a
+/// datagram that would cross it ends the session with protocol_error). An ICMP port unreachable
+/// ends an operation with connection_refused. The abort group is consulted before every
+/// operation (a UDP wait is short: it is not cancelled mid-way).
+class UdpSession final : public Session {
+ public:
+  static std::optional<UdpSession> open(net::any_io_executor ex, const Endpoint& ep, std::chrono::milliseconds budget,
+                                        std::size_t max_reply, Status& status, AbortGroup* group = nullptr);
+  UdpSession(UdpSession&&) noexcept = default;
+  UdpSession& operator=(UdpSession&&) noexcept = default;
+  ~UdpSession() override = default;
+
+  const Endpoint& endpoint() const noexcept override { return endpoint_; }
+  net::awaitable<IoResult> send(std::span<const std::uint8_t> bytes) override;
+  net::awaitable<IoResult> receive(std::vector<std::uint8_t>& into) override;
+  net::awaitable<IoResult> receive_for(std::vector<std::uint8_t>& into, std::chrono::milliseconds wait) override;
+  std::size_t received_total() const noexcept { return received_; }
+
+ private:
+  UdpSession(net::ip::udp::socket s, const Endpoint& ep, SteadyClock::time_point deadline, std::size_t max_reply,
+             AbortGroup* group);
+  std::unique_ptr<net::ip::udp::socket> socket_;
+  AbortGroup* group_ = nullptr;
+  Endpoint endpoint_;
+  SteadyClock::time_point deadline_;
+  std::size_t max_reply_;
+  std::size_t received_ = 0;
+};
+
 /// Sends one datagram to `ep` and collects what comes back within `wait` (at most
 /// `max_datagrams` replies of at most 64 KiB each). Status: success when at least one reply came,
 /// connection_refused on ICMP port unreachable, io_timeout otherwise.

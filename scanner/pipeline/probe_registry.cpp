@@ -15,10 +15,12 @@ using namespace std::chrono_literals;
 // The TLS probe runs the TLS analyzer (versions and suites by hand-built ClientHellos, the
 // certificate) before the application inside: it needs more than the default probe budget.
 constexpr std::chrono::milliseconds kTlsBudget = 30s;
+// The DTLS probe enumerates the same way over UDP, each hello a cookie exchange and a flight.
+constexpr std::chrono::milliseconds kDtlsBudget = 30s;
 
 std::map<std::string, ProbeEntry>& registry() {
   static std::map<std::string, ProbeEntry> probes = {
-      {"coap", {probe_coap}}, {"dns", {probe_dns}},   {"ftp", {probe_ftp}},   {"http", {probe_http}},
+      {"coap", {probe_coap}}, {"dns", {probe_dns}},   {"dtls", {probe_dtls, kDtlsBudget}},   {"ftp", {probe_ftp}},   {"http", {probe_http}},
       {"mdns", {probe_mdns}}, {"mqtt", {probe_mqtt}}, {"ntp", {probe_ntp}},   {"rtsp", {probe_rtsp}},
       {"snmp", {probe_snmp}}, {"ssdp", {probe_ssdp}}, {"ssh", {probe_ssh}},   {"telnet", {probe_telnet}},
       {"tls", {probe_tls, kTlsBudget}},

@@ -155,10 +155,50 @@ net::awaitable<Identified> identify_tcp(const Endpoint& ep, const ServiceTable& 
   co_return out;
 }
 
+// The DTLS hello: one datagram exchange like the others, then, when a DTLS server answered, a
+// fatal user_canceled alert from the same socket. A stateful DTLS server (OpenSSL's s_server)
+// otherwise keeps waiting for our second ClientHello and serves nobody else until it gives up.
+net::awaitable<bool> identify_dtls(const Endpoint& ep, const Hello& h, const ServiceTable& table, Identified& out) {
+  Status st = Status::success;
+  const auto executor = co_await net::this_coro::executor;
+  auto s = UdpSession::open(executor, ep, std::chrono::milliseconds(h.wait_ms), 64 * 1024, st);
+  if (!s) {
+    out.status = st;
+    co_return false;
+  }
+  if (const auto sent = co_await s->send(h.bytes); sent.status != Status::success) {
+    out.status = sent.status;
+    co_return false;
+  }
+  std::vector<std::uint8_t> reply;
+  const auto r = co_await s->receive(reply);
+  out.status = r.status;
+  if (r.status != Status::success) co_return false;
+  out.reply = std::move(reply);
+  out.hello = h.name;
+  out.id = identify(table, h.name, out.reply);
+  if (!out.id) co_return false;
+  // A fatal alert (level 2, user_canceled 90), epoch 0, record sequence 1.
+  static constexpr std::uint8_t kLeave[] = {21, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 90};
+  co_await s->send(std::span<const std::uint8_t>(kLeave));
+  co_return true;
+}
+
+// The UDP hellos that name the port; on a port none names, the DTLS ClientHello (a DTLS server
+// answers on any port: CoAPS and LwM2M devices move them; the other UDP services do not answer
+// a stranger's hello, so one wait is the whole cost of a silent port).
 net::awaitable<Identified> identify_udp(const Endpoint& ep, const ServiceTable& table) {
   Identified out;
-  for (const auto& h : table.hellos) {
-    if (h.transport != Transport::udp || std::find(h.ports.begin(), h.ports.end(), ep.port) == h.ports.end()) continue;
+  std::vector<const Hello*> hellos;
+  for (const auto& h : table.hellos)
+    if (h.transport == Transport::udp && std::find(h.ports.begin(), h.ports.end(), ep.port) != h.ports.end()) hellos.push_back(&h);
+  if (const Hello* dtls = table.hello("dtls"); hellos.empty() && dtls && dtls->transport == Transport::udp) hellos.push_back(dtls);
+  for (const Hello* hp : hellos) {
+    const Hello& h = *hp;
+    if (h.name == "dtls") {
+      if (co_await identify_dtls(ep, h, table, out)) break;
+      continue;
+    }
     auto ex = co_await udp_exchange(ep, h.bytes, std::chrono::milliseconds(h.wait_ms));
     out.status = ex.status;
     if (ex.status != Status::success) continue;

@@ -11,6 +11,7 @@
 namespace trustscan {
 
 net::awaitable<void> probe_coap(ProbeContext& ctx, std::vector<Observation>& out);
+net::awaitable<void> probe_dtls(ProbeContext& ctx, std::vector<Observation>& out);
 net::awaitable<void> probe_dns(ProbeContext& ctx, std::vector<Observation>& out);
 net::awaitable<void> probe_mdns(ProbeContext& ctx, std::vector<Observation>& out);
 net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out);
