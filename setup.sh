@@ -7,13 +7,13 @@
 #   ./setup.sh build   install and build only
 #
 # Idempotent and quiet when everything is present. Environment: BUILD_DIR (default build),
-# FUZZ_SECONDS (per harness, default 3), SKIP_ASAN=1 / SKIP_FUZZ=1 to shorten a local run.
+# FUZZ_SECONDS (per harness, default 2), SKIP_ASAN=1 / SKIP_FUZZ=1 to shorten a local run.
 # Each step prints how long it took; docs/testing.md has the budget of a full CI run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DIR=${BUILD_DIR:-build}
-FUZZ_SECONDS=${FUZZ_SECONDS:-3}
+FUZZ_SECONDS=${FUZZ_SECONDS:-2}
 
 # Build dependencies (Debian 12 package names). Why each one is here: docs/dependencies.md.
 BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
