@@ -529,8 +529,8 @@ class Analyzer final : public FlowSink {
             (r.alert_description ? std::string(tls_alert_name(*r.alert_description)) : "(cut)") +
             " before its Finished";
     } else if (!r.change_cipher_spec && closed_first) {
-      what = refused;
-      did = "then closed the connection before its Finished";
+      // No alert: a refusal, or a timeout or crash; the capture cannot tell, so never a pass.
+      did = "then closed the connection before its Finished, without an alert (a refusal, a timeout or a crash)";
     } else if (r.change_cipher_spec) {
       // It finished the handshake and sent nothing: a name check after the handshake, or
       // nothing to say? The capture cannot tell; never a pass.
