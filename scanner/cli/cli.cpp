@@ -179,7 +179,9 @@ void write_engine_summary(const EngineStats& s, std::chrono::steady_clock::durat
   if (s.syn_endpoints > 0) out << " (" << s.syn_endpoints << " by the SYN scan)";
   out << ", " << s.attempts << " attempt(s) in " << ms / 1000 << "." << (ms % 1000) / 100 << " s; " << s.adaptive_deadlines
       << " with a deadline learnt from the device's answers, " << s.retries_skipped
-      << " timeout(s) not retried (retries did not pay on that device)\n";
+      << " timeout(s) not retried (retries did not pay on that device)";
+  if (s.discovery_timed > 0) out << "; " << s.discovery_timed << " device(s) timed from host discovery's round trip";
+  out << "\n";
   if (!s.syn_fallback.empty()) out << "the SYN scan did not run (" << s.syn_fallback << "): connect scan instead\n";
   for (const auto& [address, why] : s.hosts_down) out << "host " << address << " is down, not port-scanned: " << why << "\n";
 }
@@ -195,7 +197,7 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
   cmd.add_flag("--syn", a.engine.syn,
                "SYN scan of IPv4 TCP ports (raw socket: root or CAP_NET_RAW; without it, a notice and the connect scan)");
   cmd.add_option("--timeout", a.timeout_ms,
-                 "Longest deadline of one port-scan attempt, and the first one before a device has answered (ms)")
+                 "Longest deadline of one port-scan attempt, and the first one before a device has answered (unless host discovery timed it) (ms)")
       ->check(CLI::Range(1, 600'000));
   cmd.add_option("--min-timeout", a.min_timeout_ms,
                  "Shortest deadline the round-trip times a device shows may bring TCP attempts down to (ms)")

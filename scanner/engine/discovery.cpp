@@ -105,6 +105,8 @@ struct Round : std::enable_shared_from_this<Round> {
   std::array<std::uint8_t, 1500> buf{};
   ip::icmp::endpoint from;
   std::string answer;
+  std::chrono::steady_clock::time_point sent = std::chrono::steady_clock::now();
+  std::chrono::microseconds rtt{0};  // sent .. the first answer
   std::uint32_t target_v4 = 0;
   std::uint16_t id = 0;
   bool v6 = false;
@@ -116,6 +118,7 @@ struct Round : std::enable_shared_from_this<Round> {
   void answered(std::string what) {
     if (!answer.empty()) return;
     answer = std::move(what);
+    rtt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - sent);
     decided.cancel();
   }
 
@@ -249,6 +252,7 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
     r->close_all();
     if (!r->answer.empty()) {
       st.reason = r->answer;
+      st.rtt = std::max(r->rtt, std::chrono::microseconds(1));
       co_return st;
     }
   }

@@ -22,6 +22,9 @@ namespace trustscan {
 struct HostState {
   bool up = true;
   std::string reason;  ///< what answered, or what was tried and went unanswered
+  /// Time from the round's probes to the answer that decided it (zero: none, or loopback). It
+  /// seeds the port scan's timing of the device (ScanPlan::rtt_hints).
+  std::chrono::microseconds rtt{0};
 };
 
 struct DiscoveryOptions {

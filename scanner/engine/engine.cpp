@@ -226,7 +226,7 @@ struct Worker {
       r.attempts = attempt + 1;
       Attempt a;  // no co_await inside ?: (g++ 12 miscompiles it, see probe_runner.cpp)
       if (tcp) {
-        const auto deadline = timing.with([](const DeviceTiming& t) { return t.deadline(); });
+        const auto deadline = timing.with([&](const DeviceTiming& t) { return t.deadline(attempt > 0); });
         if (deadline < opt.timeout) ++stats.adaptive_deadlines;
         a = co_await tcp_attempt(job.endpoint, deadline);
       } else {
@@ -355,7 +355,10 @@ PortScanner::PortScanner(const ScanPlan& plan, EngineOptions options)
   share.rate = o.rate / static_cast<double>(n);
   const TimingLimits limits{std::chrono::duration_cast<std::chrono::microseconds>(o.min_timeout),
                             std::chrono::duration_cast<std::chrono::microseconds>(o.timeout), o.per_device};
-  for (std::size_t d = 0; d < plan.targets.size(); ++d) s.timings.push_back(std::make_unique<SharedTiming>(limits));
+  for (std::size_t d = 0; d < plan.targets.size(); ++d) {
+    s.timings.push_back(std::make_unique<SharedTiming>(limits));
+    if (d < plan.rtt_hints.size()) s.timings.back()->with([&](DeviceTiming& t) { t.seed(plan.rtt_hints[d]); });
+  }
   s.local.push_back(std::make_unique<Worker>(plan, share, 0, n, s.timings));
   for (std::size_t i = 1; i < n; ++i) {
     State::Thread t;

@@ -48,6 +48,7 @@ struct EngineStats {
   std::size_t local_retries = 0;   ///< attempts repeated because a local resource ran out
   std::size_t adaptive_deadlines = 0;  ///< TCP attempts whose deadline was below --timeout
   std::size_t retries_skipped = 0;     ///< timeouts not retried: retries did not pay on that device
+  std::size_t discovery_timed = 0;     ///< port-scanned devices whose timing host discovery seeded
   std::size_t endpoints = 0;           ///< endpoints in the plan the engine ran (down devices' left out)
   std::vector<std::pair<std::string, std::string>> hosts_down;  ///< (address, why): not port-scanned
   std::size_t max_inflight_seen = 0;    ///< summed over threads: an upper bound of the total

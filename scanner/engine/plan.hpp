@@ -7,6 +7,7 @@
 #include "scanner/engine/targets.hpp"
 #include "trustscan/types.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <ostream>
 #include <string_view>
@@ -47,6 +48,9 @@ struct ScanPlan {
   /// count, every target and the port list (not the shard index). `trustscan merge` accepts
   /// only shards with the same identity (docs/sharding.md).
   std::string identity;
+  /// Per target (same index), a round-trip time measured before the port scan (host discovery);
+  /// zero or missing: none. It seeds the device's adaptive timing (scanner/engine/timing.hpp).
+  std::vector<std::chrono::microseconds> rtt_hints;
 };
 
 /// Builds the plan. Within one device the port order is a seeded permutation (so a scan does

@@ -189,7 +189,7 @@ struct SynScanner::State {
              error == EHOSTUNREACH || error == ENETUNREACH ? Status::unreachable : Status::internal_error, {});
       return true;
     }
-    const auto deadline = dev.timing.deadline();
+    const auto deadline = dev.timing.deadline(job.attempts > 1);
     if (deadline < opt.timeout) ++stats.adaptive_deadlines;
     timeouts.push({now + deadline, j, job.attempts});
     return true;
@@ -279,6 +279,7 @@ std::unique_ptr<SynScanner> SynScanner::open(const ScanPlan& plan, const EngineO
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
     const Address& address = plan.targets[t].address;
     State::Device d{address, {}, DeviceTiming(limits), {}, 0, false};
+    if (t < plan.rtt_hints.size()) d.timing.seed(plan.rtt_hints[t]);
     if (scanned[t]) {
       const auto local = address.v6 ? std::nullopt : source_address_for(address);
       if (!local || local->v6) {

@@ -23,8 +23,16 @@ DeviceTiming::DeviceTiming(TimingLimits limits) : limits_(limits) {
   window_ = limits_.max_window;
 }
 
-std::chrono::microseconds DeviceTiming::deadline() const noexcept {
-  if (samples_ == 0) return limits_.ceiling;
+void DeviceTiming::seed(std::chrono::microseconds rtt) noexcept {
+  if (samples_ > 0 || rtt.count() <= 0) return;
+  const double r = static_cast<double>(rtt.count());
+  srtt_us_ = r;
+  rttvar_us_ = r / 2;
+  seeded_ = true;
+}
+
+std::chrono::microseconds DeviceTiming::deadline(bool retry) const noexcept {
+  if (samples_ == 0 && (!seeded_ || retry)) return limits_.ceiling;
   const double rto = srtt_us_ + 4 * rttvar_us_;
   const double bounded = std::clamp(rto, static_cast<double>(limits_.floor.count()),
                                     static_cast<double>(limits_.ceiling.count()));
@@ -45,6 +53,10 @@ bool DeviceTiming::should_retry(int retries_left, bool always) noexcept {
 
 void DeviceTiming::on_answer(std::chrono::microseconds rtt, bool on_retry) noexcept {
   const double r = static_cast<double>(std::max<std::int64_t>(0, rtt.count()));
+  // The first answer to a retry while only the seed was known says the seed was too short, not
+  // that the path lost the first attempt (its retry waited the ceiling).
+  const bool guessed = samples_ == 0 && seeded_;
+  seeded_ = false;
   if (samples_ == 0) {
     srtt_us_ = r;
     rttvar_us_ = r / 2;
@@ -54,13 +66,13 @@ void DeviceTiming::on_answer(std::chrono::microseconds rtt, bool on_retry) noexc
   }
   ++samples_;
   ++answers_;
-  if (on_retry) {
+  if (on_retry && !guessed) {
     // A loss: retries pay here. Timed-out retries are counted afresh from now on, so a path
     // that begins to drop late in a scan gets its retries back at once.
     ++losses_;
     retry_timeouts_ = 0;
     window_ = std::max<std::size_t>(1, window_ / 2);
-  } else if (window_ < limits_.max_window) {
+  } else if (!on_retry && window_ < limits_.max_window) {
     ++window_;
   }
 }

@@ -5,7 +5,12 @@
 // model is tested with made-up histories. The rules (docs/engine.md "Adaptive timing"):
 // - Deadline: RFC 6298's smoothed round-trip time and its variance, from every answer (SYN-ACK,
 //   RST, ICMP unreachable); the deadline is srtt + 4 * rttvar, kept between a floor and the
-//   ceiling (--timeout). Before the first answer the deadline is the ceiling.
+//   ceiling (--timeout). Before the first answer the deadline is the ceiling, unless host
+//   discovery measured the device's round-trip time (ICMP echo, ARP, a TCP ping): that time
+//   seeds the estimate, as nmap seeds its port scan with its ping times, so a device that drops
+//   every SYN but answers ping does not cost the ceiling per port. The seed is a stand-in: the
+//   first TCP answer replaces it, and while the device has given no TCP answer its retries wait
+//   the ceiling (a device whose TCP stack is slower than its ping still gets its ports found).
 // - Window (attempts in flight): starts at the ceiling the user allows (--per-device), halves
 //   on a loss, grows by one per answer. A loss is a retry that was answered: the first attempt
 //   was dropped on the way, not by a filter. A timeout alone is not a loss (a firewall that drops
@@ -34,8 +39,11 @@ class DeviceTiming {
  public:
   explicit DeviceTiming(TimingLimits limits = {});
 
-  /// Deadline of the next attempt.
-  std::chrono::microseconds deadline() const noexcept;
+  /// Seeds the round-trip estimate with a time measured before the port scan (host discovery).
+  /// Ignored once a TCP answer has been timed.
+  void seed(std::chrono::microseconds rtt) noexcept;
+  /// Deadline of the next attempt; `retry` when it repeats one that timed out.
+  std::chrono::microseconds deadline(bool retry = false) const noexcept;
   /// Attempts allowed in flight against the device now (1..max_window).
   std::size_t window() const noexcept { return window_; }
   /// Whether the timeout of an attempt (`retry_index`-th retry so far, 0 = first attempt) on a
@@ -51,13 +59,14 @@ class DeviceTiming {
   std::uint64_t answers() const noexcept { return answers_; }
   std::uint64_t losses() const noexcept { return losses_; }
   std::uint64_t retries_skipped() const noexcept { return retries_skipped_; }
-  bool has_rtt() const noexcept { return samples_ > 0; }
+  bool has_rtt() const noexcept { return samples_ > 0 || seeded_; }
 
  private:
   TimingLimits limits_;
   double srtt_us_ = 0;
   double rttvar_us_ = 0;
-  std::uint64_t samples_ = 0;
+  std::uint64_t samples_ = 0;  // TCP answers timed
+  bool seeded_ = false;        // srtt/rttvar hold discovery's round-trip time, no TCP sample yet
   std::uint64_t answers_ = 0;
   std::uint64_t timeouts_ = 0;
   std::uint64_t retry_timeouts_ = 0;  // retries that timed out too, since the last loss

@@ -137,6 +137,8 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
     scanned.jobs.clear();
     for (const auto& j : plan.jobs)
       if (hosts[j.device].up) scanned.jobs.push_back(j);
+    scanned.rtt_hints.assign(plan.targets.size(), std::chrono::microseconds(0));
+    for (std::size_t d = 0; d < hosts.size() && d < plan.targets.size(); ++d) scanned.rtt_hints[d] = hosts[d].rtt;
     if (progress) {
       progress->ports_total = scanned.jobs.size();
       progress->phase = ScanPhase::port_scan;
@@ -169,6 +171,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
       const std::string fallback = stats->syn_fallback;
       *stats = scanner->stats();
       stats->syn_fallback = fallback;
+      for (std::size_t d = 0; d < hosts.size(); ++d) stats->discovery_timed += hosts[d].up && hosts[d].rtt.count() > 0;
       if (syn.scanner) add_syn_stats(*stats, syn.scanner->stats(), syn.scanner->late_answers());
     }
     for (std::size_t d = 0; d < plan.targets.size(); ++d) {

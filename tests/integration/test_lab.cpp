@@ -255,6 +255,16 @@ void check_hostile(const json& truth, const std::string& bin) {
   std::remove(report.c_str());
 }
 
+// The number before `words` in the engine's summary line ("... N with a deadline learnt from the
+// device's answers, M timeout(s) not retried ..."); -1 when the words are missing.
+long lab_number_before(const std::string& out, const std::string& words) {
+  const auto at = out.find(words);
+  if (at == std::string::npos || at < 2) return -1;
+  auto b = out.rfind(' ', at - 2);
+  b = b == std::string::npos ? 0 : b + 1;
+  return std::atol(out.substr(b, at - 1 - b).c_str());
+}
+
 // A camera behind its own firewall (issue 16), scanned on its own over a wide range: exactly its
 // web server is open, every other port filtered, within the budget (the fixed-timing scan took
 // over twice the budget), and the engine's summary shows the adaptive timing at work.
@@ -267,16 +277,8 @@ void check_firewalled(const json& truth, const std::string& bin) {
                                             " --no-probes -o " + report);
   if (st != 0 && st != 1) return fail("firewalled: trustscan exited " + std::to_string(st));
   if (secs > h["budget_s"].get<double>()) fail("firewalled: the scan took " + std::to_string(secs) + " s, over its budget");
-  // "... N with a deadline learnt from the device's answers, M timeout(s) not retried ..."
-  const auto number_before = [&](const std::string& words) -> long {
-    const auto at = out.find(words);
-    if (at == std::string::npos || at < 2) return -1;
-    auto b = out.rfind(' ', at - 2);
-    b = b == std::string::npos ? 0 : b + 1;
-    return std::atol(out.substr(b, at - 1 - b).c_str());
-  };
-  const long learnt = number_before("with a deadline learnt");
-  const long skipped = number_before("timeout(s) not retried");
+  const long learnt = lab_number_before(out, "with a deadline learnt");
+  const long skipped = lab_number_before(out, "timeout(s) not retried");
   std::cout << "firewalled: " << learnt << " attempts with learnt deadlines, " << skipped << " timeouts not retried\n";
   if (learnt <= 0) fail("firewalled: no attempt had a deadline learnt from the device's answers");
   if (skipped <= 0) fail("firewalled: every timeout was retried on a device that drops, not loses");
@@ -358,6 +360,34 @@ void check_many(const json& truth, const std::string& bin) {
     if (!mode.empty() && out.find("by the SYN scan)") == std::string::npos) fail(label + ": the SYN scan did not run");
     expect_exact_ports(label, h, report, "closed");
   }
+}
+
+// A device that drops every SYN but answers ARP and ping (the persona `silent`; issue 16): no TCP
+// answer ever teaches its round-trip time, so the time host discovery measured seeds its timing.
+// Before that seed each of its ports waited the full --timeout (the whole-lab -p- took 269 s,
+// 128 s of it this host); now the first attempts wait the floor.
+void check_silent(const json& truth, const std::string& bin) {
+  const json* h = nullptr;
+  for (const auto& p : truth["personas"])
+    if (p["name"] == "silent") h = &p;
+  if (!h) return;
+  const std::string address = (*h)["address"].get<std::string>();
+  const std::string report = "/tmp/trustscan-lab-silent-" + std::to_string(::getpid()) + ".json";
+  const auto [out, st, secs] = own_scan(truth, bin, "silent", address + " -p T:1-4096 --no-probes -o " + report);
+  if (st != 0 && st != 1) return fail("silent: trustscan exited " + std::to_string(st));
+  const long timed = lab_number_before(out, "device(s) timed from host discovery");
+  const long learnt = lab_number_before(out, "with a deadline learnt");
+  std::cout << "silent: " << timed << " device(s) timed from discovery, " << learnt << " attempts below --timeout, "
+            << secs << " s\n";
+  if (timed != 1) fail("silent: host discovery's round trip did not seed the device's timing");
+  if (learnt < 4000) fail("silent: fewer attempts than ports had a deadline below --timeout");
+  std::ifstream in(report);
+  if (!in) return fail("silent: no report written");
+  const json r = json::parse(in);
+  std::remove(report.c_str());
+  const auto& d = r["devices"].at(0);
+  const long filtered = d.value("not_shown", json::object()).value("filtered", 0L);
+  if (d.value("ports_scanned", 0L) != 4096 || filtered != 4096) fail("silent: not every one of 4096 ports is filtered");
 }
 
 // A device that drops every IP packet but one port (issue 16: host discovery), on IPv4 and IPv6:
@@ -463,6 +493,7 @@ int main() {
   check_firewalled_syn(truth, bin);
   check_many(truth, bin);
   check_veiled(truth, bin);
+  check_silent(truth, bin);
   check_down(truth, bin);
 
   std::string addresses;

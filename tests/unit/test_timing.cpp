@@ -112,6 +112,48 @@ TEST_CASE("a device that has answered nothing gets no retries after a full windo
   CHECK(t.should_retry(1, true));
 }
 
+TEST_CASE("a round-trip time from host discovery seeds the deadline until TCP answers") {
+  SUBCASE("a device that answered ping but drops every SYN: first attempts wait the floor, retries the ceiling") {
+    DeviceTiming t(limits());
+    t.seed(us(400));  // an ICMP echo reply on a LAN
+    CHECK(t.has_rtt());
+    CHECK(t.deadline() == us(100ms));
+    CHECK(t.deadline(true) == us(1000ms));
+    // It is still a device that has answered nothing on TCP: retries stop after a window.
+    for (int i = 0; i < 20; ++i) t.on_timeout(false);
+    CHECK_FALSE(t.should_retry(1, true));
+    CHECK(t.answers() == 0);
+  }
+  SUBCASE("seeded 300 ms: deadline 900 ms, then the first TCP answer replaces the seed") {
+    DeviceTiming t(limits());
+    t.seed(300ms);
+    CHECK(t.deadline() == us(900ms));
+    t.on_answer(us(60), false);
+    CHECK(t.deadline() == us(100ms));  // 60 + 4 * 30 us, at the floor: not blended with 300 ms
+    t.on_answer(200ms, false);  // a second sample is smoothed as usual
+    CHECK(t.deadline() > us(100ms));
+  }
+  SUBCASE("a TCP stack slower than the ping: the retry answers, the seed is dropped, no loss is counted") {
+    DeviceTiming t(limits(16));
+    t.seed(us(500));
+    t.on_timeout(false);
+    REQUIRE(t.should_retry(1, true));
+    t.on_answer(250ms, true);
+    CHECK(t.losses() == 0);
+    CHECK(t.window() == 16);
+    CHECK(t.deadline() == us(750ms));  // 250 + 4 * 125 ms
+  }
+  SUBCASE("a seed after a TCP answer, or a zero seed, changes nothing") {
+    DeviceTiming t(limits());
+    t.seed(us(0));
+    CHECK_FALSE(t.has_rtt());
+    CHECK(t.deadline() == us(1000ms));
+    t.on_answer(200ms, false);
+    t.seed(us(10));
+    CHECK(t.deadline() == us(600ms));
+  }
+}
+
 TEST_CASE("no retry is made beyond --retries") {
   DeviceTiming t(limits());
   CHECK_FALSE(t.should_retry(0, true));
