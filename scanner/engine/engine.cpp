@@ -162,7 +162,7 @@ struct Worker {
       : plan(p), opt(o), workers(count) {
     devices.resize(plan.targets.size());
     for (std::size_t d = 0; d < devices.size(); ++d) devices[d].timing = timings[d].get();
-    for (std::size_t i = index; i < plan.jobs.size(); i += count) {
+    for (const std::size_t i : deal_jobs(plan, index, count)) {
       devices[plan.jobs[i].device].pending.push_back(i);
       ++remaining;
     }

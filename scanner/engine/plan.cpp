@@ -97,6 +97,18 @@ ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint
   return plan;
 }
 
+std::vector<std::size_t> deal_jobs(const ScanPlan& plan, std::size_t index, std::size_t count) {
+  std::vector<std::size_t> mine;
+  if (count == 0) return mine;
+  std::vector<std::size_t> dealt(plan.targets.size(), 0);
+  for (std::size_t i = 0; i < plan.jobs.size(); ++i) {
+    const std::size_t d = plan.jobs[i].device;
+    if (d >= dealt.size()) dealt.resize(d + 1, 0);
+    if (dealt[d]++ % count == index) mine.push_back(i);
+  }
+  return mine;
+}
+
 void print_plan(const ScanPlan& plan, std::ostream& out) {
   out << "plan: " << plan.targets.size() << " device(s), " << plan.jobs.size() << " endpoint(s), shard "
       << plan.shard.index + 1 << "/" << plan.shard.count << ", seed " << plan.seed << "; nothing sent\n";

@@ -59,6 +59,13 @@ struct ScanPlan {
 /// shards by the position of each pair in the canonical order.
 ScanPlan make_plan(std::vector<Target> targets, const PortList& ports, std::uint64_t seed, Shard shard);
 
+/// The jobs (indices into plan.jobs, in plan order) that engine worker `index` of `count` runs:
+/// each device's jobs are dealt to the workers in turn, so every worker holds its share of every
+/// device and a device's window, split evenly between the workers, is used whole. (Dealing the
+/// plan's interleaved order instead gave a worker whole devices whenever the device count and
+/// the worker count share a factor: two firewalled devices then took twice as long as one.)
+std::vector<std::size_t> deal_jobs(const ScanPlan& plan, std::size_t index, std::size_t count);
+
 /// Prints the plan for --dry-run: one line per device with its ports, nothing sent.
 void print_plan(const ScanPlan& plan, std::ostream& out);
 

@@ -179,3 +179,26 @@ TEST_CASE("the plan scans the well-known ports of each device first, in seeded o
   for (std::size_t i = 1; i < known; ++i) sorted = sorted && plan.jobs[i - 1].endpoint.port < plan.jobs[i].endpoint.port;
   CHECK_FALSE(sorted);
 }
+
+TEST_CASE("every engine worker gets its share of every device's ports") {
+  std::vector<Target> targets;
+  for (const char* a : {"198.18.0.14", "198.18.0.16"}) targets.push_back(Target{*Address::parse(a), {}});
+  PortList ports;
+  for (std::uint32_t p = 1; p <= 65535; ++p) ports.tcp.push_back(static_cast<std::uint16_t>(p));
+  const auto plan = make_plan(targets, ports, 7, Shard{});
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}}) {
+    CAPTURE(workers);
+    std::size_t total = 0;
+    for (std::size_t w = 0; w < workers; ++w) {
+      std::vector<std::size_t> per_device(2, 0);
+      for (const std::size_t i : deal_jobs(plan, w, workers)) ++per_device.at(plan.jobs[i].device);
+      // Two devices and two workers once gave each worker one whole device.
+      for (const std::size_t n : per_device) {
+        CHECK(n >= 65535 / workers);
+        CHECK(n <= 65535 / workers + 1);
+      }
+      total += per_device[0] + per_device[1];
+    }
+    CHECK(total == plan.jobs.size());
+  }
+}
