@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 namespace trustscan {
@@ -119,6 +121,22 @@ Parse OuiTable::add_csv(Bytes csv) noexcept {
   } catch (...) {  // allocation failure: keep what was added
     return Parse::invalid;
   }
+}
+
+std::size_t OuiTable::add_dir(const std::string& dir) {
+  std::size_t added = 0;
+  for (const char* file : {"oui.csv", "mam.csv", "oui36.csv"}) {
+    std::ifstream in(dir + "/" + file, std::ios::binary);
+    if (!in) continue;
+    std::string text;
+    char chunk[65536];
+    while (in && text.size() < kMaxFileBytes) {
+      in.read(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, kMaxFileBytes - text.size())));
+      text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+    if (add_csv(as_bytes(text)) == Parse::done) ++added;
+  }
+  return added;
 }
 
 std::optional<std::string> OuiTable::vendor(const Mac& mac) const {

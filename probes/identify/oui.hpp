@@ -18,6 +18,9 @@ namespace trustscan {
 
 using Mac = std::array<std::uint8_t, 6>;
 
+/// Where Debian's ieee-data keeps the registries.
+inline constexpr const char* kDefaultOuiDir = "/usr/share/ieee-data";
+
 /// "00:1a:11:aa:bb:cc" (also '-' separated or bare hex), or nullopt.
 std::optional<Mac> parse_mac(std::string_view text) noexcept;
 std::string format_mac(const Mac& mac);
@@ -34,6 +37,11 @@ class OuiTable {
   /// Adds the assignments of one registry CSV. Returns invalid when the header is not the IEEE
   /// one (so a wrong file is an error, not an empty table), done otherwise.
   Parse add_csv(Bytes csv) noexcept;
+
+  /// Adds oui.csv, mam.csv and oui36.csv of `dir` (Debian's ieee-data), each read whole up to
+  /// kMaxFileBytes; a missing or unreadable file is skipped. Returns the files added.
+  std::size_t add_dir(const std::string& dir);
+  static constexpr std::size_t kMaxFileBytes = 64u << 20;
 
   /// The organisation of the longest registered prefix (MA-S, then MA-M, then MA-L).
   std::optional<std::string> vendor(const Mac& mac) const;

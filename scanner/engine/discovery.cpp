@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -49,48 +50,69 @@ struct Link {
   std::optional<Mac> mac;
 };
 
-std::optional<Link> on_link(const Address& target) {
+// One address of one of our interfaces that is up and not loopback, with the link's MAC address
+// when it has one (ARP and ND need it). Read once per discovery, not once per target.
+struct LocalPrefix {
+  Link link;
+  bool v6 = false;
+  std::array<std::uint8_t, 16> address{};
+  std::array<std::uint8_t, 16> mask{};
+  int bits = 0;
+};
+
+std::vector<LocalPrefix> local_prefixes() {
+  std::vector<LocalPrefix> out;
   ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return std::nullopt;
-  std::optional<Link> best;
-  int best_bits = -1;
+  if (::getifaddrs(&list) != 0) return out;
+  std::map<std::string, Mac> macs;
+  for (auto* i = list; i; i = i->ifa_next)
+    if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET) {
+      const auto* ll = reinterpret_cast<const sockaddr_ll*>(i->ifa_addr);
+      if (ll->sll_halen != 6) continue;
+      Mac m;
+      std::memcpy(m.data(), ll->sll_addr, 6);
+      macs[i->ifa_name] = m;
+    }
   for (auto* i = list; i; i = i->ifa_next) {
     if (!i->ifa_addr || !i->ifa_netmask || (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP)) continue;
     const int family = i->ifa_addr->sa_family;
-    if (family != (target.v6 ? AF_INET6 : AF_INET)) continue;
-    const auto* ours = family == AF_INET ? reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
-                                         : reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
-    const auto* mask = family == AF_INET ? reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr)
-                                         : reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_netmask)->sin6_addr);
-    const std::size_t n = family == AF_INET ? 4 : 16;
-    bool inside = true, self = true;
-    int bits = 0;
-    for (std::size_t b = 0; b < n; ++b) {
-      inside = inside && (ours[b] & mask[b]) == (target.bytes[b] & mask[b]);
-      self = self && ours[b] == target.bytes[b];
-      bits += __builtin_popcount(mask[b]);
-    }
-    if (!inside || self || bits == 0 || bits >= static_cast<int>(n * 8) - 1 || bits <= best_bits) continue;
-    Link l;
-    l.name = i->ifa_name;
-    l.index = ::if_nametoindex(i->ifa_name);
-    if (family == AF_INET) l.v4 = (std::uint32_t{ours[0]} << 24) | (std::uint32_t{ours[1]} << 16) | (std::uint32_t{ours[2]} << 8) | ours[3];
-    best = std::move(l);
-    best_bits = bits;
+    if (family != AF_INET && family != AF_INET6) continue;
+    const auto mac = macs.find(i->ifa_name);
+    LocalPrefix p;
+    p.v6 = family == AF_INET6;
+    const std::size_t n = p.v6 ? 16 : 4;
+    std::memcpy(p.address.data(), p.v6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr)
+                                       : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr), n);
+    std::memcpy(p.mask.data(), p.v6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_netmask)->sin6_addr)
+                                    : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr), n);
+    for (std::size_t b = 0; b < n; ++b) p.bits += __builtin_popcount(p.mask[b]);
+    p.link.name = i->ifa_name;
+    p.link.index = ::if_nametoindex(i->ifa_name);
+    if (mac != macs.end()) p.link.mac = mac->second;
+    if (!p.v6) p.link.v4 = (std::uint32_t{p.address[0]} << 24) | (std::uint32_t{p.address[1]} << 16) | (std::uint32_t{p.address[2]} << 8) | p.address[3];
+    out.push_back(std::move(p));
   }
-  if (best)
-    for (auto* i = list; i; i = i->ifa_next)
-      if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET && best->name == i->ifa_name) {
-        const auto* ll = reinterpret_cast<const sockaddr_ll*>(i->ifa_addr);
-        if (ll->sll_halen == 6) {
-          Mac m;
-          std::memcpy(m.data(), ll->sll_addr, 6);
-          best->mac = m;
-        }
-      }
   ::freeifaddrs(list);
-  if (best && (best->index == 0 || !best->mac)) return std::nullopt;  // no Ethernet-like link: no ARP/ND
-  return best;
+  return out;
+}
+
+std::optional<Link> on_link(const std::vector<LocalPrefix>& prefixes, const Address& target) {
+  const LocalPrefix* best = nullptr;
+  for (const auto& p : prefixes) {
+    if (p.v6 != target.v6) continue;
+    const std::size_t n = p.v6 ? 16 : 4;
+    bool inside = true, self = true;
+    for (std::size_t b = 0; b < n; ++b) {
+      inside = inside && (p.address[b] & p.mask[b]) == (target.bytes[b] & p.mask[b]);
+      self = self && p.address[b] == target.bytes[b];
+    }
+    // The longest prefix that holds it; none when it is our own address or a /31-/32 peer.
+    if (!inside || self || p.bits == 0 || p.bits >= static_cast<int>(n * 8) - 1) continue;
+    if (!best || p.bits > best->bits) best = &p;
+  }
+  // The route to it leaves by that interface; without a MAC there (a tunnel) there is no ARP/ND.
+  if (!best || best->link.index == 0 || !best->link.mac) return std::nullopt;
+  return best->link;
 }
 
 using PacketProtocol = net::generic::datagram_protocol;
@@ -107,6 +129,8 @@ struct Round : std::enable_shared_from_this<Round> {
   std::string answer;
   std::chrono::steady_clock::time_point sent = std::chrono::steady_clock::now();
   std::chrono::microseconds rtt{0};  // sent .. the first answer
+  std::optional<Mac> mac;            // from an ARP reply or a neighbour advertisement
+  bool want_mac = false;             // an ARP request or solicitation went out: wait briefly for it
   std::uint32_t target_v4 = 0;
   std::uint16_t id = 0;
   bool v6 = false;
@@ -114,6 +138,8 @@ struct Round : std::enable_shared_from_this<Round> {
   std::string link_name;
   PacketProtocol::socket arp;  // AF_PACKET, ARP frames of one interface (IPv4 on-link targets)
   std::array<std::uint8_t, 256> arp_buf{};
+
+  bool listening() const { return answer.empty() || (want_mac && !mac); }
 
   void answered(std::string what) {
     if (!answer.empty()) return;
@@ -133,9 +159,13 @@ struct Round : std::enable_shared_from_this<Round> {
         const bool from_target = self->from.address().is_v6() && self->from.address().to_v6().to_bytes() == self->target_v6;
         if (from_target && parse_icmpv6_echo_reply(got, echo_id, echo_seq) == Parse::done && echo_id == self->id) {
           self->answered("ICMPv6 echo reply");
-          return;
         }
         if (parse_neighbor_advertisement(got, na) == Parse::done && na.target == self->target_v6) {
+          if (na.has_mac) self->mac = na.mac;
+          if (!self->answer.empty()) {  // the device was up already: this was the MAC's wait
+            self->decided.cancel();
+            return;
+          }
           self->answered("IPv6 neighbour advertisement" + (na.has_mac ? " from " + format_mac(na.mac) : std::string()) +
                          " on " + self->link_name + " (on-link)");
           return;
@@ -144,10 +174,9 @@ struct Round : std::enable_shared_from_this<Round> {
         IcmpEchoReply r;
         if (parse_icmp_echo_reply(got, r) == Parse::done && r.source == self->target_v4 && r.id == self->id) {
           self->answered("ICMP echo reply");
-          return;
         }
       }
-      if (self->answer.empty()) self->receive_icmp();
+      if (self->listening()) self->receive_icmp();
     });
   }
 
@@ -156,10 +185,15 @@ struct Round : std::enable_shared_from_this<Round> {
       if (ec) return;
       ArpReply r;
       if (parse_arp_reply(Bytes(self->arp_buf.data(), n), r) == Parse::done && r.sender_ip == self->target_v4) {
+        self->mac = r.sender_mac;
+        if (!self->answer.empty()) {  // the device was up already: this was the MAC's wait
+          self->decided.cancel();
+          return;
+        }
         self->answered("ARP reply from " + format_mac(r.sender_mac) + " on " + self->link_name + " (on-link)");
         return;
       }
-      if (self->answer.empty()) self->receive_arp();
+      if (self->listening()) self->receive_arp();
     });
   }
 
@@ -171,8 +205,8 @@ struct Round : std::enable_shared_from_this<Round> {
   }
 };
 
-net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOptions& opt, std::uint16_t id,
-                                       const bool& stop) {
+net::awaitable<HostState> discover_one(const Target& target, const std::vector<LocalPrefix>& prefixes,
+                                       const DiscoveryOptions& opt, std::uint16_t id, const bool& stop) {
   auto ex = co_await net::this_coro::executor;
   HostState st;
   if (is_loopback(target.address)) {
@@ -180,7 +214,7 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
     co_return st;
   }
   const auto addr = to_asio_address(target.address);
-  const auto link = on_link(target.address);
+  const auto link = on_link(prefixes, target.address);
   bool icmp_tried = false, neighbour_tried = false;
   for (int round = 0; round < opt.rounds && !stop; ++round) {
     auto r = std::make_shared<Round>(ex);
@@ -208,7 +242,7 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
         const auto request = arp_request(*link->mac, link->v4, target.address.v4_value());
         if (!ec) r->arp.send_to(net::buffer(request), PacketProtocol::endpoint(&ll, sizeof ll, htons(ETH_P_ARP)), 0, ec);
         if (!ec) {
-          neighbour_tried = true;
+          neighbour_tried = r->want_mac = true;
           r->link_name = link->name;
           r->target_v4 = target.address.v4_value();
           r->receive_arp();
@@ -230,7 +264,7 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
           const auto group = ip::address_v6(solicited_node_multicast(r->target_v6), link->index);
           if (!e2) r->icmp.send_to(net::buffer(ndp_neighbor_solicitation(r->target_v6, *link->mac)), ip::icmp::endpoint(group, 0), 0, e2);
           if (!e2) {
-            neighbour_tried = true;
+            neighbour_tried = r->want_mac = true;
             r->link_name = link->name;
           }
         }
@@ -249,10 +283,17 @@ net::awaitable<HostState> discover_one(const Target& target, const DiscoveryOpti
     }
     r->decided.expires_after(opt.timeout);
     co_await r->decided.async_wait(net::redirect_error(net::use_awaitable, ec));
+    if (!r->answer.empty() && r->want_mac && !r->mac && !stop) {
+      // Up by ICMP or TCP before our ARP reply or advertisement came (the device answers both
+      // at once): a short wait for it, so the report has the device's MAC address.
+      r->decided.expires_after(std::chrono::milliseconds(100));
+      co_await r->decided.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
     r->close_all();
     if (!r->answer.empty()) {
       st.reason = r->answer;
       st.rtt = std::max(r->rtt, std::chrono::microseconds(1));
+      st.mac = r->mac;
       co_return st;
     }
   }
@@ -276,10 +317,13 @@ net::awaitable<std::vector<HostState>> discover_hosts(const std::vector<Target>&
                                                       const bool& stop) {
   // A target whose discovery fails (it never does on purpose) is scanned: nothing is skipped for
   // want of an answer that was never waited for.
-  std::vector<HostState> out(targets.size(), HostState{true, "discovery failed; scanned anyway"});
+  HostState failed;
+  failed.reason = "discovery failed; scanned anyway";
+  std::vector<HostState> out(targets.size(), failed);
   const auto base = static_cast<std::uint16_t>(::getpid());
+  const auto prefixes = local_prefixes();
   co_await for_each_concurrently(targets.size(), options.max_inflight, [&](std::size_t i) -> net::awaitable<void> {
-    out[i] = co_await discover_one(targets[i], options, static_cast<std::uint16_t>(base + i), stop);
+    out[i] = co_await discover_one(targets[i], prefixes, options, static_cast<std::uint16_t>(base + i), stop);
   });
   co_return out;
 }

@@ -10,10 +10,12 @@
 // treats every target as up.
 #pragma once
 
+#include "probes/identify/oui.hpp"
 #include "trustscan/net.hpp"
 #include "trustscan/types.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct HostState {
   /// Time from the round's probes to the answer that decided it (zero: none, or loopback). It
   /// seeds the port scan's timing of the device (ScanPlan::rtt_hints).
   std::chrono::microseconds rtt{0};
+  /// The MAC address an ARP reply or a neighbour advertisement gave (on-link targets only).
+  std::optional<Mac> mac;
 };
 
 struct DiscoveryOptions {

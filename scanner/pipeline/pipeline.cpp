@@ -1,6 +1,7 @@
 // trustscan — the scan pipeline (pipeline.hpp).
 #include "scanner/pipeline/pipeline.hpp"
 
+#include "probes/identify/mac_facts.hpp"
 #include "scanner/config/service_table.hpp"
 #include "scanner/engine/concurrency.hpp"
 #include "scanner/engine/discovery.hpp"
@@ -185,6 +186,19 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
         o.evidence.kind = "host_discovery";
         o.evidence.detail = hosts[d].reason;
         devices[d].facts.observations.push_back(std::move(o));
+      }
+      if (hosts[d].mac) {
+        // The registries are read once, and only when a device on our segment gave its MAC.
+        static const OuiTable oui = [] {
+          OuiTable t;
+          t.add_dir(kDefaultOuiDir);
+          return t;
+        }();
+        Evidence e;
+        e.kind = "host_discovery";
+        e.detail = plan.targets[d].address.v6 ? "target link-layer address of its neighbour advertisement"
+                                                          : "sender MAC of its ARP reply";
+        add_mac_observations(devices[d].facts.observations, *hosts[d].mac, oui, std::move(e));
       }
       if (stats && !hosts[d].up) stats->hosts_down.emplace_back(plan.targets[d].address.to_string(), hosts[d].reason);
     }

@@ -16,6 +16,7 @@
 #include "probes/mqtt/mqtt_connect.hpp"
 #include "probes/mqtt/mqtt.hpp"
 #include "probes/identify/oui.hpp"
+#include "probes/identify/mac_facts.hpp"
 #include "probes/wire/packet.hpp"
 #include "probes/wire/pcapng.hpp"
 #include "probes/ssdp/ssdp.hpp"
@@ -199,7 +200,7 @@ class Analyzer final : public FlowSink {
       if (!target->mac) target->mac = parse_mac(mac);
       for (auto& o : obs) push(*target, std::move(o));
     }
-    load_oui();
+    oui_.add_dir(opt_.oui_dir);
     std::vector<DeviceReport> out;
     const bool filtered = !only_addresses_.empty() || !only_macs_.empty();
     for (auto& [addr, d] : devices_) {
@@ -216,21 +217,11 @@ class Analyzer final : public FlowSink {
       flows.evidence.detail = std::to_string(d.flows) + " connection(s) or datagram flow(s) opened by the device";
       r.facts.observations.push_back(std::move(flows));
       if (d.mac) {
-        Observation m;
-        m.key = keys::device::mac;
-        m.value = format_mac(*d.mac);
-        m.evidence.kind = "capture";
-        m.evidence.source = opt_.source;
-        m.evidence.detail = "source MAC of the device's frames";
-        const bool local = locally_administered(*d.mac);
-        if (local) m.evidence.detail += " (locally administered: randomised or software-assigned)";
-        r.facts.observations.push_back(m);
-        if (auto v = oui_.vendor(*d.mac); v && !local) {
-          m.key = keys::device::mac_vendor;
-          m.value = *v;
-          m.evidence.detail = "IEEE registry owner of " + format_mac(*d.mac).substr(0, 8);
-          r.facts.observations.push_back(std::move(m));
-        }
+        Evidence e;
+        e.kind = "capture";
+        e.source = opt_.source;
+        e.detail = "source MAC of the device's frames";
+        add_mac_observations(r.facts.observations, *d.mac, oui_, std::move(e));
       }
       for (auto& o : d.observations) r.facts.observations.push_back(std::move(o));
       out.push_back(std::move(r));
@@ -757,16 +748,6 @@ class Analyzer final : public FlowSink {
     for (const auto& t : topics) detail += (&t == &topics.front() ? ", PUBLISH " : ", ") + t;
     add(flow, keys::client::cleartext_protocol, "mqtt to " + endpoint_text(flow.server, flow.server_port),
         printable_excerpt(c.first(pos), 128), detail);
-  }
-
-  void load_oui() {
-    for (const char* file : {"oui.csv", "mam.csv", "oui36.csv"}) {
-      std::ifstream in(opt_.oui_dir + "/" + file, std::ios::binary);
-      if (!in) continue;
-      std::ostringstream text;
-      text << in.rdbuf();
-      (void)oui_.add_csv(as_bytes(text.str()));
-    }
   }
 
   const ReplayOptions& opt_;

@@ -362,6 +362,69 @@ void check_many(const json& truth, const std::string& bin) {
   }
 }
 
+// Shards on real devices (issue 16): the camera persona (its services probed: TLS, HTTP redirect,
+// SSH) and the many-ports device, scanned whole and as shards 1/3..3/3 merged by `trustscan merge`:
+// the merged report has the same services and the same check results as the whole scan. Checks
+// that join ports (the HTTP-to-HTTPS redirect needs tcp/80 and tcp/443, which fall in different
+// shards) are judged on the joined facts.
+void check_shards(const json& truth, const std::string& bin) {
+  if (!truth.contains("many")) return;
+  std::string camera;
+  for (const auto& p : truth["personas"])
+    if (p["name"] == "camera") camera = p["address"].get<std::string>();
+  if (camera.empty()) return;
+  const std::string base = "/tmp/trustscan-lab-shard-" + std::to_string(::getpid());
+  const std::string args = camera + " " + truth["many"]["address"].get<std::string>() +
+                           " -p T:22,80,443,2000-2009 --seed 7 --ca-file " + truth["ca_file"].get<std::string>() + " -q";
+  own_scan(truth, bin, "shards: whole", args + " -o " + base + "-whole.json");
+  std::string shards;
+  for (int k = 1; k <= 3; ++k) {
+    const std::string out = base + "-" + std::to_string(k) + ".json";
+    own_scan(truth, bin, "shards: " + std::to_string(k) + "/3", args + " --shard " + std::to_string(k) + "/3 -o " + out);
+    shards += " " + out;
+  }
+  int st = 0;
+  const std::string merged = run(bin + " merge" + shards + " -o " + base + "-merged.json 2>&1", &st);
+  if (st != 0 && st != 1) fail("shards: trustscan merge exited " + std::to_string(st) + ": " + merged);
+  const auto load = [](const std::string& path) {
+    std::ifstream in(path);
+    return in ? json::parse(in) : json();
+  };
+  const json whole = load(base + "-whole.json"), joined = load(base + "-merged.json");
+  for (const std::string f : {"-whole.json", "-1.json", "-2.json", "-3.json", "-merged.json"}) std::remove((base + f).c_str());
+  if (!whole.contains("devices") || !joined.contains("devices")) return fail("shards: a report is missing");
+  if (whole["devices"].size() != 2 || joined["devices"].size() != 2) return fail("shards: not two devices in each report");
+  std::size_t compared = 0;
+  for (std::size_t d = 0; d < 2; ++d) {
+    const auto& a = whole["devices"][d];
+    const auto& b = joined["devices"][d];
+    const std::string who = a["address"].get<std::string>();
+    std::set<std::string> sa, sb;
+    const auto service = [](json s) {
+      s.erase("rtt_us");  // a time, not a fact of the device
+      return s.dump();
+    };
+    for (const auto& s : a["services"]) sa.insert(service(s));
+    for (const auto& s : b["services"]) sb.insert(service(s));
+    if (sa != sb) fail("shards: " + who + ": the merged services differ from the whole scan's");
+    std::multiset<std::string> ra, rb;
+    const auto line = [](const json& r) {
+      return r["check"].get<std::string>() + " " + r["status"].get<std::string>() + " (" + r.value("reason", "") +
+             "): " + r.value("summary", "");
+    };
+    for (const auto& r : a["results"]) ra.insert(line(r));
+    for (const auto& r : b["results"]) rb.insert(line(r));
+    for (const auto& r : ra)
+      if (!rb.count(r)) fail("shards: " + who + ": whole scan only: " + r);
+    for (const auto& r : rb)
+      if (!ra.count(r)) fail("shards: " + who + ": merged only: " + r);
+    if (a.value("score", json()) != b.value("score", json())) fail("shards: " + who + ": scores differ");
+    compared += ra.size();
+  }
+  std::cout << "shards: " << compared << " check results compared, whole vs 3 shards merged\n";
+  if (compared < 20) fail("shards: too few check results compared");
+}
+
 // A device that drops every SYN but answers ARP and ping (the persona `silent`; issue 16): no TCP
 // answer ever teaches its round-trip time, so the time host discovery measured seeds its timing.
 // Before that seed each of its ports waited the full --timeout (the whole-lab -p- took 269 s,
@@ -417,6 +480,15 @@ void check_veiled(const json& truth, const std::string& bin) {
       const std::string want = key == "address" ? "ARP reply from " : "IPv6 neighbour advertisement";
       if (state != "up" || reason.find(want) == std::string::npos)
         fail(label + ": probe.discovery is '" + state + "' (" + reason + "), expected up by " + want);
+      // The MAC that answered is the device's (id.mac_oui has a source in an active scan too).
+      std::string mac, id_mac;
+      for (const auto& o : r["devices"].at(0)["observations"])
+        if (o["key"] == "device.mac") mac = o["value"].get<std::string>();
+      for (const auto& f : r["devices"].at(0)["results"])
+        if (f["check"] == "id.mac_oui") id_mac = f["status"].get<std::string>();
+      if (mac.size() != 17 || reason.find(mac) == std::string::npos)
+        fail(label + ": device.mac '" + mac + "' is not the MAC in the discovery reason (" + reason + ")");
+      if (id_mac != "info") fail(label + ": id.mac_oui is '" + id_mac + "', expected info from the discovered MAC");
     }
     expect_exact_ports(label, h, report, "filtered");
   }
@@ -494,6 +566,7 @@ int main() {
   check_many(truth, bin);
   check_veiled(truth, bin);
   check_silent(truth, bin);
+  check_shards(truth, bin);
   check_down(truth, bin);
 
   std::string addresses;
