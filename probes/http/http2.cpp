@@ -14,9 +14,9 @@ namespace trustscan {
 
 namespace {
 
-constexpr std::uint8_t kData = 0, kHeaders = 1, kSettings = 4, kPushPromise = 5, kContinuation = 9;
-constexpr std::uint8_t kEndHeaders = 0x4, kPadded = 0x8, kPriority = 0x20;
-constexpr std::uint16_t kSettingsHeaderTableSize = 1;
+constexpr std::uint8_t kH2Data = 0, kH2Headers = 1, kH2Settings = 4, kH2PushPromise = 5, kH2Continuation = 9;
+constexpr std::uint8_t kH2EndHeaders = 0x4, kH2Padded = 0x8, kH2Priority = 0x20;
+constexpr std::uint16_t kH2SettingsHeaderTableSize = 1;
 constexpr std::size_t kH2cMaxUpgradeHead = 16 * 1024;  // the server's "101" head
 
 struct H2Frame {
@@ -52,12 +52,12 @@ bool h2_split_frames(Bytes in, std::vector<H2Frame>& out, std::string& why) {
 std::size_t h2_table_size(const std::vector<H2Frame>& frames, std::size_t initial) {
   std::size_t size = initial;
   for (const auto& f : frames) {
-    if (f.type != kSettings || f.stream != 0 || (f.flags & 1) != 0) continue;
+    if (f.type != kH2Settings || f.stream != 0 || (f.flags & 1) != 0) continue;
     for (std::size_t i = 0; i + 6 <= f.payload.size(); i += 6) {
       const std::uint16_t id = static_cast<std::uint16_t>((f.payload[i] << 8) | f.payload[i + 1]);
       const std::uint32_t v = (std::uint32_t{f.payload[i + 2]} << 24) | (std::uint32_t{f.payload[i + 3]} << 16) |
                               (std::uint32_t{f.payload[i + 4]} << 8) | f.payload[i + 5];
-      if (id == kSettingsHeaderTableSize) size = std::max<std::size_t>(size, v);
+      if (id == kH2SettingsHeaderTableSize) size = std::max<std::size_t>(size, v);
     }
   }
   return std::min(size, kH2MaxHeaderTable);
@@ -214,17 +214,17 @@ class H2Reader {
     bool in_block = false, block_is_push = false;
     for (const auto& f : frames) {
       ++out_.frames[dir];
-      if (in_block && (f.type != kContinuation || f.stream != block_stream)) {
+      if (in_block && (f.type != kH2Continuation || f.stream != block_stream)) {
         why = "a header block interrupted by another frame";
         return false;
       }
       Bytes p = f.payload;
-      if (f.type == kData || f.type == kHeaders || f.type == kPushPromise) {
+      if (f.type == kH2Data || f.type == kH2Headers || f.type == kH2PushPromise) {
         if (f.stream == 0) {
           why = "a stream frame on stream 0";
           return false;
         }
-        if (f.flags & kPadded) {
+        if (f.flags & kH2Padded) {
           if (p.empty() || p[0] >= p.size()) {
             why = "padding longer than its frame";
             return false;
@@ -232,40 +232,40 @@ class H2Reader {
           p = p.subspan(1, p.size() - 1 - p[0]);
         }
       }
-      if (f.type == kHeaders && (f.flags & kPriority)) {
+      if (f.type == kH2Headers && (f.flags & kH2Priority)) {
         if (p.size() < 5) {
           why = "a HEADERS frame shorter than its priority fields";
           return false;
         }
         p = p.subspan(5);
       }
-      if (f.type == kPushPromise) {
+      if (f.type == kH2PushPromise) {
         if (p.size() < 4) {
           why = "a PUSH_PROMISE shorter than its promised stream id";
           return false;
         }
         p = p.subspan(4);
       }
-      if (f.type == kContinuation && !in_block) {
+      if (f.type == kH2Continuation && !in_block) {
         why = "a CONTINUATION without a header block";
         return false;
       }
-      if (f.type == kHeaders || f.type == kPushPromise || f.type == kContinuation) {
+      if (f.type == kH2Headers || f.type == kH2PushPromise || f.type == kH2Continuation) {
         if (!in_block) {
           block.clear();
           block_stream = f.stream;
-          block_is_push = f.type == kPushPromise;
+          block_is_push = f.type == kH2PushPromise;
         }
         if (block.size() + p.size() > kH2MaxHeaderBlock) {
           why = "a header block of more than " + std::to_string(kH2MaxHeaderBlock) + " bytes";
           return false;
         }
         block.append(reinterpret_cast<const char*>(p.data()), p.size());
-        in_block = (f.flags & kEndHeaders) == 0;
+        in_block = (f.flags & kH2EndHeaders) == 0;
         if (!in_block && !header_block(dir, block_stream, block_is_push, as_bytes(block), inf, why)) return false;
         continue;
       }
-      if (f.type == kData) data(dir, f.stream, p, why);
+      if (f.type == kH2Data) data(dir, f.stream, p, why);
       if (!why.empty()) return false;
     }
     return true;  // a block still open at the end: the capture stopped inside it
@@ -329,7 +329,7 @@ Parse parse_h2c_session(Bytes client, Bytes server, Http2Session& out) noexcept 
       if (h.name == "upgrade" && iequals(trim_ows(h.value), "h2c")) h2c = true;
       if (h.name == "http2-settings")
         if (const auto raw = h2_base64url_decode(trim_ows(h.value))) {
-          std::vector<H2Frame> fake{{kSettings, 0, 0, as_bytes(*raw)}};
+          std::vector<H2Frame> fake{{kH2Settings, 0, 0, as_bytes(*raw)}};
           client_settings_table = h2_table_size(fake, client_settings_table);
         }
     }
