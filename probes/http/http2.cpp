@@ -134,7 +134,7 @@ bool h2_inflate(nghttp2_hd_inflater* inf, Bytes block, std::vector<H2Field>& out
       nghttp2_hd_inflate_end_headers(inf);
       return true;
     }
-    if ((flags & NGHTTP2_HD_INFLATE_EMIT) == 0 && left == 0) {
+    if ((flags & NGHTTP2_HD_INFLATE_EMIT) == 0 && (left == 0 || rv == 0)) {  // rv 0: no progress, never loop
       why = "HPACK: a header block cut short";
       return false;
     }
