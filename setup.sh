@@ -18,6 +18,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-2}
 # Build dependencies (Debian 12 package names). Why each one is here: docs/dependencies.md.
 BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
             libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
+            libnghttp2-dev  # HPACK decoding of HTTP/2 in captures (probes/http/http2.cpp)
             ieee-data   # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
             help2man)   # the man page, generated from --help-all at build time (docs/install.md)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the

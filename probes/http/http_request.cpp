@@ -140,6 +140,10 @@ std::optional<std::size_t> head_end(std::string_view text, std::size_t interim) 
 
 }  // namespace
 
+bool add_http_request_header(HttpRequest& r, std::string_view name, std::string_view value) {
+  return take_header(name, value, r);
+}
+
 std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std::string_view token) {
   std::string out;
   std::uint32_t acc = 0;

@@ -80,6 +80,12 @@ Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noex
 Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& consumed) noexcept;
 
 
+/// Applies one header field to `r` by the rules above (name lowercased, value capped; Host,
+/// User-Agent, Content-Type, Authorization with Basic decoded, Content-Length, Transfer-Encoding).
+/// False when the field breaks the framing rules (a bad or conflicting Content-Length). HTTP/2
+/// (probes/http/http2.hpp) gives its decoded fields to it.
+bool add_http_request_header(HttpRequest& r, std::string_view name, std::string_view value);
+
 /// "user:password" of a Basic credential's base64 token, or nullopt when it is not valid base64
 /// or has no ':'.
 std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std::string_view token);

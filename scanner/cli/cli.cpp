@@ -685,6 +685,10 @@ int run_replay(const ReplayArgs& a, OutputOptions output, std::ostream& out, std
         << " more device(s) in the capture were not analysed (the first 1024 were); name the ones you need with --device\n";
     report.complete = false;
   }
+  if (stats.http2_dropped > 0)
+    err << "trustscan: warning: " << stats.http2_dropped
+        << " HTTP/2 connection(s) went past a bound (streams, header bytes, frame size) or broke the framing rules and "
+           "were not analysed (docs/replay.md)\n";
   if (report.devices.empty() && !output.quiet)
     out << "no device traffic in " << stats.packets << " packet(s): nothing initiated a connection"
         << (a.devices.empty() ? "" : " from the --device given") << "\n";

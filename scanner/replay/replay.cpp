@@ -12,6 +12,7 @@
 #include "probes/http/firmware.hpp"
 #include "probes/wire/flow.hpp"
 #include "probes/http/http_request.hpp"
+#include "probes/http/http2.hpp"
 #include "probes/tls/ja_fingerprint.hpp"
 #include "probes/mqtt/mqtt_connect.hpp"
 #include "probes/mqtt/mqtt.hpp"
@@ -230,6 +231,7 @@ class Analyzer final : public FlowSink {
   }
 
   std::uint64_t unbuffered_flows() const { return unbuffered_flows_; }
+  std::uint64_t http2_dropped() const { return http2_dropped_; }
 
  private:
   bool wanted_client(const FlowInfo& flow) {
@@ -347,7 +349,12 @@ class Analyzer final : public FlowSink {
     const unsigned char first = static_cast<unsigned char>(up[0]);
     if (first == 0x16 && up.size() >= 3 && up[1] == 3) return tls(flow, c, s);
     if (up.starts_with("SSH-")) return ssh(flow, c, s);
+    if (h2c_prior_knowledge(c) && http2(flow, c, s)) return;
     if (std::isupper(first)) {
+      // HTTP/1.1 "Upgrade: h2c" answered with 101: the rest of the connection is HTTP/2.
+      if (as_text(c.first(std::min<std::size_t>(c.size(), kHttpReqMaxHead))).find("h2c") != std::string_view::npos &&
+          as_text(s).starts_with("HTTP/1.1 101") && http2(flow, c, s))
+        return;
       std::vector<HttpRequest> reqs;
       std::size_t used = 0;
       if (parse_http_requests(c, reqs, used) != Parse::invalid && !reqs.empty()) return http(flow, reqs, s);
@@ -599,21 +606,59 @@ class Analyzer final : public FlowSink {
       heads.push_back(std::move(h));
       pos += used;
     }
+    std::vector<const HttpResponseHead*> matched(reqs.size(), nullptr);
+    for (std::size_t i = 0; i < heads.size(); ++i) matched[i] = &heads[i];
+    http_requests(flow, reqs, matched, "HTTP");
+  }
+
+  // HTTP/2 in cleartext (probes/http/http2.hpp): its streams' requests and responses go where
+  // HTTP/1's do. A connection past a bound (streams, header bytes, frame size) or breaking the
+  // framing rules is dropped and counted (ReplayStats::http2_dropped). False: not h2c.
+  bool http2(const FlowInfo& flow, Bytes c, Bytes s) {
+    Http2Session h2;
+    if (parse_h2c_session(c, s, h2) != Parse::done) return false;
+    if (!h2.dropped.empty()) {
+      ++http2_dropped_;
+      return true;
+    }
+    std::vector<HttpRequest> reqs;
+    std::vector<const HttpResponseHead*> heads;
+    for (const auto& st : h2.streams) {
+      if (!st.has_request) continue;
+      reqs.push_back(st.request);
+      heads.push_back(st.has_response ? &st.response : nullptr);
+    }
+    http_requests(flow, reqs, heads, h2.upgrade ? "HTTP/2 (h2c after Upgrade)" : "HTTP/2 (h2c)");
+    return true;
+  }
+
+  // The requests of one connection with their responses (nullptr: none seen); `proto` names
+  // the protocol in the evidence.
+  void http_requests(const FlowInfo& flow, const std::vector<HttpRequest>& reqs,
+                     const std::vector<const HttpResponseHead*>& heads, const std::string& proto) {
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       const auto& r = reqs[i];
       const std::string host = req_header(r, "host") ? *req_header(r, "host") : flow.server.to_string();
       const std::string url = r.target.starts_with("http://") ? r.target : "http://" + host + r.target;
       const std::string excerpt = r.raw_head;
-      add(flow, keys::client::http_host, host, {}, r.method + " " + r.target);
-      add(flow, keys::client::http_request, r.method + " " + url, excerpt);
-      if (const auto* ua = req_header(r, "user-agent")) add(flow, keys::http::user_agent, *ua, {}, "HTTP request");
+      add(flow, keys::client::http_host, host, {}, r.method + " " + r.target + (proto == "HTTP" ? "" : " over " + proto));
+      add(flow, keys::client::http_request, r.method + " " + url, excerpt, proto == "HTTP" ? "" : proto);
+      if (const auto* ua = req_header(r, "user-agent")) add(flow, keys::http::user_agent, *ua, {}, proto + " request");
+      // DNS over HTTP in the clear (RFC 8484's wire format without its TLS): the names asked.
+      if (const auto msg = doh_query_message(r)) {
+        DnsMessage m;
+        if (parse_dns_message(as_bytes(*msg), m) == Parse::done && !m.qr)
+          for (const auto& q : m.questions)
+            add(flow, keys::client::dns_query, q.name, printable_excerpt(as_bytes(*msg), 128),
+                "DNS over " + proto + " (" + r.method + " " + url + ")");
+      }
       if (r.basic_user)
         add(flow, keys::client::credentials_cleartext,
             "HTTP Basic user " + *r.basic_user + " to " + endpoint_text(flow.server, flow.server_port),
             excerpt, "Authorization: Basic", &*r.basic_user, r.basic_password ? &*r.basic_password : nullptr);
       if (const auto secret = secret_in(r); !secret.empty())
         add(flow, keys::client::sensitive_cleartext, secret + " sent over plain HTTP to " + host, excerpt);
-      const HttpResponseHead* h = i < heads.size() ? &heads[i] : nullptr;
+      const HttpResponseHead* h = i < heads.size() ? heads[i] : nullptr;
       const std::string no_type, no_body;
       const auto cls = classify_download(r.target, h && h->content_type ? *h->content_type : no_type,
                                          h ? h->first_bytes : no_body);
@@ -758,6 +803,7 @@ class Analyzer final : public FlowSink {
   std::unordered_set<std::uint64_t> quic_seen_;  // flows read as QUIC once: not again until they end
   std::size_t buffered_ = 0;
   std::uint64_t unbuffered_flows_ = 0;
+  std::uint64_t http2_dropped_ = 0;
   std::map<Address, Device> devices_;
   std::map<std::string, std::vector<Observation>> dhcp_by_mac_;
   std::map<std::string, Address> dhcp_address_;
@@ -963,6 +1009,7 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
   stats.flows = table.stats().flows;
   auto devices = analyzer.take_devices();
   stats.untracked_devices = analyzer.untracked_devices();
+  stats.http2_dropped = analyzer.http2_dropped();
   return devices;
 }
 

@@ -2,7 +2,7 @@
 //
 // Pipeline: libpcap reads pcap / pcapng → decode_packet (probes/wire/packet.hpp) → FlowTable with
 // bounded TCP reassembly (probes/wire/flow.hpp) → dissectors on the first bytes of each flow (TLS
-// ClientHello / ServerHello over TCP and in QUIC Initial packets, HTTP, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
+// ClientHello / ServerHello over TCP and in QUIC Initial packets, HTTP/1.x and h2c, FTP, Telnet, MQTT, DNS, DHCP, NTP) → per-device observations
 // → the same checks and profiles as an active scan. Memory is bounded whatever the capture size
 // (flow table and per-flow buffers are capped: docs/replay.md).
 //
@@ -26,7 +26,10 @@
 //   with that chain (verified against ReplayOptions::ca_path at the capture's time, the leaf
 //   matched against the SNI): client.tls.bad_cert_accepted, client.tls.bad_cert_refused,
 //   client.tls.cert_verified, client.tls.cert_unjudged (read by tls.client.validation)
-//   client.http.host, client.http.request ("GET http://host/path"), http.user_agent
+//   client.http.host, client.http.request ("GET http://host/path"), http.user_agent; over HTTP/1.x
+//   and over HTTP/2 in cleartext (h2c: prior knowledge or Upgrade, probes/http/http2.hpp), with
+//   the names of DNS-over-HTTP queries in the clear (POST application/dns-message, GET ?dns=)
+//   as client.dns.query
 //   client.download ("http://host/path"), client.update.host, client.update.cleartext,
 //   client.update.check_time (int, seconds since the epoch)
 //   client.credentials.cleartext ("HTTP Basic user admin to 198.18.1.2:80"; evidence carries
@@ -65,6 +68,7 @@ struct ReplayOptions {
 struct ReplayStats {
   std::uint64_t packets = 0, bytes = 0, undecodable = 0, flows = 0;
   std::uint64_t untracked_devices = 0; ///< clients beyond the first 1024 (without --device): not analysed
+  std::uint64_t http2_dropped = 0;     ///< h2c connections past a bound of probes/http/http2.hpp: not analysed
   bool truncated = false;              ///< a capture ended mid-record: partial result
   bool interrupted = false;            ///< options.stop was set: partial result
   std::string warning;                 ///< one line, when truncated

@@ -14,9 +14,10 @@ OUT = os.path.join(HERE, "corpus", "tls_client")
 DEVICE = bytes([198, 19, 250, 10])
 
 
-def streams(name):
-    data = open(os.path.join(PCAPS, name), "rb").read()
-    pos, up, down = 24, b"", b""
+def tcp_segments(path):
+    """(source address, TCP header, payload) of every IPv4 TCP segment of an Ethernet pcap."""
+    data = open(path, "rb").read()
+    pos = 24
     while pos + 16 <= len(data):
         incl = struct.unpack("<I", data[pos + 8:pos + 12])[0]
         f = data[pos + 16:pos + 16 + incl]
@@ -26,8 +27,13 @@ def streams(name):
         ihl = (f[14] & 15) * 4
         total = struct.unpack("!H", f[16:18])[0]
         tcp = f[14 + ihl:14 + total]
-        payload = tcp[(tcp[12] >> 4) * 4:]
-        if f[26:30] == DEVICE:
+        yield f[26:30], tcp, tcp[(tcp[12] >> 4) * 4:]
+
+
+def streams(name):
+    up, down = b"", b""
+    for source, _, payload in tcp_segments(os.path.join(PCAPS, name)):
+        if source == DEVICE:
             up += payload
         else:
             down += payload

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -403,6 +404,66 @@ TEST_CASE("replay: QUIC v1 Initials give the hello's SNI, ALPN and q-JA4, after 
     CHECK_FALSE(keys.count("client.quic.version"));
     if (damage == 0) CHECK(keys.count("client.flows"));  // cut frames may not even decode as UDP
   }
+}
+
+TEST_CASE("replay: HTTP/2 in cleartext (h2c) gives the requests HTTP/1 gives, and DNS over HTTP the names") {
+  // pcaps/make_h2c.sh: nghttp and curl (user agent AcmeCam/2.1) to nghttpd with prior knowledge,
+  // two of the requests DoH in the clear (a POST of a DNS message, a GET ?dns=), and curl's
+  // HTTP/1.1 "Upgrade: h2c" to nghttpx, answered with 101 and HTTP/2 frames.
+  const auto h2_values = [](const json& report, const std::string& key) {
+    std::set<std::string> v;
+    for (const auto& d : report["devices"])
+      for (const auto& o : d["observations"])
+        if (o["key"] == key) v.insert(o["value"].get<std::string>());
+    return v;
+  };
+  const auto report = replay({kPcaps + "h2c.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  const auto requests = h2_values(report, "client.http.request");
+  REQUIRE(requests.size() == 5);
+  CHECK(requests.count("GET http://fw.acme-cam.example/fw-1.2.3.bin"));  // :method, :authority, :path
+  CHECK(requests.count("GET http://fw.acme-cam.example/config.json"));   // stream 3: HPACK's dynamic table
+  CHECK(requests.count("POST http://fw.acme-cam.example/dns-query"));
+  CHECK(requests.count("GET http://fw.acme-cam.example:8080/fw-1.2.3.bin"));  // after Upgrade
+  CHECK(std::count_if(requests.begin(), requests.end(), [](const std::string& r) {
+          return r.starts_with("GET http://fw.acme-cam.example/dns-query?dns=");
+        }) == 1);
+  CHECK(h2_values(report, "client.http.host") == std::set<std::string>{"fw.acme-cam.example", "fw.acme-cam.example:8080"});
+  CHECK(h2_values(report, "http.user_agent") == std::set<std::string>{"AcmeCam/2.1"});
+  CHECK(h2_values(report, "client.dns.query") == std::set<std::string>{"cloud.acme-cam.example", "time.acme-cam.example"});
+  std::set<std::string> via;
+  for (const auto& o : dev["observations"])
+    if (o["key"] == "client.http.request") {
+      const std::string detail = o["detail"];
+      via.insert(detail.substr(detail.find(' ') + 1));
+    }
+  CHECK(via == std::set<std::string>{"HTTP/2 (h2c)", "HTTP/2 (h2c after Upgrade)"});
+
+  // Every client preface's first frame (SETTINGS) given a length of 16 MiB - 1: each connection
+  // goes past the frame bound, is dropped whole and counted, with one warning line.
+  auto cap = test::read_pcap("h2c.pcap");
+  int prefaces = 0;
+  for (auto& f : cap.frames) {
+    DecodedPacket p;
+    if (decode_packet(cap.linktype, Bytes(f.bytes), p) != Parse::done || p.payload.size() < 27 ||
+        as_text(p.payload).substr(0, 3) != "PRI")
+      continue;
+    const auto at = static_cast<std::size_t>(p.payload.data() - f.bytes.data()) + 24;
+    f.bytes[at] = f.bytes[at + 1] = f.bytes[at + 2] = 0xff;
+    ++prefaces;
+  }
+  CHECK(prefaces == 4);
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, cap);
+  const auto out = temp_path(".json");
+  const auto run = cli({"replay", path, "-q", "-o", out});
+  CHECK(run.err.find("warning: 4 HTTP/2 connection(s) went past a bound") != std::string::npos);
+  std::ifstream in(out);
+  const auto dropped = json::parse(in);
+  std::remove(out.c_str());
+  std::remove(path.c_str());
+  CHECK(h2_values(dropped, "client.http.request").empty());
+  CHECK(h2_values(dropped, "client.dns.query").empty());
 }
 
 TEST_CASE("replay: the device as a TLS client, shown certificates it should and should not accept") {
