@@ -195,7 +195,7 @@ void add_engine_options(CLI::App& cmd, ScanArgs& a) {
                  "Operations in flight against one device (default 512; 1024 with --syn)")
       ->check(CLI::Range(1, 100'000));
   cmd.add_flag("--syn", a.engine.syn,
-               "SYN scan of IPv4 TCP ports (raw socket: root or CAP_NET_RAW; without it, a notice and the connect scan)");
+               "SYN scan of TCP ports, IPv4 and IPv6 (raw socket: root or CAP_NET_RAW; without it, a notice and the connect scan)");
   cmd.add_option("--timeout", a.timeout_ms,
                  "Longest deadline of one port-scan attempt, and the first one before a device has answered (unless host discovery timed it) (ms)")
       ->check(CLI::Range(1, 600'000));

@@ -34,7 +34,7 @@ struct EngineOptions {
   int retries = 1;                      ///< --retries: most extra attempts after a timeout
   std::size_t threads = 0;              ///< --threads: engine threads, 0 = one per core (at most 4)
   bool discovery = true;                ///< host discovery first (--no-discovery: every target is up)
-  bool syn = false;                     ///< --syn: IPv4 TCP ports by the SYN scan (scanner/engine/syn_scan.hpp)
+  bool syn = false;                     ///< --syn: TCP ports (IPv4, IPv6) by the SYN scan (scanner/engine/syn_scan.hpp)
   /// The SYN scan's limits (--per-device / --max-inflight when given): a half-open probe holds no
   /// descriptor, and nothing on a device that answers it, so only a silent device fills them.
   std::size_t syn_per_device = 1024;

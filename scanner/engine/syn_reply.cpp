@@ -55,6 +55,29 @@ bool filtering_code(std::uint8_t code) noexcept {
   return code <= 3 || code == 9 || code == 10 || code == 13;
 }
 
+std::optional<SynReply> read_icmpv6_unreachable(const DecodedPacket& p, const SynKey& key, const Address& local,
+                                                std::uint16_t lport) noexcept;
+
+// An ICMP or ICMPv6 unreachable `p` whose quoted probe (`quoted`, its TCP header at `tcp_at`, at
+// least 8 bytes of it) went from src to dst: ours when it left our address and port and carried
+// the cookie of dst and its port.
+std::optional<SynReply> unreachable_quoting(const DecodedPacket& p, Bytes quoted, std::size_t tcp_at, const Address& src,
+                                            const Address& dst, const SynKey& key, const Address& local,
+                                            std::uint16_t lport) noexcept {
+  const std::uint16_t sport = be16(quoted, tcp_at);
+  const std::uint16_t dport = be16(quoted, tcp_at + 2);
+  if (src != local || sport != lport || be32(quoted, tcp_at + 4) != syn_cookie(key, local, lport, dst, dport))
+    return std::nullopt;
+  SynReply r;
+  r.answer = SynAnswer::unreachable;
+  r.device = dst;
+  r.port = dport;
+  r.icmp_type = p.icmp_type;
+  r.icmp_code = p.icmp_code;
+  r.icmp_from = p.src;
+  return r;
+}
+
 }  // namespace
 
 std::uint64_t siphash24(const SynKey& key, Bytes data) noexcept {
@@ -93,7 +116,7 @@ std::uint32_t syn_cookie(const SynKey& key, const Address& local, std::uint16_t 
 std::optional<SynReply> read_syn_reply(std::uint32_t linktype, Bytes frame, const SynKey& key, const Address& local,
                                        std::uint16_t lport) noexcept {
   DecodedPacket p;
-  if (decode_packet(linktype, frame, p) != Parse::done || p.ip_version != 4 || p.dst != local || p.later_fragment)
+  if (decode_packet(linktype, frame, p) != Parse::done || p.ip_version == 0 || p.dst != local || p.later_fragment)
     return std::nullopt;
   if (p.ip_proto == ipproto::tcp && p.has_ports) {
     if (p.dst_port != lport || !(p.tcp_flags & tcpflag::ack)) return std::nullopt;
@@ -109,6 +132,7 @@ std::optional<SynReply> read_syn_reply(std::uint32_t linktype, Bytes frame, cons
     r.port = p.src_port;
     return r;
   }
+  if (p.ip_version == 6) return read_icmpv6_unreachable(p, key, local, lport);
   if (p.ip_proto != ipproto::icmp || p.icmp_type != 3 || !filtering_code(p.icmp_code)) return std::nullopt;
   // ICMP body: 4 unused bytes, then the quoted IPv4 header and at least 8 bytes of its payload
   // (RFC 792): our source port, the probed port and our sequence number.
@@ -120,18 +144,32 @@ std::optional<SynReply> read_syn_reply(std::uint32_t linktype, Bytes frame, cons
   if (ihl < 20 || quoted.size() < ihl + 8) return std::nullopt;
   const Address src = Address::v4(be32(quoted, 12));
   const Address dst = Address::v4(be32(quoted, 16));
-  const std::uint16_t sport = be16(quoted, ihl);
-  const std::uint16_t dport = be16(quoted, ihl + 2);
-  if (src != local || sport != lport || be32(quoted, ihl + 4) != syn_cookie(key, local, lport, dst, dport))
-    return std::nullopt;
-  SynReply r;
-  r.answer = SynAnswer::unreachable;
-  r.device = dst;
-  r.port = dport;
-  r.icmp_type = p.icmp_type;
-  r.icmp_code = p.icmp_code;
-  r.icmp_from = p.src;
-  return r;
+  return unreachable_quoting(p, quoted, ihl, src, dst, key, local, lport);
 }
+
+namespace {
+
+// ICMPv6 destination unreachable (type 1, RFC 4443 3.1): every code (no route, administratively
+// prohibited, beyond scope, address or port unreachable, policy, reject route) means a filter or
+// the path refused the probe. The body is 4 unused bytes, then as much of the invoking packet as
+// fits: our IPv6 header (40 bytes; a probe of ours carries no extension header) and at least the
+// first 8 bytes of its TCP header.
+std::optional<SynReply> read_icmpv6_unreachable(const DecodedPacket& p, const SynKey& key, const Address& local,
+                                                std::uint16_t lport) noexcept {
+  if (p.ip_proto != ipproto::icmpv6 || p.icmp_type != 1 || p.icmp_code > 6) return std::nullopt;
+  const Bytes body = p.payload;
+  if (body.size() < 4 + 40 + 8) return std::nullopt;
+  const Bytes quoted = body.subspan(4);
+  if ((quoted[0] >> 4) != 6 || quoted[6] != ipproto::tcp) return std::nullopt;
+  Address src, dst;
+  src.v6 = dst.v6 = true;
+  for (std::size_t i = 0; i < 16; ++i) {
+    src.bytes[i] = quoted[8 + i];
+    dst.bytes[i] = quoted[24 + i];
+  }
+  return unreachable_quoting(p, quoted, 40, src, dst, key, local, lport);
+}
+
+}  // namespace
 
 }  // namespace trustscan

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <tins/ip.h>
+#include <tins/ipv6.h>
 #include <tins/tcp.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -32,17 +34,17 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int kSynSnapLen = 256;                    // IPv4 + TCP with options, or ICMP quoting them
+constexpr int kSynSnapLen = 256;                    // IP + TCP with options, or ICMP(v6) quoting them
 constexpr int kSynCaptureBuffer = 16 * 1024 * 1024;  // answers of a fast scan wait here for the loop
 constexpr std::size_t kSynSendBatch = 256;          // probes sent between two reads of the capture
 
 std::string syn_errno_text(int e) { return std::strerror(e); }
 
-// A frame with our own source port: the probe, and the RST that ends an open port's handshake.
+// A packet with our own source port: the probe, and the RST that ends an open port's handshake.
+// IPv4 or IPv6 as the addresses are (libtins computes the TCP checksum over the right
+// pseudo-header).
 std::vector<std::uint8_t> tcp_segment(const Address& from, std::uint16_t sport, const Address& to,
                                       std::uint16_t dport, std::uint32_t seq, bool rst) {
-  Tins::IP ip(Tins::IPv4Address(htonl(to.v4_value())), Tins::IPv4Address(htonl(from.v4_value())));
-  ip.ttl(64);
   Tins::TCP tcp(dport, sport);
   tcp.seq(seq);
   if (rst) {
@@ -51,14 +53,24 @@ std::vector<std::uint8_t> tcp_segment(const Address& from, std::uint16_t sport, 
   } else {
     tcp.set_flag(Tins::TCP::SYN, 1);
     tcp.window(1024);
-    tcp.mss(1460);  // devices that drop option-less SYNs exist; nmap sends MSS too
+    tcp.mss(to.v6 ? 1440 : 1460);  // devices that drop option-less SYNs exist; nmap sends MSS too
   }
+  if (to.v6) {
+    Tins::IPv6 ip6(Tins::IPv6Address(to.bytes.data()), Tins::IPv6Address(from.bytes.data()));
+    ip6.hop_limit(64);
+    ip6 /= tcp;
+    return ip6.serialize();
+  }
+  Tins::IP ip(Tins::IPv4Address(htonl(to.v4_value())), Tins::IPv4Address(htonl(from.v4_value())));
+  ip.ttl(64);
   ip /= tcp;
   return ip.serialize();
 }
 
-int open_raw_socket(std::string& why) {
-  const int fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+// A raw socket that sends whole IP packets: IPPROTO_RAW implies IP_HDRINCL, and on IPv6 (Linux
+// 4.5 and later) IPV6_HDRINCL.
+int open_raw_socket(std::string& why, int family = AF_INET) {
+  const int fd = ::socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
   if (fd < 0) {
     const int e = errno;
     why = e == EPERM || e == EACCES ? "a raw socket needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep)"
@@ -106,6 +118,7 @@ struct SynScanner::State {
   std::uint16_t lport = 0;
   int reserve_fd = -1;  // a TCP socket bound to lport: no other program gets the port meanwhile
   int raw_fd = -1;
+  int raw6_fd = -1;  // IPv6 targets only
   pcap_t* capture = nullptr;
   std::uint32_t linktype = 0;
   std::vector<Address> locals;
@@ -123,11 +136,14 @@ struct SynScanner::State {
   ~State() {
     if (capture) pcap_close(capture);
     if (raw_fd >= 0) ::close(raw_fd);
+    if (raw6_fd >= 0) ::close(raw6_fd);
     if (reserve_fd >= 0) ::close(reserve_fd);
   }
 
-  static std::uint64_t slot(const Address& a, std::uint16_t port) noexcept {
-    return static_cast<std::uint64_t>(a.v4_value()) << 16 | port;
+  std::map<Address, std::uint32_t> device_of;  // address -> device index
+
+  static std::uint64_t slot(std::uint32_t device, std::uint16_t port) noexcept {
+    return static_cast<std::uint64_t>(device) << 16 | port;
   }
 
   void make_ready(std::uint32_t d) {
@@ -140,10 +156,18 @@ struct SynScanner::State {
 
   // Sends one segment; false when the kernel has no room for it now (try again later).
   bool send(const std::vector<std::uint8_t>& frame, const Address& to, int& error) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(to.v4_value());
-    const auto n = ::sendto(raw_fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    ssize_t n = -1;
+    if (to.v6) {
+      sockaddr_in6 sa{};
+      sa.sin6_family = AF_INET6;
+      std::memcpy(&sa.sin6_addr, to.bytes.data(), 16);
+      n = ::sendto(raw6_fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    } else {
+      sockaddr_in sa{};
+      sa.sin_family = AF_INET;
+      sa.sin_addr.s_addr = htonl(to.v4_value());
+      n = ::sendto(raw_fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    }
     error = n < 0 ? errno : 0;
     return n >= 0 || (error != EAGAIN && error != EWOULDBLOCK && error != ENOBUFS);
   }
@@ -196,7 +220,9 @@ struct SynScanner::State {
   }
 
   void answer(const SynReply& r, Clock::time_point now) {
-    const auto it = job_of.find(slot(r.device, r.port));
+    const auto dev_it = device_of.find(r.device);
+    if (dev_it == device_of.end()) return;
+    const auto it = job_of.find(slot(dev_it->second, r.port));
     if (it == job_of.end()) return;
     const std::uint32_t j = it->second;
     auto& job = jobs[j];
@@ -281,12 +307,12 @@ std::unique_ptr<SynScanner> SynScanner::open(const ScanPlan& plan, const EngineO
     State::Device d{address, {}, DeviceTiming(limits), {}, 0, false};
     if (t < plan.rtt_hints.size()) d.timing.seed(plan.rtt_hints[t]);
     if (scanned[t]) {
-      const auto local = address.v6 ? std::nullopt : source_address_for(address);
-      if (!local || local->v6) {
-        why = address.v6 ? "the SYN scan is IPv4 only (" + address.to_string() + ")"
-                         : "no route to " + address.to_string();
+      const auto local = source_address_for(address);
+      if (!local || local->v6 != address.v6) {
+        why = "no route to " + address.to_string();
         return nullptr;
       }
+      s->device_of.emplace(address, static_cast<std::uint32_t>(t));
       d.local = *local;
       if (std::find(s->locals.begin(), s->locals.end(), *local) == s->locals.end()) s->locals.push_back(*local);
     }
@@ -304,7 +330,7 @@ std::unique_ptr<SynScanner> SynScanner::open(const ScanPlan& plan, const EngineO
     j.well_known = job.well_known;
     j.result.endpoint = job.endpoint;
     const auto index = static_cast<std::uint32_t>(s->jobs.size());
-    s->job_of.emplace(State::slot(job.endpoint.address, job.endpoint.port), index);
+    s->job_of.emplace(State::slot(static_cast<std::uint32_t>(job.device), job.endpoint.port), index);
     s->devices[job.device].pending.push_back(index);
     s->jobs.push_back(j);
   }
@@ -314,19 +340,40 @@ std::unique_ptr<SynScanner> SynScanner::open(const ScanPlan& plan, const EngineO
   if (s->raw_fd < 0) return nullptr;
   const int sndbuf = 4 * 1024 * 1024;
   ::setsockopt(s->raw_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  if (std::any_of(s->locals.begin(), s->locals.end(), [](const Address& a) { return a.v6; })) {
+    s->raw6_fd = open_raw_socket(why, AF_INET6);
+    if (s->raw6_fd < 0) return nullptr;
+    ::setsockopt(s->raw6_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  }
   // The source port: one of the kernel's own ephemeral ports, held by a bound (not listening,
   // not connected) socket for the whole scan, so no connection of another program uses it and
   // the kernel still answers our SYN-ACKs with RST.
-  s->reserve_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in any{};
-  any.sin_family = AF_INET;
-  socklen_t len = sizeof any;
-  if (s->reserve_fd < 0 || ::bind(s->reserve_fd, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
-      ::getsockname(s->reserve_fd, reinterpret_cast<sockaddr*>(&any), &len) != 0) {
-    why = "no local port for the SYN scan: " + syn_errno_text(errno);
-    return nullptr;
+  // With IPv6 targets it is a dual-stack socket bound to [::], which holds the port on both.
+  if (s->raw6_fd >= 0) {
+    s->reserve_fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int v6only = 0;
+    sockaddr_in6 any6{};
+    any6.sin6_family = AF_INET6;
+    socklen_t len = sizeof any6;
+    if (s->reserve_fd < 0 || ::setsockopt(s->reserve_fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0 ||
+        ::bind(s->reserve_fd, reinterpret_cast<sockaddr*>(&any6), sizeof any6) != 0 ||
+        ::getsockname(s->reserve_fd, reinterpret_cast<sockaddr*>(&any6), &len) != 0) {
+      why = "no local port for the SYN scan: " + syn_errno_text(errno);
+      return nullptr;
+    }
+    s->lport = ntohs(any6.sin6_port);
+  } else {
+    s->reserve_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in any{};
+    any.sin_family = AF_INET;
+    socklen_t len = sizeof any;
+    if (s->reserve_fd < 0 || ::bind(s->reserve_fd, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
+        ::getsockname(s->reserve_fd, reinterpret_cast<sockaddr*>(&any), &len) != 0) {
+      why = "no local port for the SYN scan: " + syn_errno_text(errno);
+      return nullptr;
+    }
+    s->lport = ntohs(any.sin_port);
   }
-  s->lport = ntohs(any.sin_port);
 
   // The answers: every interface ("any", Linux cooked), incoming only, our port or ICMP errors.
   char err[PCAP_ERRBUF_SIZE] = {};
@@ -345,7 +392,9 @@ std::unique_ptr<SynScanner> SynScanner::open(const ScanPlan& plan, const EngineO
     return nullptr;
   }
   pcap_setdirection(s->capture, PCAP_D_IN);
-  const std::string filter = "(tcp dst port " + std::to_string(s->lport) + ") or (icmp and icmp[0] == 3)";
+  // ip6[40]: the ICMPv6 type, right after an IPv6 header without extension headers.
+  const std::string filter = "(tcp dst port " + std::to_string(s->lport) +
+                             ") or (icmp and icmp[0] == 3) or (icmp6 and ip6[40] == 1)";
   bpf_program prog{};
   if (pcap_compile(s->capture, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
       pcap_setfilter(s->capture, &prog) != 0) {

@@ -1,6 +1,6 @@
 // trustscan — the SYN scan (`--syn`, docs/engine.md "SYN scan"): half-open TCP probes crafted with
-// libtins and sent on a raw IPv4 socket, answers read with libpcap (immediate mode, a BPF filter
-// for our source port and ICMP errors) and validated statelessly (scanner/engine/syn_reply.hpp).
+// libtins and sent on a raw IPv4 or IPv6 socket, answers read with libpcap (immediate mode, a BPF
+// filter for our source port and ICMP / ICMPv6 destination-unreachable errors) and validated statelessly (scanner/engine/syn_reply.hpp).
 //
 // It runs the TCP jobs of a plan on one thread of its own, without Asio: one loop sends while
 // the device's window and the rate allow, reads what the capture holds, and retries or gives up
@@ -29,8 +29,8 @@ bool syn_scan_available(std::string& why);
 class SynScanner {
  public:
   /// Opens the raw socket and the captures the plan's targets need. nullptr with `why` (one
-  /// line) when this process cannot: no CAP_NET_RAW, no route or interface for a target, an
-  /// IPv6 target (the SYN scan is IPv4 only), a job that is not TCP.
+  /// line) when this process cannot: no CAP_NET_RAW, no route or interface for a target, a job
+  /// that is not TCP.
   static std::unique_ptr<SynScanner> open(const ScanPlan& plan, const EngineOptions& options, std::string& why);
   ~SynScanner();
   SynScanner(const SynScanner&) = delete;

@@ -73,7 +73,7 @@ net::awaitable<void> check_liveness(DeviceReport& device, const ProbeOptions& op
           " ms each): " + tried + (up ? "; the host still answers (" + host.front().reason + ")" : "; " + host.front().reason)));
 }
 
-// The SYN scan of a plan's IPv4 TCP jobs, on a thread of its own (it does not use Asio); the
+// The SYN scan of a plan's TCP jobs, on a thread of its own (it does not use Asio); the
 // connect engine runs the rest meanwhile. Stopped and joined however the scan ends.
 struct SynRun {
   std::unique_ptr<SynScanner> scanner;
@@ -92,13 +92,13 @@ struct SynRun {
   }
 };
 
-// Splits `plan` for --syn: the IPv4 TCP jobs go to the SYN scan, the rest (UDP, IPv6) stays.
+// Splits `plan` for --syn: the TCP jobs (IPv4 and IPv6) go to the SYN scan, the UDP jobs stay.
 ScanPlan take_syn_jobs(ScanPlan& plan) {
   ScanPlan syn = plan;
   syn.jobs.clear();
   std::vector<ScanJob> rest;
   for (const auto& j : plan.jobs)
-    (j.endpoint.transport == Transport::tcp && !j.endpoint.address.v6 ? syn.jobs : rest).push_back(j);
+    (j.endpoint.transport == Transport::tcp ? syn.jobs : rest).push_back(j);
   plan.jobs = std::move(rest);
   return syn;
 }
@@ -110,7 +110,7 @@ std::vector<DeviceReport> run_active_scan(net::io_context& io, const ScanPlan& p
   // Load the identification table before anything is sent: a broken table is a usage error.
   const ServiceTable* table = probe.probes ? &builtin_service_table() : nullptr;
   std::unique_ptr<PortScanner> scanner;  // made once discovery has decided which devices to scan
-  SynRun syn;                            // --syn: the IPv4 TCP jobs, when the SYN scan can run
+  SynRun syn;                            // --syn: the TCP jobs, when the SYN scan can run
   AbortGroup liveness_abort;
   ScanPlan scanned = plan;               // the plan without the jobs of devices found down
   std::vector<DeviceReport> devices(plan.targets.size());

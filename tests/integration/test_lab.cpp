@@ -459,12 +459,14 @@ void check_silent(const json& truth, const std::string& bin) {
 void check_veiled(const json& truth, const std::string& bin) {
   if (!truth.contains("veiled")) return;
   const auto& h = truth["veiled"];
-  for (const std::string key : {"address", "address_v6"}) {
-    const std::string label = "veiled " + h[key].get<std::string>();
+  for (const std::string key : {"address", "address_v6", "address_v6 --syn"}) {
+    const std::string mode = key.find(" --syn") != std::string::npos ? " --syn" : "";
+    const std::string field = key.substr(0, key.find(' '));
+    const std::string label = "veiled " + h[field].get<std::string>() + mode;
     const std::string report = "/tmp/trustscan-lab-veiled-" + std::to_string(::getpid()) + ".json";
     const auto [out, st, secs] = own_scan(truth, bin, label,
-                                          h[key].get<std::string>() + " -p " + h["ports"].get<std::string>() +
-                                              " --no-probes -o " + report);
+                                          h[field].get<std::string>() + " -p " + h["ports"].get<std::string>() +
+                                              " --no-probes" + mode + " -o " + report);
     if (st != 0 && st != 1) return fail(label + ": trustscan exited " + std::to_string(st));
     if (secs > h["budget_s"].get<double>()) fail(label + ": took " + std::to_string(secs) + " s, over its budget");
     {
@@ -477,7 +479,8 @@ void check_veiled(const json& truth, const std::string& bin) {
           state = o["value"].get<std::string>();
           reason = o.value("detail", "");
         }
-      const std::string want = key == "address" ? "ARP reply from " : "IPv6 neighbour advertisement";
+      const std::string want = field == "address" ? "ARP reply from " : "IPv6 neighbour advertisement";
+      if (!mode.empty() && out.find("by the SYN scan)") == std::string::npos) fail(label + ": the SYN scan did not run");
       if (state != "up" || reason.find(want) == std::string::npos)
         fail(label + ": probe.discovery is '" + state + "' (" + reason + "), expected up by " + want);
       // The MAC that answered is the device's (id.mac_oui has a source in an active scan too).

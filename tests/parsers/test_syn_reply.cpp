@@ -197,4 +197,58 @@ TEST_CASE("syn: the fuzz seeds (tests/fuzz/make_syn_reply_seeds.py) are answers 
     CHECK_FALSE(answer_of("wrong_ack"));
     CHECK_FALSE(answer_of("own_syn"));
   }
+  // IPv6: the seeds' SYN-ACK, RST and ICMPv6 unreachable, answers to a probe from the lab's IPv6
+  // scanner address only (for the IPv4 one they are another IP version: not ours).
+  const Address local6 = *Address::parse("fd00:7473:6c::2");
+  const Address device6 = *Address::parse("fd00:7473:6c::19");
+  const std::pair<const char*, std::uint32_t> links6[] = {{"_sll2", linktype::linux_sll2}, {"_eth", linktype::en10mb},
+                                                           {"_ip", linktype::ipv6}};
+  for (const auto& [suffix, link] : links6) {
+    CAPTURE(suffix);
+    const auto answer_of = [&](const std::string& name, const Address& local) {
+      const auto frame = load(name + suffix);
+      return read_syn_reply(link, Bytes(frame), key, local, kSynLport);
+    };
+    const auto open = answer_of("v6_syn_ack", local6);
+    REQUIRE(open);
+    CHECK(open->answer == SynAnswer::syn_ack);
+    CHECK(open->device == device6);
+    CHECK(open->port == 8443);
+    const auto closed = answer_of("v6_rst", local6);
+    REQUIRE(closed);
+    CHECK(closed->answer == SynAnswer::rst);
+    const auto filtered = answer_of("v6_icmp_prohibited", local6);
+    REQUIRE(filtered);
+    CHECK(filtered->answer == SynAnswer::unreachable);
+    CHECK(filtered->device == device6);
+    CHECK(filtered->port == 8080);
+    CHECK(filtered->icmp_type == 1);
+    CHECK(filtered->icmp_code == 1);
+    CHECK(filtered->icmp_from == *Address::parse("fd00:7473:6c::1"));
+    CHECK_FALSE(answer_of("v6_syn_ack", kSynLocal));
+    CHECK_FALSE(answer_of("v6_syn_ack", device6));
+  }
+}
+
+TEST_CASE("syn: an ICMPv6 unreachable that quotes another probe, or is no unreachable, is not read") {
+  const SynKey key{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  const Address local6 = *Address::parse("fd00:7473:6c::2");
+  const std::string dir = std::string(TRUSTSCAN_SOURCE_DIR) + "/tests/fuzz/corpus/syn_reply/";
+  std::ifstream in(dir + "v6_icmp_prohibited_ip", std::ios::binary);
+  REQUIRE(in);
+  const std::vector<std::uint8_t> good(std::istreambuf_iterator<char>(in), {});
+  REQUIRE(read_syn_reply(linktype::ipv6, Bytes(good), key, local6, kSynLport));
+  auto other_type = good;
+  other_type[40] = 3;  // time exceeded
+  CHECK_FALSE(read_syn_reply(linktype::ipv6, Bytes(other_type), key, local6, kSynLport));
+  auto other_seq = good;
+  other_seq[40 + 8 + 44] ^= 1;  // the quoted sequence number (40 IPv6 + 8 ICMPv6 + 40 quoted IPv6 + 4)
+  CHECK_FALSE(read_syn_reply(linktype::ipv6, Bytes(other_seq), key, local6, kSynLport));
+  auto udp_quoted = good;
+  udp_quoted[40 + 8 + 6] = 17;  // the quoted packet was UDP
+  CHECK_FALSE(read_syn_reply(linktype::ipv6, Bytes(udp_quoted), key, local6, kSynLport));
+  auto short_quote = good;
+  short_quote.resize(short_quote.size() - 4);
+  short_quote[5] = static_cast<std::uint8_t>(short_quote.size() - 40);
+  CHECK_FALSE(read_syn_reply(linktype::ipv6, Bytes(short_quote), key, local6, kSynLport));
 }
