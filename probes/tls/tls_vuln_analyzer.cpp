@@ -32,6 +32,8 @@ using namespace std::chrono_literals;
 // Byte cap of a connection: the flight, then at most two records back.
 constexpr std::size_t kVulnCap = kTlsMaxFlight + 2 * (kTlsMaxRecordLength + 5);
 constexpr std::chrono::milliseconds kVulnWait = 3000ms;
+// The wait for an alert to the early ChangeCipherSpec (testssl.sh waits 2 s too).
+constexpr std::chrono::milliseconds kCcsWait = 2000ms;
 
 std::string tlsva_hex(Bytes b) {
   std::string out;
@@ -138,7 +140,7 @@ net::awaitable<void> tlsva_ccs(ProbeContext& ctx, const TlsVulnTarget& t, const 
   if (!h) co_return;
   const auto ccs = build_change_cipher_spec(h->flight.negotiated_version);
   if ((co_await h->session->send(ccs)).status != Status::success) co_return;
-  auto first = co_await tlsva_answer(ctx, *h->session, h->rest, kVulnWait);
+  auto first = co_await tlsva_answer(ctx, *h->session, h->rest, kCcsWait);
   if (first.state == Parse::invalid) co_return;
   const bool refused = (first.state == Parse::done && first.reply.alert) || first.status == Status::connection_closed;
   std::string detail = tls_version_name(h->flight.negotiated_version) +
