@@ -10,6 +10,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -27,7 +28,7 @@ TvpBytes tvp_record(std::uint8_t type, TvpBytes body) {
 
 }  // namespace
 
-TEST_CASE("tls_vulns: the Heartbleed request claims 16384 bytes and carries none; the CCS is one byte") {
+TEST_CASE("tls_vulns: the Heartbleed request claims 16384 bytes and carries none, the CCS is one byte") {
   CHECK(build_heartbleed_request(0x0302) == TvpBytes{24, 3, 2, 0, 3, 1, 0x40, 0});
   CHECK(build_change_cipher_spec(0x0303) == TvpBytes{20, 3, 3, 0, 1, 1});
 }
@@ -62,7 +63,7 @@ TEST_CASE("tls_vulns: parse_tls_reply stops at the first alert or heartbeat reco
   CHECK(parse_tls_reply(Bytes(fair), r, used) == Parse::done);
   CHECK_FALSE(heartbleed_leaked(r));
   // Not TLS, a 3.x version missing, an empty or oversized record: invalid.
-  for (const TvpBytes bad : {TvpBytes{0x48, 0x54, 0x54, 0x50, 0x2f}, TvpBytes{21, 2, 0, 0, 2, 2, 10}, TvpBytes{21, 3, 3, 0, 0},
+  for (const TvpBytes& bad : {TvpBytes{0x48, 0x54, 0x54, 0x50, 0x2f}, TvpBytes{21, 2, 0, 0, 2, 2, 10}, TvpBytes{21, 3, 3, 0, 0},
                              TvpBytes{23, 3, 3, 0x48, 0x01}, TvpBytes{21, 3, 3, 0, 1, 2}}) {
     CAPTURE(bad.size());
     CHECK(parse_tls_reply(Bytes(bad), r, used) == Parse::invalid);
