@@ -156,10 +156,11 @@ std::optional<std::vector<std::uint8_t>> rsa_encrypt_raw(Bytes certificate_der, 
 
 std::vector<std::uint8_t> build_robot_flight(std::uint16_t record_version, Bytes encrypted) {
   std::vector<std::uint8_t> cke{16};  // ClientKeyExchange
-  const std::size_t body = encrypted.size() + 2;
+  const bool sslv3 = record_version == 0x0300;  // SSLv3 sends the bare ciphertext
+  const std::size_t body = encrypted.size() + (sslv3 ? 0 : 2);
   cke.push_back(static_cast<std::uint8_t>(body >> 16));
   tlsv_put16(cke, body & 0xffff);
-  tlsv_put16(cke, encrypted.size());
+  if (!sslv3) tlsv_put16(cke, encrypted.size());
   cke.insert(cke.end(), encrypted.begin(), encrypted.end());
   auto out = tlsv_record(22, record_version, Bytes(cke));
   const auto ccs = build_change_cipher_spec(record_version);

@@ -89,7 +89,7 @@ std::optional<std::vector<std::uint8_t>> rsa_encrypt_raw(Bytes certificate_der, 
 std::size_t rsa_modulus_bytes(Bytes certificate_der);
 
 /// The client's second flight of an RSA handshake: ClientKeyExchange carrying `encrypted`
-/// (with its 2-byte length: TLS 1.0 and later), ChangeCipherSpec, and a Finished record of 40
+/// (with its 2-byte length at TLS 1.0 and later, bare at SSLv3 0x0300), ChangeCipherSpec, and a Finished record of 40
 /// bytes that cannot decrypt (the keys are unknown: the server's answer to it is the point).
 std::vector<std::uint8_t> build_robot_flight(std::uint16_t record_version, Bytes encrypted);
 

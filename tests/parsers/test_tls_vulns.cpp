@@ -150,4 +150,9 @@ TEST_CASE("tls_vulns: ROBOT paddings, encrypted with the certificate's RSA key")
   CHECK(flight[9] == 1);  // 256 = 0x0100
   CHECK(flight[10] == 0);
   CHECK(flight[5 + 4 + 2 + 256] == 20);
+  // SSLv3: the ciphertext without its length.
+  const auto v3 = build_robot_flight(0x0300, Bytes(*c));
+  CHECK(v3.size() == flight.size() - 2);
+  CHECK(v3[8] == 0);  // handshake length 0x000100
+  CHECK(v3[9] == c->front());
 }
