@@ -15,6 +15,8 @@
 //         whose decrypted block does not start 00 02 with handshake_failure but every other
 //         with bad_record_mac (a padding oracle). It only speaks TLS 1.2 with
 //         TLS_RSA_WITH_AES_128_CBC_SHA, bounded: 5 s per connection, one record of 16 KiB.
+//   14474 EMULATED hostile device: the same flight, then 300 one-byte application data records
+//         to whatever comes next: no probe may conclude anything (not_tested, never a pass)
 //
 // Each check is not_tested with the safety reason when its action is not selected, and one
 // action alone can be allowed (--allow).
@@ -99,7 +101,8 @@ void tvs_handshake(TvsBytes& out, std::uint8_t type, const TvsBytes& body) {
 // The emulated vulnerable device (see the file comment).
 class TvsDevice {
  public:
-  TvsDevice(std::uint16_t port, TvsBytes cert_der, EVP_PKEY* key) : cert_(std::move(cert_der)), key_(key) {
+  TvsDevice(std::uint16_t port, TvsBytes cert_der, EVP_PKEY* key, bool hostile = false)
+      : cert_(std::move(cert_der)), key_(key), hostile_(hostile) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -172,6 +175,10 @@ class TvsDevice {
 
     const auto next = tvs_record(fd, deadline);
     if (!next) return;
+    if (hostile_) {
+      for (int i = 0; i < 300; ++i) tvs_send(fd, 23, {0});
+      return;
+    }
     const auto& [type, body] = *next;
     if (type == 24 && body.size() >= 3 && body[0] == 1) {
       // Heartbleed: echo the claimed length from memory that was never sent.
@@ -202,6 +209,7 @@ class TvsDevice {
 
   TvsBytes cert_;
   EVP_PKEY* key_;
+  bool hostile_ = false;
   int fd_ = -1;
   bool ok_ = false;
   std::atomic<bool> stop_{false};
@@ -265,12 +273,14 @@ TEST_CASE("intrusive TLS probes: real OpenSSL 3 servers and an emulated vulnerab
   const auto refuses = ossl(14471, {});
   const auto renegotiates = ossl(14472, {"-client_renegotiation"});
   TvsDevice device(14473, der, key);
+  TvsDevice hostile(14474, der, key, true);
   REQUIRE(device.ok());
-  for (const int port : {14471, 14472, 14473})
+  REQUIRE(hostile.ok());
+  for (const int port : {14471, 14472, 14473, 14474})
     REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kTvsHost, static_cast<std::uint16_t>(port), 5s),
                     "server on " << port << " did not start: " << testsupport::read_text(d + "server" + std::to_string(port) + ".log"));
 
-  const auto s = tvs_scan(d + "intrusive.json", "14471,14472,14473", {"--safety", "safe,intrusive"});
+  const auto s = tvs_scan(d + "intrusive.json", "14471,14472,14473,14474", {"--safety", "safe,intrusive"});
   auto status = [](const TvsScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("status", ""); };
   auto summary = [](const TvsScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("summary", ""); };
   auto fact = [](const TvsScan& sc, int port, const char* name) {
@@ -325,6 +335,14 @@ TEST_CASE("intrusive TLS probes: real OpenSSL 3 servers and an emulated vulnerab
           std::string::npos);
     CHECK(status(s, 14473, "tls.robot") == "fail");
     CHECK(summary(s, 14473, "tls.robot").find("CVE-2017-13099") != std::string::npos);
+  }
+  {  // hostile answers after the flight: no conclusion, never a pass
+    for (const char* check : {"tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.renegotiation.client"}) {
+      CAPTURE(check);
+      CHECK(status(s, 14474, check) == "not_tested");
+      CHECK(s.results.at(14474).at(check).value("reason", "") == "inconclusive:probe_incomplete");
+    }
+    CHECK(fact(s, 14474, "tls.versions")["value"] == nlohmann::json::array({"TLSv1.2"}));
   }
   {  // not selected: not_tested naming the class and the flags; one action allowed alone
     const auto safe = tvs_scan(d + "safe.json", "14473", {});
