@@ -43,6 +43,10 @@ namespace actions {
 inline constexpr std::string_view printer_hello = "printer.hello";
 inline constexpr std::string_view snmp_write = "snmp.write";
 inline constexpr std::string_view cred_throttle = "cred.throttle";
+inline constexpr std::string_view tls_heartbleed = "tls.heartbleed";
+inline constexpr std::string_view tls_ccs_injection = "tls.ccs_injection";
+inline constexpr std::string_view tls_robot = "tls.robot";
+inline constexpr std::string_view tls_renegotiation = "tls.renegotiation";
 }  // namespace actions
 
 /// Every action, by id (the one list).

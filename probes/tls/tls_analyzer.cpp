@@ -24,6 +24,7 @@
 #include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_suites.hpp"
 #include "probes/tls/tls_keys.hpp"
+#include "probes/tls/tls_vuln_analyzer.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -531,6 +532,30 @@ net::awaitable<void> groups_and_sigalgs(ProbeContext& ctx, StartTls starttls, co
   }
 }
 
+// The intrusive probes (tls_vuln_analyzer.hpp) at the highest version up to TLS 1.2 with the
+// suites accepted there; each on connections of its own, behind STARTTLS too.
+net::awaitable<void> intrusive_probes(ProbeContext& ctx, StartTls starttls, const std::vector<VersionResult>& found,
+                                      std::vector<Observation>& out) {
+  const VersionResult* legacy = nullptr;
+  for (const auto& r : found)
+    if (r.supported && r.version != TlsVersion::sslv2 && r.version != TlsVersion::tls1_3 && !r.accepted.empty()) legacy = &r;
+  if (!legacy) co_return;
+  TlsVulnTarget target;
+  target.version = legacy->version;
+  target.hello = spec_for(ctx, legacy->version, legacy->accepted);
+  for (const auto code : legacy->accepted)
+    if (const auto* suite = find_suite(code); suite && suite->kex == TlsKex::rsa && !suite->export_grade)
+      target.rsa_suites.push_back(code);
+  auto connect = [&ctx, starttls](std::size_t cap) -> net::awaitable<std::optional<TcpSession>> {
+    Status st = Status::success;
+    auto s = co_await TcpSession::connect(ctx.endpoint, std::min(ctx.options.connect_timeout, ctx.remaining()),
+                                          std::min<std::chrono::milliseconds>(ctx.remaining(), 8000ms), cap, st, ctx.abort);
+    if (s && starttls == StartTls::ftp && !co_await ftp_auth_tls(*s)) co_return std::nullopt;
+    co_return s;
+  };
+  co_await analyze_tls_vulns(ctx, target, connect, out);
+}
+
 }  // namespace
 
 net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& out, StartTls starttls) {
@@ -607,6 +632,7 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
     out.push_back(make_observation(ctx.endpoint, keys::tls::extended_master_secret, ems,
                                    "RFC 7627 extended_master_secret in the ServerHello to hellos offering it: " + ems_detail));
   co_await downgrade_and_compression(ctx, starttls, found, out);
+  co_await intrusive_probes(ctx, starttls, found, out);
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
   if (chain.empty() && starttls == StartTls::none) {
     chain = co_await chain_by_handshake(ctx);

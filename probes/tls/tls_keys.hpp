@@ -104,13 +104,33 @@ inline constexpr ObservationKey client_ja3{"tls.client.ja3", ValueType::string,
     "its JA3 fingerprint (MD5)", "probes/tls/ja_fingerprint.cpp"};
 inline constexpr ObservationKey client_ja4{"tls.client.ja4", ValueType::string,
     "its JA4 fingerprint", "probes/tls/ja_fingerprint.cpp"};
+inline constexpr ObservationKey heartbleed{"tls.heartbleed", ValueType::boolean,
+    "true: a heartbeat request claiming 16384 bytes of payload while carrying none got a longer heartbeat response "
+    "(Heartbleed, CVE-2014-0160); false: an alert, a close, no answer or no longer response (intrusive: --safety "
+    "intrusive or --allow tls.heartbleed)", "probes/tls/tls_vuln_analyzer.cpp"};
+inline constexpr ObservationKey ccs_injection{"tls.ccs_injection", ValueType::boolean,
+    "true: a ChangeCipherSpec sent right after ServerHelloDone (before any key exchange) got no alert and no close "
+    "(CCS injection, CVE-2014-0224); false: an alert or a close (intrusive: --allow tls.ccs_injection)",
+    "probes/tls/tls_vuln_analyzer.cpp"};
+inline constexpr ObservationKey robot{"tls.robot", ValueType::boolean,
+    "true: ClientKeyExchanges with correct and malformed PKCS#1 v1.5 paddings got different answers twice in a row "
+    "(ROBOT, CVE-2017-13099); false: the same answer to each (intrusive: --allow tls.robot; only with an RSA key "
+    "exchange suite accepted)", "probes/tls/tls_vuln_analyzer.cpp"};
+inline constexpr ObservationKey client_renegotiation{"tls.client_renegotiation", ValueType::boolean,
+    "true: after a full TLS 1.2 (or lower) handshake, a renegotiation the client asked for completed; false: it was "
+    "refused (no_renegotiation alert, another alert, a close, or no answer) (intrusive: --allow tls.renegotiation)",
+    "probes/tls/tls_vuln_analyzer.cpp"};
+inline constexpr ObservationKey intrusive_skipped{"tls.intrusive_skipped", ValueType::list,
+    "ids of the intrusive TLS probes the run did not select (\"tls.heartbleed\"…), with why in the evidence",
+    "probes/tls/tls_vuln_analyzer.cpp"};
 inline constexpr ObservationKey all[] = {
     versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
     secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
     cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
     cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, cert_chain_sha256,
     extended_master_secret, groups_at, signature_algorithms, cert_lifetime_days, cert_sha256, cert_spki_sha256,
-    cert_compromised_key, client_version, client_sni, client_alpn, client_ja3, client_ja4
+    cert_compromised_key, client_version, client_sni, client_alpn, client_ja3, client_ja4, heartbleed, ccs_injection, robot,
+    client_renegotiation, intrusive_skipped
 };
 
 }  // namespace trustscan::keys::tls

@@ -8,11 +8,20 @@
 //   tls.cert.compromised_key   the certificate's key is a published firmware key (CWE-321)
 //   tls.attacks.known          the preconditions of named attacks on the versions and suites
 //                              accepted: DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4, CRIME
+//
+// and what the intrusive probes saw (run only when selected: --safety intrusive or --allow ID;
+// not_tested "opt_in:--safety intrusive" otherwise):
+//
+//   tls.heartbleed             Heartbleed (CVE-2014-0160, CWE-126)
+//   tls.ccs_injection          CCS injection (CVE-2014-0224, CWE-696)
+//   tls.robot                  ROBOT, a Bleichenbacher padding oracle (CVE-2017-13099, CWE-203)
+//   tls.renegotiation.client   client-initiated renegotiation (CVE-2011-1473, CWE-400)
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/endpoint_check.hpp"
 #include "probes/tls/tls_keys.hpp"
 #include "probes/tls/tls_suites.hpp"
 #include "trustscan/observation_key.hpp"
+#include "trustscan/safety.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -239,6 +248,80 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   return verdict(CheckStatus::fail, summary, cited);
 }
 
+// ---- the intrusive probes ---------------------------------------------------------------------
+
+// A yes/no fact of an intrusive probe (true: the weakness was seen), the action that makes it,
+// and what settles the check without it: TLS 1.3 only (none of these exist there), or, for
+// ROBOT, no RSA key exchange suite accepted.
+struct IntrusiveRule {
+  const ObservationKey& key;
+  std::string_view action;
+  const char* pass;
+  const char* fail;
+  bool needs_rsa_kex = false;
+};
+
+// The accepted suites (at every version up to 1.2) with RSA key exchange, citing their lists;
+// nullopt when a version's suites were not enumerated.
+std::optional<std::vector<std::string>> rsa_kex_suites(const DeviceFacts& d, const Endpoint& ep, const Versions& v,
+                                                       std::vector<const Observation*>& proof) {
+  std::vector<std::string> found;
+  for (const auto& version : v.before_tls13()) {
+    const auto* o = d.at(ep, keys::tls::ciphers_at.with(version).name);
+    const auto* names = list_of(o);
+    if (!names) return std::nullopt;
+    proof.push_back(o);
+    for (const auto& n : *names)
+      if (const auto* s = suite_named(n); s && s->kex == TlsKex::rsa && !s->export_grade) found.push_back(version + " " + n);
+  }
+  return found;
+}
+
+Verdict judge_intrusive(const IntrusiveRule& rule, const DeviceFacts& d, const Endpoint& ep) {
+  const auto v = versions_of(d, ep);
+  if (!v) return untested("the TLS analysis got no ServerHello");
+  const auto* fact = d.at(ep, rule.key);
+  if (const auto seen = flag(d, ep, rule.key))
+    return verdict(*seen ? CheckStatus::fail : CheckStatus::pass, *seen ? rule.fail : rule.pass, {fact, v->obs});
+  if (v->before_tls13().empty())
+    return verdict(CheckStatus::pass, "TLS 1.3 only (" + comma(v->names) + "): the weakness is one of TLS 1.2 and earlier",
+                   {v->obs});
+  if (rule.needs_rsa_kex) {
+    std::vector<const Observation*> proof{v->obs};
+    if (const auto rsa = rsa_kex_suites(d, ep, *v, proof); rsa && rsa->empty())
+      return verdict(CheckStatus::pass, "no RSA key exchange suite accepted: no PKCS#1 v1.5 decryption to make an oracle of",
+                     proof);
+  }
+  if (const auto* skipped = list_of(d.at(ep, keys::tls::intrusive_skipped));
+      skipped && std::find(skipped->begin(), skipped->end(), rule.action) != skipped->end())
+    return untested(SafetySelection::not_selected_reason(rule.action), "opt_in:--safety intrusive");
+  return untested("the probe did not get a conclusive answer (no handshake up to ServerHelloDone, the budget ran out, or "
+                  "answers that did not repeat)");
+}
+
+const IntrusiveRule kHeartbleed{
+    keys::tls::heartbleed, actions::tls_heartbleed,
+    "no Heartbleed (CVE-2014-0160): a heartbeat request claiming 16384 bytes while carrying none got no longer answer",
+    "Heartbleed (CVE-2014-0160, CWE-126): a heartbeat request claiming more than it carried got a longer heartbeat "
+    "response: the server returns up to 64 KiB of its memory per request (private keys, passwords, session data)"};
+const IntrusiveRule kCcsInjection{
+    keys::tls::ccs_injection, actions::tls_ccs_injection,
+    "no CCS injection (CVE-2014-0224): a ChangeCipherSpec before the key exchange was refused",
+    "CCS injection (CVE-2014-0224, CWE-696): a ChangeCipherSpec before the key exchange got no alert: a man in the "
+    "middle can make the server switch to keys it can compute and read or change the traffic"};
+const IntrusiveRule kRobot{
+    keys::tls::robot, actions::tls_robot,
+    "no ROBOT oracle (CVE-2017-13099): the same answer to correct and malformed PKCS#1 v1.5 paddings",
+    "ROBOT (CVE-2017-13099, CWE-203): the answers to RSA ClientKeyExchanges differ by PKCS#1 v1.5 padding: a "
+    "Bleichenbacher oracle lets an attacker decrypt recorded RSA key exchange sessions and sign with the server's key",
+    true};
+const IntrusiveRule kClientRenegotiation{
+    keys::tls::client_renegotiation, actions::tls_renegotiation,
+    "client-initiated renegotiation refused",
+    "client-initiated renegotiation accepted (CVE-2011-1473, CWE-400): each renegotiation costs the server a "
+    "handshake's public-key operation and the client next to nothing, so one client can exhaust the device "
+    "(THC-SSL-DOS)"};
+
 }  // namespace
 
 void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out) {
@@ -257,6 +340,11 @@ void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out) {
       judge_compromised_key, keys::tls::starttls}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.attacks.known", tls, judge_attacks, keys::tls::starttls}));
+  for (const auto& [id, rule] : {std::pair{"tls.heartbleed", &kHeartbleed}, std::pair{"tls.ccs_injection", &kCcsInjection},
+                                 std::pair{"tls.robot", &kRobot}, std::pair{"tls.renegotiation.client", &kClientRenegotiation}})
+    out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+        id, tls, [r = rule](const DeviceFacts& d, const Endpoint& ep) { return judge_intrusive(*r, d, ep); },
+        keys::tls::starttls}));
 }
 
 }  // namespace trustscan

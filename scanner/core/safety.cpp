@@ -33,6 +33,21 @@ const std::vector<SafetyAction>& safety_actions() {
        "20 rapid wrong passwords per login surface, to see whether the device throttles (cred.bruteforce.throttle): "
        "a device that locks the account locks its owner out too",
        "--creds-throttle"},
+      {actions::tls_heartbleed, SafetyClass::intrusive,
+       "a TLS heartbeat request claiming 16 KiB of payload while carrying none (Heartbleed, CVE-2014-0160): a "
+       "vulnerable server answers with its memory (only a byte count and 8 bytes are kept)",
+       ""},
+      {actions::tls_ccs_injection, SafetyClass::intrusive,
+       "a ChangeCipherSpec before any key exchange (CCS injection, CVE-2014-0224): an out-of-order message",
+       ""},
+      {actions::tls_robot, SafetyClass::intrusive,
+       "up to 10 RSA ClientKeyExchanges with malformed PKCS#1 v1.5 paddings (ROBOT, CVE-2017-13099), only when an "
+       "RSA key exchange suite is accepted: each costs the server an RSA decryption",
+       ""},
+      {actions::tls_renegotiation, SafetyClass::intrusive,
+       "one client-initiated renegotiation after a full TLS 1.2 handshake (CVE-2011-1473): one extra handshake; "
+       "repeating it to exhaust the device would be dos, and is not done",
+       ""},
   };
   return list;
 }

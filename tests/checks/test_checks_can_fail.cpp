@@ -78,6 +78,10 @@ const std::map<std::string, Build>& flawed_devices() {
       {"tls.cert.compromised_key", [] {
          return tls_with({{"tls.cert.sha256", std::string(64, 'a')}, {"tls.cert.compromised_key", VS{"vendor firmware key"}}});
        }},
+      {"tls.heartbleed", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.heartbleed", true}}); }},
+      {"tls.ccs_injection", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.ccs_injection", true}}); }},
+      {"tls.robot", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.robot", true}}); }},
+      {"tls.renegotiation.client", [] { return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.client_renegotiation", true}}); }},
       {"tls.attacks.known", [] {
          return tls_with({{"tls.versions", VS{"TLSv1.2"}}, {"tls.ciphers.TLSv1.2", VS{"TLS_RSA_WITH_3DES_EDE_CBC_SHA"}}});
        }},

@@ -165,3 +165,42 @@ TEST_CASE("compromised-key list: the shipped entries, the format's errors, looku
     }
   }
 }
+
+TEST_CASE("intrusive TLS checks: fail with the CVE, pass on evidence, TLS 1.3 only, not selected, no conclusion") {
+  const std::pair<const char*, const char*> cases[] = {{"tls.heartbleed", "tls.heartbleed"},
+                                                       {"tls.ccs_injection", "tls.ccs_injection"},
+                                                       {"tls.robot", "tls.robot"},
+                                                       {"tls.renegotiation.client", "tls.client_renegotiation"}};
+  const char* ids[] = {"CVE-2014-0160", "CVE-2014-0224", "CVE-2017-13099", "CVE-2011-1473"};
+  const char* actions[] = {"tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.renegotiation"};
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    const auto [check, key] = cases[i];
+    CAPTURE(check);
+    const auto f = one(check, tls_device({{"tls.versions", VS{"TLSv1.2"}}, {key, true}}));
+    CHECK(f.status == CheckStatus::fail);
+    CHECK(f.summary.find(ids[i]) != std::string::npos);
+    CHECK(f.evidence.size() == 2);
+    CHECK(one(check, tls_device({{"tls.versions", VS{"TLSv1.2"}}, {key, false}})).status == CheckStatus::pass);
+    const auto tls13 = one(check, tls_device({{"tls.versions", VS{"TLSv1.3"}}}));
+    CHECK(tls13.status == CheckStatus::pass);
+    CHECK(tls13.summary.starts_with("TLS 1.3 only"));
+    // Not selected: the reason names the class and the flags; never a pass.
+    const auto skipped = one(check, tls_device({{"tls.versions", VS{"TLSv1.2"}},
+                                                {"tls.ciphers.TLSv1.2", VS{"TLS_RSA_WITH_AES_128_GCM_SHA256"}},
+                                                {"tls.intrusive_skipped", VS{actions[i]}}}));
+    CHECK(skipped.status == CheckStatus::not_tested);
+    CHECK(skipped.reason == "opt_in:--safety intrusive");
+    CHECK(skipped.summary.find(std::string("--allow ") + actions[i]) != std::string::npos);
+    // Selected, but the probe got no answer to judge.
+    const auto none = one(check, tls_device({{"tls.versions", VS{"TLSv1.2"}},
+                                             {"tls.ciphers.TLSv1.2", VS{"TLS_RSA_WITH_AES_128_GCM_SHA256"}}}));
+    CHECK(none.status == CheckStatus::not_tested);
+    CHECK(none.reason == "inconclusive:probe_incomplete");
+  }
+  // ROBOT needs an RSA key exchange suite: without one it passes on the suites, probe or not.
+  const auto no_rsa = one("tls.robot", tls_device({{"tls.versions", VS{"TLSv1.2"}},
+                                                   {"tls.ciphers.TLSv1.2", VS{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}},
+                                                   {"tls.intrusive_skipped", VS{"tls.robot"}}}));
+  CHECK(no_rsa.status == CheckStatus::pass);
+  CHECK(no_rsa.summary.find("no RSA key exchange suite") != std::string::npos);
+}

@@ -83,6 +83,7 @@ constexpr const char* kKeys[] = {
     "client.download", "client.update.host", "client.update.cleartext", "client.update.check_time",
     "client.credentials.cleartext", "client.sensitive.cleartext", "client.cleartext.protocol", "client.ntp.server",
     "client.ntp.version", "probe.http.status", "probe.tls.status",
+    "tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.client_renegotiation", "tls.intrusive_skipped",
 };
 constexpr std::size_t kKeyCount = sizeof(kKeys) / sizeof(kKeys[0]);
 
@@ -101,6 +102,7 @@ constexpr const char* kWords[] = {
     "00:11:22:33:44:55", "Espressif Inc.", "update.example.com", "*.example.com", "firmware.example.net",
     "HTTP Basic user admin to 198.18.1.2:80", "mqtt to 198.18.1.2:1883", "pool.ntp.org", "9.18.1", "200", "401",
     "GET http://update.example.com/fw.bin", "admin", "root", "1234", "\xff\xfe", "caf\xc3\xa9", "\x01\x1b[0m",
+    "tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.renegotiation", "TLS_RSA_WITH_AES_128_GCM_SHA256",
 };
 constexpr std::size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
 

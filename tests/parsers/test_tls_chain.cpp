@@ -30,16 +30,8 @@ const std::string& pki() {
 }
 
 Der der_of(const std::string& name) {
-  FILE* f = std::fopen((pki() + "/" + name).c_str(), "r");
-  REQUIRE(f);
-  X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
-  std::fclose(f);
-  REQUIRE(x);
-  unsigned char* buf = nullptr;
-  const int n = i2d_X509(x, &buf);
-  Der d(buf, buf + n);
-  OPENSSL_free(buf);
-  X509_free(x);
+  Der d = testsupport::pem_certificate_der(pki() + "/" + name);
+  REQUIRE(!d.empty());
   return d;
 }
 

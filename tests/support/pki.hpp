@@ -12,9 +12,15 @@
 
 #include <sys/stat.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace testsupport {
 
@@ -57,6 +63,21 @@ inline bool make_test_pki(const std::string& dir) {
     return static_cast<bool>(out);
   };
   return cat({"leaf.pem", "int.pem", "root.pem"}, "chain_full.pem") && cat({"int.pem", "root.pem"}, "int_root.pem");
+}
+
+/// The DER of the first certificate in a PEM file; empty when it cannot be read.
+inline std::vector<std::uint8_t> pem_certificate_der(const std::string& path) {
+  std::vector<std::uint8_t> der;
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return der;
+  X509* x = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  unsigned char* buf = nullptr;
+  const int n = x ? i2d_X509(x, &buf) : 0;
+  if (n > 0) der.assign(buf, buf + n);
+  OPENSSL_free(buf);
+  X509_free(x);
+  return der;
 }
 
 }  // namespace testsupport

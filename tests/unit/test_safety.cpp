@@ -22,6 +22,9 @@ TEST_CASE("safety: every catalog action has a unique dotted id, a class beyond s
   CHECK(find_safety_action("no.such") == nullptr);
   CHECK(find_safety_action(actions::snmp_write)->cls == SafetyClass::intrusive);
   CHECK(find_safety_action(actions::cred_throttle)->cls == SafetyClass::dos);
+  // The attack-shaped TLS probes (issue 17) are intrusive: one try each, nothing repeated to exhaust.
+  for (const auto id : {actions::tls_heartbleed, actions::tls_ccs_injection, actions::tls_robot, actions::tls_renegotiation})
+    CHECK(find_safety_action(id)->cls == SafetyClass::intrusive);
 }
 
 TEST_CASE("safety: a selection allows its classes' actions and single actions, nothing else") {
