@@ -123,6 +123,10 @@ net::awaitable<void> tlsva_heartbleed(ProbeContext& ctx, const TlsVulnTarget& t,
   auto a = co_await tlsva_answer(ctx, *h->session, h->rest, kVulnWait);
   if (a.state == Parse::invalid) co_return;  // not TLS: no conclusion
   const bool leaked = heartbleed_leaked(a.reply);
+  // Silence from a server that took the heartbeat extension proves nothing (a slow or hung
+  // device looks the same): only a leak, an answer that is no leak, an alert or a close judge.
+  const bool answered = a.state == Parse::done || a.status == Status::connection_closed;
+  if (!leaked && !answered && mode) co_return;
   std::string detail = tls_version_name(h->flight.negotiated_version) + " hello offering heartbeat; ServerHello " +
                        (mode ? "accepted it (mode " + std::to_string(*mode) + ")" : "without it") +
                        "; a heartbeat request of 3 bytes claiming 16384 got " + tlsva_describe(a) +
@@ -147,16 +151,26 @@ net::awaitable<void> tlsva_ccs(ProbeContext& ctx, const TlsVulnTarget& t, const 
   std::string detail = tls_version_name(h->flight.negotiated_version) +
                        " ChangeCipherSpec sent right after ServerHelloDone (before ClientKeyExchange): " + tlsva_describe(first);
   if (!refused && first.status != Status::io_timeout) co_return;  // records but no alert: no conclusion
+  bool vulnerable = false;
   if (!refused) {
-    // Accepted in silence: a second record shows what the server now expects (a vulnerable
-    // OpenSSL tries to decrypt it: bad_record_mac or decryption_failed).
+    // Accepted in silence: a second record shows what the server now expects. A vulnerable
+    // OpenSSL has switched to keys derived from an empty master secret and fails to decrypt it:
+    // bad_record_mac (20) or decryption_failed (21), the answer nmap's ssl-ccs-injection and
+    // testssl.sh read as vulnerable. Any other alert or a close is a refusal; silence again,
+    // or records that are no alert, judge nothing (a stack that waits for Finished, or a hung
+    // device, is silent too, and neither peer calls silence vulnerable).
     std::vector<std::uint8_t> more;
-    if ((co_await h->session->send(ccs)).status == Status::success) {
-      const auto second = co_await tlsva_answer(ctx, *h->session, more, kVulnWait);
-      detail += "; a second ChangeCipherSpec got " + tlsva_describe(second);
+    if ((co_await h->session->send(ccs)).status != Status::success) co_return;
+    const auto second = co_await tlsva_answer(ctx, *h->session, more, kVulnWait);
+    detail += "; a second ChangeCipherSpec got " + tlsva_describe(second);
+    if (second.state == Parse::done && second.reply.alert) {
+      const auto d = second.reply.alert->description;
+      vulnerable = d == 20 || d == 21;
+    } else if (second.status != Status::connection_closed) {
+      co_return;
     }
   }
-  out.push_back(make_observation(ctx.endpoint, keys::tls::ccs_injection, !refused, detail));
+  out.push_back(make_observation(ctx.endpoint, keys::tls::ccs_injection, vulnerable, detail));
 }
 
 // ---- client-initiated renegotiation ----------------------------------------------------------

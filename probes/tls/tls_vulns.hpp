@@ -5,7 +5,9 @@
 //                                payload_length (16384) exceeds the 3 bytes of its record: a
 //                                heartbeat response longer than the request is memory read past it
 //   CCS injection (CVE-2014-0224) a ChangeCipherSpec right after ServerHelloDone, before any key
-//                                exchange: a correct server answers unexpected_message (or closes)
+//                                exchange: a correct server answers unexpected_message (or closes);
+//                                a vulnerable one takes it in silence and fails the next record
+//                                (bad_record_mac / decryption_failed)
 //   ROBOT (CVE-2017-13099 family) ClientKeyExchange with PKCS#1 v1.5 paddings correct and broken
 //                                (Böck, Somorovsky, Young 2018): different answers are an oracle
 //

@@ -17,6 +17,9 @@
 //         TLS_RSA_WITH_AES_128_CBC_SHA, bounded: 5 s per connection, one record of 16 KiB.
 //   14474 EMULATED hostile device: the same flight, then 300 one-byte application data records
 //         to whatever comes next: no probe may conclude anything (not_tested, never a pass)
+//   14475 EMULATED silent device: the vulnerable device, but silent to an early ChangeCipherSpec
+//         and what follows it (a stack that waits for more, or a hung device): CCS injection judges nothing (silence is no
+//         evidence either way; nmap and testssl.sh do not call it vulnerable)
 //
 // Each check is not_tested with the safety reason when its action is not selected, and one
 // action alone can be allowed (--allow).
@@ -101,8 +104,8 @@ void tvs_handshake(TvsBytes& out, std::uint8_t type, const TvsBytes& body) {
 // The emulated vulnerable device (see the file comment).
 class TvsDevice {
  public:
-  TvsDevice(std::uint16_t port, TvsBytes cert_der, EVP_PKEY* key, bool hostile = false)
-      : cert_(std::move(cert_der)), key_(key), hostile_(hostile) {
+  TvsDevice(std::uint16_t port, TvsBytes cert_der, EVP_PKEY* key, bool hostile = false, bool silent = false)
+      : cert_(std::move(cert_der)), key_(key), hostile_(hostile), silent_(silent) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -180,6 +183,11 @@ class TvsDevice {
       return;
     }
     const auto& [type, body] = *next;
+    if (silent_ && type == 20) {  // silent to an early ChangeCipherSpec and whatever follows it
+      while (tvs_record(fd, deadline)) {
+      }
+      return;
+    }
     if (type == 24 && body.size() >= 3 && body[0] == 1) {
       // Heartbleed: echo the claimed length from memory that was never sent.
       const std::size_t claimed = (std::size_t{body[1]} << 8) | body[2];
@@ -210,6 +218,7 @@ class TvsDevice {
   TvsBytes cert_;
   EVP_PKEY* key_;
   bool hostile_ = false;
+  bool silent_ = false;
   int fd_ = -1;
   bool ok_ = false;
   std::atomic<bool> stop_{false};
@@ -274,8 +283,10 @@ TEST_CASE("intrusive TLS probes: real OpenSSL 3 servers and an emulated vulnerab
   const auto renegotiates = ossl(14472, {"-client_renegotiation"});
   TvsDevice device(14473, der, key);
   TvsDevice hostile(14474, der, key, true);
+  TvsDevice silent(14475, der, key, false, true);
   REQUIRE(device.ok());
   REQUIRE(hostile.ok());
+  REQUIRE(silent.ok());
   for (const int port : {14471, 14472, 14473, 14474})
     REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kTvsHost, static_cast<std::uint16_t>(port), 5s),
                     "server on " << port << " did not start: " << testsupport::read_text(d + "server" + std::to_string(port) + ".log"));
@@ -343,6 +354,12 @@ TEST_CASE("intrusive TLS probes: real OpenSSL 3 servers and an emulated vulnerab
       CHECK(s.results.at(14474).at(check).value("reason", "") == "inconclusive:probe_incomplete");
     }
     CHECK(fact(s, 14474, "tls.versions")["value"] == nlohmann::json::array({"TLSv1.2"}));
+  }
+  {  // silence to both early ChangeCipherSpecs: CCS injection judges nothing (never a fail)
+    const auto quiet = tvs_scan(d + "silent.json", "14475", {"--allow", "tls.ccs_injection"});
+    CHECK(status(quiet, 14475, "tls.ccs_injection") == "not_tested");
+    CHECK(fact(quiet, 14475, "tls.ccs_injection").is_null());
+    CHECK(fact(quiet, 14475, "tls.versions")["value"] == nlohmann::json::array({"TLSv1.2"}));
   }
   {  // not selected: not_tested naming the class and the flags; one action allowed alone
     const auto safe = tvs_scan(d + "safe.json", "14473", {});
