@@ -9,6 +9,7 @@
 #include "scanner/report/diff.hpp"
 #include "scanner/report/manifest.hpp"
 #include "scanner/cli/demo.hpp"
+#include "scanner/engine/link_discovery.hpp"
 #include "scanner/engine/plan.hpp"
 #include "scanner/engine/stop_request.hpp"
 #include "scanner/engine/syn_scan.hpp"
@@ -349,7 +350,14 @@ int run_scan(const ScanArgs& a, OutputOptions output, std::ostream& out, std::os
         parse_compromised_keys(read_config_file(a.compromised_keys_file, "compromised-key list"), a.compromised_keys_file));
   // Scope is enforced here, before the engine exists: an out-of-scope target throws and no
   // socket is ever opened.
-  auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve);
+  // ipv6-link:IFACE targets are found by one multicast echo, after the scope of the named
+  // targets was checked (a --dry-run sends nothing, so it refuses them).
+  Resolver link_neighbors;
+  if (!a.dry_run)
+    link_neighbors = [&](const std::string& iface) {
+      return ipv6_link_neighbors(iface, std::chrono::milliseconds(a.timeout_ms), scope);
+    };
+  auto targets = expand_targets(parse_targets(a.targets), scope, system_resolve, std::size_t{1} << 20, link_neighbors);
   const ScanPlan plan = make_plan(std::move(targets), ports, a.seed, shard);
   if (a.capture_for > 0 && a.capture_iface.empty()) throw InputError("--capture-for needs --capture IFACE");
   if (a.dry_run) {

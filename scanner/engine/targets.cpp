@@ -139,6 +139,15 @@ TargetSpec parse_target_spec(std::string_view token) {
     if (token.find('-') == std::string_view::npos) bad_target(token, "not a valid IPv4 address");
     bad_target(token, "not a valid address range");
   }
+  if (token.starts_with("ipv6-link:")) {
+    const auto iface = token.substr(10);
+    // An interface name as the kernel allows it (IFNAMSIZ - 1 bytes, no '/', no blanks).
+    if (iface.empty() || iface.size() > 15 || !only_chars(iface, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-@"))
+      bad_target(token, "not an interface name after ipv6-link:");
+    spec.kind = TargetSpec::Kind::ipv6_link;
+    spec.name = std::string(iface);
+    return spec;
+  }
   if (token.find(':') != std::string_view::npos) bad_target(token, "not a valid IPv6 address");
   if (!valid_hostname(token)) bad_target(token, "not an address, CIDR block, range or hostname");
   spec.kind = TargetSpec::Kind::hostname;
@@ -329,7 +338,7 @@ std::vector<Address> system_resolve(const std::string& name) {
 }
 
 std::vector<Target> expand_targets(const std::vector<TargetSpec>& specs, const Scope& scope,
-                                   const Resolver& resolve, std::size_t max_targets) {
+                                   const Resolver& resolve, std::size_t max_targets, const Resolver& link) {
   std::vector<Target> out;
   auto refuse = [&](const Address& a, const TargetSpec& spec) -> InputError {
     const std::string allow = spec.kind == TargetSpec::Kind::cidr || spec.kind == TargetSpec::Kind::range
@@ -340,7 +349,13 @@ std::vector<Target> expand_targets(const std::vector<TargetSpec>& specs, const S
                       scope.describe() + "); nothing was sent. To allow it, pass --scope " + allow);
   };
   for (const auto& spec : specs) {
-    if (spec.kind == TargetSpec::Kind::hostname) {
+    if (spec.kind == TargetSpec::Kind::ipv6_link) {
+      if (!link) throw InputError("target '" + spec.text + "' needs a live scan (the devices are found by a multicast echo)");
+      for (const auto& a : link(spec.name)) {
+        if (!scope.contains(a)) throw refuse(a, spec);
+        out.push_back(Target{a, {}});
+      }
+    } else if (spec.kind == TargetSpec::Kind::hostname) {
       for (const auto& a : resolve(spec.name)) {
         if (!scope.contains(a)) throw refuse(a, spec);
         out.push_back(Target{a, spec.name});

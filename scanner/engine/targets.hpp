@@ -22,21 +22,23 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// One target as written: an address, a CIDR block, a range, or a hostname.
+/// One target as written: an address, a CIDR block, a range, a hostname, or "ipv6-link:IFACE"
+/// (the IPv6 devices on that link that answer the all-nodes multicast echo).
 struct TargetSpec {
-  enum class Kind : std::uint8_t { address, cidr, range, hostname };
+  enum class Kind : std::uint8_t { address, cidr, range, hostname, ipv6_link };
   Kind kind = Kind::address;
   std::string text;   ///< as the user wrote it, for error messages
   Address first;      ///< first address of the block (address/cidr/range)
   Address last;       ///< last address of the block, inclusive
-  std::string name;   ///< hostname (Kind::hostname)
+  std::string name;   ///< hostname (Kind::hostname), interface (Kind::ipv6_link)
 
   /// Number of addresses, saturated at UINT64_MAX (IPv6 blocks).
   std::uint64_t size() const noexcept;
 };
 
 /// Parses one target token. Forms: "198.18.0.10", "::1", "198.18.0.0/24", "fc00::/120",
-/// "198.18.0.10-20" (last octet), "198.18.0.10-198.18.1.5", "fc00::1-fc00::ff", "localhost".
+/// "198.18.0.10-20" (last octet), "198.18.0.10-198.18.1.5", "fc00::1-fc00::ff", "localhost",
+/// "ipv6-link:eth0".
 /// Throws InputError ("300.1.1.1", "10.0.0.0/33", "1-2-3", "10.0.0.9-3"…).
 TargetSpec parse_target_spec(std::string_view token);
 
@@ -95,7 +97,10 @@ std::vector<Address> system_resolve(const std::string& name);
 /// Expands specs into unique, sorted targets, checking every address against the scope
 /// *before* anything is sent. Throws InputError naming the first out-of-scope target and the
 /// flag that would allow it, or when the expansion exceeds `max_targets`.
+/// `link` finds the addresses of an ipv6-link target (an interface name); without it such a
+/// target is an error. Each address it finds is checked against the scope like any other.
 std::vector<Target> expand_targets(const std::vector<TargetSpec>& specs, const Scope& scope,
-                                   const Resolver& resolve, std::size_t max_targets = 1u << 20);
+                                   const Resolver& resolve, std::size_t max_targets = 1u << 20,
+                                   const Resolver& link = {});
 
 }  // namespace trustscan

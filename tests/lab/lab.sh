@@ -20,7 +20,8 @@
 #     guarded 198.18.0.16  a camera behind its own firewall: busybox httpd on 80, every other
 #                          SYN and every UDP datagram dropped (the adaptive timing's full-range scan)
 #     hub     198.18.0.17  MQTT over TLS and CoAP (TCP and UDP)
-#     many    198.18.0.18  nginx listening on 300 TCP ports (the SYN and connect scans find each)
+#     many    198.18.0.18  nginx listening on 300 TCP ports (the SYN and connect scans find each);
+#                          also fd00:7473:6c::18, answering the IPv6 all-nodes echo (ipv6-link:)
 #     veiled  198.18.0.19  drops every IP packet but tcp/8443, also on fd00:7473:6c::19 (found up
 #                          only by ARP and IPv6 neighbour discovery)
 #
@@ -55,8 +56,8 @@ declare -A ADDR=(
     [plug]=198.18.0.12 [tarpit]=198.18.0.13 [silent]=198.18.0.14 [hostile]=198.18.0.15
     [guarded]=198.18.0.16 [hub]=198.18.0.17 [many]=198.18.0.18 [veiled]=198.18.0.19
 )
-# IPv6 (unique local) for the hosts that need it: only the scanner and veiled turn IPv6 on.
-VEILED_V6=fd00:7473:6c::19 SCAN_V6=fd00:7473:6c::2
+# IPv6 (unique local) for the hosts that need it: only the scanner, many and veiled turn IPv6 on.
+VEILED_V6=fd00:7473:6c::19 SCAN_V6=fd00:7473:6c::2 MANY_V6=fd00:7473:6c::18
 
 # Planted credentials (also in ground_truth.json).
 ROUTER_HTTP_USER=admin ROUTER_HTTP_PASS=admin
@@ -754,6 +755,10 @@ setup_many() {
         for p in "${MANY_PORTS[@]}"; do printf '        listen %s:%s;\n' "${ADDR[many]}" "$p"; done
         printf '        location / { return 204; }\n    }\n}\n'
     } >"$d/nginx.conf"
+    # IPv6 without a firewall: it answers the all-nodes echo (the ipv6-link: target's lab test).
+    ip netns exec "${PREFIX}many" sysctl -q -w net.ipv6.conf.$LAB_HOST_IF.disable_ipv6=0 >/dev/null &&
+        ip -n "${PREFIX}many" addr add "$MANY_V6/64" dev "$LAB_HOST_IF" nodad ||
+        { say "IPv6 for many failed"; return 1; }
     start many nginx nginx -c "$d/nginx.conf"
 }
 

@@ -239,6 +239,31 @@ TEST_CASE("scope: explicit lists and files") {
   CHECK(error_of([&] { Scope::from_file(empty.path); }) == "scope file '" + empty.path + "' lists no ranges");
 }
 
+TEST_CASE("ipv6-link targets: parsed as an interface, expanded by the link finder, each address scope-checked") {
+  const auto spec = parse_target_spec("ipv6-link:eth0");
+  CHECK(spec.kind == TargetSpec::Kind::ipv6_link);
+  CHECK(spec.name == "eth0");
+  CHECK(error_of([] { parse_target_spec("ipv6-link:"); }) == "invalid target 'ipv6-link:': not an interface name after ipv6-link:");
+  CHECK(error_of([] { parse_target_spec("ipv6-link:a/b"); }).starts_with("invalid target 'ipv6-link:a/b'"));
+  CHECK(error_of([] { parse_target_spec("ipv6-link:abcdefghijklmnop"); }).starts_with("invalid target"));  // 16 > IFNAMSIZ-1
+  const auto scope = Scope::defaults();
+  std::vector<std::string> asked;
+  const Resolver link = [&](const std::string& iface) {
+    asked.push_back(iface);
+    return std::vector<Address>{A("fd00:7473:6c::18"), A("fd00:7473:6c::20")};
+  };
+  const auto targets = expand_targets(parse_targets({"ipv6-link:eth0", "198.18.0.10"}), scope, no_dns, 1u << 20, link);
+  CHECK(asked == std::vector<std::string>{"eth0"});
+  REQUIRE(targets.size() == 3);
+  CHECK(targets[1].address == A("fd00:7473:6c::18"));
+  // Without a link finder (--dry-run) the target is refused; a found address out of scope is too.
+  CHECK(error_of([&] { expand_targets(parse_targets({"ipv6-link:eth0"}), scope, no_dns); })
+            .starts_with("target 'ipv6-link:eth0' needs a live scan"));
+  const Resolver global = [](const std::string&) { return std::vector<Address>{A("2001:db8::5")}; };
+  CHECK(error_of([&] { expand_targets(parse_targets({"ipv6-link:eth0"}), scope, no_dns, 1u << 20, global); })
+            .starts_with("target 2001:db8::5 (from 'ipv6-link:eth0') is outside the scan scope"));
+}
+
 TEST_CASE("expansion refuses anything outside the scope, naming target and flag") {
   const auto scope = Scope::defaults();
   auto targets = expand_targets(parse_targets({"198.18.0.10-12", "198.18.0.11", "localhost"}), scope, no_dns);
