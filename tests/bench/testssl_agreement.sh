@@ -299,7 +299,13 @@ def rows_for(f, ts):
     dynamic("CCS injection", "CCS")
     dynamic("ROBOT", "ROBOT")
     for jid, name in ATTACKS.items():
-        add(f"{name} ({jid})" if name != jid else name, vuln_verdict(f, jid), attack_verdict(ts, name))
+        tl = vuln_verdict(f, jid)
+        # LOGJAM: testssl.sh prints "VULNERABLE (NOT ok): common prime" for a known prime of
+        # <= 1024 bits, in LOGJAM-common_primes (severity HIGH/CRITICAL), not in LOGJAM.
+        cp = f.get("LOGJAM-common_primes")
+        if jid == "LOGJAM" and tl[0] == "no" and cp and cp[0] in ("HIGH", "CRITICAL"):
+            tl = ("yes", short(f"VULNERABLE, common prime {cp[1]}"))
+        add(f"{name} ({jid})" if name != jid else name, tl, attack_verdict(ts, name))
     add("LUCKY13", vuln_verdict(f, "LUCKY13"), (None, "no check"))
 
     ext = f.get("TLS_extensions", ("", None))[1]
