@@ -213,15 +213,14 @@ def attack_verdict(ts, name):
     st = r.get("status")
     if st == "pass": return "no", "not named"
     if st != "fail": return None, f"{st}"
-    for part in r.get("summary", "").split("; "):
-        part = part.replace("known attacks apply: ", "")
-        if part.startswith(name): return "yes", short(part)
-    return "no", "not named"
+    m = re.search(r"(?:: |; )" + re.escape(name) + r"[^;]*?\((CVE-[0-9-]+)", r.get("summary", ""))
+    return ("yes", f"named ({m.group(1)})") if m else ("no", "not named")
 
-GROUP_BITS = {"x25519": 253, "x448": 448, "secp256r1": 256, "secp384r1": 384, "secp521r1": 521,
-              "prime256v1": 256}
+CURVES = {"X25519": "x25519", "X448": "x448", "P-256": "secp256r1", "P-384": "secp384r1",
+          "P-521": "secp521r1", "prime256v1": "secp256r1", "secp384r1": "secp384r1"}
 def ts_kex(ts):
-    """The key exchange a default hello gets: the preferred suite at the highest version."""
+    """The key exchange a default hello gets: at the highest version, the server's preferred suite
+    (its first accepted one when the client's order rules) and the group it chose first."""
     o = ts["obs"]
     vers = o.get("tls.versions") or []
     if not vers: return None, "-"
@@ -231,19 +230,19 @@ def ts_kex(ts):
     if top == "TLSv1.3" or (suite and "ECDHE" in suite):
         groups = o.get(f"tls.groups.{top}") or o.get("tls.ecdhe_curves") or []
         if not groups: return None, f"{top} {suite}: group unknown"
-        g = groups[0]
-        return f"ECDH {GROUP_BITS.get(g.lower(), '?')}", f"ECDH {GROUP_BITS.get(g.lower(), '?')} ({g})"
+        return f"ECDH {groups[0]}", f"{top} group {groups[0]}"
     if suite and "DHE" in suite:
         b = o.get("tls.dh_bits")
-        return f"DH {b}", f"DH {b}"
-    if suite and suite.startswith("TLS_RSA_"): return "RSA", "static RSA"
+        return f"DH {b}", f"{top} {suite}, DH {b} bits"
+    if suite and suite.startswith("TLS_RSA_"): return "RSA", f"{top} {suite} (static RSA)"
     return None, f"{suite}"
 def testssl_kex(f):
     if "cipher_negotiated" not in f: return None, "-"
-    text = f["cipher_negotiated"][1]
+    text = f["cipher_negotiated"][1].split("(limited sense")[0].strip()
     m = re.search(r"(\d+) bit (ECDH|DH)(?: \(([^)]+)\))?", text)
     if not m: return ("RSA", short(text)) if "RSA" in text else (None, short(text))
-    return f"{m.group(2)} {m.group(1)}", f"{m.group(2)} {m.group(1)}" + (f" ({m.group(3)})" if m.group(3) else "")
+    if m.group(2) == "ECDH": return f"ECDH {CURVES.get(m.group(3), m.group(3))}", short(text)
+    return f"DH {m.group(1)}", short(text)
 
 PROTOS = [("SSLv2", "SSLv2"), ("SSLv3", "SSLv3"), ("TLS 1.0", "TLS1", "TLSv1.0"),
           ("TLS 1.1", "TLS1_1", "TLSv1.1"), ("TLS 1.2", "TLS1_2", "TLSv1.2"), ("TLS 1.3", "TLS1_3", "TLSv1.3")]
@@ -305,7 +304,11 @@ def rows_for(f, ts):
         cp = f.get("LOGJAM-common_primes")
         if jid == "LOGJAM" and tl[0] == "no" and cp and cp[0] in ("HIGH", "CRITICAL"):
             tl = ("yes", short(f"VULNERABLE, common prime {cp[1]}"))
-        add(f"{name} ({jid})" if name != jid else name, tl, attack_verdict(ts, name))
+        tt = attack_verdict(ts, name)
+        kex = ts["res"].get("tls.kex.weak")
+        if jid == "LOGJAM" and tt[0] == "no" and kex and o.get("tls.dh_bits"):
+            tt = ("no", f"not named (DH {o['tls.dh_bits']} bits: tls.kex.weak {kex.get('status')})")
+        add(f"{name} ({jid})" if name != jid else name, tl, tt)
     add("LUCKY13", vuln_verdict(f, "LUCKY13"), (None, "no check"))
 
     ext = f.get("TLS_extensions", ("", None))[1]
