@@ -180,8 +180,9 @@ def vuln_verdict(f, jid):
     low = text.lower()
     if "not vulnerable" in low or "no protocol below" in low: return "no", short(text)
     if "vulnerable" in low: return "yes", short(text)
-    if jid == "LOGJAM" and sev in ("MEDIUM", "HIGH", "CRITICAL"): return "yes", short(text)
     if sev == "OK": return "no", short(text)
+    # A weakness without the word (SWEET32: "uses 64 bit block ciphers", severity LOW).
+    if sev in ("LOW", "MEDIUM", "HIGH", "CRITICAL"): return "yes", short(f"{sev}: {text}")
     return None, short(f"{sev}: {text}")
 
 # ---- trustscan: its report for the endpoint --------------------------------------------------
@@ -219,15 +220,22 @@ def attack_verdict(ts, name):
 CURVES = {"X25519": "x25519", "X448": "x448", "P-256": "secp256r1", "P-384": "secp384r1",
           "P-521": "secp521r1", "prime256v1": "secp256r1", "secp384r1": "secp384r1"}
 def ts_kex(ts):
-    """The key exchange a default hello gets: at the highest version, the server's preferred suite
-    (its first accepted one when the client's order rules) and the group it chose first."""
+    """The key exchange a default hello gets at the highest version: the group the server chose
+    first (TLS 1.3), or the key exchange of the suite it prefers whatever the client's order."""
     o = ts["obs"]
     vers = o.get("tls.versions") or []
     if not vers: return None, "-"
     order = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
     top = max(vers, key=lambda v: order.index(v) if v in order else -1)
-    suite = o.get(f"tls.preferred.{top}") or ((o.get(f"tls.ciphers.{top}") or [None])[0])
-    if top == "TLSv1.3" or (suite and "ECDHE" in suite):
+    if top == "TLSv1.3":
+        groups = o.get("tls.groups.TLSv1.3") or []
+        return (f"ECDH {groups[0]}", f"TLSv1.3 group {groups[0]}") if groups else (None, "TLSv1.3 group unknown")
+    # Below TLS 1.3 the suite, and with it the key exchange, is the client's when the server
+    # keeps no order of its own.
+    suite = o.get(f"tls.preferred.{top}")
+    if not suite:
+        return None, f"{top}: the client's order decides ({o.get(f'tls.cipher_order.{top}', 'no')} order)"
+    if "ECDHE" in suite:
         groups = o.get(f"tls.groups.{top}") or o.get("tls.ecdhe_curves") or []
         if not groups: return None, f"{top} {suite}: group unknown"
         return f"ECDH {groups[0]}", f"{top} group {groups[0]}"
@@ -282,17 +290,17 @@ def rows_for(f, ts):
 
     if "fallback_SCSV" in f:
         sev, text = f["fallback_SCSV"]
-        v = "yes" if text.startswith("supported") or text == "Probably oK" else \
-            "no" if text.startswith("NOT supported") else \
-            "n/a" if "no protocol below" in text or "only" in text else None
+        # Its OK verdicts ("supported", "no protocol below TLS 1.2 offered": nothing it deems
+        # worth a downgrade) against "NOT supported"; a WARN is no answer.
+        v = "yes" if sev == "OK" else "no" if text.startswith("NOT supported") else None
         tl = (v, short(text))
     else: tl = (None, "-")
     fs = o.get("tls.fallback_scsv")
     if fs is None:
         vs = o.get("tls.versions") or []
-        tt = ("n/a", "no version below the highest") if len([v for v in vs if v != "SSLv2"]) == 1 else (None, "no observation")
+        tt = ("yes", "one version only") if len([v for v in vs if v != "SSLv2"]) == 1 else (None, "no observation")
     else: tt = ("yes", "honoured") if fs else ("no", "not honoured")
-    add("TLS_FALLBACK_SCSV", tl, tt)
+    add("downgrade protection (TLS_FALLBACK_SCSV)", tl, tt)
 
     dynamic("Heartbleed", "heartbleed")
     dynamic("CCS injection", "CCS")
@@ -312,7 +320,12 @@ def rows_for(f, ts):
     add("LUCKY13", vuln_verdict(f, "LUCKY13"), (None, "no check"))
 
     ext = f.get("TLS_extensions", ("", None))[1]
-    tl = (None, "-") if ext is None else (("yes", "offered (#23)") if "extended master secret" in ext else ("no", "not in TLS_extensions"))
+    # Extensions only a TLS <= 1.2 ServerHello carries (renegotiation info, EC point formats, EMS,
+    # session ticket, encrypt-then-MAC): without one, testssl.sh's list comes from TLS 1.3 hellos
+    # alone and says nothing about EMS.
+    below13 = ext is not None and re.search(r"/#(65281|11|23|35|22)'", ext)
+    tl = (None, "-") if ext is None else (("yes", "offered (#23)") if "extended master secret" in ext else
+          ("no", "not in TLS_extensions") if below13 else (None, "no TLS <= 1.2 extension listed"))
     ems = o.get("tls.extended_master_secret")
     tt = (None, "no observation") if ems is None else (("yes", "at every version <= 1.2") if ems else ("no", "missing at a version <= 1.2"))
     add("extended master secret", tl, tt)
