@@ -260,7 +260,7 @@ def rows_for(f, ts):
     out = []
     def add(name, tl, tt):
         (a, at), (b, bt) = tl, tt
-        out.append((name, at, bt, "n.c." if a is None or b is None else ("agree" if a == b else "DISAGREE")))
+        out.append((name, at, bt, "n.c." if a is None or b is None else ("agree" if a == b else "DISAGREE"), a, b))
     o = ts["obs"]
     vers = o.get("tls.versions")
     for p in PROTOS:
@@ -345,7 +345,7 @@ def rows_for(f, ts):
 status = 0
 tot = {"agree": 0, "DISAGREE": 0, "n.c.": 0}
 ttot = {"trustscan": 0.0, "testssl": 0.0}
-summary = []
+summary, matrix = [], []
 for ep in endpoints:
     addr, port = ep.split(":")[:2]
     tag = f"{addr}_{port}"
@@ -362,7 +362,7 @@ for ep in endpoints:
     rows = rows_for(f, ts)
     print(f"| finding | testssl.sh says | trustscan says | agree? |")
     print(f"| --- | --- | --- | --- |")
-    for name, a, b, ag in rows:
+    for name, a, b, ag, _, _ in rows:
         print(f"| {name} | {a} | {b} | {ag} |")
     c = {k: sum(1 for r in rows if r[3] == k) for k in tot}
     for k in tot: tot[k] += c[k]
@@ -370,6 +370,7 @@ for ep in endpoints:
     print(f"  counts: {c['agree']} agree, {c['DISAGREE']} disagree, {c['n.c.']} not compared; "
           f"time: testssl.sh {t_tl:.2f} s, trustscan {t_ts:.2f} s")
     summary.append((ep, c, t_tl, t_ts))
+    matrix.append((ep, rows))
 
 print()
 print("| endpoint | agree | disagree | not compared | testssl.sh | trustscan |")
@@ -377,6 +378,20 @@ print("| --- | --- | --- | --- | --- | --- |")
 for ep, c, t_tl, t_ts in summary:
     print(f"| {ep} | {c['agree']} | {c['DISAGREE']} | {c['n.c.']} | {t_tl:.2f} s | {t_ts:.2f} s |")
 print(f"| total | {tot['agree']} | {tot['DISAGREE']} | {tot['n.c.']} | {ttot['testssl']:.2f} s | {ttot['trustscan']:.2f} s |")
+# All endpoints at a glance: "testssl.sh = trustscan" (agree), "≠" (disagree), "/" (not
+# compared; "-" where a tool has no answer).
+if matrix:
+    print()
+    print("| finding | " + " | ".join(ep for ep, _ in matrix) + " |")
+    print("| --- " * (len(matrix) + 1) + "|")
+    for i, row in enumerate(matrix[0][1]):
+        cells = []
+        for _, rows in matrix:
+            _, _, _, ag, a, b = rows[i]
+            sep = {"agree": " = ", "DISAGREE": " ≠ ", "n.c.": " / "}[ag]
+            cell = f"{a or '-'}{sep}{b or '-'}"
+            cells.append(f"**{cell}**" if ag == "DISAGREE" else cell)
+        print(f"| {row[0]} | " + " | ".join(cells) + " |")
 print()
 print("checks found at run time: " + ", ".join(f"{k} = {v or 'none'}" for k, v in DYNAMIC.items()))
 sys.exit(status)
