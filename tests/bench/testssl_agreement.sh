@@ -23,7 +23,7 @@
 #     protocols SSLv2 .. TLS 1.3        testssl SSLv2..TLS1_3      tls.versions
 #     secure renegotiation (RFC 5746)   secure_renego              tls.secure_renegotiation
 #     client-initiated renegotiation    secure_client_renego       a check found at run time (*)
-#     TLS_FALLBACK_SCSV                 fallback_SCSV              tls.fallback_scsv
+#     downgrade protection              fallback_SCSV              tls.fallback_scsv
 #     Heartbleed, CCS injection, ROBOT  heartbleed, CCS, ROBOT     a check found at run time (*)
 #     POODLE (SSL), SWEET32, FREAK,     POODLE_SSL, SWEET32, ...   tls.attacks.known (the attack
 #     LOGJAM, DROWN, BEAST, RC4, CRIME  ..., RC4, CRIME_TLS          named in its finding or not)
@@ -35,7 +35,8 @@
 #   names heartbleed, CCS / ChangeCipherSpec, ROBOT / Bleichenbacher or client(-initiated)
 #   renegotiation; without one the row says "pending (no check in this build)".
 # A row is "not compared" when either side has no answer (a check that did not run, a testssl
-# warning). Counts per endpoint and in total, and the times, follow the table.
+# warning). Counts per endpoint and in total, and the times, follow the table; last, a matrix of
+# every finding by endpoint ("testssl = trustscan", "≠" disagree, "/" not compared).
 #
 # Exit status: 0 when the run produced the table (every endpoint measured and both tools' output
 # parsed) whatever the agreement -- the point is the table, not a gate; 1 when a tool's output is
