@@ -24,8 +24,9 @@
 # tool).  Nothing is ever killed by name.
 #
 # Caller sets: BENCH (name for messages), REPO_ROOT.  Provides: say, note, skip,
-# die, now, elapsed, median, lab_fp, lab_ready, lab_ensure, lab_release,
-# lab_measure, lab_kill_current, gt_ports, ensure_peer, bench_workdir.
+# die, now, elapsed, median, lab_lock_held_by_ancestor, lab_fp, lab_ready, lab_ensure,
+# lab_ensure_or_skip, lab_release, lab_measure, lab_kill_current, gt_ports, ensure_peer,
+# ensure_testssl, bench_workdir.
 
 LAB_SH=$REPO_ROOT/tests/lab/lab.sh
 LAB_GT=$REPO_ROOT/tests/lab/ground_truth.json
@@ -49,6 +50,22 @@ median()  { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
               END { if (NR == 0) { print "-"; exit }
                     if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
                     else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# lab_lock_held_by_ancestor FILE: 0 when this process or one above it holds a flock on FILE
+#   (a bench re-runs itself under `flock FILE "$0" "$@"` unless so: a second flock on the same
+#   file from below would wait forever).
+lab_lock_held_by_ancestor() {
+    local ino pid holders p
+    ino=$(stat -c %i "$1" 2>/dev/null) || return 1
+    holders=$(awk -v i=":$ino\$" '$2 == "FLOCK" && $6 ~ i { print $5 }' /proc/locks 2>/dev/null)
+    [[ -n $holders ]] || return 1
+    p=$$
+    while [[ -n $p && $p != 0 && $p != 1 ]]; do
+        for pid in $holders; do [[ $pid == "$p" ]] && return 0; done
+        p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
+    done
+    return 1
+}
 
 # lab_fp: identity of the running lab ("" when it is down).
 lab_fp() {
@@ -94,6 +111,14 @@ lab_ensure() {
         sleep 5      # a concurrent up/down from elsewhere; try again
     done
     lab_ready
+}
+
+# lab_ensure_or_skip: lab_ensure, or SKIP (exit 77) when the lab cannot come up.
+lab_ensure_or_skip() {
+    lab_ensure
+    local rc=$?
+    ((rc == 77)) && skip "the lab cannot run here (lab.sh up exit 77)"
+    ((rc == 0)) || skip "the lab did not come up (see above)"
 }
 
 lab_release() {
@@ -202,6 +227,15 @@ ensure_peer() {
     if [[ -n $prc_saved ]]; then cp -p "$prc_saved" "$prc"; else rm -f "$prc"; fi
     ((rc == 0)) || { tail -n 5 "$TMP/apt-$pkg.log" | sed "s/^/  apt-get $pkg: /" >&2; return 1; }
     command -v "$bin" >/dev/null 2>&1
+}
+
+# ensure_testssl: TESTSSL = the testssl.sh command (Debian names it testssl), installed with
+#   ensure_peer when missing; SKIP when it cannot be.
+ensure_testssl() {
+    TESTSSL=$(command -v testssl.sh || command -v testssl || true)
+    [[ -n $TESTSSL ]] && return 0
+    ensure_peer testssl testssl.sh || skip "testssl.sh missing and not installable"
+    TESTSSL=$(command -v testssl.sh || command -v testssl)
 }
 
 # bench_workdir NAME: the exit trap every lab bench shares, then the work directory $TMP

@@ -52,21 +52,11 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/../.." && pwd -P)
 SESSION_LOCK=/run/trustscan-lab-session.lock
 
-# The session lock: take it unless a process above us holds it already (a
-# second flock on the same file from below would wait forever).
-lock_held_by_ancestor() {
-    local ino pid holders p
-    ino=$(stat -c %i "$SESSION_LOCK" 2>/dev/null) || return 1
-    holders=$(awk -v i=":$ino\$" '$2 == "FLOCK" && $6 ~ i { print $5 }' /proc/locks 2>/dev/null)
-    [[ -n $holders ]] || return 1
-    p=$$
-    while [[ -n $p && $p != 0 && $p != 1 ]]; do
-        for pid in $holders; do [[ $pid == "$p" ]] && return 0; done
-        p=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
-    done
-    return 1
-}
-if [[ -z ${TLS_ENUM_LOCKED:-} ]] && ! lock_held_by_ancestor; then
+# shellcheck source=SCRIPTDIR/lab_common.sh
+. "$SCRIPT_DIR/lab_common.sh" || { echo "$BENCH: cannot source lab_common.sh" >&2; exit 1; }
+
+# The session lock: take it unless a process above us holds it already.
+if [[ -z ${TLS_ENUM_LOCKED:-} ]] && ! lab_lock_held_by_ancestor "$SESSION_LOCK"; then
     exec env TLS_ENUM_LOCKED=1 flock "$SESSION_LOCK" "$0" "$@"
 fi
 
@@ -76,9 +66,6 @@ SSLSCAN_TIMEOUT=${SSLSCAN_TIMEOUT:-300}
 TESTSSL_TIMEOUT=${TESTSSL_TIMEOUT:-900}
 KEEP_TMP=${KEEP_TMP:-0}
 TMP=
-
-# shellcheck source=SCRIPTDIR/lab_common.sh
-. "$SCRIPT_DIR/lab_common.sh" || { echo "$BENCH: cannot source lab_common.sh" >&2; exit 1; }
 
 (( EUID == 0 )) || skip "must run as root (network namespaces)"
 for tool in ip python3 timeout md5sum awk flock; do
@@ -90,16 +77,8 @@ BIN=$(cd -- "$(dirname -- "$BIN")" && pwd -P)/$(basename -- "$BIN")
 bench_workdir tls
 
 ensure_peer sslscan sslscan || skip "sslscan missing and not installable"
-TESTSSL=$(command -v testssl.sh || command -v testssl || true)
-if [[ -z $TESTSSL ]]; then
-    ensure_peer testssl testssl.sh || skip "testssl.sh missing and not installable"
-    TESTSSL=$(command -v testssl.sh || command -v testssl)
-fi
-
-lab_ensure
-rc=$?
-((rc == 77)) && skip "the lab cannot run here (lab.sh up exit 77)"
-((rc == 0)) || skip "the lab did not come up (see above)"
+ensure_testssl
+lab_ensure_or_skip
 
 ENDPOINTS=("198.18.0.10 443 -" "198.18.0.10 8443 -" "198.18.0.11 443 -" "198.18.0.12 21 ftp")
 say "TLS enumeration benchmark: ${#ENDPOINTS[@]} endpoints of the lab"
