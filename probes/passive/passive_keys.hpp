@@ -11,7 +11,7 @@ namespace trustscan::keys::client {
 inline constexpr ObservationKey flows{"client.flows", ValueType::integer,
     "connections or datagram flows the device opened", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey dns_query{"client.dns.query", ValueType::string,
-    "a name the device looked up", "scanner/replay/replay.cpp"};
+    "a name the device looked up (DNS over UDP/TCP, or DNS over HTTP in the clear)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey ntp_server{"client.ntp.server", ValueType::string,
     "an NTP server the device asked for the time", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey ntp_version{"client.ntp.version", ValueType::integer,
@@ -73,7 +73,7 @@ inline constexpr ObservationKey update_cleartext{"client.update.cleartext", Valu
 inline constexpr ObservationKey download{"client.download", ValueType::string,
     "a URL the device downloaded over plain HTTP", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_host{"client.http.host", ValueType::string,
-    "Host of a plain HTTP request of the device", "scanner/replay/replay.cpp"};
+    "Host (HTTP/2: `:authority`) of a plain HTTP/1.x or h2c request of the device", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_request{"client.http.request", ValueType::string,
     "\"<method> <url>\" of that request", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_anomaly{"client.http.anomaly", ValueType::string,

@@ -593,6 +593,19 @@ class Analyzer final : public FlowSink {
     add(flow, keys::client::update_check_time, static_cast<std::int64_t>(flow.first_us / 1'000'000), {}, why);
   }
 
+  // The response at the start of `s` to `r`. RFC 9112 section 6.3 items 1-2: the answer to HEAD
+  // has no body, and a 2xx answer to CONNECT ends with its header block (the tunnel follows).
+  static bool http_response_to(const HttpRequest& r, Bytes s, HttpResponseHead& h, std::size_t& used) {
+    HttpParseOptions opts;
+    opts.head_request = r.method == "HEAD";
+    if (parse_http_response_head(s, h, used, opts) == Parse::done && used != 0 &&
+        !(r.is_connect() && h.status >= 200 && h.status < 300))
+      return true;
+    if (!r.is_connect()) return false;
+    opts.head_request = true;
+    return parse_http_response_head(s, h, used, opts) == Parse::done && used != 0 && h.status >= 200 && h.status < 300;
+  }
+
   // HTTP/1.x: the client's requests, each matched to the next response (pipelining keeps the
   // order). A request that ends the stream (HttpRequest::ends_stream) stops the reading, except a
   // CONNECT that the server refused (a response that is not 2xx): the client may go on with
@@ -613,8 +626,7 @@ class Analyzer final : public FlowSink {
       for (auto& r : more) {
         HttpResponseHead h;
         std::size_t hused = 0;
-        if (!server_done && spos < s.size() && parse_http_response_head(s.subspan(spos), h, hused) == Parse::done &&
-            hused != 0) {
+        if (!server_done && spos < s.size() && http_response_to(r, s.subspan(spos), h, hused)) {
           spos += hused;
           heads.push_back(std::move(h));
         } else {
