@@ -9,17 +9,10 @@ UDP headers around them are written here (checksums computed). Python standard l
 """
 import struct
 
+from craft_util import csum, write_pcap
+
 DEV_MAC = bytes.fromhex("001a1110fa0a")
 DEV_IP = bytes([198, 19, 250, 10])
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def frame(dst_ip, dst_mac, sport, dport, payload):
@@ -38,7 +31,4 @@ frames = [
     frame(bytes([239, 255, 255, 250]), bytes.fromhex("01005e7ffffa"), 1900, 1900, ssdp),
     frame(bytes([224, 0, 0, 251]), bytes.fromhex("01005e0000fb"), 5353, 5353, mdns),
 ]
-with open("pcaps/announce.pcap", "wb") as out:
-    out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-    for i, f in enumerate(frames):
-        out.write(struct.pack("<IIII", 1795600000 + i, 0, len(f), len(f)) + f)
+write_pcap("pcaps/announce.pcap", [(i, 0, f) for i, f in enumerate(frames)], 1795600000, snaplen=65535)

@@ -46,22 +46,62 @@ int base64_value(char c) {
   return -1;
 }
 
-// Request line: "<method> <target> HTTP/1.<d>".
+constexpr std::size_t kHttpReqMaxAnomalies = 4;
+
+void note(HttpRequest& r, std::string what) {
+  if (r.anomalies.size() < kHttpReqMaxAnomalies) r.anomalies.push_back(std::move(what));
+}
+
+bool method_token(std::string_view method) {
+  return !method.empty() && method.size() <= 32 &&
+         std::all_of(method.begin(), method.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+}
+
+// Request line: "<method> <target> HTTP/1.<d>". A target with spaces (RFC 9112 section 3.2
+// forbids them; some devices send them) is everything between the first space and the last
+// one, as tshark reads it, with an anomaly.
 bool request_line(std::string_view line, HttpRequest& out) {
   const auto sp1 = line.find(' ');
   const auto sp2 = line.rfind(' ');
-  if (sp1 == std::string_view::npos || sp1 == sp2 || sp1 == 0 || sp1 > 32) return false;
-  const auto method = line.substr(0, sp1);
-  if (!std::all_of(method.begin(), method.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
-    return false;
+  if (sp1 == std::string_view::npos || sp1 == sp2 || !method_token(line.substr(0, sp1))) return false;
   const auto version = line.substr(sp2 + 1);
   if (version.size() != 8 || version.substr(0, 7) != "HTTP/1." || version[7] < '0' || version[7] > '9') return false;
   const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (target.empty() || target.find(' ') != std::string_view::npos) return false;
-  out.method = std::string(method);
+  if (target.empty() || target.find_first_not_of(' ') == std::string_view::npos) return false;
+  if (target.find(' ') != std::string_view::npos) note(out, "spaces in the request target (RFC 9112 section 3.2), read as tshark does");
+  out.method = std::string(line.substr(0, sp1));
   out.target = std::string(target.substr(0, kHttpReqMaxValue));
   out.version_minor = version[7] - '0';
   return true;
+}
+
+// HTTP/0.9 simple request (RFC 1945 section 4.1): "GET <path>", no version. Strict, so that
+// other protocols' lines are not taken for one: GET, a target of visible ASCII starting with '/'.
+bool simple_request(std::string_view line, HttpRequest& out) {
+  if (!line.starts_with("GET /")) return false;
+  const auto target = line.substr(4);
+  if (target.size() > kHttpReqMaxValue ||
+      !std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7f; }))
+    return false;
+  out.method = "GET";
+  out.target = std::string(target);
+  out.version_major = 0;
+  out.version_minor = 9;
+  return true;
+}
+
+// Content-Length as a list ("5", "5, 5": RFC 9110 section 8.6): the value when every member is
+// the same number, else nullopt.
+std::optional<std::uint64_t> length_list(std::string_view value) {
+  std::optional<std::uint64_t> v;
+  while (true) {
+    const auto comma = value.find(',');
+    const auto n = number(trim_ows(value.substr(0, comma)));
+    if (!n || (v && *v != *n)) return std::nullopt;
+    v = n;
+    if (comma == std::string_view::npos) return v;
+    value.remove_prefix(comma + 1);
+  }
 }
 
 // Applies one header field; false when it breaks the framing rules.
@@ -82,10 +122,25 @@ bool take_header(std::string_view name, std::string_view value, HttpRequest& out
         out.basic_password = std::move(cred->second);
       }
   } else if (n == "content-length") {
-    const auto len = number(value);
-    if (!len || (out.content_length && *out.content_length != *len)) return false;
+    // RFC 9112 section 6.3 item 5: a length that is not one number, or fields that disagree,
+    // leave the message's end unknowable.
+    const auto len = length_list(value);
+    if (!len) {
+      note(out, "Content-Length '" + printable_excerpt(as_bytes(v), 64) + "' is not one number (RFC 9112 section 6.3): framing unknown");
+      out.framing_unknown = true;
+      return false;
+    }
+    if (out.content_length && *out.content_length != *len) {
+      note(out, "Content-Length " + std::to_string(*out.content_length) + " and " + std::to_string(*len) +
+                    " disagree (RFC 9112 section 6.3): framing unknown");
+      out.framing_unknown = true;
+      return false;
+    }
     out.content_length = len;
   } else if (n == "transfer-encoding") {
+    // Repeated fields are one list (RFC 9110 section 5.3); the last coding decides.
+    if (!out.transfer_encoding) out.transfer_encoding = v;
+    else if (out.transfer_encoding->size() < kHttpReqMaxValue) *out.transfer_encoding += ", " + v;
     const auto last = trim_ows(value.substr(value.rfind(',') == std::string_view::npos ? 0 : value.rfind(',') + 1));
     out.chunked = iequals(last, "chunked");
   }
@@ -169,6 +224,10 @@ std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std:
   return std::pair{out.substr(0, colon), out.substr(colon + 1)};
 }
 
+bool HttpRequest::ends_stream() const {
+  return framing_unknown || te_and_length || version_major == 0 || is_connect();
+}
+
 std::string HttpRequest::url() const {
   if (!host || target.empty() || target.front() != '/') return target;
   return "http://" + *host + target;
@@ -185,7 +244,14 @@ Parse parse_request_at(Bytes in, HttpRequest& out, std::size_t& consumed) noexce
   Lines lines{text};
   const auto first = lines.next();
   if (!first) return text.size() > kHttpReqMaxHead ? Parse::invalid : Parse::need_more;
-  if (!clean(*first) || !request_line(*first, out)) return Parse::invalid;
+  if (!clean(*first)) return Parse::invalid;
+  if (!request_line(*first, out)) {
+    out = HttpRequest{};
+    if (!simple_request(*first, out)) return Parse::invalid;
+    out.raw_head = std::string(text.substr(0, std::min(lines.pos, Evidence::kMaxExcerpt)));
+    consumed = lines.pos;
+    return Parse::done;
+  }
   std::size_t fields = 0;
   while (true) {
     const auto line = lines.next();
@@ -198,14 +264,46 @@ Parse parse_request_at(Bytes in, HttpRequest& out, std::size_t& consumed) noexce
     const auto name = line->substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); }))
       return Parse::invalid;
-    if (!take_header(name, trim_ows(line->substr(colon + 1)), out)) return Parse::invalid;
+    // A bad or conflicting Content-Length marks the request (framing_unknown); the head is
+    // still read, so the request is reported.
+    if (!take_header(name, trim_ows(line->substr(colon + 1)), out) && !out.framing_unknown) return Parse::invalid;
   }
   const std::size_t head = lines.pos;
   out.raw_head = std::string(text.substr(0, std::min(head, Evidence::kMaxExcerpt)));
+  if (out.transfer_encoding && !out.framing_unknown) {
+    // RFC 9112 section 6.3 items 3-4 and section 6.1.
+    const std::string te = ascii_lower(*out.transfer_encoding);
+    std::size_t chunked = 0;
+    for (auto at = te.find("chunked"); at != std::string::npos; at = te.find("chunked", at + 1)) ++chunked;
+    if (!out.chunked || chunked > 1) {
+      note(out, "Transfer-Encoding '" + printable_excerpt(as_bytes(*out.transfer_encoding), 64) +
+                    "' does not end in one chunked (RFC 9112 section 6.3): framing unknown");
+      out.framing_unknown = true;
+    } else if (out.version_minor == 0) {
+      note(out, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 section 6.1): framing unknown");
+      out.framing_unknown = true;
+    } else if (out.content_length) {
+      note(out, "Transfer-Encoding and Content-Length together: Transfer-Encoding used (RFC 9112 section 6.3), "
+                "nothing after this request read");
+      out.te_and_length = true;
+    }
+  }
+  if (out.framing_unknown) {  // no body read: where the message ends is not known
+    out.chunked = false;
+    consumed = head;
+    return Parse::done;
+  }
   if (out.chunked) {
     std::size_t pos = head;
     const Parse p = chunked_body(text, pos, out.body, out.body_truncated);
     if (p == Parse::need_more && in.size() >= kHttpReqMaxMessage) return Parse::invalid;
+    if (p == Parse::invalid) {
+      note(out, "chunked body does not parse (RFC 9112 section 7.1): framing unknown");
+      out.framing_unknown = true;
+      out.body.clear();
+      consumed = head;
+      return Parse::done;
+    }
     if (p != Parse::done) return p;
     consumed = pos;
     return Parse::done;
@@ -248,8 +346,10 @@ Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& 
     std::size_t used = 0;
     const Parse p = parse_http_request(in.subspan(consumed), r, used);
     if (p != Parse::done) return p;
+    const bool last = r.ends_stream();
     out.push_back(std::move(r));
     consumed += used;
+    if (last) return Parse::done;
     if (consumed > in.size()) return Parse::need_more;  // a truncated body continues past `in`
   }
   return Parse::done;
@@ -308,6 +408,7 @@ std::vector<Observation> http_request_observations(const HttpRequest& r, const E
   ev.kind = "http_request";
   ev.source = "capture";
   ev.detail = r.method + " " + r.url();
+  for (const auto& a : r.anomalies) ev.detail += "; " + a;
   ev.excerpt = printable_excerpt(as_bytes(r.raw_head), Evidence::kMaxExcerpt);
   std::vector<Observation> out;
   const auto add = [&](const ObservationKey& key, const std::optional<std::string>& v, const Evidence& e) {

@@ -11,6 +11,23 @@
 // lines ending in CRLF or bare LF, header fields "name: value" (token name, no obsolete folding,
 // no NUL or bare CR). Body framing: Transfer-Encoding chunked, else Content-Length, else none.
 //
+// Edge cases (issue 18; docs/replay.md "HTTP/1 edge cases" says why each is read so):
+// - CONNECT host:port (authority-form, RFC 9112 section 3.2.3): the target is the authority;
+//   parse_http_requests stops after it, since after a 2xx answer the connection is a tunnel
+//   (section 9.3.6 of RFC 9110). The caller, which sees the response, may go on after a refusal.
+// - HTTP/0.9 simple request "GET /path" + line end (no version): version_major 0, minor 9, no
+//   headers, no body; only GET, a target of visible ASCII starting with '/'. It ends the stream.
+// - Spaces inside the target ("GET /a b HTTP/1.1", invalid by RFC 9112 section 3.2): read as
+//   tshark does, the target being everything between the first space and the last " HTTP/1.x";
+//   an anomaly says so.
+// - Content-Length (RFC 9112 section 6.3): repeated fields or a list with one value are that
+//   value; different values or one that is not a number make the framing unknowable: the
+//   request is returned with framing_unknown, no body, and parse_http_requests stops after it.
+//   Transfer-Encoding with Content-Length: TE wins, an anomaly says so, and the stream ends
+//   there (the server must close after answering it). A Transfer-Encoding whose last coding is
+//   not chunked, chunked twice, TE in an HTTP/1.0 request (section 6.1), or a chunked body that
+//   does not parse: framing_unknown.
+//
 // Caps: request line + headers ≤ kHttpReqMaxHead bytes and ≤ kHttpReqMaxHeaders fields, else
 // invalid; header values kept ≤ kHttpReqMaxValue bytes; the body kept ≤ kHttpReqMaxBody bytes.
 // A Content-Length body longer than kHttpReqMaxBody ends the parse early: `done` with
@@ -54,6 +71,7 @@ inline constexpr std::size_t kHttpReqMaxBlankLead = 4;
 struct HttpRequest {
   std::string method;              ///< ≤ 32 bytes, a token
   std::string target;              ///< ≤ kHttpReqMaxValue bytes ("/fw/v2.bin", "http://h/x", "*")
+  int version_major = 1;           ///< 0 for an HTTP/0.9 simple request (version_minor 9)
   int version_minor = 0;
   std::vector<HttpHeader> headers; ///< name lowercased, value trimmed and capped
   std::optional<std::string> host, user_agent, content_type, authorization;
@@ -64,9 +82,21 @@ struct HttpRequest {
   std::string body;                ///< ≤ kHttpReqMaxBody bytes (chunked: decoded)
   bool body_truncated = false;
   std::string raw_head;            ///< first Evidence::kMaxExcerpt bytes of the request
+  std::optional<std::string> transfer_encoding;  ///< the Transfer-Encoding fields, joined by ", "
+  /// What in the request breaks RFC 9112 but was read anyway, or ended the stream (≤ 4 notes:
+  /// "spaces in the request target", "Content-Length 5 and 6 disagree"…).
+  std::vector<std::string> anomalies;
+  /// The message's length cannot be known: nothing after it in the stream is a request.
+  bool framing_unknown = false;
+  /// A Transfer-Encoding and a Content-Length together (TE was used).
+  bool te_and_length = false;
 
   /// "http://host/target" when Host is known and the target is origin-form; else the target.
   std::string url() const;
+  /// Whether parse_http_requests stops after this request: framing unknown, TE with
+  /// Content-Length, HTTP/0.9, CONNECT.
+  bool ends_stream() const;
+  bool is_connect() const { return method == "CONNECT"; }
 };
 
 /// One request at the start of `in`. done: `consumed` = its length (see the header's caps for
@@ -76,13 +106,15 @@ Parse parse_http_request(Bytes in, HttpRequest& out, std::size_t& consumed) noex
 /// Every complete request at the start of `in`, in order (at most kHttpReqMaxPipelined).
 /// `consumed` = bytes of the requests returned. The result is need_more when the bytes after
 /// them are an incomplete request (or there are none), invalid when they are not a request
-/// (requests before that point are still returned), done when the cap was reached.
+/// (requests before that point are still returned), done when the cap was reached or the last
+/// request ends the stream (HttpRequest::ends_stream).
 Parse parse_http_requests(Bytes in, std::vector<HttpRequest>& out, std::size_t& consumed) noexcept;
 
 
 /// Applies one header field to `r` by the rules above (name lowercased, value capped; Host,
 /// User-Agent, Content-Type, Authorization with Basic decoded, Content-Length, Transfer-Encoding).
-/// False when the field breaks the framing rules (a bad or conflicting Content-Length). HTTP/2
+/// False when the field breaks the framing rules (a bad or conflicting Content-Length: then
+/// framing_unknown is set and an anomaly says why). HTTP/2
 /// (probes/http/http2.hpp) gives its decoded fields to it.
 bool add_http_request_header(HttpRequest& r, std::string_view name, std::string_view value);
 

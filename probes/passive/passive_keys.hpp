@@ -11,7 +11,7 @@ namespace trustscan::keys::client {
 inline constexpr ObservationKey flows{"client.flows", ValueType::integer,
     "connections or datagram flows the device opened", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey dns_query{"client.dns.query", ValueType::string,
-    "a name the device looked up", "scanner/replay/replay.cpp"};
+    "a name the device looked up (DNS over UDP/TCP, or DNS over HTTP in the clear)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey ntp_server{"client.ntp.server", ValueType::string,
     "an NTP server the device asked for the time", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey ntp_version{"client.ntp.version", ValueType::integer,
@@ -73,9 +73,16 @@ inline constexpr ObservationKey update_cleartext{"client.update.cleartext", Valu
 inline constexpr ObservationKey download{"client.download", ValueType::string,
     "a URL the device downloaded over plain HTTP", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_host{"client.http.host", ValueType::string,
-    "Host of a plain HTTP request of the device", "scanner/replay/replay.cpp"};
+    "Host (HTTP/2: `:authority`) of a plain HTTP/1.x or h2c request of the device", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_request{"client.http.request", ValueType::string,
     "\"<method> <url>\" of that request", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey http_anomaly{"client.http.anomaly", ValueType::string,
+    "\"<method> <url>: <what>\" of an HTTP/1 request that breaks RFC 9112 (conflicting Content-Length, "
+    "Transfer-Encoding with Content-Length, spaces in the target…); the ones that leave the framing unknown end "
+    "the reading of that connection", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey http_tunnel{"client.http.tunnel", ValueType::string,
+    "\"<host:port> via <proxy address:port>\" of a CONNECT tunnel the device opened through a proxy (a 2xx "
+    "answer, or none seen); the detail says what became of the bytes after it", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey credentials_cleartext{"client.credentials.cleartext", ValueType::string,
     "credentials the device sent in cleartext (HTTP Basic, FTP, Telnet, MQTT)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey sensitive_cleartext{"client.sensitive.cleartext", ValueType::string,
@@ -103,7 +110,8 @@ inline constexpr ObservationKey all[] = {
     tls_alpn, quic_version, quic_server, tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak,
     tls_ja3s, tls_ja3s_md5, tls_server_cert, tls_bad_cert_accepted, tls_bad_cert_refused, tls_cert_verified, tls_cert_unjudged,
     update_host, update_check_time,
-    update_cleartext, download, http_host, http_request, credentials_cleartext, sensitive_cleartext, cleartext_protocol,
+    update_cleartext, download, http_host, http_request, http_anomaly, http_tunnel,
+    credentials_cleartext, sensitive_cleartext, cleartext_protocol,
     ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };
 
@@ -111,6 +119,10 @@ inline constexpr ObservationKey all[] = {
 
 namespace trustscan::keys::server {
 
+inline constexpr ObservationKey http_anomaly{"client.http.anomaly", ValueType::string,
+    "\"<method> <url>: <what>\" of an HTTP/1 request that breaks RFC 9112 (conflicting Content-Length, "
+    "Transfer-Encoding with Content-Length, spaces in the target…); the ones that leave the framing unknown end "
+    "the reading of that connection", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey credentials_cleartext{"server.credentials.cleartext", ValueType::string,
     "a login the device, as a server, accepted in cleartext (FTP, Telnet)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey ssh_hassh{"server.ssh.hassh", ValueType::string,

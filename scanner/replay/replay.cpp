@@ -355,9 +355,7 @@ class Analyzer final : public FlowSink {
       if (as_text(c.first(std::min<std::size_t>(c.size(), kHttpReqMaxHead))).find("h2c") != std::string_view::npos &&
           as_text(s).starts_with("HTTP/1.1 101") && http2(flow, c, s))
         return;
-      std::vector<HttpRequest> reqs;
-      std::size_t used = 0;
-      if (parse_http_requests(c, reqs, used) != Parse::invalid && !reqs.empty()) return http(flow, reqs, s);
+      if (http(flow, c, s)) return;
     }
     if (flow.server_port == 21 || up.starts_with("USER ")) return logins(flow, "ftp", c, s);
     if (flow.server_port == 23 || flow.server_port == 2323) return logins(flow, "telnet", c, s);
@@ -595,20 +593,66 @@ class Analyzer final : public FlowSink {
     add(flow, keys::client::update_check_time, static_cast<std::int64_t>(flow.first_us / 1'000'000), {}, why);
   }
 
-  void http(const FlowInfo& flow, const std::vector<HttpRequest>& reqs, Bytes s) {
-    // Responses in order, matched to the requests (HTTP/1.x pipelining keeps the order).
+  // The response at the start of `s` to `r`. RFC 9112 section 6.3 items 1-2: the answer to HEAD
+  // has no body, and a 2xx answer to CONNECT ends with its header block (the tunnel follows).
+  static bool http_response_to(const HttpRequest& r, Bytes s, HttpResponseHead& h, std::size_t& used) {
+    HttpParseOptions opts;
+    opts.head_request = r.method == "HEAD";
+    if (parse_http_response_head(s, h, used, opts) == Parse::done && used != 0 &&
+        !(r.is_connect() && h.status >= 200 && h.status < 300))
+      return true;
+    if (!r.is_connect()) return false;
+    opts.head_request = true;
+    return parse_http_response_head(s, h, used, opts) == Parse::done && used != 0 && h.status >= 200 && h.status < 300;
+  }
+
+  // HTTP/1.x: the client's requests, each matched to the next response (pipelining keeps the
+  // order). A request that ends the stream (HttpRequest::ends_stream) stops the reading, except a
+  // CONNECT that the server refused (a response that is not 2xx): the client may go on with
+  // another request. After a 2xx answer to CONNECT, or none seen, the rest is a tunnel
+  // (RFC 9110 section 9.3.6) and is not read as HTTP. False: the stream is not HTTP/1.
+  bool http(const FlowInfo& flow, Bytes c, Bytes s) {
+    std::vector<HttpRequest> reqs;
     std::vector<HttpResponseHead> heads;
-    std::size_t pos = 0;
-    while (pos < s.size() && heads.size() < reqs.size()) {
-      HttpResponseHead h;
+    std::size_t cpos = 0, spos = 0;
+    bool server_done = false;
+    std::optional<std::string> tunnel;  // what became of the bytes after a CONNECT that opened one
+    while (reqs.size() < kHttpReqMaxPipelined && cpos < c.size()) {
+      std::vector<HttpRequest> more;
       std::size_t used = 0;
-      if (parse_http_response_head(s.subspan(pos), h, used) != Parse::done || used == 0) break;
-      heads.push_back(std::move(h));
-      pos += used;
+      const Parse p = parse_http_requests(c.subspan(cpos), more, used);
+      if (more.empty() || (reqs.empty() && p == Parse::invalid)) break;
+      cpos += used;
+      for (auto& r : more) {
+        HttpResponseHead h;
+        std::size_t hused = 0;
+        if (!server_done && spos < s.size() && http_response_to(r, s.subspan(spos), h, hused)) {
+          spos += hused;
+          heads.push_back(std::move(h));
+        } else {
+          server_done = true;  // later responses cannot be matched to their requests
+        }
+        reqs.push_back(std::move(r));
+        if (reqs.size() == kHttpReqMaxPipelined) break;
+      }
+      const HttpRequest& last = reqs.back();
+      if (!last.is_connect() || last.framing_unknown || last.te_and_length) break;
+      const bool answered = heads.size() == reqs.size();
+      if (!answered || (heads.back().status >= 200 && heads.back().status < 300)) {
+        tunnel = (answered ? "status " + std::to_string(heads.back().status) : std::string("no answer seen")) +
+                 ": the " + std::to_string(c.size() - std::min(cpos, c.size())) +
+                 " client bytes after it are the tunnel's, not read as HTTP";
+        break;
+      }
     }
+    if (reqs.empty()) return false;
     std::vector<const HttpResponseHead*> matched(reqs.size(), nullptr);
     for (std::size_t i = 0; i < heads.size(); ++i) matched[i] = &heads[i];
     http_requests(flow, reqs, matched, "HTTP");
+    if (tunnel)
+      add(flow, keys::client::http_tunnel, reqs.back().target + " via " + endpoint_text(flow.server, flow.server_port),
+          reqs.back().raw_head, *tunnel);
+    return true;
   }
 
   // HTTP/2 in cleartext (probes/http/http2.hpp): its streams' requests and responses go where
@@ -638,11 +682,19 @@ class Analyzer final : public FlowSink {
                      const std::vector<const HttpResponseHead*>& heads, const std::string& proto) {
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       const auto& r = reqs[i];
-      const std::string host = req_header(r, "host") ? *req_header(r, "host") : flow.server.to_string();
-      const std::string url = r.target.starts_with("http://") ? r.target : "http://" + host + r.target;
+      // CONNECT names its host in the target (authority-form, RFC 9112 section 3.2.3).
+      const std::string host = req_header(r, "host")                  ? *req_header(r, "host")
+                               : r.is_connect() && !r.target.empty() ? r.target
+                                                                      : flow.server.to_string();
+      // Origin-form targets get the host; absolute-form, authority-form and "*" are kept as sent.
+      const std::string url = r.target.starts_with("/")                 ? "http://" + host + r.target
+                              : r.target.empty() && r.is_connect()      ? host
+                                                                        : r.target;
       const std::string excerpt = r.raw_head;
+      const std::string detail = proto == "HTTP" ? (r.version_major == 0 ? "HTTP/0.9" : "") : proto;
       add(flow, keys::client::http_host, host, {}, r.method + " " + r.target + (proto == "HTTP" ? "" : " over " + proto));
-      add(flow, keys::client::http_request, r.method + " " + url, excerpt, proto == "HTTP" ? "" : proto);
+      add(flow, keys::client::http_request, r.method + " " + url, excerpt, detail);
+      for (const auto& a : r.anomalies) add(flow, keys::client::http_anomaly, r.method + " " + url + ": " + a, excerpt, proto);
       if (const auto* ua = req_header(r, "user-agent")) add(flow, keys::http::user_agent, *ua, {}, proto + " request");
       // DNS over HTTP in the clear (RFC 8484's wire format without its TLS): the names asked.
       if (const auto msg = doh_query_message(r)) {

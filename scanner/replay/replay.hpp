@@ -29,7 +29,9 @@
 //   client.http.host, client.http.request ("GET http://host/path"), http.user_agent; over HTTP/1.x
 //   and over HTTP/2 in cleartext (h2c: prior knowledge or Upgrade, probes/http/http2.hpp), with
 //   the names of DNS-over-HTTP queries in the clear (POST application/dns-message, GET ?dns=)
-//   as client.dns.query
+//   as client.dns.query; of HTTP/1.x also client.http.anomaly ("POST http://h/x: Content-Length 5
+//   and 6 disagree…") and client.http.tunnel ("host:443 via 198.18.1.2:3128", a CONNECT
+//   tunnel): docs/replay.md "HTTP/1 edge cases"
 //   client.download ("http://host/path"), client.update.host, client.update.cleartext,
 //   client.update.check_time (int, seconds since the epoch)
 //   client.credentials.cleartext ("HTTP Basic user admin to 198.18.1.2:80"; evidence carries

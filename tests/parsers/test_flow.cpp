@@ -430,6 +430,40 @@ TEST_CASE("flow: FIN, RST, trailing ACKs and port reuse") {
   CHECK(r.stream(5, kUp) == "second");
 }
 
+// Issue 18: TCP Fast Open (RFC 7413) puts the first request in the SYN; its bytes start at ISN + 1.
+// pcaps/craft_http_edge.py (crafted: the lab's curl and servers do not enable TFO) holds one
+// accepted and one refused (the client sends the bytes again after the handshake).
+TEST_CASE("flow: data in a TCP Fast Open SYN is the start of the client stream") {
+  const auto run = replay("http-edge.pcap", true);
+  const FlowInfo* accepted = run.r.flow(1);
+  const FlowInfo* refused = run.r.flow(2);
+  REQUIRE(accepted != nullptr);
+  REQUIRE(refused != nullptr);
+  CHECK(accepted->client == kDev);
+  CHECK(accepted->end == FlowEnd::fin);
+  CHECK(run.r.stream(1, kUp).starts_with("GET /fw/tfo-1.2.3.bin HTTP/1.1\r\n"));
+  CHECK(run.r.stream(1, kDown).starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(run.r.gaps(1, kUp).empty());
+  const std::string retry = run.r.stream(2, kUp);  // once, though sent twice
+  CHECK(retry.starts_with("GET /fw/tfo-retry.bin HTTP/1.1\r\n"));
+  CHECK(retry.find("GET", 1) == std::string::npos);
+  CHECK(refused->end == FlowEnd::fin);
+  CHECK(refused->stats(kUp).delivered == retry.size());
+
+  // Synthetic: SYN data, then a later segment, then the SYN retransmitted with its data.
+  Recorder r;
+  FlowTable t(FlowConfig{}, r);
+  Conn c{t};
+  c.send(true, c.cisn, tcpflag::syn, "GET / HTTP/1.1\r\n");
+  c.send(false, c.sisn, tcpflag::syn | tcpflag::ack, {});
+  c.c(16, "Host: h\r\n\r\n");
+  c.send(true, c.cisn, tcpflag::syn, "GET / HTTP/1.1\r\n");
+  CHECK(t.live_flows() == 1);
+  t.finish();
+  CHECK(r.stream(1, kUp) == "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  CHECK(r.gaps(1, kUp).empty());
+}
+
 TEST_CASE("flow: orientation without a SYN, mid-stream joins") {
   Recorder r;
   FlowTable t(FlowConfig{}, r);

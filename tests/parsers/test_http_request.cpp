@@ -180,11 +180,8 @@ TEST_CASE("chunked bodies, long bodies, hostile requests") {
   CHECK(parse_http_requests(as_bytes(upload), reqs, used) == Parse::need_more);
   CHECK(reqs.size() == 1);
 
-  for (const std::string& bad : std::vector<std::string>{"HTTP/1.1 200 OK\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "GET /\r\n\r\n",
+  for (const std::string& bad : std::vector<std::string>{"HTTP/1.1 200 OK\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "POST /\r\n\r\n",
                                 "G(T / HTTP/1.1\r\n", "GET / HTTP/1.1\r\n folded: x\r\n\r\n",
-                                "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-                                "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-                                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
                                 std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 26), "\x16\x03\x01"}) {
     CHECK_MESSAGE(parse_http_request(as_bytes(bad), r, used) == Parse::invalid, bad);
   }
@@ -253,4 +250,141 @@ TEST_CASE("response heads: a firmware download summarised from its first bytes")
   CHECK(h.status == 204);
   CHECK(h.first_bytes.empty());
   CHECK(parse_http_response_head(as_bytes(kCurlFormPost), h, used) == Parse::invalid);
+}
+
+// Issue 18: the request edge cases tshark shows and replay skipped or misread (RFC 9112). Each
+// comment says what the parser did before.
+namespace {
+
+struct HttpEdgeParsed {
+  Parse result;
+  std::vector<HttpRequest> reqs;
+  std::size_t used = 0;
+};
+
+HttpEdgeParsed http_edge_parse(std::string_view stream) {
+  HttpEdgeParsed p;
+  p.result = parse_http_requests(as_bytes(stream), p.reqs, p.used);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("issue 18: CONNECT keeps its authority and ends the stream (a tunnel may follow)") {
+  // Before: the CONNECT parsed, then the tunnel's TLS bytes made the stream invalid (replay kept
+  // nothing), and a tunnel carrying HTTP was read as more requests of the device to the proxy.
+  const std::string connect = "CONNECT fw.example:443 HTTP/1.1\r\nHost: fw.example:443\r\nProxy-Authorization: Basic YWRtaW46czNjcjN0\r\n\r\n";
+  auto p = http_edge_parse(connect + "\x16\x03\x01\x00\x05hello");
+  CHECK(p.result == Parse::done);
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.used == connect.size());
+  CHECK(p.reqs[0].is_connect());
+  CHECK(p.reqs[0].target == "fw.example:443");
+  CHECK(p.reqs[0].url() == "fw.example:443");
+  CHECK(p.reqs[0].ends_stream());
+  CHECK(p.reqs[0].anomalies.empty());
+  p = http_edge_parse(connect + "GET /inner HTTP/1.1\r\nHost: fw.example\r\n\r\n");
+  CHECK(p.reqs.size() == 1);  // the tunnel's request is not the device's request to the proxy
+  CHECK(p.used == connect.size());
+}
+
+TEST_CASE("issue 18: an HTTP/0.9 simple request is GET and a path, nothing else") {
+  // Before: invalid (no version), so the request was not reported.
+  auto p = http_edge_parse("GET /fw/cam-2.1.bin\r\n");
+  CHECK(p.result == Parse::done);
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.reqs[0].method == "GET");
+  CHECK(p.reqs[0].target == "/fw/cam-2.1.bin");
+  CHECK(p.reqs[0].version_major == 0);
+  CHECK(p.reqs[0].version_minor == 9);
+  CHECK(p.reqs[0].headers.empty());
+  CHECK(p.reqs[0].body.empty());
+  CHECK(p.used == 21);
+  p = http_edge_parse("GET /x\nHost: h\r\n\r\nGET /y HTTP/1.1\r\n\r\n");  // bare LF; what follows is not read
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.reqs[0].target == "/x");
+  CHECK(p.used == 7);
+  CHECK(http_edge_parse("GET /fw").result == Parse::need_more);
+  // Strict: only GET, a '/' target of visible ASCII, one line.
+  for (const std::string& bad : {std::string("POST /x\r\n"), std::string("GET x\r\n"), std::string("GET /a b\r\n"),
+                                 std::string("GET /\x01\x02\r\n"), std::string("GET /\xff\r\n"), std::string("GET \r\n"),
+                                 std::string("get /x\r\n"), "GET /" + std::string(kHttpReqMaxValue, 'a') + "\r\n"}) {
+    HttpRequest r;
+    std::size_t used = 0;
+    CHECK_MESSAGE(parse_http_request(as_bytes(bad), r, used) == Parse::invalid, bad);
+  }
+}
+
+TEST_CASE("issue 18: spaces inside the target are read as tshark reads them, with an anomaly") {
+  // Before: invalid (RFC 9112 section 3.2 allows no space in the target), request not reported.
+  auto p = http_edge_parse("GET /cgi-bin/snap shot.cgi?ch=1 HTTP/1.1\r\nHost: cam\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+  CHECK(p.result == Parse::need_more);
+  REQUIRE(p.reqs.size() == 2);
+  CHECK(p.reqs[0].target == "/cgi-bin/snap shot.cgi?ch=1");
+  CHECK(p.reqs[0].url() == "http://cam/cgi-bin/snap shot.cgi?ch=1");
+  CHECK(p.reqs[0].version_minor == 1);
+  REQUIRE(p.reqs[0].anomalies.size() == 1);
+  CHECK(p.reqs[0].anomalies[0].find("spaces in the request target") != std::string::npos);
+  CHECK_FALSE(p.reqs[0].ends_stream());
+  CHECK(p.reqs[1].anomalies.empty());
+  const auto obs = http_request_observations(p.reqs[0], Endpoint{});
+  REQUIRE(!obs.empty());
+  CHECK(obs[0].evidence.detail.find("spaces in the request target") != std::string::npos);
+  // The version must still be HTTP/1.x at the end; a line of spaces is no target.
+  CHECK(http_edge_parse("GET /a b HTTP/2.0\r\n\r\n").result == Parse::invalid);
+  CHECK(http_edge_parse("GET    HTTP/1.1\r\n\r\n").result == Parse::invalid);
+}
+
+TEST_CASE("issue 18: duplicate Content-Length, Transfer-Encoding with Content-Length") {
+  // Equal values, as fields or as a list (RFC 9112 section 6.3): accepted. Before: the list was invalid.
+  for (const std::string& same : {std::string("POST /x HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcde"),
+                                  std::string("POST /x HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nabcde")}) {
+    auto p = http_edge_parse(same + "GET /y HTTP/1.1\r\n\r\n");
+    REQUIRE(p.reqs.size() == 2);
+    CHECK(p.reqs[0].body == "abcde");
+    CHECK(p.reqs[0].anomalies.empty());
+    CHECK(p.reqs[1].target == "/y");
+  }
+  // Different values: the request is reported, marked, and nothing after it is read (it could
+  // be a smuggled request). Before: invalid, and replay reported nothing of the connection.
+  const std::string smuggle =
+      "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 38\r\n\r\nabcdeGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
+  auto p = http_edge_parse(smuggle);
+  CHECK(p.result == Parse::done);
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.reqs[0].framing_unknown);
+  CHECK(p.reqs[0].body.empty());
+  REQUIRE(p.reqs[0].anomalies.size() == 1);
+  CHECK(p.reqs[0].anomalies[0] == "Content-Length 5 and 38 disagree (RFC 9112 section 6.3): framing unknown");
+  for (const std::string& unknown : {std::string("POST /x HTTP/1.1\r\nContent-Length: 5, 6\r\n\r\nabcdefGET / HTTP/1.1\r\n\r\n"),
+                                     std::string("POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+                                     std::string("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+                                     std::string("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+                                     std::string("POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+                                     std::string("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nGET / HTTP/1.1\r\n\r\n")}) {
+    p = http_edge_parse(unknown);
+    CHECK_MESSAGE(p.result == Parse::done, unknown);
+    REQUIRE_MESSAGE(p.reqs.size() == 1, unknown);
+    CHECK(p.reqs[0].framing_unknown);
+    CHECK(p.reqs[0].anomalies.size() == 1);
+  }
+  // TE and CL: the chunked body is used (TE wins), the request is marked, and the stream ends
+  // there (the server must close after answering). Before: the smuggled GET was a second request.
+  const std::string te_cl =
+      "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  p = http_edge_parse(te_cl + "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n");
+  CHECK(p.result == Parse::done);
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.used == te_cl.size());
+  CHECK(p.reqs[0].body == "abc");
+  CHECK(p.reqs[0].te_and_length);
+  CHECK_FALSE(p.reqs[0].framing_unknown);
+  REQUIRE(p.reqs[0].anomalies.size() == 1);
+  CHECK(p.reqs[0].anomalies[0].find("Transfer-Encoding used") != std::string::npos);
+  // The notes are bounded however many bad fields come.
+  std::string many = "POST /x HTTP/1.1\r\n";
+  for (int i = 0; i < 50; ++i) many += "Content-Length: " + std::to_string(i) + "\r\n";
+  p = http_edge_parse(many + "\r\n");
+  REQUIRE(p.reqs.size() == 1);
+  CHECK(p.reqs[0].anomalies.size() <= 4);
 }

@@ -541,3 +541,57 @@ TEST_CASE("replay --ca-file: a path that is no CA store is one clear error") {
   CHECK(r.err == "trustscan: error: --ca-file '" + bad + "': no CA certificate OpenSSL can read (PEM file or hashed directory)\n");
   std::remove(bad.c_str());
 }
+
+TEST_CASE("replay: HTTP/1 edge cases of issue 18 (TCP Fast Open, CONNECT, HTTP/0.9, spaces, smuggling)") {
+  // pcaps/craft_http_edge.py, crafted (no lab client sends these): see pcaps/README.md.
+  const auto edge_values = [](const json& device, const std::string& key) {
+    std::set<std::string> v;
+    for (const auto& o : device["observations"])
+      if (o["key"] == key) v.insert(o["value"].get<std::string>());
+    return v;
+  };
+  const auto edge_detail = [](const json& device, const std::string& key, const std::string& value) {
+    for (const auto& o : device["observations"])
+      if (o["key"] == key && o["value"] == value) return o["detail"].get<std::string>();
+    return std::string("(none)");
+  };
+  const auto report = replay({kPcaps + "http-edge.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  // Before: the TFO requests came through (flow.cpp kept SYN data), the CONNECT was
+  // "http://update.acme-cam.example:443update.acme-cam.example:443" and the tunnelled GET a
+  // request of its own, and the HTTP/0.9, spaced, Content-Length-conflict connections gave nothing;
+  // the TE + CL one gave its smuggled GET as a second request.
+  CHECK(edge_values(dev, "client.http.request") == std::set<std::string>{
+            "GET http://fw.acme-cam.example/fw/tfo-1.2.3.bin",        // in the TFO SYN
+            "GET http://fw.acme-cam.example/fw/tfo-retry.bin",        // SYN data not acknowledged, sent again
+            "CONNECT update.acme-cam.example:443",                    // authority-form, twice (407 then 200)
+            "GET http://198.19.250.2/status.txt",                     // HTTP/0.9: no Host
+            "GET http://198.19.250.2/cgi-bin/snap shot.cgi?ch=1",     // space in the target
+            "POST http://cloud.acme-cam.example/api/log",             // Content-Length 5 and 64
+            "POST http://cloud.acme-cam.example/api/event"});         // TE + CL
+  CHECK(edge_values(dev, "client.download") == std::set<std::string>{"http://fw.acme-cam.example/fw/tfo-1.2.3.bin",
+                                                                      "http://fw.acme-cam.example/fw/tfo-retry.bin"});
+  CHECK(edge_values(dev, "client.http.host").count("update.acme-cam.example:443"));
+  CHECK(edge_values(dev, "client.http.tunnel") ==
+        std::set<std::string>{"update.acme-cam.example:443 via 198.19.250.2:3128"});
+  CHECK(edge_detail(dev, "client.http.tunnel", "update.acme-cam.example:443 via 198.19.250.2:3128")
+            .find("status 200: the 53 client bytes after it are the tunnel's") != std::string::npos);
+  CHECK(edge_detail(dev, "client.http.request", "GET http://198.19.250.2/status.txt").ends_with(" HTTP/0.9"));
+  const auto anomalies = edge_values(dev, "client.http.anomaly");
+  REQUIRE(anomalies.size() == 3);
+  CHECK(std::count_if(anomalies.begin(), anomalies.end(), [](const std::string& a) {
+          return a.starts_with("GET http://198.19.250.2/cgi-bin/snap shot.cgi?ch=1: spaces in the request target");
+        }) == 1);
+  CHECK(anomalies.count("POST http://cloud.acme-cam.example/api/log: Content-Length 5 and 64 disagree (RFC 9112 "
+                        "section 6.3): framing unknown"));
+  CHECK(std::count_if(anomalies.begin(), anomalies.end(), [](const std::string& a) {
+          return a.starts_with("POST http://cloud.acme-cam.example/api/event: Transfer-Encoding and Content-Length together");
+        }) == 1);
+  // Nothing smuggled or tunnelled became a request of the device.
+  for (const auto& o : dev["observations"]) {
+    const std::string v = o["value"].is_string() ? o["value"].get<std::string>() : "";
+    CHECK_MESSAGE(v.find("smuggled") == std::string::npos, v);
+    CHECK_MESSAGE(v.find("tunnelled") == std::string::npos, v);
+  }
+  CHECK(result_of(dev, "upd.cleartext")["status"] == "fail");
+}
