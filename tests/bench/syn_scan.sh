@@ -84,9 +84,16 @@ run() {
     shift 5
     for ((r = 1; r <= REPEAT; r++)); do
         rm -f "$outfile"
-        lab_measure "$label" "$TMO" "$TMP/$key.$r.log" -- /usr/bin/time -f "%e %M" -o "$TMP/$key.$r.time" "$@"
+        lab_measure "$label" "${RUN_TMO:-$TMO}" "$TMP/$key.$r.log" -- /usr/bin/time -f "%e %M" -o "$TMP/$key.$r.time" "$@"
         ((M_LOST == 0)) || die "$label could not be measured on a stable lab"
-        ((M_TIMEDOUT == 0)) || die "$label timed out after ${TMO}s"
+        if ((M_TIMEDOUT != 0)) && [[ $label == masscan* ]]; then
+            # A peer that hangs is reported as such and the bench goes on (masscan 1.3.2 stayed
+            # past its own cut twice on 2026-12-04 inside this harness, never when run by hand).
+            note "$label did not end within ${RUN_TMO:-$TMO}s (its time is that cap, its ports what it wrote)"
+            echo "${RUN_TMO:-$TMO} 0" >"$TMP/$key.$r.time"
+        else
+            ((M_TIMEDOUT == 0)) || die "$label timed out after ${RUN_TMO:-$TMO}s"
+        fi
         # /usr/bin/time puts "Command exited with non-zero status N" first when the tool fails.
         ((M_RC == 0)) || { note "$label exited $M_RC:"; tail -c 400 "$TMP/$key.$r.log" | tr '\r' '\n' | tail -n 3 | sed 's/^/    /'; }
         read -r s m < <(tail -n 1 "$TMP/$key.$r.time")
@@ -122,7 +129,7 @@ for dev in firewalled many; do
         # firewalled device: "waiting -60-secs"); SIGINT after the scan's time plus 10 s (then SIGKILL: it ignores SIGINT there) ends it
         # with its results written. A cut run's time is that bound: said in the output.
         CUT=$((65535 / MASSCAN_RATE + 12))
-        run "$dev.mas" "masscan --rate $MASSCAN_RATE" open_masscan "$TMP/mas.json" -- \
+        RUN_TMO=$((CUT + 60)) run "$dev.mas" "masscan --rate $MASSCAN_RATE" open_masscan "$TMP/mas.json" -- \
             timeout -k 3 -s INT "$CUT" masscan "$ADDR" -p1-65535 --rate "$MASSCAN_RATE" --wait 2 --interface eth0 --router-mac "$MAC" -oJ "$TMP/mas.json"
     fi
     for k in ts syn; do
