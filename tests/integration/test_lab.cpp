@@ -562,8 +562,12 @@ void check_down(const json& truth, const std::string& bin) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   const std::string src = TRUSTSCAN_SOURCE_DIR, bin = TRUSTSCAN_BINARY;
+  // --sanitized (the ASan+UBSan suite, CI budget): the scans that feed device bytes to the
+  // parsers (the hostile persona, every persona's probes and trials) run; the engine's timing
+  // and discovery checks, whose code the sanitized unit tests run too, are left to the plain suite.
+  const bool sanitized = argc > 1 && std::string(argv[1]) == "--sanitized";
   if (::geteuid() != 0) {
     std::cout << "SKIP: the lab needs root (network namespaces); run the suite as root to include it\n";
     return 77;
@@ -590,14 +594,16 @@ int main() {
 
   // First, while the only children waited for are small: its RSS figure is the hostile scan's.
   check_hostile(truth, bin);
-  check_firewalled(truth, bin);
-  check_firewalled_syn(truth, bin);
-  check_many(truth, bin);
-  check_veiled(truth, bin);
-  check_silent(truth, bin);
-  check_shards(truth, bin);
-  check_link6(truth, bin);
-  check_down(truth, bin);
+  if (!sanitized) {
+    check_firewalled(truth, bin);
+    check_firewalled_syn(truth, bin);
+    check_many(truth, bin);
+    check_veiled(truth, bin);
+    check_silent(truth, bin);
+    check_shards(truth, bin);
+    check_link6(truth, bin);
+    check_down(truth, bin);
+  }
 
   std::string addresses;
   for (const auto& p : truth["personas"]) addresses += " " + p["address"].get<std::string>();
