@@ -49,6 +49,58 @@ bool ftp_verb(std::string_view v) {
          std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
 }
 
+// "h1,h2,h3,h4,p1,p2" somewhere in `text` (PORT's argument, PASV's 227 reply: RFC 959 §4.1.2 and
+// §4.2 leave the reply's wording free, so the first run of six comma-separated numbers counts).
+bool ftp_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
+  for (std::size_t start = 0; start < text.size(); ++start) {
+    if (text[start] < '0' || text[start] > '9' || (start > 0 && text[start - 1] >= '0' && text[start - 1] <= '9')) continue;
+    unsigned v[6] = {};
+    std::size_t i = start, n = 0;
+    for (; n < 6; ++n) {
+      std::size_t digits = 0;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
+        v[n] = v[n] * 10 + unsigned(text[i++] - '0');
+        ++digits;
+      }
+      if (digits == 0 || digits > 3 || v[n] > 255) break;
+      if (n < 5) {
+        if (i >= text.size() || text[i] != ',') break;
+        ++i;
+      }
+    }
+    if (n != 6) continue;
+    host = std::to_string(v[0]) + "." + std::to_string(v[1]) + "." + std::to_string(v[2]) + "." + std::to_string(v[3]);
+    port = static_cast<std::uint16_t>(v[4] * 256 + v[5]);
+    return port != 0;
+  }
+  return false;
+}
+
+// The fields of an RFC 2428 "<d>f1<d>f2<d>f3<d>" argument (EPRT's, or EPSV's "(|||port|)" with
+// empty first two): the delimiter is the first character, any of ASCII 33-126.
+bool ftp_extended(std::string_view text, std::string& host, std::uint16_t& port) {
+  if (text.size() < 5 || text[0] < 33 || text[0] > 126) return false;
+  const char d = text[0];
+  std::string_view f[3];
+  std::size_t pos = 1;
+  for (auto& field : f) {
+    const auto end = text.find(d, pos);
+    if (end == std::string_view::npos) return false;
+    field = text.substr(pos, end - pos);
+    pos = end + 1;
+  }
+  if (f[2].empty() || f[2].size() > 5 || f[1].size() > 64) return false;
+  unsigned p = 0;
+  for (const char c : f[2]) {
+    if (c < '0' || c > '9') return false;
+    p = p * 10 + unsigned(c - '0');
+  }
+  if (p == 0 || p > 65535) return false;
+  host = std::string(f[1]);
+  port = static_cast<std::uint16_t>(p);
+  return true;
+}
+
 // ---- Telnet ----------------------------------------------------------------------------------
 
 enum class Event { login, password, failure, success };
@@ -143,6 +195,50 @@ Parse parse_ftp_logins(Bytes client, Bytes server, CleartextLogins& out) noexcep
     }
   }
   return out.attempts.empty() ? Parse::need_more : Parse::done;
+}
+
+Parse parse_ftp_transfers(Bytes client, Bytes server, std::vector<FtpTransfer>& out) noexcept {
+  out.clear();
+  const auto replies = final_replies(server.first(std::min(server.size(), kLoginMaxStream)));
+  const auto commands = split_lines(as_text(client.first(std::min(client.size(), kLoginMaxStream))), false);
+  std::size_t reply = 1;  // replies[0] is the greeting
+  FtpTransfer next;       // where the next transfer's data connection goes
+  for (const auto cmd_line : commands) {
+    if (cmd_line.empty()) continue;
+    const auto sp = cmd_line.find(' ');
+    const std::string verb = ascii_lower(cmd_line.substr(0, sp));
+    const std::string_view arg = sp == std::string_view::npos ? std::string_view{} : cmd_line.substr(sp + 1);
+    if (!ftp_verb(verb)) return out.empty() ? Parse::invalid : Parse::done;
+    const FtpReply* answer = reply < replies.size() ? &replies[reply] : nullptr;
+    ++reply;
+    const std::string_view answer_text = answer && !answer->lines.empty() ? std::string_view(answer->lines.back()) : "";
+    if (verb == "pasv" || verb == "epsv") {
+      next = FtpTransfer{};
+      next.passive = true;
+      if (answer && answer->code == 227) (void)ftp_host_port(answer_text.substr(std::min<std::size_t>(4, answer_text.size())), next.data_host, next.data_port);
+      if (answer && answer->code == 229)
+        if (const auto open = answer_text.find('('); open != std::string_view::npos)
+          (void)ftp_extended(answer_text.substr(open + 1), next.data_host, next.data_port);
+      if (next.data_port == 0) next.data_host.clear();
+    } else if (verb == "port" || verb == "eprt") {
+      next = FtpTransfer{};
+      const bool ok = verb == "port" ? ftp_host_port(arg, next.data_host, next.data_port) : ftp_extended(arg, next.data_host, next.data_port);
+      if (!ok || (answer && answer->code >= 400)) next = FtpTransfer{};
+    } else if (verb == "retr" || verb == "stor" || verb == "stou" || verb == "appe" || verb == "list" || verb == "nlst" ||
+               verb == "mlsd") {
+      if (out.size() >= kFtpMaxTransfers) break;
+      FtpTransfer t = next;
+      t.verb = verb;
+      std::transform(t.verb.begin(), t.verb.end(), t.verb.begin(), [](char c) { return char(c - 'a' + 'A'); });
+      t.path = capped(arg);
+      t.reply = answer ? answer->code : 0;
+      out.push_back(std::move(t));
+      next = FtpTransfer{};  // a data connection serves one transfer (RFC 959 §3.2)
+    } else if (verb == "auth" && answer && answer->code == 234) {
+      break;
+    }
+  }
+  return out.empty() ? Parse::need_more : Parse::done;
 }
 
 Parse parse_telnet_logins(Bytes client, Bytes server, CleartextLogins& out) noexcept {

@@ -34,6 +34,7 @@
 #include "trustscan/parse.hpp"
 #include "trustscan/types.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,29 @@ Parse parse_ftp_logins(Bytes client, Bytes server, CleartextLogins& out) noexcep
 
 /// done when at least one attempt is visible, need_more otherwise (Telnet carries any text).
 Parse parse_telnet_logins(Bytes client, Bytes server, CleartextLogins& out) noexcept;
+
+/// One FTP data transfer named on a control connection (RFC 959 §4.1.3, RFC 2428): the command,
+/// its argument, the server's final reply, and where the data connection was to go, from the last
+/// PASV/EPSV reply (the client connects: `passive`) or PORT/EPRT command (the server connects, from
+/// port 20 by custom) before it. A capture holds the data connection as a flow of its own; the
+/// caller matches it by `data_port`.
+struct FtpTransfer {
+  std::string verb;          ///< "RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD" (upper case)
+  std::string path;          ///< the argument as sent (at most kLoginMaxField bytes; empty for a bare LIST)
+  int reply = 0;             ///< the final reply (226 done, 550 refused…); 0 when not in the capture
+  bool passive = false;      ///< PASV/EPSV: the client opened the data connection
+  std::string data_host;     ///< dotted address of PASV's reply or PORT; EPRT's address; empty for EPSV
+  std::uint16_t data_port = 0;  ///< the data connection's announced port; 0 when none was announced
+};
+
+inline constexpr std::size_t kFtpMaxTransfers = 64;
+
+/// The data transfers of one FTP control connection (at most kFtpMaxTransfers), read from the same
+/// bytes as parse_ftp_logins with the same command/reply pairing. done when at least one transfer
+/// is visible, need_more when none, invalid when the client stream is not FTP commands. AUTH TLS
+/// answered 234 ends the reading. A PASV or PORT whose address does not parse announces nothing
+/// (data_port 0) rather than a guess.
+Parse parse_ftp_transfers(Bytes client, Bytes server, std::vector<FtpTransfer>& out) noexcept;
 
 /// The keys above; `server` is the FTP/Telnet endpoint the device logged in to.
 std::vector<Observation> cleartext_login_observations(const CleartextLogins& logins, const Endpoint& server);

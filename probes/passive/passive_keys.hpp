@@ -69,9 +69,12 @@ inline constexpr ObservationKey update_host{"client.update.host", ValueType::str
 inline constexpr ObservationKey update_check_time{"client.update.check_time", ValueType::integer,
     "when it did, in seconds since the epoch", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey update_cleartext{"client.update.cleartext", ValueType::string,
-    "a firmware or update download over plain HTTP: URL and kind", "scanner/replay/replay.cpp"};
+    "a firmware or update download over plain HTTP, FTP or TFTP: URL and kind", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey download{"client.download", ValueType::string,
-    "a URL the device downloaded over plain HTTP", "scanner/replay/replay.cpp"};
+    "a firmware or manifest URL the device downloaded over plain HTTP, FTP or TFTP", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey file_transfer{"client.file.transfer", ValueType::string,
+    "a file the device fetched or sent over FTP or TFTP: \"ftp RETR <url> (226)\", \"tftp RRQ <url>\"",
+    "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_host{"client.http.host", ValueType::string,
     "Host (HTTP/2: `:authority`) of a plain HTTP/1.x or h2c request of the device", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey http_request{"client.http.request", ValueType::string,
@@ -110,7 +113,7 @@ inline constexpr ObservationKey all[] = {
     tls_alpn, quic_version, quic_server, tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak,
     tls_ja3s, tls_ja3s_md5, tls_server_cert, tls_bad_cert_accepted, tls_bad_cert_refused, tls_cert_verified, tls_cert_unjudged,
     update_host, update_check_time,
-    update_cleartext, download, http_host, http_request, http_anomaly, http_tunnel,
+    update_cleartext, download, file_transfer, http_host, http_request, http_anomaly, http_tunnel,
     credentials_cleartext, sensitive_cleartext, cleartext_protocol,
     ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };

@@ -21,6 +21,7 @@
 #include "probes/wire/packet.hpp"
 #include "probes/wire/pcapng.hpp"
 #include "probes/ssdp/ssdp.hpp"
+#include "probes/tftp/tftp.hpp"
 #include "scanner/engine/targets.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_suites.hpp"
@@ -38,6 +39,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -111,6 +113,16 @@ struct QuicFlow {
   std::size_t datagrams = 0;
 };
 
+// The start of a TCP flow that carried bytes one way only, kept for the FTP control connection
+// that announced it (a data connection usually ends before its control connection does).
+struct OneWayFlow {
+  Address a, b;  // client, server as the flow table saw them
+  std::uint16_t a_port = 0, b_port = 0;
+  std::string first;  // its first kFirstBytes bytes
+};
+constexpr std::size_t kMaxOneWayFlows = 256;  // the most recent ones; older are forgotten
+constexpr std::size_t kFirstBytes = 64;
+
 struct FlowBuffers {
   std::array<std::string, 2> data;
   std::array<bool, 2> gap_at_start{false, false};
@@ -122,7 +134,7 @@ class Analyzer final : public FlowSink {
       : opt_(o), only_addresses_(only_addresses), only_macs_(only_macs) {}
 
   void on_stream(const FlowInfo& flow, Direction dir, Bytes data, bool after_gap) override {
-    if (!wanted_client(flow) && !wanted_server(flow)) return;
+    if (!wanted_client(flow) && !wanted_server(flow) && !ftp_active_data(flow)) return;
     auto it = buffers_.find(flow.id);
     if (it == buffers_.end()) {
       if (buffered_ >= kMaxBufferedTotal) {
@@ -161,6 +173,8 @@ class Analyzer final : public FlowSink {
       SsdpResponse r;
       if (parse_ssdp_response(payload, r) == Parse::done)
         add_parsed(flow, ssdp_observations(r, Endpoint{flow.client, Transport::udp, flow.client_port}));
+    } else if (flow.server_port == 69) {
+      tftp(flow, payload);
     } else if (flow.server_port == 123 && !payload.empty()) {
       const int mode = payload[0] & 7, version = (payload[0] >> 3) & 7;
       if (mode == 3 && payload.size() >= 48) {
@@ -337,6 +351,7 @@ class Analyzer final : public FlowSink {
   void dissect(const FlowInfo& flow, const FlowBuffers& b) {
     const auto& up = b.data[0];
     const auto& down = b.data[1];
+    if (flow.ip_proto == ipproto::tcp && up.empty() != down.empty()) remember_one_way(flow, up.empty() ? down : up);
     if (up.empty()) return;
     const Bytes c = as_bytes(up), s = as_bytes(down);
     // DNS over TCP: every message carries its length, so a stream joined after a gap (a capture
@@ -728,7 +743,80 @@ class Analyzer final : public FlowSink {
     }
   }
 
+  // A TCP flow from port 20 to a device: an FTP server opening an active-mode data connection
+  // (PORT/EPRT) to the device, whose control connection the device opened.
+  bool ftp_active_data(const FlowInfo& flow) {
+    if (flow.ip_proto != ipproto::tcp || flow.client_port != 20 || !can_be_device(flow.server)) return false;
+    if (only_addresses_.empty() && only_macs_.empty()) return devices_.count(flow.server) > 0;
+    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
+  }
+
+  void remember_one_way(const FlowInfo& flow, const std::string& data) {
+    if (one_way_.size() >= kMaxOneWayFlows) one_way_.pop_front();
+    one_way_.push_back(OneWayFlow{flow.client, flow.server, flow.client_port, flow.server_port,
+                                  data.substr(0, kFirstBytes)});
+  }
+
+  // The first bytes of the data connection a transfer announced, when the capture showed it
+  // before its control connection ended: between the same two hosts, with the announced port on
+  // the server's side (PASV/EPSV) or the device's (PORT/EPRT).
+  const std::string* data_bytes(const FlowInfo& control, const FtpTransfer& t) const {
+    if (t.data_port == 0) return nullptr;
+    const Address& at = t.passive ? control.server : control.client;
+    for (auto it = one_way_.rbegin(); it != one_way_.rend(); ++it) {
+      const bool same_hosts = (it->a == control.client && it->b == control.server) ||
+                              (it->a == control.server && it->b == control.client);
+      if (same_hosts && ((it->a == at && it->a_port == t.data_port) || (it->b == at && it->b_port == t.data_port)))
+        return &it->first;
+    }
+    return nullptr;
+  }
+
+  // A file fetched in cleartext (FTP RETR, TFTP RRQ), classified as HTTP downloads are: by its
+  // first bytes when the transfer was seen, else by its name.
+  void cleartext_fetch(const FlowInfo& flow, const std::string& url, const std::string& name,
+                       const std::string* first, const std::string& proto, const std::string& excerpt) {
+    const auto cls = classify_download(name, "", first ? *first : std::string());
+    if (cls.kind == DownloadKind::other) return;
+    const std::string kind(to_string(cls.kind));
+    const std::string how = first ? "" : " (" + proto + " data not seen: judged by its name)";
+    add(flow, keys::client::download, url, first ? printable_excerpt(as_bytes(*first), 64) : "",
+        kind + ": " + cls.reason + how);
+    update_seen(flow, flow.server.to_string(), kind + " over " + proto);
+    add(flow, keys::client::update_cleartext, url + " (" + kind + " over " + proto + ")", excerpt, cls.reason + how);
+  }
+
+  void ftp_transfers(const FlowInfo& flow, Bytes c, Bytes s) {
+    std::vector<FtpTransfer> transfers;
+    if (parse_ftp_transfers(c, s, transfers) != Parse::done) return;
+    const std::string host = flow.server.v6 ? "[" + flow.server.to_string() + "]" : flow.server.to_string();
+    for (const auto& t : transfers) {
+      if (t.verb == "LIST" || t.verb == "NLST" || t.verb == "MLSD") continue;
+      const std::string url = "ftp://" + host + (t.path.starts_with("/") ? "" : "/") + t.path;
+      const std::string reply = t.reply ? std::to_string(t.reply) : "no reply seen";
+      const std::string* first = data_bytes(flow, t);
+      add(flow, keys::client::file_transfer, "ftp " + t.verb + " " + url + " (" + reply + ")", {},
+          std::string(t.passive ? "passive" : "active") + " data connection" +
+              (t.data_port ? " on port " + std::to_string(t.data_port) : ", port not announced") +
+              (first ? ", seen" : ", not seen"));
+      if (t.verb == "RETR" && (t.reply == 0 || (t.reply >= 200 && t.reply < 300)))
+        cleartext_fetch(flow, url, t.path, first, "FTP", "RETR " + t.path);
+    }
+  }
+
+  // A TFTP request from the device to port 69 (RFC 1350): no authentication, no encryption.
+  void tftp(const FlowInfo& flow, Bytes payload) {
+    TftpRequest r;
+    if (parse_tftp_request(payload, r) != Parse::done) return;
+    const std::string host = flow.server.v6 ? "[" + flow.server.to_string() + "]" : flow.server.to_string();
+    const std::string url = "tftp://" + host + (r.filename.starts_with("/") ? "" : "/") + r.filename;
+    add(flow, keys::client::file_transfer, std::string("tftp ") + (r.write ? "WRQ " : "RRQ ") + url,
+        printable_excerpt(payload, 128), "mode " + r.mode);
+    if (!r.write) cleartext_fetch(flow, url, r.filename, nullptr, "TFTP", printable_excerpt(payload, 128));
+  }
+
   void logins(const FlowInfo& flow, const char* proto, Bytes c, Bytes s) {
+    if (std::string_view(proto) == "ftp") ftp_transfers(flow, c, s);
     CleartextLogins l;
     const Parse p = std::string_view(proto) == "ftp" ? parse_ftp_logins(c, s, l) : parse_telnet_logins(c, s, l);
     if (p != Parse::done) {
@@ -741,6 +829,13 @@ class Analyzer final : public FlowSink {
       server_login(flow, std::string(proto) + " login user " + a.username + " from " +
                              endpoint_text(flow.client, flow.client_port) + verdict,
                    a.username, a.password);
+      // Anonymous FTP (RFC 1635: user "anonymous" or "ftp", any password, by custom an e-mail
+      // address) carries no secret: the protocol is in cleartext, no credential is.
+      if (std::string_view(proto) == "ftp" && (ascii_lower(a.username) == "anonymous" || ascii_lower(a.username) == "ftp")) {
+        add(flow, keys::client::cleartext_protocol,
+            "ftp to " + endpoint_text(flow.server, flow.server_port) + " (anonymous login" + verdict + ")", {}, a.detail);
+        continue;
+      }
       add(flow, keys::client::credentials_cleartext,
           std::string(proto == std::string("ftp") ? "FTP" : "Telnet") + " login user " + a.username + " to " +
               endpoint_text(flow.server, flow.server_port) + verdict,
@@ -855,6 +950,7 @@ class Analyzer final : public FlowSink {
   std::unordered_set<std::uint64_t> quic_seen_;  // flows read as QUIC once: not again until they end
   std::size_t buffered_ = 0;
   std::uint64_t unbuffered_flows_ = 0;
+  std::deque<OneWayFlow> one_way_;  // FTP data connections, maybe (kMaxOneWayFlows)
   std::uint64_t http2_dropped_ = 0;
   std::map<Address, Device> devices_;
   std::map<std::string, std::vector<Observation>> dhcp_by_mac_;

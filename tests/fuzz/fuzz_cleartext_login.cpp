@@ -1,4 +1,4 @@
-// libFuzzer harness for cleartext FTP/Telnet login extraction: input = client bytes, then
+// libFuzzer harness for cleartext FTP/Telnet login extraction and FTP data transfers: input = client bytes, then
 // "\n--server--\n", then server bytes (the seed corpus uses this layout).
 #include "probes/passive/cleartext_logins.hpp"
 
@@ -21,5 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (a.username.size() > kLoginMaxField) __builtin_trap();
     (void)cleartext_login_observations(l, Endpoint{});
   }
+  std::vector<FtpTransfer> transfers;
+  (void)parse_ftp_transfers(as_bytes(client), as_bytes(server), transfers);
+  if (transfers.size() > kFtpMaxTransfers) __builtin_trap();
+  for (const auto& t : transfers)
+    if (t.path.size() > kLoginMaxField || (t.data_port == 0 && !t.data_host.empty())) __builtin_trap();
   return 0;
 }

@@ -219,3 +219,57 @@ TEST_CASE("Telnet: editing keys, password-only prompts, nothing typed, garbage")
     CHECK(l.attempts.size() <= kLoginMaxAttempts);
   }
 }
+
+TEST_CASE("FTP transfers: EPSV then RETR, as curl and vsftpd 3.0.3 spoke") {
+  std::vector<FtpTransfer> t;
+  REQUIRE(parse_ftp_transfers(as_bytes(kCurlFtpOkClient), as_bytes(kCurlFtpOkServer), t) == Parse::done);
+  REQUIRE(t.size() == 1);
+  CHECK(t[0].verb == "RETR");
+  CHECK(t[0].path == "notes.txt");
+  CHECK(t[0].reply == 226);
+  CHECK(t[0].passive);
+  CHECK(t[0].data_host.empty());  // EPSV names no address: the control connection's server
+  CHECK(t[0].data_port == 43912);
+}
+
+TEST_CASE("FTP transfers: PASV, PORT and EPRT announce the data connection of the next transfer only") {
+  // Command and reply shapes of RFC 959 §4.1.2/§4.2 and RFC 2428 §2-3, written here; the PASV
+  // reply and PORT command are those of vsftpd 3.0.3 and curl in pcaps/ftp-download.pcap.
+  const auto client =
+      "USER anonymous\r\nPASS x@\r\nPASV\r\nRETR fw.bin\r\nLIST\r\nPORT 198,19,250,10,200,17\r\nSTOR snap.jpg\r\n"
+      "EPRT |2|fd00::10|5282|\r\nRETR /pub/image\r\nPASV\r\nRETR gone.bin\r\nQUIT\r\n"sv;
+  const auto server =
+      "220 hi\r\n331 pw\r\n230 ok\r\n227 Entering Passive Mode (198,19,250,2,195,80).\r\n150 go\r\n226 done\r\n"
+      "150 go\r\n226 listed\r\n200 PORT command successful.\r\n150 go\r\n226 stored\r\n200 EPRT ok\r\n"
+      "150 go\r\n226 done\r\n227 =198,19,250,2,4,1\r\n550 Failed to open file.\r\n221 bye\r\n"sv;
+  std::vector<FtpTransfer> t;
+  REQUIRE(parse_ftp_transfers(as_bytes(client), as_bytes(server), t) == Parse::done);
+  REQUIRE(t.size() == 5);
+  CHECK((t[0].verb == "RETR" && t[0].path == "fw.bin" && t[0].passive && t[0].reply == 226));
+  CHECK(t[0].data_host == "198.19.250.2");
+  CHECK(t[0].data_port == 195 * 256 + 80);
+  CHECK(t[1].verb == "LIST");  // no PASV before it: nothing announced
+  CHECK(t[1].data_port == 0);
+  CHECK(t[1].path.empty());
+  CHECK((t[2].verb == "STOR" && !t[2].passive && t[2].data_host == "198.19.250.10" && t[2].data_port == 200 * 256 + 17));
+  CHECK((t[3].path == "/pub/image" && t[3].data_host == "fd00::10" && t[3].data_port == 5282 && !t[3].passive));
+  CHECK((t[4].path == "gone.bin" && t[4].reply == 550 && t[4].data_port == 4 * 256 + 1));
+
+  // Nothing announced that does not parse: a port of 0, a number above 255, a PORT refused.
+  t.clear();
+  REQUIRE(parse_ftp_transfers(as_bytes("PASV\r\nRETR a\r\nPORT 1,2,3,4,0,0\r\nRETR b\r\nPORT 1,2,3,256,1,1\r\nRETR c\r\n"
+                                       "EPRT |1|1.2.3.4|99999|\r\nRETR d\r\nPORT 1,2,3,4,5,6\r\nRETR e\r\n"sv),
+                              as_bytes("220 hi\r\n227 no numbers here\r\n550 x\r\n200 ok\r\n550 x\r\n200 ok\r\n550 x\r\n"
+                                       "200 ok\r\n550 x\r\n500 PORT refused\r\n550 x\r\n"sv),
+                              t) == Parse::done);
+  REQUIRE(t.size() == 5);
+  for (const auto& x : t) {
+    CHECK(x.data_port == 0);
+    CHECK(x.data_host.empty());
+  }
+  CHECK(t[0].passive);
+
+  // Not FTP, and an FTP session without transfers.
+  CHECK(parse_ftp_transfers(as_bytes("\x16\x03\x01\x02\x00\r\n"sv), as_bytes(""sv), t) == Parse::invalid);
+  CHECK(parse_ftp_transfers(as_bytes(kCurlFtpBadClient), as_bytes(kCurlFtpBadServer), t) != Parse::invalid);
+}

@@ -595,3 +595,54 @@ TEST_CASE("replay: HTTP/1 edge cases of issue 18 (TCP Fast Open, CONNECT, HTTP/0
   }
   CHECK(result_of(dev, "upd.cleartext")["status"] == "fail");
 }
+
+TEST_CASE("replay: files fetched over FTP (passive, active) and TFTP are update downloads when they are firmware") {
+  // pcaps/ftp-download.pcap (pcaps/make_ftp.sh): curl and busybox against vsftpd and in.tftpd.
+  const auto transfers = [](const json& dev, const std::string& key) {
+    std::map<std::string, std::string> out;  // value -> detail
+    for (const auto& o : dev["observations"])
+      if (o["key"] == key) out[o["value"].get<std::string>()] = o["detail"].get<std::string>();
+    return out;
+  };
+  const auto report = replay({kPcaps + "ftp-download.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  const auto files = transfers(dev, "client.file.transfer");
+  REQUIRE(files.size() == 5);
+  CHECK(files.at("ftp RETR ftp://198.19.250.2/notes.txt (226)").find("passive data connection on port 500") != std::string::npos);
+  CHECK(files.at("ftp RETR ftp://198.19.250.2/fw-1.2.3.bin (226)").find("passive data connection on port") != std::string::npos);
+  CHECK(files.at("ftp RETR ftp://198.19.250.2/image (226)").find("active data connection") != std::string::npos);
+  CHECK(files.at("ftp RETR ftp://198.19.250.2/readme.txt (226)").ends_with(", seen"));
+  CHECK(files.count("tftp RRQ tftp://198.19.250.2/fw-1.2.3.bin"));
+  // "image" has no extension: only the first bytes of its active-mode data connection (from
+  // port 20) say it is a uImage. readme.txt is text: a transfer, not a download.
+  const auto downloads = transfers(dev, "client.download");
+  REQUIRE(downloads.size() == 3);
+  CHECK(downloads.at("ftp://198.19.250.2/image").find("magic: uImage") != std::string::npos);
+  CHECK(downloads.at("ftp://198.19.250.2/fw-1.2.3.bin").find("magic: uImage") != std::string::npos);
+  CHECK(downloads.at("tftp://198.19.250.2/fw-1.2.3.bin").find("judged by its name") != std::string::npos);
+  CHECK(result_of(dev, "upd.cleartext")["status"] == "fail");
+  // Anonymous FTP carries no secret: the protocol is cleartext, no credential is.
+  CHECK(transfers(dev, "client.credentials.cleartext").empty());
+  CHECK(transfers(dev, "client.cleartext.protocol").count("ftp to 198.19.250.2:21 (anonymous login, accepted)"));
+  CHECK(result_of(dev, "dp.cleartext.sensitive")["status"] == "pass");
+
+  // Without the active-mode data connection (a capture that missed it), "image" is a transfer
+  // whose contents were not seen: no guess from its name.
+  auto cap = test::read_pcap("ftp-download.pcap");
+  std::vector<test::PcapFrame> kept;
+  for (const auto& f : cap.frames) {
+    DecodedPacket p;
+    if (decode_packet(cap.linktype, Bytes(f.bytes), p) == Parse::done && (p.src_port == 20 || p.dst_port == 20)) continue;
+    kept.push_back(f);
+  }
+  REQUIRE(kept.size() < cap.frames.size());
+  cap.frames = kept;
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, cap);
+  const auto cut = replay({path});
+  std::remove(path.c_str());
+  const auto& dev2 = device_at(cut, kDevice);
+  CHECK(transfers(dev2, "client.file.transfer").at("ftp RETR ftp://198.19.250.2/image (226)").ends_with(", not seen"));
+  CHECK(!transfers(dev2, "client.download").count("ftp://198.19.250.2/image"));
+  CHECK(transfers(dev2, "client.download").size() == 2);
+}
