@@ -121,6 +121,13 @@ bool take_header(std::string_view name, std::string_view value, HttpRequest& out
         out.basic_user = std::move(cred->first);
         out.basic_password = std::move(cred->second);
       }
+  } else if (n == "proxy-authorization" && !out.proxy_basic_user) {
+    const auto sp = value.find(' ');
+    if (sp != std::string_view::npos && iequals(value.substr(0, sp), "basic"))
+      if (auto cred = decode_basic_credentials(trim_ows(value.substr(sp + 1)))) {
+        out.proxy_basic_user = std::move(cred->first);
+        out.proxy_basic_password = std::move(cred->second);
+      }
   } else if (n == "content-length") {
     // RFC 9112 section 6.3 item 5: a length that is not one number, or fields that disagree,
     // leave the message's end unknowable.

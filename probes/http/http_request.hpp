@@ -79,6 +79,8 @@ struct HttpRequest {
   bool chunked = false;
   std::string auth_scheme;         ///< first word of Authorization ("Basic", "Bearer")
   std::optional<std::string> basic_user, basic_password;  ///< decoded Basic credentials
+  /// Basic credentials of a Proxy-Authorization field (RFC 9110 section 11.7.2): for the proxy.
+  std::optional<std::string> proxy_basic_user, proxy_basic_password;
   std::string body;                ///< ≤ kHttpReqMaxBody bytes (chunked: decoded)
   bool body_truncated = false;
   std::string raw_head;            ///< first Evidence::kMaxExcerpt bytes of the request

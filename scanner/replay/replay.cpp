@@ -723,6 +723,11 @@ class Analyzer final : public FlowSink {
         add(flow, keys::client::credentials_cleartext,
             "HTTP Basic user " + *r.basic_user + " to " + endpoint_text(flow.server, flow.server_port),
             excerpt, "Authorization: Basic", &*r.basic_user, r.basic_password ? &*r.basic_password : nullptr);
+      if (r.proxy_basic_user)
+        add(flow, keys::client::credentials_cleartext,
+            "HTTP proxy Basic user " + *r.proxy_basic_user + " to " + endpoint_text(flow.server, flow.server_port),
+            excerpt, "Proxy-Authorization: Basic", &*r.proxy_basic_user,
+            r.proxy_basic_password ? &*r.proxy_basic_password : nullptr);
       if (const auto secret = secret_in(r); !secret.empty())
         add(flow, keys::client::sensitive_cleartext, secret + " sent over plain HTTP to " + host, excerpt);
       const HttpResponseHead* h = i < heads.size() ? heads[i] : nullptr;

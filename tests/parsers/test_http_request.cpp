@@ -388,3 +388,23 @@ TEST_CASE("issue 18: duplicate Content-Length, Transfer-Encoding with Content-Le
   REQUIRE(p.reqs.size() == 1);
   CHECK(p.reqs[0].anomalies.size() <= 4);
 }
+
+TEST_CASE("Proxy-Authorization: Basic credentials for the proxy are kept apart from Authorization") {
+  // The shape curl -x http://cam:proxy@proxy:3128 -p sends (RFC 9110 section 11.7.2).
+  HttpRequest r;
+  std::size_t used = 0;
+  REQUIRE(parse_http_request(as_bytes("CONNECT update.acme-cam.example:443 HTTP/1.1\r\n"
+                                      "Host: update.acme-cam.example:443\r\n"
+                                      "Proxy-Authorization: Basic Y2FtOnByb3h5\r\n\r\n"sv),
+                             r, used) == Parse::done);
+  CHECK(r.proxy_basic_user == std::optional<std::string>{"cam"});
+  CHECK(r.proxy_basic_password == std::optional<std::string>{"proxy"});
+  CHECK_FALSE(r.basic_user);
+  // Another scheme, or a value that is not base64 "user:password", gives nothing.
+  REQUIRE(parse_http_request(as_bytes("GET http://x/ HTTP/1.1\r\nProxy-Authorization: Digest a=b\r\n\r\n"sv), r, used) ==
+          Parse::done);
+  CHECK_FALSE(r.proxy_basic_user);
+  REQUIRE(parse_http_request(as_bytes("GET http://x/ HTTP/1.1\r\nProxy-Authorization: Basic !!!\r\n\r\n"sv), r, used) ==
+          Parse::done);
+  CHECK_FALSE(r.proxy_basic_user);
+}

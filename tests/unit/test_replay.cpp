@@ -594,6 +594,10 @@ TEST_CASE("replay: HTTP/1 edge cases of issue 18 (TCP Fast Open, CONNECT, HTTP/0
     CHECK_MESSAGE(v.find("tunnelled") == std::string::npos, v);
   }
   CHECK(result_of(dev, "upd.cleartext")["status"] == "fail");
+  // The second CONNECT's Proxy-Authorization: Basic (cam:proxy) crossed the wire in the clear.
+  CHECK(edge_values(dev, "client.credentials.cleartext") ==
+        std::set<std::string>{"HTTP proxy Basic user cam to 198.19.250.2:3128"});
+  CHECK(result_of(dev, "dp.cleartext.sensitive")["status"] == "fail");
 }
 
 TEST_CASE("replay: files fetched over FTP (passive, active) and TFTP are update downloads when they are firmware") {
