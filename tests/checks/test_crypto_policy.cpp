@@ -241,10 +241,14 @@ TEST_CASE("tls.kex.weak and tls.cert.quality: sizes and lifetime by policy") {
   // RSA 2048: enough for NIST, below BSI's 3000.
   const auto bsi = one("tls.kex.weak", legacy_server(policy({"bsi-tr-02102-2"})));
   CHECK(bsi.status == CheckStatus::fail);
-  CHECK(bsi.summary.find("RSA key of 2048 bits below the 3000 bits of BSI TR-02102-2 (2024-01) §3.6 (Table 5)") != std::string::npos);
-  // X25519 (255 bits) under Mozilla (255) passes; NIST's P-256 minimum fails it.
+  CHECK(bsi.summary.find("RSA key of 2048 bits below the 3000 bits of BSI TR-02102-2 (2024-01) §3.6.1 (Table 13)") != std::string::npos);
+  // X25519 (255 bits) under Mozilla (255) passes; NIST's P-256 minimum fails it, and so does BSI:
+  // TR-02102-2 recommends only NIST and Brainpool curves of 256 bits and more (Tables 5 and 9).
   CHECK(one("tls.kex.weak", modern_openssl(policy({"mozilla-intermediate"}))).status == CheckStatus::pass);
   CHECK(one("tls.kex.weak", modern_openssl(policy({"nist-sp800-52r2"}))).status == CheckStatus::fail);
+  const auto bsi_x25519 = one("tls.kex.weak", modern_openssl(policy({"bsi-tr-02102-2"})));
+  CHECK(bsi_x25519.status == CheckStatus::fail);
+  CHECK(bsi_x25519.summary.find("below the 256 bits of BSI TR-02102-2 (2024-01) §3.3.2 (Table 5), §3.4.2 (Table 9)") != std::string::npos);
 
   // An 825-day certificate: fine for the baseline and NIST (no lifetime rule), too long for Mozilla.
   CHECK(one("tls.cert.quality", modern_openssl(nullptr)).status == CheckStatus::pass);
@@ -252,6 +256,24 @@ TEST_CASE("tls.kex.weak and tls.cert.quality: sizes and lifetime by policy") {
   const auto moz = one("tls.cert.quality", modern_openssl(policy({"mozilla-intermediate"})));
   CHECK(moz.status == CheckStatus::fail);
   CHECK(moz.summary.find("lifetime of 825 days above the 366 days of Mozilla Server Side TLS 5.7 (intermediate)") != std::string::npos);
+
+  // Certificate signatures: BSI TR-02102-2 (2024-01) recommended RSA with PKCS#1 v1.5 padding
+  // only until 2025 (Tables 6 and 11); ECDSA with SHA-256 passes, sha256WithRSAEncryption fails.
+  // NIST's certificate profile takes SHA-256 or stronger with RSA, RSA-PSS, ECDSA or DSA.
+  const auto signed_with = [](std::shared_ptr<const CryptoPolicy> p, const std::string& sig) {
+    auto d = modern_openssl(std::move(p));
+    for (auto& o : d.observations)
+      if (o.key == "tls.cert.signature") o.value = sig;
+    return d;
+  };
+  CHECK(one("tls.cert.quality", modern_openssl(policy({"bsi-tr-02102-2"}))).status == CheckStatus::pass);
+  const auto bsi_sig = one("tls.cert.quality", signed_with(policy({"bsi-tr-02102-2"}), "sha256WithRSAEncryption"));
+  CHECK(bsi_sig.status == CheckStatus::fail);
+  CHECK(bsi_sig.summary.find("sha256WithRSAEncryption") != std::string::npos);
+  CHECK(bsi_sig.summary.find("BSI TR-02102-2 (2024-01) §3.3.3 (Tables 6, 7), §3.4.3 (Table 11)") != std::string::npos);
+  CHECK(one("tls.cert.quality", signed_with(policy({"bsi-tr-02102-2"}), "rsassaPss")).status == CheckStatus::pass);
+  CHECK(one("tls.cert.quality", signed_with(policy({"nist-sp800-52r2"}), "sha256WithRSAEncryption")).status == CheckStatus::pass);
+  CHECK(one("tls.cert.quality", signed_with(policy({"nist-sp800-52r2"}), "dsa_with_SHA256")).status == CheckStatus::pass);
 }
 
 TEST_CASE("a policy without TLS rules leaves the tls.* checks not_tested, naming the policy") {
