@@ -121,6 +121,8 @@ bool take_header(std::string_view name, std::string_view value, HttpRequest& out
         out.basic_user = std::move(cred->first);
         out.basic_password = std::move(cred->second);
       }
+  } else if (n == "upgrade" && !out.upgrade) {
+    out.upgrade = v;
   } else if (n == "proxy-authorization" && !out.proxy_basic_user) {
     const auto sp = value.find(' ');
     if (sp != std::string_view::npos && iequals(value.substr(0, sp), "basic"))
@@ -232,7 +234,7 @@ std::optional<std::pair<std::string, std::string>> decode_basic_credentials(std:
 }
 
 bool HttpRequest::ends_stream() const {
-  return framing_unknown || te_and_length || version_major == 0 || is_connect();
+  return framing_unknown || te_and_length || version_major == 0 || is_connect() || upgrade.has_value();
 }
 
 std::string HttpRequest::url() const {

@@ -15,6 +15,9 @@
 // - CONNECT host:port (authority-form, RFC 9112 section 3.2.3): the target is the authority;
 //   parse_http_requests stops after it, since after a 2xx answer the connection is a tunnel
 //   (section 9.3.6 of RFC 9110). The caller, which sees the response, may go on after a refusal.
+// - Upgrade (RFC 9110 section 7.8: websocket, RFC 6455): parse_http_requests stops after the
+//   request too, since after a 101 answer the bytes are the new protocol's; the caller goes on
+//   when the server answered otherwise (it may ignore the field).
 // - HTTP/0.9 simple request "GET /path" + line end (no version): version_major 0, minor 9, no
 //   headers, no body; only GET, a target of visible ASCII starting with '/'. It ends the stream.
 // - Spaces inside the target ("GET /a b HTTP/1.1", invalid by RFC 9112 section 3.2): read as
@@ -95,8 +98,12 @@ struct HttpRequest {
 
   /// "http://host/target" when Host is known and the target is origin-form; else the target.
   std::string url() const;
+  /// The Upgrade field's value ("websocket", "h2c"; RFC 9110 section 7.8): after a 101 answer
+  /// the connection speaks that protocol, so the bytes after this request are not HTTP/1.
+  std::optional<std::string> upgrade;
+
   /// Whether parse_http_requests stops after this request: framing unknown, TE with
-  /// Content-Length, HTTP/0.9, CONNECT.
+  /// Content-Length, HTTP/0.9, CONNECT, Upgrade.
   bool ends_stream() const;
   bool is_connect() const { return method == "CONNECT"; }
 };

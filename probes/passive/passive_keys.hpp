@@ -86,6 +86,10 @@ inline constexpr ObservationKey http_anomaly{"client.http.anomaly", ValueType::s
 inline constexpr ObservationKey http_tunnel{"client.http.tunnel", ValueType::string,
     "\"<host:port> via <proxy address:port>\" of a CONNECT tunnel the device opened through a proxy (a 2xx "
     "answer, or none seen); the detail says what became of the bytes after it", "scanner/replay/replay.cpp"};
+inline constexpr ObservationKey http_upgrade{"client.http.upgrade", ValueType::string,
+    "\"<protocol> at <url> on <address:port>\" of an HTTP/1.1 Upgrade the server answered with 101 (websocket: "
+    "RFC 6455) or left unanswered in the capture; the detail says what became of the bytes after it",
+    "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey credentials_cleartext{"client.credentials.cleartext", ValueType::string,
     "credentials the device sent in cleartext (HTTP Basic, FTP, Telnet, MQTT)", "scanner/replay/replay.cpp"};
 inline constexpr ObservationKey sensitive_cleartext{"client.sensitive.cleartext", ValueType::string,
@@ -113,7 +117,7 @@ inline constexpr ObservationKey all[] = {
     tls_alpn, quic_version, quic_server, tls_weak_offered, tls_negotiated_version, tls_negotiated_suite, tls_negotiated_weak,
     tls_ja3s, tls_ja3s_md5, tls_server_cert, tls_bad_cert_accepted, tls_bad_cert_refused, tls_cert_verified, tls_cert_unjudged,
     update_host, update_check_time,
-    update_cleartext, download, file_transfer, http_host, http_request, http_anomaly, http_tunnel,
+    update_cleartext, download, file_transfer, http_host, http_request, http_anomaly, http_tunnel, http_upgrade,
     credentials_cleartext, sensitive_cleartext, cleartext_protocol,
     ssh_ident, ssh_software, ssh_hassh, ssh_hassh_algorithms, ssh_server, ssh_hassh_server
 };

@@ -13,6 +13,7 @@
 #include "probes/wire/flow.hpp"
 #include "probes/http/http_request.hpp"
 #include "probes/http/http2.hpp"
+#include "probes/http/websocket.hpp"
 #include "probes/tls/ja_fingerprint.hpp"
 #include "probes/mqtt/mqtt_connect.hpp"
 #include "probes/mqtt/mqtt.hpp"
@@ -632,6 +633,7 @@ class Analyzer final : public FlowSink {
     std::size_t cpos = 0, spos = 0;
     bool server_done = false;
     std::optional<std::string> tunnel;  // what became of the bytes after a CONNECT that opened one
+    std::optional<std::string> switched;  // the same after an Upgrade answered 101
     while (reqs.size() < kHttpReqMaxPipelined && cpos < c.size()) {
       std::vector<HttpRequest> more;
       std::size_t used = 0;
@@ -651,8 +653,16 @@ class Analyzer final : public FlowSink {
         if (reqs.size() == kHttpReqMaxPipelined) break;
       }
       const HttpRequest& last = reqs.back();
-      if (!last.is_connect() || last.framing_unknown || last.te_and_length) break;
       const bool answered = heads.size() == reqs.size();
+      if (last.upgrade && !last.is_connect() && !last.framing_unknown && !last.te_and_length && last.version_major == 1) {
+        // RFC 9110 section 7.8: a 101 switches the connection; any other answer keeps HTTP/1.
+        if (answered && heads.back().status != 101) continue;
+        switched = (answered ? std::string("status 101") : std::string("no answer seen")) + ": the " +
+                   std::to_string(c.size() - std::min(cpos, c.size())) + " client bytes after it are " + *last.upgrade +
+                   "'s, not read as HTTP";
+        break;
+      }
+      if (!last.is_connect() || last.framing_unknown || last.te_and_length) break;
       if (!answered || (heads.back().status >= 200 && heads.back().status < 300)) {
         tunnel = (answered ? "status " + std::to_string(heads.back().status) : std::string("no answer seen")) +
                  ": the " + std::to_string(c.size() - std::min(cpos, c.size())) +
@@ -667,6 +677,11 @@ class Analyzer final : public FlowSink {
     if (tunnel)
       add(flow, keys::client::http_tunnel, reqs.back().target + " via " + endpoint_text(flow.server, flow.server_port),
           reqs.back().raw_head, *tunnel);
+    if (switched) {
+      add(flow, keys::client::http_upgrade, *reqs.back().upgrade + " at " + reqs.back().url() + " on " +
+          endpoint_text(flow.server, flow.server_port), reqs.back().raw_head, *switched);
+      if (iequals(*reqs.back().upgrade, "websocket") && cpos < c.size()) websocket(flow, c.subspan(cpos));
+    }
     return true;
   }
 
@@ -910,8 +925,8 @@ class Analyzer final : public FlowSink {
     }
   }
 
-  void mqtt(const FlowInfo& flow, const MqttConnect& m, Bytes c) {
-    const std::string where = endpoint_text(flow.server, flow.server_port);
+  void mqtt(const FlowInfo& flow, const MqttConnect& m, Bytes c, const std::string& over = {}) {
+    const std::string where = endpoint_text(flow.server, flow.server_port) + over;
     if (m.password || m.username) {
       const std::string user = m.username.value_or("");
       add(flow, keys::client::credentials_cleartext, "MQTT CONNECT user " + user + " to " + where, printable_excerpt(c, 256),
@@ -919,6 +934,19 @@ class Analyzer final : public FlowSink {
     } else {
       add(flow, keys::client::cleartext_protocol, "mqtt to " + where, printable_excerpt(c, 128), "client id " + m.client_id);
     }
+  }
+
+  // The device's side of a WebSocket (RFC 6455): MQTT over WebSocket (MQTT 3.1.1 section 6, the
+  // "mqtt" subprotocol) sends its CONNECT as the first binary message, with the credentials in
+  // the clear on a ws:// connection. Other payloads are not read.
+  void websocket(const FlowInfo& flow, Bytes c) {
+    const auto messages = ws_messages(c);
+    if (messages.empty() || messages.front().text) return;
+    const Bytes first = as_bytes(messages.front().data);
+    MqttConnect m;
+    std::size_t used = 0;
+    if (first.empty() || first[0] != 0x10 || parse_mqtt_connect(first, m, used) != Parse::done) return;
+    mqtt(flow, m, first, " over WebSocket");
   }
 
   // MQTT on 1883 joined after its CONNECT (the capture started mid-connection, or lost the

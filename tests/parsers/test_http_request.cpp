@@ -408,3 +408,22 @@ TEST_CASE("Proxy-Authorization: Basic credentials for the proxy are kept apart f
           Parse::done);
   CHECK_FALSE(r.proxy_basic_user);
 }
+
+TEST_CASE("Upgrade: the request list stops after it, the field's value is kept") {
+  // Paho 1.6's WebSocket opening handshake (pcaps/mqtt-ws.pcap), then the first masked frame.
+  std::vector<HttpRequest> reqs;
+  std::size_t used = 0;
+  const auto head = "GET /mqtt HTTP/1.1\r\nHost: 198.19.250.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-Websocket-Version: 13\r\nSec-Websocket-Protocol: mqtt\r\n\r\n"sv;
+  const std::string stream = std::string(head) + "\x82\xa6\x46\x30\xf4\xf9";
+  REQUIRE(parse_http_requests(as_bytes(std::string_view(stream)), reqs, used) == Parse::done);
+  REQUIRE(reqs.size() == 1);
+  CHECK(used == head.size());
+  CHECK(reqs[0].upgrade == std::optional<std::string>{"websocket"});
+  CHECK(reqs[0].ends_stream());
+  // Without the field, the frame bytes are an invalid request after a valid one.
+  const std::string plain = "GET /mqtt HTTP/1.1\r\nHost: x\r\n\r\n\x82\xa6\x46\x30";
+  REQUIRE(parse_http_requests(as_bytes(std::string_view(plain)), reqs, used) == Parse::invalid);
+  CHECK(reqs.size() == 1);
+  CHECK_FALSE(reqs[0].upgrade);
+}

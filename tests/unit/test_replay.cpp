@@ -650,3 +650,50 @@ TEST_CASE("replay: files fetched over FTP (passive, active) and TFTP are update 
   CHECK(!transfers(dev2, "client.download").count("ftp://198.19.250.2/image"));
   CHECK(transfers(dev2, "client.download").size() == 2);
 }
+
+TEST_CASE("replay: MQTT over WebSocket gives its CONNECT's credentials, and only after a 101") {
+  // pcaps/mqtt-ws.pcap (pcaps/make_ws.sh): Eclipse Paho's websockets transport to a WebSocket
+  // endpoint relaying to mosquitto. Before, the masked frames after the Upgrade made the whole
+  // client stream invalid HTTP, and the capture gave nothing but a flow count.
+  std::map<std::string, json> obs;
+  const auto report = replay({kPcaps + "mqtt-ws.pcap"});
+  const auto& dev = device_at(report, kDevice);
+  for (const auto& o : dev["observations"]) obs[o["key"]] = o;
+  REQUIRE(obs.count("client.http.request"));
+  CHECK(obs["client.http.request"]["value"] == "GET http://198.19.250.2:8080/mqtt");
+  REQUIRE(obs.count("client.http.upgrade"));
+  CHECK(obs["client.http.upgrade"]["value"] == "websocket at http://198.19.250.2:8080/mqtt on 198.19.250.2:8080");
+  CHECK(obs["client.http.upgrade"]["detail"].get<std::string>().find("status 101") != std::string::npos);
+  REQUIRE(obs.count("client.credentials.cleartext"));
+  CHECK(obs["client.credentials.cleartext"]["value"] == "MQTT CONNECT user cam01 to 198.19.250.2:8080 over WebSocket");
+  const auto& finding = result_of(dev, "dp.cleartext.sensitive");
+  CHECK(finding["status"] == "fail");
+  REQUIRE(!finding["evidence"].empty());
+  CHECK(finding["evidence"][0]["username"] == "cam01");
+  CHECK(finding["evidence"][0]["password"] == "ws-s3cret");
+
+  // The same exchange with the server ignoring the upgrade (its status line rewritten to a 204 of
+  // the same length, which has no body, RFC 9110 section 15.3.5): the connection stays HTTP/1, so
+  // the frames after the request are not read as WebSocket and no credential is claimed.
+  auto cap = test::read_pcap("mqtt-ws.pcap");
+  const std::string from = "HTTP/1.1 101 Switching Protocols", to = "HTTP/1.1 204 No Content, sorry!!";
+  REQUIRE(from.size() == to.size());
+  bool patched = false;
+  for (auto& f : cap.frames) {
+    std::string bytes(f.bytes.begin(), f.bytes.end());
+    if (const auto at = bytes.find(from); at != std::string::npos) {
+      std::copy(to.begin(), to.end(), f.bytes.begin() + static_cast<std::ptrdiff_t>(at));
+      patched = true;
+    }
+  }
+  REQUIRE(patched);
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, cap);
+  const auto refused = replay({path});
+  std::remove(path.c_str());
+  std::map<std::string, json> obs2;
+  for (const auto& o : device_at(refused, kDevice)["observations"]) obs2[o["key"]] = o;
+  CHECK(obs2.count("client.http.request"));
+  CHECK_MESSAGE(!obs2.count("client.http.upgrade"), obs2["client.http.upgrade"].dump());
+  CHECK(!obs2.count("client.credentials.cleartext"));
+}
