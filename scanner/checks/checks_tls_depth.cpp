@@ -71,10 +71,11 @@ struct Versions {
       if (n != "TLSv1.3" && n != "DTLSv1.3" && (sslv3 || n != "SSLv3")) out.push_back(n);
     return out;
   }
-  // "; judged over DTLS (DTLSv1.2)" for a DTLS endpoint, "" otherwise.
-  std::string over() const {
+  // "; judged over DTLS (DTLSv1.2)" for a DTLS endpoint ("; on DTLS (…)" when `judged` is
+  // false: a not_tested verdict), "" otherwise.
+  std::string over(bool judged = true) const {
     if (!dtls) return {};
-    std::string out = "; judged over DTLS (";
+    std::string out = judged ? "; judged over DTLS (" : "; on DTLS (";
     for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
     return out + ")";
   }
@@ -109,7 +110,7 @@ Verdict judge_flag(const FlagRule& rule, const DeviceFacts& d, const Endpoint& e
     return verdict(*yes ? CheckStatus::pass : CheckStatus::fail, (*yes ? std::string(rule.pass) : rule.fail(*v)) + v->over(),
                    {fact, v->obs});
   if (const auto pass = rule.without(*v)) return verdict(CheckStatus::pass, *pass + v->over(), {v->obs});
-  return untested(rule.untested + v->over());
+  return untested(rule.untested + v->over(false));
 }
 
 std::function<std::optional<std::string>(const Versions&)> tls13_only(const char* why) {
@@ -233,7 +234,7 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   std::map<std::string, const std::vector<std::string>*> suites;  // version -> accepted suite names
   for (const auto& version : v->tls_family()) {
     const auto* o = d.at(ep, keys::tls::ciphers_at.with(version).name);
-    if (!list_of(o)) return untested("the suites accepted at " + version + " were not enumerated" + v->over());
+    if (!list_of(o)) return untested("the suites accepted at " + version + " were not enumerated" + v->over(false));
     suites[version] = list_of(o);
     proof.push_back(o);
   }
@@ -316,7 +317,7 @@ Verdict judge_intrusive(const IntrusiveRule& rule, const DeviceFacts& d, const E
   if (!v) return untested("the TLS analysis got no ServerHello");
   if (v->dtls)
     return untested("not probed over DTLS: the intrusive probes run over TLS (TCP) only, and the weakness may exist in a "
-                    "DTLS stack too" + v->over(),
+                    "DTLS stack too" + v->over(false),
                     "not_probed:dtls");
   const auto* fact = d.at(ep, rule.key);
   if (const auto seen = flag(d, ep, rule.key))

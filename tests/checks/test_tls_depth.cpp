@@ -275,6 +275,7 @@ TEST_CASE("TLS depth over DTLS: each check judges a dtls endpoint and says DTLS,
       const auto f = one(id, dtls_device({{"tls.versions", versions}}));
       CHECK(f.status == CheckStatus::not_tested);
       CHECK(f.reason == "not_probed:dtls");
+      CHECK(f.summary.find("; on DTLS (") != std::string::npos);
     }
   }
 }
