@@ -10,7 +10,10 @@
 //
 // Enumeration per version (DTLS 1.2, then 1.0), as the TLS analyzer does it: offer the suites not
 // yet accepted (at most 128 per hello), record the one the server picks, remove it, repeat until
-// the server refuses. One hello offering supported_versions {DTLS 1.3} detects 1.3. One hello
+// the server refuses (the bookkeeping of each ServerHello is the TLS analyzer's: EnumeratedSuites,
+// EnumerationSummary in tls_analyzer.hpp). One hello offering supported_versions {DTLS 1.3}
+// detects 1.3. Then, as for TLS, a hello at the second highest version with TLS_FALLBACK_SCSV
+// (RFC 7507 names DTLS 1.0 and 1.2) and one offering DEFLATE (CRIME). One hello
 // offering only raw public keys (RFC 7250) with the accepted certificate suites tells whether
 // the server has one. Versions, suites, key exchange and the certificate go under the tls.*
 // keys with DTLS version names, through the TLS analyzer's certificate analysis, so the tls.*
@@ -123,16 +126,8 @@ std::vector<std::uint16_t> dtls_candidate_suites(std::uint16_t version) {
   return out;
 }
 
-struct DtlsVersionResult {
+struct DtlsVersionResult : EnumeratedSuites {
   std::uint16_t version = kDtls12;
-  bool supported = false;
-  std::vector<std::uint16_t> accepted;
-  std::optional<std::uint32_t> dh_bits;
-  std::set<std::uint16_t> curves;
-  std::vector<std::vector<std::uint8_t>> chain;
-  std::size_t chain_sent = 0;
-  bool secure_renegotiation = false;
-  bool extended_master_secret = false;
   bool cookie = false;
   bool answered = false;      // any ServerHello or alert at all
   std::string refusal;        // the alert that ended the enumeration
@@ -158,22 +153,47 @@ net::awaitable<void> dtls_enumerate(ProbeContext& ctx, std::uint16_t v, DtlsVers
       }
       break;
     }
-    const auto& f = ex->flight.tls;
-    const auto picked = f.server_hello->cipher_suite;
-    const auto it = std::find(remaining.begin(), remaining.end(), picked);
-    if (it == remaining.end()) break;
-    r.supported = true;
-    r.accepted.push_back(picked);
-    remaining.erase(it);
-    if (v == kDtls13) break;  // detection only: the rest is encrypted
-    if (f.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *f.dh_prime_bits) : *f.dh_prime_bits;
-    if (f.ecdhe_curve) r.curves.insert(*f.ecdhe_curve);
-    if (r.chain.empty() && !f.certificates.empty()) {
-      r.chain = f.certificates;
-      r.chain_sent = f.certificate_count;
+    // A DTLS 1.3 ServerHello is detection only: the rest is encrypted (no chain, key exchange or
+    // ≤ 1.2 extensions to keep).
+    if (!r.take(ex->flight.tls, remaining) || v == kDtls13) break;
+  }
+}
+
+// What two more hellos tell once the versions are known, as the TLS analyzer does it: the second
+// highest version with TLS_FALLBACK_SCSV (RFC 7507 §1 covers DTLS 1.0 and 1.2), and DEFLATE at
+// the highest version up to DTLS 1.2 (CRIME: DTLS may compress as TLS does).
+net::awaitable<void> dtls_downgrade_and_compression(ProbeContext& ctx, const std::vector<DtlsVersionResult>& found,
+                                                    std::vector<Observation>& out) {
+  std::vector<const DtlsVersionResult*> up;  // supported, lowest first
+  for (const auto v : {kDtls10, kDtls12, kDtls13})
+    for (const auto& r : found)
+      if (r.version == v && r.supported && !r.accepted.empty()) up.push_back(&r);
+  if (up.size() >= 2 && up[up.size() - 2]->version != kDtls13 && ctx.remaining() > 500ms) {
+    const auto& lower = *up[up.size() - 2];
+    auto spec = dtls_spec(ctx, lower.version, lower.accepted);
+    spec.tls.fallback_scsv = true;
+    const auto ex = co_await dtls_hello(ctx, spec);
+    // The flight's versions are the TLS ones DTLS is built on (parse_dtls_flight).
+    const auto offered = static_cast<std::uint16_t>(*dtls_tls_equivalent(lower.version));
+    const auto answer = ex ? tls_fallback_answer(ex->flight.tls, offered) : TlsFallbackAnswer::other;
+    if (answer != TlsFallbackAnswer::other)
+      out.push_back(make_observation(ctx.endpoint, keys::tls::fallback_scsv, answer == TlsFallbackAnswer::refused,
+                                     dtls_version_name(lower.version) + " hello with TLS_FALLBACK_SCSV: " +
+                                         (answer == TlsFallbackAnswer::refused ? "inappropriate_fallback alert" : "ServerHello")));
+  }
+  const DtlsVersionResult* legacy = nullptr;  // highest <= DTLS 1.2
+  for (const auto* r : up)
+    if (r->version != kDtls13) legacy = r;
+  if (legacy && ctx.remaining() > 500ms) {
+    auto spec = dtls_spec(ctx, legacy->version, legacy->accepted);
+    spec.tls.deflate = true;
+    const auto ex = co_await dtls_hello(ctx, spec);
+    if (ex && ex->flight.tls.server_hello && ex->flight.version == legacy->version) {
+      const bool deflate = tls_compression_accepted(ex->flight.tls);
+      out.push_back(make_observation(ctx.endpoint, keys::tls::compression, deflate,
+                                     dtls_version_name(legacy->version) + " hello offering DEFLATE and null: ServerHello chose " +
+                                         (deflate ? "DEFLATE (CRIME)" : "null")));
     }
-    r.secure_renegotiation = r.secure_renegotiation || f.server_hello->renegotiation_info;
-    r.extended_master_secret = r.extended_master_secret || f.server_hello->extended_master_secret;
   }
 }
 
@@ -211,14 +231,9 @@ net::awaitable<void> probe_dtls(ProbeContext& ctx, std::vector<Observation>& out
   for (std::size_t i = 0; i < found.size() && ctx.remaining() > 500ms; ++i) co_await dtls_enumerate(ctx, kOrder[i], found[i]);
 
   std::vector<std::string> versions, weak, modes;
-  std::optional<std::uint32_t> dh_bits;
-  std::set<std::uint16_t> curves;
-  std::vector<std::vector<std::uint8_t>> chain;
-  std::size_t chain_sent = 0;
-  std::string chain_how;
-  bool forward_secret = false, any_suite = false, reneg = false, legacy = false, cookie = false, answered = false;
-  bool ems = true, ems_checked = false;
-  std::string ems_detail, refusal;
+  EnumerationSummary sum;
+  bool forward_secret = false, any_suite = false, cookie = false, answered = false;
+  std::string refusal;
   std::vector<std::uint16_t> cert_suites;  // accepted suites with a server certificate, highest version
   std::uint16_t cert_version = 0;
   auto add_mode = [&](const char* m) {
@@ -252,20 +267,7 @@ net::awaitable<void> probe_dtls(ProbeContext& ctx, std::vector<Observation>& out
     out.push_back(make_observation(ctx.endpoint, keys::tls::ciphers_at.with(name), names, "suites the DTLS server accepted at " + name));
     if (r.accepted.size() == 1)
       out.push_back(make_observation(ctx.endpoint, keys::tls::preferred_at.with(name), suite_name(r.accepted.front()), "the only suite accepted"));
-    if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
-    curves.insert(r.curves.begin(), r.curves.end());
-    if (chain.empty() && !r.chain.empty()) {
-      chain = r.chain;
-      chain_sent = r.chain_sent;
-      chain_how = "in the " + name + " server flight";
-    }
-    if (r.version != kDtls13) {
-      legacy = true;
-      reneg = reneg || r.secure_renegotiation;
-      ems_checked = true;
-      ems = ems && r.extended_master_secret;
-      ems_detail += (ems_detail.empty() ? "" : ", ") + name + (r.extended_master_secret ? " yes" : " no");
-    }
+    sum.add(r, name, r.version != kDtls13, r.version != kDtls13);
   }
   out.push_back(make_observation(ctx.endpoint, keys::tls::versions, versions, "DTLS versions that completed a ServerHello"));
   if (answered)
@@ -296,13 +298,9 @@ net::awaitable<void> probe_dtls(ProbeContext& ctx, std::vector<Observation>& out
                                  "accepted suites that are NULL, EXPORT, anon, DES/3DES, IDEA, RC2 or MD5"));
   if (any_suite)
     out.push_back(make_observation(ctx.endpoint, keys::tls::forward_secrecy, forward_secret, "an (EC)DHE suite was accepted"));
-  key_exchange_observations(ctx.endpoint, dh_bits, curves, out);
-  if (legacy)
-    out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, reneg, "RFC 5746 renegotiation_info in the ServerHello"));
-  if (ems_checked)
-    out.push_back(make_observation(ctx.endpoint, keys::tls::extended_master_secret, ems,
-                                   "RFC 7627 extended_master_secret in the ServerHello to hellos offering it: " + ems_detail));
-  if (!chain.empty()) certificate_observations(ctx, chain, chain_sent, chain_how, out);
+  sum.observations(ctx.endpoint, out);
+  co_await dtls_downgrade_and_compression(ctx, found, out);
+  if (!sum.chain.empty()) certificate_observations(ctx, sum.chain, sum.chain_sent, sum.chain_how, out);
   if (!rpk.empty()) dtls_rpk_observations(ctx, rpk, "raw public key in the " + dtls_version_name(cert_version) + " server flight", out);
 }
 

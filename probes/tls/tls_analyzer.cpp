@@ -106,16 +106,8 @@ net::awaitable<std::optional<std::uint16_t>> pick(ProbeContext& ctx, StartTls st
   co_return ex->flight.server_hello->cipher_suite;
 }
 
-struct VersionResult {
+struct VersionResult : EnumeratedSuites {
   TlsVersion version = TlsVersion::tls1_2;
-  bool supported = false;
-  std::vector<std::uint16_t> accepted;
-  std::optional<std::uint32_t> dh_bits;  // smallest seen
-  std::set<std::uint16_t> curves;
-  std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
-  std::size_t chain_sent = 0;                     // certificates listed, kept or not
-  bool secure_renegotiation = false;
-  bool extended_master_secret = false;  // RFC 7627 in a ServerHello (every hello offers it)
   TlsCipherOrder order = TlsCipherOrder::unknown;
   std::optional<std::uint16_t> preferred;  // the server's choice whatever the client's order
 };
@@ -135,21 +127,7 @@ net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion 
       }
       break;
     }
-    const auto& flight = ex->flight;
-    const auto picked = flight.server_hello->cipher_suite;
-    const auto it = std::find(remaining.begin(), remaining.end(), picked);
-    if (it == remaining.end()) break;  // picked something we did not offer: stop, don't loop
-    r.supported = true;
-    r.accepted.push_back(picked);
-    remaining.erase(it);
-    if (flight.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
-    if (flight.ecdhe_curve) r.curves.insert(*flight.ecdhe_curve);
-    if (r.chain.empty() && !flight.certificates.empty()) {
-      r.chain = flight.certificates;
-      r.chain_sent = flight.certificate_count;
-    }
-    r.secure_renegotiation = r.secure_renegotiation || flight.server_hello->renegotiation_info;
-    r.extended_master_secret = r.extended_master_secret || flight.server_hello->extended_master_secret;
+    if (!r.take(ex->flight, remaining)) break;  // picked something we did not offer: stop, don't loop
   }
   // Whose order: the accepted suites in the order found, then reversed (sslscan, testssl.sh).
   if (r.accepted.size() == 1) r.preferred = r.accepted.front();
@@ -316,6 +294,52 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
                                    "no verification: " + ctx.options.ca_file + " could not be loaded"));
   }
   X509_free(x);
+}
+
+bool EnumeratedSuites::take(const ServerFlight& flight, std::vector<std::uint16_t>& remaining) {
+  const auto picked = flight.server_hello->cipher_suite;
+  const auto it = std::find(remaining.begin(), remaining.end(), picked);
+  if (it == remaining.end()) return false;
+  supported = true;
+  accepted.push_back(picked);
+  remaining.erase(it);
+  if (flight.dh_prime_bits) dh_bits = dh_bits ? std::min(*dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
+  if (flight.ecdhe_curve) curves.insert(*flight.ecdhe_curve);
+  if (chain.empty() && !flight.certificates.empty()) {
+    chain = flight.certificates;
+    chain_sent = flight.certificate_count;
+  }
+  secure_renegotiation = secure_renegotiation || flight.server_hello->renegotiation_info;
+  extended_master_secret = extended_master_secret || flight.server_hello->extended_master_secret;
+  return true;
+}
+
+void EnumerationSummary::add(const EnumeratedSuites& r, const std::string& name, bool before_13, bool ems_applies) {
+  if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
+  curves.insert(r.curves.begin(), r.curves.end());
+  if (chain.empty() && !r.chain.empty()) {
+    chain = r.chain;
+    chain_sent = r.chain_sent;
+    chain_how = "in the " + name + " server flight";
+  }
+  if (before_13) {
+    renegotiation_checked = true;
+    secure_renegotiation = secure_renegotiation || r.secure_renegotiation;
+  }
+  if (ems_applies) {
+    ems_checked = true;
+    ems = ems && r.extended_master_secret;
+    ems_detail += (ems_detail.empty() ? "" : ", ") + name + (r.extended_master_secret ? " yes" : " no");
+  }
+}
+
+void EnumerationSummary::observations(const Endpoint& ep, std::vector<Observation>& out) const {
+  key_exchange_observations(ep, dh_bits, curves, out);
+  if (renegotiation_checked)
+    out.push_back(make_observation(ep, keys::tls::secure_renegotiation, secure_renegotiation, "RFC 5746 renegotiation_info in the ServerHello"));
+  if (ems_checked)
+    out.push_back(make_observation(ep, keys::tls::extended_master_secret, ems,
+                                   "RFC 7627 extended_master_secret in the ServerHello to hellos offering it: " + ems_detail));
 }
 
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
@@ -572,14 +596,8 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
 
   std::vector<std::string> versions;
   std::vector<std::string> weak;
-  std::optional<std::uint32_t> dh_bits;
-  std::set<std::uint16_t> curves;
-  std::vector<std::vector<std::uint8_t>> chain;
-  std::size_t chain_sent = 0;
-  std::string chain_how;
-  bool forward_secret = false, any_suite = false, secure_reneg = false, legacy_checked = false;
-  bool ems = true, ems_checked = false;  // EMS in the ServerHellos of every version TLS 1.0-1.2
-  std::string ems_detail;
+  EnumerationSummary sum;
+  bool forward_secret = false, any_suite = false;
   for (const auto& r : found) {
     if (!r.supported) continue;
     const std::string name = to_string(r.version);
@@ -602,22 +620,9 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
     if (r.preferred)
       out.push_back(make_observation(ctx.endpoint, keys::tls::preferred_at.with(name), suite_name(*r.preferred),
                                      r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
-    if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
-    curves.insert(r.curves.begin(), r.curves.end());
-    if (chain.empty() && !r.chain.empty()) {
-      chain = r.chain;
-      chain_sent = r.chain_sent;
-      chain_how = "in the " + name + " server flight";
-    }
-    if (r.version != TlsVersion::tls1_3) {
-      legacy_checked = true;
-      secure_reneg = secure_reneg || r.secure_renegotiation;
-    }
-    if (r.version != TlsVersion::tls1_3 && r.version != TlsVersion::sslv3 && !r.accepted.empty()) {
-      ems_checked = true;
-      ems = ems && r.extended_master_secret;
-      ems_detail += (ems_detail.empty() ? "" : ", ") + name + (r.extended_master_secret ? " yes" : " no");
-    }
+    // EMS at every version TLS 1.0-1.2 (SSLv3 has no extensions to carry it).
+    sum.add(r, name, r.version != TlsVersion::tls1_3,
+            r.version != TlsVersion::tls1_3 && r.version != TlsVersion::sslv3 && !r.accepted.empty());
   }
   out.push_back(make_observation(ctx.endpoint, keys::tls::versions, versions, "versions that completed a ServerHello"));
   if (versions.empty()) co_return;
@@ -625,21 +630,16 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
                                  "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
   if (any_suite) out.push_back(make_observation(ctx.endpoint, keys::tls::forward_secrecy, forward_secret,
                                                 "an (EC)DHE suite was accepted"));
-  key_exchange_observations(ctx.endpoint, dh_bits, curves, out);
-  if (legacy_checked) out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, secure_reneg,
-                                                     "RFC 5746 renegotiation_info in the ServerHello"));
-  if (ems_checked)
-    out.push_back(make_observation(ctx.endpoint, keys::tls::extended_master_secret, ems,
-                                   "RFC 7627 extended_master_secret in the ServerHello to hellos offering it: " + ems_detail));
+  sum.observations(ctx.endpoint, out);
   co_await downgrade_and_compression(ctx, starttls, found, out);
   co_await intrusive_probes(ctx, starttls, found, out);
   // TLS 1.3 hides the certificate: a real handshake reads it (not behind STARTTLS).
-  if (chain.empty() && starttls == StartTls::none) {
-    chain = co_await chain_by_handshake(ctx);
-    chain_sent = chain.size();
-    chain_how = "in a TLS handshake";
+  if (sum.chain.empty() && starttls == StartTls::none) {
+    sum.chain = co_await chain_by_handshake(ctx);
+    sum.chain_sent = sum.chain.size();
+    sum.chain_how = "in a TLS handshake";
   }
-  if (!chain.empty()) certificate_observations(ctx, chain, chain_sent, chain_how, out);
+  if (!sum.chain.empty()) certificate_observations(ctx, sum.chain, sum.chain_sent, sum.chain_how, out);
   // Last: what is left of the budget after the facts the checks judge.
   co_await groups_and_sigalgs(ctx, starttls, found, out);
 }

@@ -30,10 +30,13 @@
 //                             kTlsMaxCertificateBytes, from the flight or a handshake alike)
 #pragma once
 
+#include "probes/tls/tls.hpp"
 #include "scanner/pipeline/probe_runner.hpp"
 
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace trustscan {
 
@@ -54,6 +57,46 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
 /// chosen for ECDHE, the smallest's size); nothing for what was not seen.
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
                                std::vector<Observation>& out);
+
+/// What the ServerHellos of one version's suite enumeration showed, TLS and DTLS alike
+/// (tls_analyzer.cpp, probes/dtls/dtls_probe.cpp): the suites accepted in the order found, the
+/// smallest DHE prime, the ECDHE groups, the first chain, RFC 5746 and RFC 7627 in any ServerHello.
+struct EnumeratedSuites {
+  bool supported = false;
+  std::vector<std::uint16_t> accepted;
+  std::optional<std::uint32_t> dh_bits;  // smallest seen
+  std::set<std::uint16_t> curves;
+  std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
+  std::size_t chain_sent = 0;                     // certificates listed, kept or not
+  bool secure_renegotiation = false;
+  bool extended_master_secret = false;  // RFC 7627 in a ServerHello (every hello offers it)
+
+  /// One flight with a ServerHello: the suite it picked is accepted and removed from `remaining`,
+  /// and the flight's facts are kept. false (nothing kept) when the pick is not in `remaining`:
+  /// the server chose something not offered, the enumeration stops.
+  bool take(const ServerFlight& flight, std::vector<std::uint16_t>& remaining);
+};
+
+/// The enumerated versions together: the smallest DHE prime, every ECDHE group, the first chain
+/// (`chain_how` names its version), RFC 5746 at any version before 1.3, RFC 7627 at every
+/// version it applies to.
+struct EnumerationSummary {
+  std::optional<std::uint32_t> dh_bits;
+  std::set<std::uint16_t> curves;
+  std::vector<std::vector<std::uint8_t>> chain;
+  std::size_t chain_sent = 0;
+  std::string chain_how;
+  bool secure_renegotiation = false, renegotiation_checked = false;
+  bool ems = true, ems_checked = false;
+  std::string ems_detail;  // "TLSv1.2 yes, TLSv1.1 no"
+
+  /// A supported version named `name`; `before_13`: renegotiation_info counts there; `ems_applies`:
+  /// extended_master_secret is required there.
+  void add(const EnumeratedSuites& r, const std::string& name, bool before_13, bool ems_applies);
+  /// key_exchange_observations, then tls.secure_renegotiation and tls.extended_master_secret
+  /// when a version showed them.
+  void observations(const Endpoint& ep, std::vector<Observation>& out) const;
+};
 
 /// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
 /// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the

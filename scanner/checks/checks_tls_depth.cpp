@@ -16,8 +16,17 @@
 //   tls.ccs_injection          CCS injection (CVE-2014-0224, CWE-696)
 //   tls.robot                  ROBOT, a Bleichenbacher padding oracle (CVE-2017-13099, CWE-203)
 //   tls.renegotiation.client   client-initiated renegotiation (CVE-2011-1473, CWE-400)
+//
+// DTLS endpoints (probes/dtls/dtls_probe.cpp: the same tls.* keys, "DTLSv1.0"-style version
+// names) are judged by the first five, their summaries saying DTLS: renegotiation_info, EMS and
+// TLS_FALLBACK_SCSV exist in DTLS 1.0/1.2 as in TLS (RFC 6347 §4.1; RFC 7627 §1; RFC 7507 §1);
+// of the attacks, SWEET32, FREAK, LOGJAM and CRIME apply, while DROWN, POODLE and BEAST need
+// SSLv2, SSLv3 or TLS 1.0, which DTLS has no counterpart of (DTLS 1.0 is TLS 1.1), and RC4 is
+// forbidden in DTLS (RFC 6347 §4.1.2.2) and never offered. The intrusive probes run over TCP
+// only: on a DTLS endpoint they are not_tested ("not_probed:dtls"), never passed.
 #include "scanner/checks/checks.hpp"
 #include "scanner/checks/endpoint_check.hpp"
+#include "probes/dtls/dtls_keys.hpp"
 #include "probes/tls/tls_keys.hpp"
 #include "probes/tls/tls_suites.hpp"
 #include "trustscan/observation_key.hpp"
@@ -46,6 +55,7 @@ std::string comma(const std::vector<std::string>& v, std::size_t most = 8) {
 struct Versions {
   const Observation* obs = nullptr;
   std::vector<std::string> names;
+  bool dtls = false;  // the versions are DTLS ones (the DTLS probe's endpoint)
   bool has(std::string_view v) const { return std::find(names.begin(), names.end(), v) != names.end(); }
   // Versions of the SSLv3/TLS family (SSLv2 is another protocol).
   std::vector<std::string> tls_family() const {
@@ -58,8 +68,16 @@ struct Versions {
   std::vector<std::string> before_tls13(bool sslv3 = true) const {
     std::vector<std::string> out;
     for (const auto& n : tls_family())
-      if (n != "TLSv1.3" && (sslv3 || n != "SSLv3")) out.push_back(n);
+      if (n != "TLSv1.3" && n != "DTLSv1.3" && (sslv3 || n != "SSLv3")) out.push_back(n);
     return out;
+  }
+  // "; judged over DTLS (DTLSv1.2)" for a DTLS endpoint ("; on DTLS (…)" when `judged` is
+  // false: a not_tested verdict), "" otherwise.
+  std::string over(bool judged = true) const {
+    if (!dtls) return {};
+    std::string out = judged ? "; judged over DTLS (" : "; on DTLS (";
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+    return out + ")";
   }
 };
 
@@ -69,6 +87,7 @@ std::optional<Versions> versions_of(const DeviceFacts& d, const Endpoint& ep) {
   const auto* names = list_of(v.obs);
   if (!names || names->empty()) return std::nullopt;
   v.names = *names;
+  v.dtls = std::any_of(v.names.begin(), v.names.end(), [](const std::string& n) { return n.starts_with("DTLS"); });
   return v;
 }
 
@@ -80,7 +99,7 @@ struct FlagRule {
   const char* pass;
   std::function<std::string(const Versions&)> fail;
   std::function<std::optional<std::string>(const Versions&)> without;  // a pass summary, or nullopt
-  const char* untested;
+  std::string untested;
 };
 
 Verdict judge_flag(const FlagRule& rule, const DeviceFacts& d, const Endpoint& ep) {
@@ -88,14 +107,16 @@ Verdict judge_flag(const FlagRule& rule, const DeviceFacts& d, const Endpoint& e
   if (!v) return untested("the TLS analysis got no ServerHello");
   const auto* fact = d.at(ep, rule.key);
   if (const auto yes = flag(d, ep, rule.key))
-    return verdict(*yes ? CheckStatus::pass : CheckStatus::fail, *yes ? std::string(rule.pass) : rule.fail(*v), {fact, v->obs});
-  if (const auto pass = rule.without(*v)) return verdict(CheckStatus::pass, *pass, {v->obs});
-  return untested(rule.untested);
+    return verdict(*yes ? CheckStatus::pass : CheckStatus::fail, (*yes ? std::string(rule.pass) : rule.fail(*v)) + v->over(),
+                   {fact, v->obs});
+  if (const auto pass = rule.without(*v)) return verdict(CheckStatus::pass, *pass + v->over(), {v->obs});
+  return untested(rule.untested + v->over(false));
 }
 
 std::function<std::optional<std::string>(const Versions&)> tls13_only(const char* why) {
   return [why](const Versions& v) -> std::optional<std::string> {
     if (v.names == std::vector<std::string>{"TLSv1.3"}) return std::string("TLS 1.3 only: ") + why;
+    if (v.names == std::vector<std::string>{"DTLSv1.3"}) return std::string("DTLS 1.3 only: ") + why;
     return std::nullopt;
   };
 }
@@ -137,16 +158,23 @@ Verdict judge_compromised_key(const DeviceFacts& d, const Endpoint& ep) {
   const auto* cert = d.at(ep, keys::tls::cert_sha256);
   const auto* spki = d.at(ep, keys::tls::cert_spki_sha256);
   if (!matched) {
+    // A DTLS server authenticating by pre-shared key or raw public key has no certificate.
+    const auto* modes = list_of(d.at(ep, keys::dtls::mode));
+    if (!cert && modes && !modes->empty() && std::find(modes->begin(), modes->end(), "certificate") == modes->end())
+      return untested("no certificate to look up: the DTLS server authenticates by " + comma(*modes) + " (dtls.mode)",
+                      "inconclusive:no_certificate");
     if (!cert) return untested("no server certificate was read");
     return untested("the certificate was not looked up: the compromised-key list is empty", "inconclusive:no_key_list");
   }
+  const auto v = versions_of(d, ep);
+  const std::string over = v ? v->over() : "";
   if (matched->empty())
-    return verdict(CheckStatus::pass, "certificate and key not in the compromised-key list (" + lookup->evidence.detail + ")",
+    return verdict(CheckStatus::pass, "certificate and key not in the compromised-key list (" + lookup->evidence.detail + ")" + over,
                    {lookup, cert, spki});
   return verdict(CheckStatus::fail,
                  "the server's key is a published device key: " + comma(*matched) +
                      "; anyone can impersonate this device or, with RSA key exchange, decrypt its traffic "
-                     "(CWE-321 hard-coded cryptographic key)",
+                     "(CWE-321 hard-coded cryptographic key)" + over,
                  {lookup, cert, spki});
 }
 
@@ -206,7 +234,7 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   std::map<std::string, const std::vector<std::string>*> suites;  // version -> accepted suite names
   for (const auto& version : v->tls_family()) {
     const auto* o = d.at(ep, keys::tls::ciphers_at.with(version).name);
-    if (!list_of(o)) return untested("the suites accepted at " + version + " were not enumerated");
+    if (!list_of(o)) return untested("the suites accepted at " + version + " were not enumerated" + v->over(false));
     suites[version] = list_of(o);
     proof.push_back(o);
   }
@@ -237,6 +265,13 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   if (found.empty()) {
     if (dh) proof.push_back(dh);
     if (compression) proof.push_back(compression);
+    if (v->dtls)
+      return verdict(CheckStatus::pass,
+                     "no precondition of SWEET32, FREAK or LOGJAM in the DTLS versions and suites accepted" +
+                         std::string(compression ? ", nor of CRIME (DEFLATE refused)" : " (CRIME not tested: no compression answer)") +
+                         "; DROWN, POODLE and BEAST need SSLv2, SSLv3 or TLS 1.0, which DTLS has no counterpart of (DTLS 1.0 "
+                         "is TLS 1.1), and RC4 is forbidden in DTLS (RFC 6347 §4.1.2.2) and was not offered" + v->over(),
+                     proof);
     return verdict(CheckStatus::pass,
                    "no precondition of DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4 or CRIME in the versions and suites "
                    "accepted",
@@ -245,7 +280,7 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   cited.insert(cited.begin(), v->obs);
   std::string summary = "known attacks apply: ";
   for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? "; " : "") + found[i];
-  return verdict(CheckStatus::fail, summary, cited);
+  return verdict(CheckStatus::fail, summary + v->over(), cited);
 }
 
 // ---- the intrusive probes ---------------------------------------------------------------------
@@ -280,6 +315,10 @@ std::optional<std::vector<std::string>> rsa_kex_suites(const DeviceFacts& d, con
 Verdict judge_intrusive(const IntrusiveRule& rule, const DeviceFacts& d, const Endpoint& ep) {
   const auto v = versions_of(d, ep);
   if (!v) return untested("the TLS analysis got no ServerHello");
+  if (v->dtls)
+    return untested("not probed over DTLS: the intrusive probes run over TLS (TCP) only, and the weakness may exist in a "
+                    "DTLS stack too" + v->over(false),
+                    "not_probed:dtls");
   const auto* fact = d.at(ep, rule.key);
   if (const auto seen = flag(d, ep, rule.key))
     return verdict(*seen ? CheckStatus::fail : CheckStatus::pass, *seen ? rule.fail : rule.pass, {fact, v->obs});
@@ -326,7 +365,7 @@ const IntrusiveRule kClientRenegotiation{
 
 void add_tls_depth_checks(std::vector<std::unique_ptr<Check>>& out) {
   // Each check's title, severity and outcomes: profiles/checks/catalog.yaml.
-  const std::vector<std::string_view> tls = {"tls", "https"};
+  const std::vector<std::string_view> tls = {"tls", "https", "dtls"};
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "tls.renegotiation.secure", tls, [](const DeviceFacts& d, const Endpoint& ep) { return judge_flag(kRenegotiation, d, ep); },
       keys::tls::starttls}));

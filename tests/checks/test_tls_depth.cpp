@@ -11,13 +11,18 @@ namespace {
 
 using VS = std::vector<std::string>;
 
-DeviceFacts tls_device(std::initializer_list<std::pair<const char*, Value>> obs) {
+// One open endpoint with `service` and the facts `obs`, and a closed port of the other transport
+// (both transports scanned).
+DeviceFacts tdd_device(const Endpoint& open, const char* service, const Endpoint& closed,
+                       std::initializer_list<std::pair<const char*, Value>> obs) {
   auto d = device();
-  port(d, tcp(443), PortState::open, "https");
-  port(d, udp(161), PortState::closed);
-  for (const auto& [k, v] : obs) observe(d, tcp(443), k, v);
+  port(d, open, PortState::open, service);
+  port(d, closed, PortState::closed);
+  for (const auto& [k, v] : obs) observe(d, open, k, v);
   return d;
 }
+
+DeviceFacts tls_device(std::initializer_list<std::pair<const char*, Value>> obs) { return tdd_device(tcp(443), "https", udp(161), obs); }
 
 }  // namespace
 
@@ -203,4 +208,74 @@ TEST_CASE("intrusive TLS checks: fail with the CVE, pass on evidence, TLS 1.3 on
                                                    {"tls.intrusive_skipped", VS{"tls.robot"}}}));
   CHECK(no_rsa.status == CheckStatus::pass);
   CHECK(no_rsa.summary.find("no RSA key exchange suite") != std::string::npos);
+}
+
+namespace {
+
+DeviceFacts dtls_device(std::initializer_list<std::pair<const char*, Value>> obs) { return tdd_device(udp(5684), "dtls", tcp(443), obs); }
+
+bool tdd_over_dtls(const Finding& f) { return f.summary.find("judged over DTLS (") != std::string::npos; }
+
+}  // namespace
+
+// The DTLS probe records the same tls.* facts with DTLS version names; the checks judge them and
+// say so. Real servers: tests/unit/test_dtls_servers.cpp. The fail side of tls.fallback_scsv is
+// shown here only: OpenSSL and GnuTLS honour the SCSV over DTLS too.
+TEST_CASE("TLS depth over DTLS: each check judges a dtls endpoint and says DTLS, or is not_tested") {
+  const auto reneg = one("tls.renegotiation.secure", dtls_device({{"tls.versions", VS{"DTLSv1.0", "DTLSv1.2"}},
+                                                                  {"tls.secure_renegotiation", false}}));
+  CHECK(reneg.status == CheckStatus::fail);
+  CHECK(reneg.summary.find("at DTLSv1.0, DTLSv1.2:") != std::string::npos);
+  CHECK(tdd_over_dtls(reneg));
+  CHECK(reneg.endpoint == udp(5684));
+  const auto ems = one("tls.ems", dtls_device({{"tls.versions", VS{"DTLSv1.2"}}, {"tls.extended_master_secret", true}}));
+  CHECK(ems.status == CheckStatus::pass);
+  CHECK(tdd_over_dtls(ems));
+  CHECK(one("tls.ems", dtls_device({{"tls.versions", VS{"DTLSv1.2"}}, {"tls.extended_master_secret", false}})).status ==
+        CheckStatus::fail);
+  // DTLS 1.3 only: the key schedule binds the transcript, no renegotiation.
+  const auto d13 = one("tls.ems", dtls_device({{"tls.versions", VS{"DTLSv1.3"}}}));
+  CHECK(d13.status == CheckStatus::pass);
+  CHECK(d13.summary.find("DTLS 1.3 only") != std::string::npos);
+  // DTLS 1.2 without the fact: not a pass.
+  CHECK(one("tls.ems", dtls_device({{"tls.versions", VS{"DTLSv1.2"}}})).status == CheckStatus::not_tested);
+
+  const auto scsv = one("tls.fallback_scsv", dtls_device({{"tls.versions", VS{"DTLSv1.0", "DTLSv1.2"}}, {"tls.fallback_scsv", false}}));
+  CHECK(scsv.status == CheckStatus::fail);
+  CHECK(tdd_over_dtls(scsv));
+  const auto single = one("tls.fallback_scsv", dtls_device({{"tls.versions", VS{"DTLSv1.2"}}}));
+  CHECK(single.status == CheckStatus::pass);
+  CHECK(single.summary.find("one protocol version only (DTLSv1.2)") != std::string::npos);
+
+  // SWEET32 applies to DTLS; BEAST needs TLS 1.0, which DTLS 1.0 (TLS 1.1) is not.
+  const auto sweet = one("tls.attacks.known", dtls_device({{"tls.versions", VS{"DTLSv1.0"}},
+                                                           {"tls.ciphers.DTLSv1.0", VS{"TLS_RSA_WITH_3DES_EDE_CBC_SHA"}}}));
+  CHECK(sweet.status == CheckStatus::fail);
+  CHECK(sweet.summary.find("SWEET32") != std::string::npos);
+  CHECK(sweet.summary.find("BEAST") == std::string::npos);
+  CHECK(tdd_over_dtls(sweet));
+  const auto clean = one("tls.attacks.known", dtls_device({{"tls.versions", VS{"DTLSv1.0"}},
+                                                           {"tls.ciphers.DTLSv1.0", VS{"TLS_RSA_WITH_AES_128_CBC_SHA"}},
+                                                           {"tls.compression", false}}));
+  CHECK(clean.status == CheckStatus::pass);
+  CHECK(clean.summary.find("RC4 is forbidden in DTLS") != std::string::npos);
+  CHECK(clean.summary.find("nor of CRIME") != std::string::npos);
+  CHECK(clean.summary.find("no precondition of DROWN, POODLE, BEAST") == std::string::npos);  // not claimed as tested
+
+  // A PSK server has no certificate to look up.
+  const auto psk = one("tls.cert.compromised_key", dtls_device({{"tls.versions", VS{"DTLSv1.2"}}, {"dtls.mode", VS{"psk"}}}));
+  CHECK(psk.status == CheckStatus::not_tested);
+  CHECK(psk.reason == "inconclusive:no_certificate");
+  CHECK(psk.summary.find("authenticates by psk") != std::string::npos);
+
+  // The intrusive probes run over TCP only: never a pass on a DTLS endpoint, even a DTLS 1.3 one.
+  for (const char* id : {"tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.renegotiation.client"}) {
+    CAPTURE(id);
+    for (const auto& versions : {VS{"DTLSv1.2"}, VS{"DTLSv1.3"}}) {
+      const auto f = one(id, dtls_device({{"tls.versions", versions}}));
+      CHECK(f.status == CheckStatus::not_tested);
+      CHECK(f.reason == "not_probed:dtls");
+      CHECK(f.summary.find("; on DTLS (") != std::string::npos);
+    }
+  }
 }

@@ -19,7 +19,7 @@
 #     hostile 198.18.0.15  replies built to break a scanner (personas/hostile.py; its own scan)
 #     guarded 198.18.0.16  a camera behind its own firewall: busybox httpd on 80, every other
 #                          SYN and every UDP datagram dropped (the adaptive timing's full-range scan)
-#     hub     198.18.0.17  MQTT over TLS and CoAP (TCP and UDP)
+#     hub     198.18.0.17  MQTT over TLS, CoAP (TCP and UDP) in the clear and over DTLS/TLS
 #     many    198.18.0.18  nginx listening on 300 TCP ports (the SYN and connect scans find each);
 #                          also fd00:7473:6c::18, answering the IPv6 all-nodes echo (ipv6-link:)
 #     veiled  198.18.0.19  drops every IP packet but tcp/8443, also on fd00:7473:6c::19 (found up
@@ -85,7 +85,7 @@ need_root() {
 need_tools() {
     local t missing=()
     for t in ip ss nft sysctl setsid flock lighttpd vsftpd busybox snmpd mosquitto mosquitto_passwd \
-             mosquitto_pub dnsmasq gnutls-serv ssh-keygen openssl coap-server-notls; do
+             mosquitto_pub dnsmasq gnutls-serv ssh-keygen openssl coap-server-openssl; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     for t in "$PY" "$SSHD" /usr/lib/lighttpd/mod_openssl.so /usr/lib/lighttpd/mod_authn_file.so; do
@@ -309,7 +309,10 @@ PYEOF
 # hub (198.18.0.17): an IoT hub whose services live inside TLS or on CoAP, built with other
 # software than the rest of the lab: Mosquitto with two TLS listeners (8883 lets anyone in;
 # 9883, a port no table names, wants a strong password), libcoap's example server in the clear
-# on UDP and TCP 5683 (RFC 8323).
+# on UDP and TCP 5683 (RFC 8323) and, with the hub's lab-CA certificate, over DTLS (udp/5684) and
+# TLS (tcp/5684). Planted: the vendor's OpenSSL configuration turns the extended master secret
+# off (RFC 7627; OPENSSL_CONF system_default Options = -ExtendedMasterSecret), so neither DTLS
+# 1.2 nor TLS 1.2 on 5684 binds its master secret to the handshake (tls.ems).
 setup_hub() {
     local d=$RUN/hub a=${ADDR[hub]}
     mkdir -p "$d"
@@ -338,7 +341,17 @@ certfile $d/hub.pem
 keyfile $d/hub.key
 EOF
     start hub mosquitto mosquitto -c "$d/mosquitto.conf"
-    start hub coap-server coap-server-notls -A "$a" -p 5683 -v 3
+    cat >"$d/openssl-coap.cnf" <<EOF
+openssl_conf = coap_openssl
+[coap_openssl]
+ssl_conf = coap_ssl
+[coap_ssl]
+system_default = coap_defaults
+[coap_defaults]
+Options = -ExtendedMasterSecret
+EOF
+    start hub coap-server env OPENSSL_CONF="$d/openssl-coap.cnf" coap-server-openssl -A "$a" -p 5683 \
+        -c "$d/hub.pem" -j "$d/hub.key" -v 3
 }
 
 setup_router() {

@@ -322,6 +322,19 @@ def check_camera():
     check("camera ssh has no sha1/cbc algorithm", not re.search(r"sha1|cbc|ssh-rsa\b", out), out[-800:])
 
 
+def check_hub():
+    a = ADDR["hub"]
+    rc, out = run("openssl", "s_client", "-dtls1_2", "-connect", f"{a}:5684", "-CAfile", CA, "-verify_ip", a)
+    check("hub udp/5684 DTLS 1.2 certificate verifies for IP 198.18.0.17", "Verify return code: 0 (ok)" in out,
+          out[-300:])
+    check("hub udp/5684 DTLS 1.2 without extended master secret", "Extended master secret: no" in out, out[-300:])
+    rc, out = run("openssl", "s_client", "-tls1_2", "-connect", f"{a}:5684", "-CAfile", CA)
+    check("hub tcp/5684 TLS 1.2 without extended master secret", "Extended master secret: no" in out, out[-300:])
+    rc, out = run("openssl", "s_client", "-dtls1", "-cipher", "ALL:@SECLEVEL=0", "-connect", f"{a}:5684")
+    check("hub udp/5684 refuses DTLS 1.0", "Cipher is (NONE)" in out or "Cipher    : 0000" in out or rc != 0,
+          out[-300:])
+
+
 def check_plug():
     a = ADDR["plug"]
     rc, out = run("curl", "-s", "-i", "-d", "username=admin&password=admin", f"http://{a}/login")
@@ -391,6 +404,7 @@ def main():
         check_router()
         check_camera()
         check_plug()
+        check_hub()
         check_tarpit_silent()
     finally:
         if not a.keep:

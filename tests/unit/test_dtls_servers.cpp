@@ -8,6 +8,16 @@
 //         DES-CBC3-SHA over DTLS even at security level 0, so no 3DES here)
 //   15687 coap-server-openssl -k (PSK only): DTLS on the CoAP port + 1 (libcoap's layout)
 //   15689 coap-server-gnutls -c/-j: a certificate, GnuTLS's DTLS 1.2 defaults
+//   15691 coap-server-openssl -c/-j under an OpenSSL configuration (OPENSSL_CONF) whose
+//         system_default says Options = -ExtendedMasterSecret: DTLS 1.2 without RFC 7627 (the
+//         lab's hub persona has the same flaw on udp/5684)
+//
+// The TLS-depth checks judge every one of them over DTLS. No packaged DTLS server here shows a
+// missing renegotiation_info or 3DES: OpenSSL always sends renegotiation_info and refuses 3DES
+// over DTLS, libcoap fixes GnuTLS's priorities, and gnutls-serv --udp (which could) spins on
+// the first datagram that is not a ClientHello, such as the probe's closing alert. Those fail
+// sides are shown on facts (tests/checks/test_tls_depth.cpp), as is an ignored
+// TLS_FALLBACK_SCSV (OpenSSL honours it over DTLS, as below).
 //
 // The ports are unnamed in the service table: identification sends its DTLS hello there (what
 // the probe runner does on any UDP port no other hello names). Every server is real software; no
@@ -15,6 +25,7 @@
 #include "../support/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/pki.hpp"
+#include "../support/port_report.hpp"
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -27,6 +38,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -69,23 +81,12 @@ bool dtls_srv_up(std::uint16_t port, std::chrono::milliseconds limit) {
   return false;
 }
 
-struct DtlsScan {
-  std::map<int, std::map<std::string, nlohmann::json>> facts;    // port -> key -> value
-  std::map<int, std::map<std::string, nlohmann::json>> results;  // port -> check -> result
-};
+using DtlsScan = testsupport::PortReport;
 
 DtlsScan dtls_scan(const std::string& path, const std::string& policy) {
-  const std::vector<std::string> args = {"scan", "127.0.0.1", "-p", "U:15684,U:15685,U:15687,U:15689", "-q", "--no-creds",
-                                         "--no-discovery", "--crypto-policy", policy, "-o", path};
-  const auto run = testsupport::cli(args);
-  REQUIRE_MESSAGE((run.code == 0 || run.code == 1), run.err);
-  DtlsScan s;
-  const auto j = nlohmann::json::parse(testsupport::read_text(path));
-  for (const auto& o : j["devices"][0]["observations"])
-    if (o.contains("port")) s.facts[o["port"].get<int>()][o["key"].get<std::string>()] = o["value"];
-  for (const auto& r : j["devices"][0]["results"])
-    if (r.contains("port")) s.results[r["port"].get<int>()][r["check"].get<std::string>()] = r;
-  return s;
+  return testsupport::scan_by_port({"scan", "127.0.0.1", "-p", "U:15684,U:15685,U:15687,U:15689,U:15691", "-q", "--no-creds",
+                                    "--no-discovery", "--crypto-policy", policy, "-o", path},
+                                   path);
 }
 
 bool dtls_has(const nlohmann::json& list, const char* v) {
@@ -113,7 +114,11 @@ TEST_CASE("DTLS on real servers: versions, suites, mode and verdicts under two c
       // libcoap: CoAP on -p, DTLS on -p + 1.
       {15687, {"coap-server-openssl", "-A", "127.0.0.1", "-p", "15686", "-k", "dtls-test-secret", "-h", "trustscan-hint"}},
       {15689, {"coap-server-gnutls", "-A", "127.0.0.1", "-p", "15688", "-c", d + "leaf.pem", "-j", d + "leaf.key"}},
+      {15691, {"env", "OPENSSL_CONF=" + d + "noems.cnf", "coap-server-openssl", "-A", "127.0.0.1", "-p", "15690", "-c", d + "leaf.pem",
+               "-j", d + "leaf.key"}},
   };
+  std::ofstream(d + "noems.cnf") << "openssl_conf = o\n[o]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\n"
+                                    "Options = -ExtendedMasterSecret\n";
   std::vector<std::unique_ptr<testsupport::Process>> running;
   for (const auto& [port, argv] : servers)
     running.push_back(std::make_unique<testsupport::Process>(argv, d + "server" + std::to_string(port) + ".log"));
@@ -133,7 +138,7 @@ TEST_CASE("DTLS on real servers: versions, suites, mode and verdicts under two c
     return it == r.end() ? std::string("absent") : it->second.value("status", "");
   };
   auto summary = [&](const DtlsScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("summary", ""); };
-  for (const int port : {15684, 15685, 15687, 15689}) {
+  for (const int port : {15684, 15685, 15687, 15689, 15691}) {
     CAPTURE(port);
     CHECK(fact(s, port, "service.name") == "dtls");
     CHECK(fact(s, port, "dtls.cookie") == true);  // all four send a HelloVerifyRequest first
@@ -183,6 +188,59 @@ TEST_CASE("DTLS on real servers: versions, suites, mode and verdicts under two c
     CHECK(dtls_has(fact(s, 15689, "tls.versions"), "DTLSv1.2"));
     CHECK(dtls_has(fact(s, 15689, "dtls.mode"), "certificate"));
     CHECK(fact(s, 15689, "tls.cert.subject").get<std::string>().find("device") != std::string::npos);
+  }
+
+  // The TLS-depth checks over DTLS (issue 17): judged on the DTLS probe's facts, each summary
+  // saying DTLS; the intrusive ones, which run over TCP only, never pass on a DTLS endpoint.
+  auto reason = [&](const DtlsScan& sc, int port, const char* check) { return sc.results.at(port).at(check).value("reason", ""); };
+  auto over_dtls = [&](int port, const char* check) { return summary(s, port, check).find("judged over DTLS (") != std::string::npos; };
+  for (const int port : {15684, 15685, 15687, 15689, 15691}) {
+    CAPTURE(port);
+    for (const char* check : {"tls.renegotiation.secure", "tls.ems", "tls.fallback_scsv", "tls.attacks.known"}) {
+      CAPTURE(check);
+      CHECK(over_dtls(port, check));
+    }
+    for (const char* check : {"tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.renegotiation.client"}) {
+      CAPTURE(check);
+      CHECK(status(s, port, check) == "not_tested");
+      CHECK(reason(s, port, check) == "not_probed:dtls");
+    }
+  }
+  {  // OpenSSL, DTLS 1.2 only: RFC 5746 and RFC 7627 in its ServerHello, one version, no DEFLATE
+    CHECK(status(s, 15684, "tls.renegotiation.secure") == "pass");
+    CHECK(status(s, 15684, "tls.ems") == "pass");
+    CHECK(status(s, 15684, "tls.fallback_scsv") == "pass");
+    CHECK(summary(s, 15684, "tls.fallback_scsv").find("one protocol version only (DTLSv1.2)") != std::string::npos);
+    CHECK(fact(s, 15684, "tls.compression") == false);
+    CHECK(status(s, 15684, "tls.attacks.known") == "pass");
+    CHECK(summary(s, 15684, "tls.attacks.known").find("RC4 is forbidden in DTLS") != std::string::npos);
+    CHECK(status(s, 15684, "tls.cert.compromised_key") == "pass");
+  }
+  {  // OpenSSL, DTLS 1.0 and 1.2: a DTLS 1.0 hello with TLS_FALLBACK_SCSV gets inappropriate_fallback
+    CHECK(fact(s, 15685, "tls.fallback_scsv") == true);
+    CHECK(status(s, 15685, "tls.fallback_scsv") == "pass");
+    CHECK(status(s, 15685, "tls.ems") == "pass");
+  }
+  {  // libcoap on OpenSSL with a PSK: EMS and renegotiation_info on, no certificate to look up
+    CHECK(status(s, 15687, "tls.ems") == "pass");
+    CHECK(status(s, 15687, "tls.renegotiation.secure") == "pass");
+    CHECK(status(s, 15687, "tls.cert.compromised_key") == "not_tested");
+    CHECK(reason(s, 15687, "tls.cert.compromised_key") == "inconclusive:no_certificate");
+  }
+  {  // libcoap on GnuTLS: GnuTLS's defaults have both extensions
+    CHECK(status(s, 15689, "tls.ems") == "pass");
+    CHECK(status(s, 15689, "tls.renegotiation.secure") == "pass");
+  }
+  {  // libcoap on OpenSSL with EMS turned off in OpenSSL's configuration: tls.ems fails over DTLS
+    CHECK(fact(s, 15691, "tls.versions") == nlohmann::json::array({"DTLSv1.2"}));
+    CHECK(fact(s, 15691, "tls.extended_master_secret") == false);
+    CHECK(status(s, 15691, "tls.ems") == "fail");
+    CHECK(summary(s, 15691, "tls.ems").find("CVE-2014-1295") != std::string::npos);
+    CHECK(summary(s, 15691, "tls.ems").find("at DTLSv1.2:") != std::string::npos);
+    CHECK(fact(s, 15691, "tls.secure_renegotiation") == true);  // the configuration changed EMS only
+    CHECK(status(s, 15691, "tls.renegotiation.secure") == "pass");
+    CHECK(status(s, 15691, "tls.attacks.known") == "pass");
+    CHECK(status(s, 15691, "tls.cert.compromised_key") == "pass");
   }
 
   // The same servers under BSI TR-02102-2: its allow list keeps only SHA-2 AEAD/CBC suites with

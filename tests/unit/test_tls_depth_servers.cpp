@@ -16,6 +16,7 @@
 #include "../support/cli.hpp"
 #include "../support/files.hpp"
 #include "../support/pki.hpp"
+#include "../support/port_report.hpp"
 #include "../support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -34,23 +35,12 @@ namespace {
 
 constexpr const char* kDepthHost = "127.0.0.13";
 
-struct DepthScan {
-  std::map<int, std::map<std::string, nlohmann::json>> facts;    // port -> key -> value
-  std::map<int, std::map<std::string, nlohmann::json>> results;  // port -> check -> result
-};
+using DepthScan = testsupport::PortReport;
 
 DepthScan depth_scan(const std::string& path, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"scan", kDepthHost, "-p", "14451,14452,14453,14454", "-q", "--no-creds", "-o", path};
   args.insert(args.end(), extra.begin(), extra.end());
-  const auto run = testsupport::cli(args);
-  REQUIRE_MESSAGE((run.code == 0 || run.code == 1), run.err);  // 1: some check failed
-  DepthScan s;
-  const auto j = nlohmann::json::parse(testsupport::read_text(path));
-  for (const auto& o : j["devices"][0]["observations"])
-    if (o.contains("port")) s.facts[o["port"].get<int>()][o["key"].get<std::string>()] = o["value"];
-  for (const auto& r : j["devices"][0]["results"])
-    if (r.contains("port")) s.results[r["port"].get<int>()][r["check"].get<std::string>()] = r;
-  return s;
+  return testsupport::scan_by_port(args, path);
 }
 
 // The first line a shell command prints (the test's own openssl CLI computations).

@@ -104,6 +104,14 @@ def udp_probe(addr, port, domain):
         # CoAP CON GET /.well-known/core: any CoAP (version 1) reply.
         req = bytes.fromhex("40017473bb2e77656c6c2d6b6e6f776e04636f7265")
         ok = lambda d: len(d) >= 4 and d[0] >> 6 == 1
+    elif port == 5684:
+        # A DTLS 1.2 ClientHello (record version DTLS 1.0): a HelloVerifyRequest or any DTLS
+        # record back (content type 20..25, version 0xFExx).
+        req = bytes.fromhex(
+            "16feff0000000000000000007a0100006e000000000000006efefd7475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f90919293"
+            "00000020c0aec0a8c02bc02fc023c027c009c01300a800ae00acc037009c003c002f00ff01000024000a00080006001d00170018000b00020100"
+            "000d000a0008040308040401020100170000")
+        ok = lambda d: len(d) >= 13 and 20 <= d[0] <= 25 and d[1] == 0xFE
     else:
         raise SystemExit(f"labcheck: no UDP probe for port {port}; add one")
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
