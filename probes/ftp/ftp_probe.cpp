@@ -1,11 +1,11 @@
-// trustscan — FTP probe: greeting, anonymous login, explicit FTPS alongside.
+// trustscan — FTP probe: greeting, anonymous login; its stages (the login trial, explicit FTPS
+// alongside) are declared in the registry.
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/ftp/ftp.hpp"
-#include "probes/tls/tls_analyzer.hpp"
-#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 #include "probes/ftp/ftp_keys.hpp"
 
 namespace trustscan {
@@ -13,9 +13,7 @@ namespace trustscan {
 using namespace std::chrono_literals;
 
 // ---- FTP: greeting, then an anonymous login attempt (RFC 959 §4, RFC 1635) --------------------
-namespace {
-
-net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>& out) {
+net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
   auto s = co_await open(ctx, out, "ftp");
   if (!s) co_return;
   std::vector<std::uint8_t> buf;
@@ -66,15 +64,7 @@ net::awaitable<void> probe_ftp_plain(ProbeContext& ctx, std::vector<Observation>
   out.push_back(std::move(o));
   (void)co_await s->send(build_ftp_command("QUIT"));
   s.reset();
-  co_await try_ftp_credentials(ctx, out);
-}
-
-}  // namespace
-
-// Explicit FTPS (RFC 4217: AUTH TLS -> 234) is enumerated on connections of its own while the
-// FTP probe runs (servers delay failed logins by a second or more).
-net::awaitable<void> probe_ftp(ProbeContext& ctx, std::vector<Observation>& out) {
-  co_await alongside_ftps(ctx, out, probe_ftp_plain(ctx, out));
+  if (ctx.handoff) ctx.handoff->login_surface = true;  // USER/PASS: the credentials stage
 }
 
 }  // namespace trustscan

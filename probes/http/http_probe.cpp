@@ -5,6 +5,7 @@
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/http/http.hpp"
 #include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 #include "scanner/config/service_table.hpp"
 #include "probes/http/http_keys.hpp"
 
@@ -51,7 +52,11 @@ net::awaitable<void> http_probe_body(ProbeContext& ctx, const HttpResponse& resp
   const std::optional<HttpResponse> root = response;
   for (auto& o : http_observations(*root, ctx.endpoint)) out.push_back(std::move(o));
   if (root->status >= 300 && root->status < 400) co_return;  // a redirect: the target is judged there
-  co_await try_http_credentials(ctx, *root, "/", out);
+  if (ctx.handoff) {  // the login surface of the root page: the credentials stage
+    ctx.handoff->http_page = *root;
+    ctx.handoff->http_path = "/";
+    ctx.handoff->login_surface = true;
+  }
 
   // The device's answer to a path that cannot exist, to tell real content from a catch-all page.
   std::mt19937_64 rng(std::hash<std::string>{}(ctx.endpoint.address.to_string()) ^ ctx.endpoint.port);
@@ -70,6 +75,10 @@ net::awaitable<void> http_probe_body(ProbeContext& ctx, const HttpResponse& resp
     if (!found.empty())
       out.push_back(make_observation(ctx.endpoint, key, found, "served without authentication (200, not a soft 404)", excerpt));
   }
+}
+
+net::awaitable<void> http_credentials(ProbeContext& ctx, const ProbeHandoff& handoff, std::vector<Observation>& out) {
+  if (handoff.http_page) co_await try_http_credentials(ctx, *handoff.http_page, handoff.http_path, out);
 }
 
 net::awaitable<void> probe_http(ProbeContext& ctx, std::vector<Observation>& out) {

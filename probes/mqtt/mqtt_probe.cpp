@@ -1,10 +1,11 @@
-// trustscan — MQTT probe: CONNECT without credentials, a brief subscription, then the login trial.
+// trustscan — MQTT probe: CONNECT without credentials, a brief subscription (the login trial is
+// its credentials stage, declared in the registry).
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/mqtt/mqtt.hpp"
-#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 
 namespace trustscan {
 
@@ -54,7 +55,7 @@ net::awaitable<void> probe_mqtt(ProbeContext& ctx, std::vector<Observation>& out
   for (auto& o : mqtt_observations(connack, ctx.endpoint, false, subscribed ? &topics : nullptr)) out.push_back(std::move(o));
   s.reset();
   // Anonymous CONNECT refused (bad user name or password / not authorized): try the pairs.
-  if (connack.code == 4 || connack.code == 5) co_await try_mqtt_credentials(ctx, out);
+  if ((connack.code == 4 || connack.code == 5) && ctx.handoff) ctx.handoff->login_surface = true;
 }
 
 }  // namespace trustscan

@@ -1,15 +1,21 @@
-// trustscan — RTSP probe: OPTIONS, DESCRIBE without credentials, then the login trial.
+// trustscan — RTSP probe: OPTIONS, DESCRIBE without credentials (the login trial is its
+// credentials stage, declared in the registry).
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/rtsp/rtsp.hpp"
 #include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 #include "probes/rtsp/rtsp_keys.hpp"
 
 namespace trustscan {
 
 using namespace std::chrono_literals;
+
+net::awaitable<void> rtsp_credentials(ProbeContext& ctx, const ProbeHandoff& handoff, std::vector<Observation>& out) {
+  if (handoff.rtsp_describe) co_await try_rtsp_credentials(ctx, handoff.rtsp_url, *handoff.rtsp_describe, out);
+}
 
 // ---- RTSP: OPTIONS, then DESCRIBE without credentials (does the camera hand out its stream?) --
 net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out) {
@@ -42,7 +48,11 @@ net::awaitable<void> probe_rtsp(ProbeContext& ctx, std::vector<Observation>& out
     out.push_back(make_observation(ctx.endpoint, keys::rtsp::stream_unauthenticated, sdp,
                                    sdp ? "the stream description was returned without credentials" : "DESCRIBE refused"));
     s.reset();
-    co_await try_rtsp_credentials(ctx, url, *describe, out);
+    if (ctx.handoff) {  // DESCRIBE's challenge: the credentials stage
+      ctx.handoff->rtsp_url = url;
+      ctx.handoff->rtsp_describe = *describe;
+      ctx.handoff->login_surface = true;
+    }
   }
 }
 

@@ -1,11 +1,12 @@
-// trustscan — SSH probe: identification line and KEXINIT (RFC 4253), then the SSH login trial.
+// trustscan — SSH probe: identification line and KEXINIT (RFC 4253), host key sizes (the login
+// trial is its credentials stage, declared in the registry).
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/ssh/ssh.hpp"
 #include "probes/ssh/ssh_libssh.hpp"
-#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 
 namespace trustscan {
 
@@ -36,7 +37,7 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
   // Host key sizes: one key exchange per host-key type offered (protocol 2 servers only).
   if (result.kexinit && !result.kexinit->server_host_key_algorithms.empty())
     co_await analyze_ssh_host_keys(ctx, result.kexinit->server_host_key_algorithms, out);
-  co_await try_ssh_credentials(ctx, out);
+  if (ctx.handoff) ctx.handoff->login_surface = true;
 }
 
 }  // namespace trustscan

@@ -1,10 +1,11 @@
-// trustscan — Telnet probe: option negotiation to the first prompt, then the login trial.
+// trustscan — Telnet probe: option negotiation to the first prompt (the login trial is its
+// credentials stage, declared in the registry).
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "probes/telnet/telnet.hpp"
-#include "scanner/credentials/credentials.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 
 namespace trustscan {
 
@@ -29,7 +30,7 @@ net::awaitable<void> probe_telnet(ProbeContext& ctx, std::vector<Observation>& o
   if (state == Parse::invalid) record_status(ctx, out, "telnet", Status::protocol_error, "invalid option negotiation");
   for (auto& o : telnet_observations(parser.result(), ctx.endpoint)) out.push_back(std::move(o));
   s.reset();  // one connection at a time: each login attempt opens its own
-  if (parser.prompt() != TelnetPrompt::none) co_await try_telnet_credentials(ctx, out);
+  if (parser.prompt() != TelnetPrompt::none && ctx.handoff) ctx.handoff->login_surface = true;
 }
 
 }  // namespace trustscan

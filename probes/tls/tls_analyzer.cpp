@@ -151,32 +151,6 @@ net::awaitable<void> sslv2_supported(ProbeContext& ctx, StartTls starttls, Versi
   r.supported = ex && ex->flight.sslv2.has_value();
 }
 
-// Runs task(0) … task(n-1), at most `limit` at once, on the caller's executor; returns when all
-// are done. The first exception a task threw is rethrown then.
-template <class Task>
-net::awaitable<void> run_bounded(std::size_t n, std::size_t limit, Task task) {
-  auto ex = co_await net::this_coro::executor;
-  net::steady_timer wake(ex);
-  std::size_t next = 0, running = 0;
-  std::exception_ptr first_error;
-  limit = std::max<std::size_t>(limit, 1);
-  while (next < n || running > 0) {
-    while (next < n && running < limit) {
-      ++running;
-      auto job = task(next++);  // named first: g++ 12 and temporaries inside co_spawn/co_await
-      net::co_spawn(ex, std::move(job), [&](std::exception_ptr e) {
-        if (e && !first_error) first_error = e;
-        --running;
-        wake.cancel();
-      });
-    }
-    wake.expires_at(SteadyClock::time_point::max());
-    error_code ec;
-    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
-  }
-  if (first_error) std::rethrow_exception(first_error);
-}
-
 std::string asn1_time(const ASN1_TIME* t) {
   std::tm tm{};
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
@@ -644,10 +618,8 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   co_await groups_and_sigalgs(ctx, starttls, found, out);
 }
 
-namespace {
-
-// The FTPS side of alongside_ftps: AUTH TLS on a connection of its own, then the analysis.
-net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& out) {
+// AUTH TLS on a connection of its own, then the analysis.
+net::awaitable<void> ftps_analysis(ProbeContext& ctx, const ProbeHandoff&, std::vector<Observation>& out) {
   ProbeOptions options = ctx.options;
   options.per_device = options.per_device > 1 ? options.per_device - 1 : 1;
   ProbeContext analysis{ctx.device, ctx.endpoint, ctx.id, {}, options,
@@ -662,19 +634,6 @@ net::awaitable<void> ftps_analysis(ProbeContext& ctx, std::vector<Observation>& 
   out.push_back(make_observation(ctx.endpoint, keys::tls::starttls, std::string("ftp"), "explicit FTPS (RFC 4217)",
                                  "AUTH TLS -> " + reply));
   co_await analyze_tls(analysis, out, StartTls::ftp);
-}
-
-}  // namespace
-
-net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe) {
-  std::vector<Observation> tls;
-  auto task = [&](std::size_t i) {
-    if (i == 0) return std::move(ftp_probe);
-    return ftps_analysis(ctx, tls);
-  };
-  // With --per-device 1 the two run one after the other.
-  co_await run_bounded(2, ctx.options.per_device > 1 ? 2 : 1, task);
-  for (auto& o : tls) out.push_back(std::move(o));
 }
 
 }  // namespace trustscan

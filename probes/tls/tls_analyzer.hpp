@@ -20,7 +20,7 @@
 //   tls.fallback_scsv         bool    true: a hello at the second highest version with
 //                             TLS_FALLBACK_SCSV got inappropriate_fallback; false: a ServerHello
 //   tls.compression           bool    true: DEFLATE chosen when offered (CRIME) at the highest <= 1.2
-//   tls.starttls              string  "ftp": TLS reached through FTP AUTH TLS (alongside_ftps)
+//   tls.starttls              string  "ftp": TLS reached through FTP AUTH TLS (ftps_analysis)
 //   tls.cert.*                subject, issuer, not_before, not_after, expired, not_yet_valid,
 //                             self_signed, signature, key_type, key_bits, name_match, verified
 //                             (verified only with --ca-file), chain_length, chain_complete
@@ -98,12 +98,10 @@ struct EnumerationSummary {
   void observations(const Endpoint& ep, std::vector<Observation>& out) const;
 };
 
-/// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
-/// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the
-/// reply) and analyze_tls(StartTls::ftp) with its own budget and at most --per-device - 1
-/// connections at once (the FTP probe holds one; with --per-device 1 the FTP probe runs first,
-/// then the analysis). Returns when both are done; the TLS
-/// observations are appended to `out` after the FTP probe's.
-net::awaitable<void> alongside_ftps(ProbeContext& ctx, std::vector<Observation>& out, net::awaitable<void> ftp_probe);
+/// FTP's tls_analysis stage, declared `alongside` the FTP probe (probe_registry.cpp): the
+/// greeting and AUTH TLS (RFC 4217) on a connection of its own; on a 234 reply the observation
+/// tls.starttls = "ftp" (evidence: the reply) and analyze_tls(StartTls::ftp) with its own budget
+/// and at most --per-device - 1 connections at once (the FTP probe holds one).
+net::awaitable<void> ftps_analysis(ProbeContext& ctx, const ProbeHandoff& handoff, std::vector<Observation>& out);
 
 }  // namespace trustscan

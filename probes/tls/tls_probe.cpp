@@ -1,5 +1,6 @@
-// trustscan — TLS probe: the TLS analyzer, then what speaks inside (HTTPS, MQTT, RTSP, CoAP over
-// TLS, or any service the identification table knows), and that protocol's probe through TLS.
+// trustscan — TLS stages: the TLS analyzer, then what speaks inside (HTTPS, MQTT, RTSP, CoAP over
+// TLS, or any service the identification table knows), and that protocol's probe and stages
+// through TLS (the registry declares both after the TLS probe, which has nothing left to do).
 //
 // Registered in scanner/pipeline/probe_registry.cpp; observations it records: docs/observations.md.
 #include "scanner/pipeline/protocol_probes.hpp"
@@ -21,14 +22,19 @@ constexpr std::array<std::string_view, 4> kProbedInsideTls = {"http", "mqtt", "r
 
 }  // namespace
 
-net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out) {
-  {
-    // The TLS configuration first, with a budget of its own.
-    ProbeContext analysis = ctx;
-    analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
-    co_await analyze_tls(analysis, out);
-  }
-  // Then what speaks inside, with at least the run's per-endpoint budget left.
+// The TLS handshake identified the service: the work is in the two stages the registry declares.
+net::awaitable<void> probe_tls(ProbeContext&, std::vector<Observation>&) { co_return; }
+
+// The TLS configuration first, with a budget of its own.
+net::awaitable<void> tls_analysis(ProbeContext& ctx, const ProbeHandoff&, std::vector<Observation>& out) {
+  ProbeContext analysis = ctx;
+  analysis.deadline = SteadyClock::now() + std::max<std::chrono::milliseconds>(ctx.options.endpoint_budget, 20s);
+  co_await analyze_tls(analysis, out);
+}
+
+// Then what speaks inside, with at least the run's per-endpoint budget left, and its probe and
+// stages through TLS.
+net::awaitable<void> tls_inner_service(ProbeContext& ctx, const ProbeHandoff&, std::vector<Observation>& out) {
   ProbeContext inner = ctx;
   inner.tls = true;
   inner.deadline = std::max(ctx.deadline, SteadyClock::now() + ctx.options.endpoint_budget);
@@ -48,7 +54,7 @@ net::awaitable<void> probe_tls(ProbeContext& ctx, std::vector<Observation>& out)
   const auto& probes = protocol_probes();
   if (const auto it = probes.find(id.service); it != probes.end()) {
     inner.deadline = std::max(inner.deadline, SteadyClock::now() + it->second.budget);
-    co_await it->second.run(inner, out);
+    co_await run_probe_entry(id.service, it->second, inner, out);
   }
 }
 

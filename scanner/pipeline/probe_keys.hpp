@@ -17,6 +17,9 @@ inline constexpr ObservationKey liveness{"probe.liveness", ValueType::string,
 inline constexpr ObservationKey discovery{"probe.discovery", ValueType::string,
     "host discovery before the port scan: \"up\" (what answered) or \"down\" (what went unanswered; "
     "the device was not port-scanned)", "scanner/pipeline/pipeline.cpp"};
-inline constexpr ObservationKey all[] = {status, liveness, discovery};
+inline constexpr ObservationKey held{"probe.<service>.held", ValueType::string,
+    "a follow-on stage of that probe the safety selection did not allow (the stage's name; the evidence says how to allow it)",
+    "scanner/pipeline/probe_runner.cpp"};
+inline constexpr ObservationKey all[] = {status, liveness, discovery, held};
 
 }  // namespace trustscan::keys::probe

@@ -5,6 +5,8 @@
 #include "scanner/engine/session.hpp"
 #include "probes/identify/service_keys.hpp"
 #include "scanner/pipeline/probe_keys.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
+#include "scanner/pipeline/probe_util.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -252,6 +254,57 @@ std::vector<Observation> identification_observations(const Endpoint& ep, const I
   return out;
 }
 
+std::string_view to_string(Stage s) noexcept {
+  switch (s) {
+    case Stage::credentials: return "credentials";
+    case Stage::tls_analysis: return "tls_analysis";
+    case Stage::inner_service: return "inner_service";
+  }
+  return "unknown";
+}
+
+net::awaitable<void> run_probe_entry(const std::string& service, const ProbeEntry& entry, ProbeContext& ctx,
+                                     std::vector<Observation>& out) {
+  ProbeHandoff handoff;
+  ctx.handoff = &handoff;
+  // What the options allow: the credentials stage needs --creds (not --no-creds) and a surface
+  // the probe handed off; a stage with a safety action needs it selected (recorded when not).
+  auto allowed = [&](const FollowOn& st, std::vector<Observation>& to) {
+    if (st.stage == Stage::credentials && (ctx.options.credentials == nullptr || !handoff.login_surface)) return false;
+    if (!st.action.empty() && !ctx.options.safety.allows(st.action)) {
+      to.push_back(make_observation(ctx.endpoint, keys::probe::held.with(service), std::string(to_string(st.stage)),
+                                    SafetySelection::not_selected_reason(st.action)));
+      return false;
+    }
+    return true;
+  };
+  // The probe, then its stages in declared order.
+  auto in_order = [&]() -> net::awaitable<void> {
+    co_await entry.run(ctx, out);
+    for (const auto& st : entry.stages)
+      if (!st.alongside && allowed(st, out)) co_await st.run(ctx, handoff, out);
+  };
+  std::vector<const FollowOn*> beside;
+  for (const auto& st : entry.stages)
+    if (st.alongside) beside.push_back(&st);
+  if (beside.empty()) {
+    co_await in_order();
+    co_return;
+  }
+  // Alongside stages start with the probe (each on connections of its own); with --per-device 1
+  // one after the other. What they record follows the probe's and its stages'.
+  std::vector<std::vector<Observation>> side(beside.size());
+  auto task = [&](std::size_t i) -> net::awaitable<void> {
+    if (i == 0) return in_order();
+    const FollowOn& st = *beside[i - 1];
+    if (!allowed(st, side[i - 1])) return []() -> net::awaitable<void> { co_return; }();
+    return st.run(ctx, handoff, side[i - 1]);
+  };
+  co_await run_bounded(beside.size() + 1, ctx.options.per_device > 1 ? beside.size() + 1 : 1, task);
+  for (auto& list : side)
+    for (auto& o : list) out.push_back(std::move(o));
+}
+
 namespace {
 
 struct Task {
@@ -331,7 +384,7 @@ net::awaitable<void> probe_devices(std::vector<DeviceReport>& devices, const Pro
         ctx.table = &table;
         const auto status_key = keys::probe::status.with(found.id->service);
         try {
-          co_await it->second.run(ctx, obs);
+          co_await run_probe_entry(found.id->service, it->second, ctx, obs);
         } catch (const std::exception& e) {
           // A probe bug stays contained to this endpoint (STYLE.md rule 5).
           obs.push_back(make_observation(ep, status_key, std::string("internal_error"), e.what()));

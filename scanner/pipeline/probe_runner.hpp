@@ -30,6 +30,7 @@ namespace trustscan {
 
 struct CredentialPolicy;
 class AbortGroup;  // session.hpp
+struct ProbeHandoff;  // scanner/pipeline/probe_handoff.hpp
 struct CompromisedKeys;  // scanner/config/compromised_keys.hpp
 
 /// How a probe reaches its endpoint. The runner hands every probe the dialer of its options (the
@@ -81,6 +82,9 @@ struct ProbeContext {
   bool tls = false;                                ///< application probes speak through TLS
   AbortGroup* abort = nullptr;                     ///< sessions opened for this context join it (credential trials)
   const ServiceTable* table = nullptr;             ///< the identification table (what speaks inside TLS)
+  /// What the probe leaves its follow-on stages (the runner owns it; null outside the runner:
+  /// a probe run by hand has no stages): `if (ctx.handoff) ctx.handoff->…`.
+  ProbeHandoff* handoff = nullptr;
 
   /// The dialer every session of this probe goes through.
   Dialer& dialer() const { return options.dialer ? *options.dialer : live_dialer(); }
@@ -93,12 +97,41 @@ struct ProbeContext {
 };
 using ProtocolProbe = std::function<net::awaitable<void>(ProbeContext& ctx, std::vector<Observation>& out)>;
 
-/// One entry of the probe registry: the probe of a service name and its declared budget.
+/// The follow-on stages a registry entry may declare, run by the runner after the probe (the
+/// closed list; docs/architecture.md "Probes and their stages").
+enum class Stage : std::uint8_t {
+  credentials,    ///< default-credential trials on the login surface the probe handed off; not run
+                  ///< under --no-creds (checks then say creds_disabled) nor without a surface
+  tls_analysis,   ///< versions, suites and certificate of the endpoint's TLS
+  inner_service,  ///< what speaks inside TLS, then that service's probe and stages through TLS
+};
+std::string_view to_string(Stage s) noexcept;
+
+/// A stage's work: the probe's context (its endpoint, deadline and abort group) and what the
+/// probe handed off.
+using StageRun = std::function<net::awaitable<void>(ProbeContext& ctx, const ProbeHandoff& handoff, std::vector<Observation>& out)>;
+
+/// One follow-on stage of a registry entry.
+struct FollowOn {
+  Stage stage;
+  StageRun run;
+  /// Runs from the probe's start, on connections of its own, next to the probe and the stages
+  /// after it (at most --per-device at once; one after the other with --per-device 1); what it
+  /// records comes after theirs. FTP's explicit FTPS analysis: failed FTP logins take seconds.
+  bool alongside = false;
+  /// A safety action (trustscan/safety.hpp) the stage needs; empty: safe. Not selected: the stage
+  /// is not run and probe.<service>.held says why.
+  std::string_view action = {};
+};
+
+/// One entry of the probe registry: the probe of a service name, its declared budget, and the
+/// stages that follow it, in order.
 struct ProbeEntry {
   ProtocolProbe run;
   /// The probe's whole budget on one endpoint (identification excluded); zero: the run's
   /// --probe budget (ProbeOptions::endpoint_budget). The larger of the two applies.
   std::chrono::milliseconds budget{0};
+  std::vector<FollowOn> stages = {};
 };
 
 /// The protocol probes by service name (scanner/pipeline/probe_registry.cpp: the one list).
@@ -108,6 +141,16 @@ const std::map<std::string, ProbeEntry>& protocol_probes();
 /// a scan starts, from the thread that runs it; identification must name `service` too (a rule
 /// in the service table the runner is given).
 void register_protocol_probe(const std::string& service, ProbeEntry entry);
+
+/// Runs the probe of `entry` on `ctx`, then its stages in declared order (those declared
+/// `alongside` next to it), skipping what the options do not allow; `service` names the entry in
+/// what a skip records. The runner calls it for every identified endpoint, the TLS probe's
+/// inner_service stage for the service inside TLS.
+net::awaitable<void> run_probe_entry(const std::string& service, const ProbeEntry& entry, ProbeContext& ctx,
+                                     std::vector<Observation>& out);
+
+/// The registry as a Markdown table: service, budget, stages (docs/architecture.md holds it).
+std::string probe_registry_markdown();
 
 /// Identifies and probes every device's services, appending observations to `devices[i].facts`
 /// and turning UDP `open|filtered` into `open` where a service answered. Runs on the caller's

@@ -6,6 +6,8 @@
 #include "scanner/pipeline/probe_runner.hpp"
 #include "scanner/engine/session.hpp"
 
+#include <algorithm>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,5 +54,31 @@ net::awaitable<std::optional<HttpResponse>> http_request(ProbeContext& ctx, std:
 /// deadline); the first reply, or nullopt.
 net::awaitable<std::optional<std::vector<std::uint8_t>>> udp_ask(ProbeContext& ctx, const std::vector<std::uint8_t>& payload,
                                                                  std::chrono::milliseconds wait = std::chrono::milliseconds(1500));
+
+// Runs task(0) … task(n-1), at most `limit` at once, on the caller's executor; returns when all
+// are done. The first exception a task threw is rethrown then.
+template <class Task>
+net::awaitable<void> run_bounded(std::size_t n, std::size_t limit, Task task) {
+  auto ex = co_await net::this_coro::executor;
+  net::steady_timer wake(ex);
+  std::size_t next = 0, running = 0;
+  std::exception_ptr first_error;
+  limit = std::max<std::size_t>(limit, 1);
+  while (next < n || running > 0) {
+    while (next < n && running < limit) {
+      ++running;
+      auto job = task(next++);  // named first: g++ 12 and temporaries inside co_spawn/co_await
+      net::co_spawn(ex, std::move(job), [&](std::exception_ptr e) {
+        if (e && !first_error) first_error = e;
+        --running;
+        wake.cancel();
+      });
+    }
+    wake.expires_at(SteadyClock::time_point::max());
+    error_code ec;
+    co_await wake.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
 
 }  // namespace trustscan

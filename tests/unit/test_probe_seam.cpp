@@ -3,6 +3,8 @@
 // the built-in ones use (docs/extending.md, "Add a protocol", followed step by step).
 #include "scanner/checks/check_yaml.hpp"
 #include "scanner/config/service_table.hpp"
+#include "scanner/credentials/credential_list.hpp"
+#include "scanner/pipeline/probe_handoff.hpp"
 #include "scanner/pipeline/probe_runner.hpp"
 #include "scanner/pipeline/probe_util.hpp"
 #include "trustscan/profile.hpp"
@@ -11,7 +13,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <deque>
+#include <fstream>
+#include <functional>
+#include <sstream>
 #include <string>
 
 using namespace trustscan;
@@ -21,6 +27,10 @@ namespace {
 
 // A probe declares its keys as the built-in ones do (probes/<protocol>/<protocol>_keys.hpp).
 constexpr ObservationKey kToyVersion{"toy.version", ValueType::string, "the toy's version", "tests/unit/test_probe_seam.cpp"};
+constexpr ObservationKey kToyLogin{"toy.login", ValueType::string, "what the toy's credentials stage was handed",
+                                   "tests/unit/test_probe_seam.cpp"};
+constexpr ObservationKey kToyRenegotiated{"toy.renegotiated", ValueType::boolean, "the toy's intrusive stage ran",
+                                          "tests/unit/test_probe_seam.cpp"};
 
 // A scripted session: hands out `replies` one per receive, records what the probe sent.
 class FakeSession final : public Session {
@@ -98,20 +108,30 @@ TEST_CASE("seam: a fake dialer drives the real Telnet probe, no socket is opened
   CHECK(text_of(obs, "telnet.banner").find("BusyBox") != std::string::npos);
 }
 
+namespace {
+
+// A toy device's connection: up to four requests, each answered with `answer(request)`.
+void seam_serve_lines(int fd, const std::function<std::string(const std::string&)>& answer) {
+  char buf[256];
+  for (int i = 0; i < 4; ++i) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) return;
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    const std::string reply = answer(std::string(buf, static_cast<std::size_t>(n)));
+    ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("seam: a toy protocol registered through the real seam is identified, probed and judged") {
   // Step 1 of docs/extending.md: a device speaking the toy protocol ("TOY?" -> "TOY/1 ready",
   // "VERSION" -> "TOY/1 version 0.9").
   testsupport::Device toy([](int fd) {
-    char buf[256];
-    for (int i = 0; i < 4; ++i) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 2000) <= 0) return;
-      const auto n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) return;
-      const std::string req(buf, static_cast<std::size_t>(n));
-      const std::string reply = req.starts_with("TOY?") ? "TOY/1 ready\n" : req.starts_with("VERSION") ? "TOY/1 version 0.9\n" : "TOY/1 what?\n";
-      ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
-    }
+    seam_serve_lines(fd, [](const std::string& req) -> std::string {
+      return req.starts_with("TOY?") ? "TOY/1 ready\n" : req.starts_with("VERSION") ? "TOY/1 version 0.9\n" : "TOY/1 what?\n";
+    });
   });
   // Step 2: identification as data: a hello and a rule naming the service.
   const auto table = parse_service_table(R"(
@@ -187,4 +207,152 @@ TEST_CASE("seam: every built-in service in the identification table has a regist
     CHECK(entry.budget >= 0ms);
   }
   CHECK(protocol_probes().at("tls").budget > ProbeOptions{}.endpoint_budget);  // declared, not a literal in the probe
+}
+
+namespace {
+
+// What the toy probe hands its stages: the ready line it read, and its deadline and abort group
+// (a stage runs under the same ones).
+struct SeamToyHandoff {
+  std::string ready;
+  SteadyClock::time_point deadline;
+  AbortGroup* abort = nullptr;
+};
+
+int seam_probe_runs = 0;
+
+// A toy device: "TOY?" -> "TOY/1 ready (login: admin)", anything else -> "TOY/1 what?".
+void seam_toy_serve(int fd) {
+  seam_serve_lines(fd, [](const std::string& req) -> std::string {
+    return req.starts_with("TOY?") ? "TOY/1 ready (login: admin)\n" : "TOY/1 what?\n";
+  });
+}
+
+// Identifies and probes one open TCP port of 127.0.0.1 with `options` and the toy table.
+DeviceFacts seam_scan(std::uint16_t port, const ProbeOptions& options) {
+  static const auto table = parse_service_table(R"(
+hellos:
+  - name: toystage
+    send: "TOY?\n"
+    wait_ms: 1000
+rules:
+  - {hello: toystage, prefix: "TOY/1 ready", service: toystage}
+)",
+                                                "toystage-services.yaml");
+  std::vector<DeviceReport> devices(1);
+  auto& facts = devices[0].facts;
+  facts.target.address = *Address::parse("127.0.0.1");
+  PortResult p;
+  p.endpoint = Endpoint{facts.target.address, Transport::tcp, port};
+  p.state = PortState::open;
+  facts.ports.push_back(p);
+  net::io_context io(1);
+  bool stop = false;
+  net::co_spawn(io, probe_devices(devices, options, table, stop), [](std::exception_ptr e) { REQUIRE_FALSE(e); });
+  io.run();
+  return facts;
+}
+
+std::ptrdiff_t seam_index_of(const DeviceFacts& facts, const std::string& key) {
+  const auto& obs = facts.observations;
+  const auto it = std::find_if(obs.begin(), obs.end(), [&](const Observation& o) { return o.key == key; });
+  return it == obs.end() ? -1 : it - obs.begin();
+}
+
+}  // namespace
+
+TEST_CASE("seam: a toy protocol's follow-on stages are declared in the registry and run by the runner") {
+  // docs/extending.md, "Add a protocol", step 3 with stages: the probe reads the ready line and
+  // hands it off; a credentials stage and a stage that needs a safety action follow it.
+  testsupport::Device toy(seam_toy_serve);
+  seam_probe_runs = 0;
+  register_protocol_probe(
+      "toystage",
+      {[](ProbeContext& ctx, std::vector<Observation>& out) -> net::awaitable<void> {
+         ++seam_probe_runs;
+         const std::string ready(ctx.first_reply.begin(), ctx.first_reply.end());
+         out.push_back(make_observation(ctx.endpoint, kToyVersion, std::string("1"), "the ready line", ready));
+         if (ctx.handoff) {
+           ctx.handoff->other = SeamToyHandoff{ready, ctx.deadline, ctx.abort};
+           ctx.handoff->login_surface = ready.find("login:") != std::string::npos;
+         }
+         co_return;
+       },
+       2s,
+       {{Stage::credentials,
+         [](ProbeContext& ctx, const ProbeHandoff& h, std::vector<Observation>& out) -> net::awaitable<void> {
+           const auto* mine = std::any_cast<SeamToyHandoff>(&h.other);
+           REQUIRE(mine != nullptr);
+           const bool same = mine->deadline == ctx.deadline && mine->abort == ctx.abort && ctx.abort != nullptr;
+           out.push_back(make_observation(ctx.endpoint, kToyLogin, mine->ready.substr(0, mine->ready.find('\n')),
+                                          same ? "same deadline and abort group" : "another context"));
+           co_return;
+         }},
+        {Stage::tls_analysis,
+         [](ProbeContext& ctx, const ProbeHandoff&, std::vector<Observation>& out) -> net::awaitable<void> {
+           out.push_back(make_observation(ctx.endpoint, kToyRenegotiated, true, "the stage ran"));
+           co_return;
+         },
+         false, actions::tls_renegotiation}}});
+  const auto& entry = protocol_probes().at("toystage");
+  REQUIRE(entry.stages.size() == 2);
+  CHECK(probe_registry_markdown().find("| toystage | 2 s | credentials, tls_analysis [tls.renegotiation] |") != std::string::npos);
+
+  CredentialPolicy policy;  // no pairs: only the stage's own work matters here
+  ProbeOptions with_creds;
+  with_creds.credentials = &policy;
+
+  SUBCASE("credentials on: the credentials stage runs after the probe and sees its hand-off, the intrusive one is held") {
+    const auto facts = seam_scan(toy.port(), with_creds);
+    CHECK(seam_probe_runs == 1);
+    const Endpoint ep{facts.target.address, Transport::tcp, toy.port()};
+    CHECK(facts.value_at(ep, "toy.login") == "TOY/1 ready (login: admin)");
+    CHECK(seam_index_of(facts, "toy.login") > seam_index_of(facts, "toy.version"));
+    CHECK(seam_index_of(facts, "toy.version") >= 0);
+    const auto i = seam_index_of(facts, "toy.login");
+    REQUIRE(i >= 0);
+    CHECK(facts.observations[static_cast<std::size_t>(i)].evidence.detail == "same deadline and abort group");
+    // Not selected: the runner skips it and says why, in the safety catalog's words.
+    CHECK(facts.value_at(ep, "probe.toystage.held") == "tls_analysis");
+    CHECK(seam_index_of(facts, "toy.renegotiated") == -1);
+    CHECK(facts.value_at(ep, "probe.toystage.status") == "success");
+  }
+  SUBCASE("--no-creds: the runner skips the credentials stage, the allowed intrusive stage runs") {
+    ProbeOptions no_creds;  // credentials == nullptr, as --no-creds leaves it
+    no_creds.safety.allow(actions::tls_renegotiation);
+    const auto facts = seam_scan(toy.port(), no_creds);
+    CHECK(seam_probe_runs == 1);
+    CHECK_FALSE(facts.credentials_tried);  // the checks' creds_disabled reason
+    CHECK(seam_index_of(facts, "toy.version") >= 0);
+    CHECK(seam_index_of(facts, "toy.login") == -1);
+    CHECK(seam_index_of(facts, "probe.toystage.held") == -1);
+    CHECK(seam_index_of(facts, "toy.renegotiated") > seam_index_of(facts, "toy.version"));
+  }
+}
+
+TEST_CASE("seam: the built-in registry declares its stages, and docs/architecture.md shows them") {
+  const auto& probes = protocol_probes();
+  auto stages_of = [&](const std::string& service) {
+    std::vector<Stage> out;
+    for (const auto& st : probes.at(service).stages) out.push_back(st.stage);
+    return out;
+  };
+  for (const auto* service : {"http", "mqtt", "rtsp", "ssh", "telnet"}) {
+    INFO(service);
+    CHECK(stages_of(service) == std::vector<Stage>{Stage::credentials});
+  }
+  CHECK(stages_of("ftp") == std::vector<Stage>{Stage::credentials, Stage::tls_analysis});
+  CHECK(probes.at("ftp").stages.at(1).alongside);
+  CHECK(stages_of("tls") == std::vector<Stage>{Stage::tls_analysis, Stage::inner_service});
+  CHECK(stages_of("snmp").empty());
+  // The table in the docs is the registry's own (on a difference, paste probe_registry_markdown()).
+  std::ifstream in(std::string(TRUSTSCAN_SOURCE_DIR) + "/docs/architecture.md");
+  REQUIRE(in.good());
+  std::stringstream doc;
+  doc << in.rdbuf();
+  std::string builtin;  // the registry without the entries tests add
+  std::istringstream table(probe_registry_markdown());
+  for (std::string line; std::getline(table, line);)
+    if (!line.starts_with("| toy")) builtin += line + "\n";
+  CHECK(doc.str().find(builtin) != std::string::npos);
 }

@@ -164,7 +164,10 @@ TEST_CASE("the shipped profiles map every check to at least one outcome") {
     for (const auto& c : builtin_checks()) {
       const auto info = c->info();
       const bool applies = std::any_of(info.outcomes.begin(), info.outcomes.end(), [&](const std::string& o) {
-        return o.starts_with(id == "ir8259a-core" ? "IR8259A:" : id == "ir8425a-router" ? "IR8425A:" : "IR8425:");
+        return o.starts_with(id == "ir8259a-core"     ? "IR8259A:"
+                             : id == "ir8425a-router" ? "IR8425A:"
+                             : id == "en303645"       ? "EN303645:"
+                                                      : "IR8425:");
       });
       if (applies) CHECK_MESSAGE(mapped.count(info.id), id << " does not map " << info.id);
     }
