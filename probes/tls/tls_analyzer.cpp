@@ -20,6 +20,7 @@
 #include "probes/ftp/ftp.hpp"
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/pipeline/probe_util.hpp"
+#include "probes/tls/dh_primes.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_suites.hpp"
@@ -111,6 +112,7 @@ struct VersionResult {
   bool supported = false;
   std::vector<std::uint16_t> accepted;
   std::optional<std::uint32_t> dh_bits;  // smallest seen
+  std::string dh_prime;                  // that prime: describe_dh_prime
   std::set<std::uint16_t> curves;
   std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
   std::size_t chain_sent = 0;                     // certificates listed, kept or not
@@ -142,7 +144,10 @@ net::awaitable<void> enumerate(ProbeContext& ctx, StartTls starttls, TlsVersion 
     r.supported = true;
     r.accepted.push_back(picked);
     remaining.erase(it);
-    if (flight.dh_prime_bits) r.dh_bits = r.dh_bits ? std::min(*r.dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
+    if (flight.dh_prime_bits && (!r.dh_bits || *flight.dh_prime_bits < *r.dh_bits)) {
+      r.dh_bits = *flight.dh_prime_bits;
+      r.dh_prime = describe_dh_prime(Bytes(flight.dh_prime.data(), flight.dh_prime.size()));
+    }
     if (flight.ecdhe_curve) r.curves.insert(*flight.ecdhe_curve);
     if (r.chain.empty() && !flight.certificates.empty()) {
       r.chain = flight.certificates;
@@ -319,8 +324,11 @@ void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<s
 }
 
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
-                               std::vector<Observation>& out) {
+                               std::vector<Observation>& out, const std::string& dh_prime) {
   if (dh_bits) out.push_back(make_observation(ep, keys::tls::dh_bits, static_cast<std::int64_t>(*dh_bits), "smallest DHE prime seen"));
+  if (dh_bits && !dh_prime.empty())
+    out.push_back(make_observation(ep, keys::tls::dh_prime, dh_prime,
+                                   "the " + std::to_string(*dh_bits) + "-bit DHE prime of ServerKeyExchange, by name when well known"));
   if (curves.empty()) return;
   std::vector<std::string> names;
   std::int64_t smallest = 0;
@@ -573,6 +581,7 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
   std::vector<std::string> versions;
   std::vector<std::string> weak;
   std::optional<std::uint32_t> dh_bits;
+  std::string dh_prime;
   std::set<std::uint16_t> curves;
   std::vector<std::vector<std::uint8_t>> chain;
   std::size_t chain_sent = 0;
@@ -602,7 +611,10 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
     if (r.preferred)
       out.push_back(make_observation(ctx.endpoint, keys::tls::preferred_at.with(name), suite_name(*r.preferred),
                                      r.accepted.size() == 1 ? "the only suite accepted" : "chosen whatever the client's order"));
-    if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
+    if (r.dh_bits && (!dh_bits || *r.dh_bits < *dh_bits)) {
+      dh_bits = *r.dh_bits;
+      dh_prime = r.dh_prime;
+    }
     curves.insert(r.curves.begin(), r.curves.end());
     if (chain.empty() && !r.chain.empty()) {
       chain = r.chain;
@@ -625,7 +637,7 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
                                  "accepted suites that are NULL, EXPORT, anon, RC4, DES/3DES, IDEA, RC2 or MD5"));
   if (any_suite) out.push_back(make_observation(ctx.endpoint, keys::tls::forward_secrecy, forward_secret,
                                                 "an (EC)DHE suite was accepted"));
-  key_exchange_observations(ctx.endpoint, dh_bits, curves, out);
+  key_exchange_observations(ctx.endpoint, dh_bits, curves, out, dh_prime);
   if (legacy_checked) out.push_back(make_observation(ctx.endpoint, keys::tls::secure_renegotiation, secure_reneg,
                                                      "RFC 5746 renegotiation_info in the ServerHello"));
   if (ems_checked)

@@ -50,10 +50,11 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
 void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
                               const std::string& how, std::vector<Observation>& out);
 
-/// tls.dh_bits (the smallest DHE prime seen) and tls.ecdhe_curves / tls.ecdhe_bits (the groups
-/// chosen for ECDHE, the smallest's size); nothing for what was not seen.
+/// tls.dh_bits (the smallest DHE prime seen), tls.dh_prime (that prime, describe_dh_prime; when
+/// given) and tls.ecdhe_curves / tls.ecdhe_bits (the groups chosen for ECDHE, the smallest's size);
+/// nothing for what was not seen.
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
-                               std::vector<Observation>& out);
+                               std::vector<Observation>& out, const std::string& dh_prime = {});
 
 /// FTP: runs `ftp_probe` and, at the same time, on a connection of its own, the greeting and
 /// AUTH TLS (RFC 4217); on a 234 reply the observation tls.starttls = "ftp" (evidence: the
