@@ -43,7 +43,7 @@ inline constexpr ObservationKey gex_prime_bits{"ssh.gex.prime_bits", ValueType::
     "--allow ssh.gex)", "probes/ssh/ssh_analyzer.cpp"};
 inline constexpr ObservationKey gex_groups{"ssh.gex.groups", ValueType::list,
     "one entry per group-exchange request: \"<algorithm> <min>/<n>/<max>: <bits>-bit prime[ (<well-known name>)]\" "
-    "or \": disconnect (<description>)\"", "probes/ssh/ssh_analyzer.cpp"};
+    "or \": disconnect (<description>)\" or \": no group (<why>)\"", "probes/ssh/ssh_analyzer.cpp"};
 inline constexpr ObservationKey intrusive_skipped{"ssh.intrusive_skipped", ValueType::list,
     "ids of the intrusive SSH probes the run did not select (\"ssh.gex\"), with why in the evidence",
     "probes/ssh/ssh_analyzer.cpp"};

@@ -342,9 +342,7 @@ TEST_CASE("group exchange on Debian 12 sshd: opt-in, and OpenSSH never hands out
   constexpr std::uint16_t kPort = 22922;
   // Only RFC 3526 group 14 (2048 bits) in the moduli file: the one prime it can send.
   { std::ofstream(dir + "/moduli") << sshd_moduli_line(BN_get_rfc3526_prime_2048); }
-  const auto sshd = start_sshd(dir, kPort, "KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256
-ModuliFile " + dir + "/moduli
-");
+  const auto sshd = start_sshd(dir, kPort, "KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256\nModuliFile " + dir + "/moduli\n");
   // Without --allow ssh.gex: not tested, with the opt-in as reason.
   {
     const auto s = scan(kPort);
