@@ -82,20 +82,7 @@ if /usr/bin/python3 -c 'import paramiko' 2>/dev/null; then
       python3 -c 'import sys; n = int(sys.stdin.read(), 16); print("20240101000000 2 6 100 %d 2 %X" % (n.bit_length() - 1, n))'
   }
   { moduli_line modp_1536; moduli_line modp_2048; } >"$TMP/moduli_2204"
-  cat >"$TMP/paramiko.py" <<'PYSRV'
-import socket, sys, threading, paramiko
-key = paramiko.RSAKey.from_private_key_file(sys.argv[2])
-paramiko.Transport.load_server_moduli(sys.argv[3])
-srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", int(sys.argv[1]))); srv.listen(16)
-def serve(c):
-    t = paramiko.Transport(c); t.add_server_key(key)
-    try: t.start_server(server=paramiko.ServerInterface())
-    except Exception: pass
-while True:
-    c, _ = srv.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
-PYSRV
-  ip netns exec "$NS" /usr/bin/python3 "$TMP/paramiko.py" 2204 "$TMP/rsa" "$TMP/moduli_2204" >"$TMP/paramiko.log" 2>&1 &
+  ip netns exec "$NS" /usr/bin/python3 "$REPO_ROOT/tests/support/paramiko_server.py" 2204 "$TMP/rsa" "$TMP/moduli_2204" >"$TMP/paramiko.log" 2>&1 &
   PIDS+=($!)
   PORTS="2201 2202 2203 2204"
 else
@@ -136,6 +123,9 @@ nist = re.compile(r"^(ecdh-sha2-nistp|ecdsa-sha2-nistp)")
 bad = 0
 for (cat, alg), level in sorted(audit.items()):
     ts = "fail" if alg in named else ("marker" if alg in markers else "pass")
+    # ssh-audit fails a group-exchange algorithm for the small prime it got; trustscan judges the
+    # prime in ssh.gex.prime, not the name in ssh.config.
+    if ts == "pass" and "group-exchange" in alg and res.get("ssh.gex.prime", {}).get("status") == "fail": ts = "fail"
     agree = (level == "fail") == (ts == "fail")
     note = ""
     if not agree:
@@ -159,7 +149,7 @@ for alg, peer in sorted(gex.items()):
     print(f"{port:<6} {'gex prime '+alg:<44} {peer:<8} {str(mine)+' '+verdict:<10} {'yes' if same else 'no'}")
 terr = res.get("ssh.terrapin", {}).get("status", "-")
 print(f"{port:<6} {'Terrapin CVE-2023-48795':<44} {'n/a':<8} {terr:<10} (ssh-audit 2.5.0 has no Terrapin test)")
-print(f"{port:<6} time: ssh-audit {float(t_audit):.2f} s, trustscan {float(t_ts):.2f} s (port scan, identification, KEXINIT, host keys)")
+print(f"{port:<6} time: ssh-audit {float(t_audit):.2f} s, trustscan {float(t_ts):.2f} s (port scan, identification, KEXINIT, host keys, group exchange)")
 sys.exit(1 if bad else 0)
 PY
 done

@@ -142,20 +142,6 @@ bool paramiko_missing() {
   return true;
 }
 
-// A paramiko SSH server on 127.0.0.1:port with the RSA host key of `dir` and `moduli` as its
-// group-exchange primes; each connection gets its own Transport (no authentication succeeds).
-constexpr const char* kParamikoServer = R"(import socket, sys, threading, paramiko
-key = paramiko.RSAKey.from_private_key_file(sys.argv[2])
-paramiko.Transport.load_server_moduli(sys.argv[3])
-srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", int(sys.argv[1]))); srv.listen(16)
-def serve(c):
-    t = paramiko.Transport(c); t.add_server_key(key)
-    try: t.start_server(server=paramiko.ServerInterface())
-    except Exception: pass
-while True:
-    c, _ = srv.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
-)";
 
 }  // namespace
 
@@ -375,8 +361,8 @@ TEST_CASE("group exchange on a paramiko server with 1024-bit primes: ssh.gex.pri
     std::ofstream m(dir + "/moduli");
     m << sshd_moduli_line(BN_get_rfc2409_prime_1024) << sshd_moduli_line(BN_get_rfc3526_prime_2048);
   }
-  { std::ofstream(dir + "/server.py") << kParamikoServer; }
-  testsupport::Process server({"/usr/bin/python3", dir + "/server.py", std::to_string(kPort), dir + "/rsa", dir + "/moduli"},
+  testsupport::Process server({"/usr/bin/python3", std::string(TRUSTSCAN_SOURCE_DIR) + "/tests/support/paramiko_server.py",
+                               std::to_string(kPort), dir + "/rsa", dir + "/moduli"},
                               dir + "/paramiko.log");
   REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kSshdHost, kPort, 10s), testsupport::read_text(dir + "/paramiko.log"));
   const auto s = scan(kPort, {"--allow", "ssh.gex"});
