@@ -33,6 +33,7 @@ TEST_DEPS=(clang libclang-rt-14-dev iproute2 procps python3-jsonschema chromium
            stunnel4     # RTSP inside TLS (tests/unit/test_credentials.cpp); libcoap3-bin comes with the lab packages
            openssh-server tinysshd ucspi-tcp  # real SSH daemons of tests/unit/test_ssh_daemons.cpp (Terrapin: tinysshd)
            ssh-audit    # the peer of tests/bench/ssh_audit.sh
+           python3-paramiko  # a real SSH server that hands out 1024-bit group-exchange primes (tests/unit/test_ssh_daemons.cpp)
            parallel)    # GNU parallel: docs/sharding.md's one-host recipe, run by tests/unit/test_shard_merge.cpp
 # The daemons of the device lab (tests/lab/packages.txt: one package per line).
 if [ -f tests/lab/packages.txt ]; then

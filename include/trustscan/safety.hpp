@@ -47,6 +47,7 @@ inline constexpr std::string_view tls_heartbleed = "tls.heartbleed";
 inline constexpr std::string_view tls_ccs_injection = "tls.ccs_injection";
 inline constexpr std::string_view tls_robot = "tls.robot";
 inline constexpr std::string_view tls_renegotiation = "tls.renegotiation";
+inline constexpr std::string_view ssh_gex = "ssh.gex";
 }  // namespace actions
 
 /// Every action, by id (the one list).

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 namespace trustscan {
@@ -71,6 +72,41 @@ bool read_name_list(Bytes payload, std::size_t& pos, std::vector<std::string>& n
     else truncated = true;
     if (comma == std::string_view::npos) return true;
     start = comma + 1;
+  }
+}
+
+// Frames the unencrypted binary packets of `in` (RFC 4253 §6; no MAC, nothing encrypted yet),
+// skipping up to kSshMaxSkippedPackets IGNORE/DEBUG (§11.2, §11.3), until a packet whose message
+// number is in `wanted`: its payload (message number first) and where it ends. Each field is
+// judged as soon as it has arrived, so a hostile length is refused before anything waits for (or
+// buffers) the bytes it announces. invalid: packet_length over kSshMaxPacketLength or leaving no
+// message byte, padding_length >= packet_length, another message, one skipped packet too many.
+Parse next_packet(Bytes in, std::span<const std::uint8_t> wanted, Bytes& payload, std::size_t& end,
+                  std::size_t& skipped) noexcept {
+  std::size_t pos = 0;
+  skipped = 0;
+  while (true) {
+    const Bytes rest = in.subspan(pos);
+    if (rest.size() < 4) return Parse::need_more;
+    const std::size_t packet_length = load_be32(rest, 0);
+    if (packet_length > kSshMaxPacketLength || packet_length < 2) return Parse::invalid;
+    if (rest.size() < 5) return Parse::need_more;
+    const std::size_t padding_length = rest[4];
+    if (padding_length + 1 >= packet_length) return Parse::invalid;  // no message byte left
+    if (rest.size() < 6) return Parse::need_more;
+    const std::uint8_t msg = rest[5];
+    const bool skip = msg == kSshMsgIgnore || msg == kSshMsgDebug;
+    if (!skip && std::find(wanted.begin(), wanted.end(), msg) == wanted.end()) return Parse::invalid;
+    if (skip && skipped == kSshMaxSkippedPackets) return Parse::invalid;
+    if (rest.size() < 4 + packet_length) return Parse::need_more;
+    if (skip) {
+      ++skipped;
+      pos += 4 + packet_length;
+      continue;
+    }
+    payload = rest.subspan(5, packet_length - padding_length - 1);
+    end = pos + 4 + packet_length;
+    return Parse::done;
   }
 }
 
@@ -161,6 +197,37 @@ std::vector<std::uint8_t> build_ssh_ident() {
   return {ident.begin(), ident.end()};
 }
 
+namespace {
+
+// An unencrypted binary packet (RFC 4253 §6) around `payload`: 4 <= padding <= 255 and the packet
+// (length field included) a multiple of 8; zero padding, as nothing is encrypted yet.
+std::vector<std::uint8_t> frame_packet(const std::vector<std::uint8_t>& payload) {
+  std::size_t padding = 8 - (4 + 1 + payload.size()) % 8;
+  if (padding < 4) padding += 8;
+  std::vector<std::uint8_t> packet;
+  packet.reserve(4 + 1 + payload.size() + padding);
+  append_be32(packet, static_cast<std::uint32_t>(1 + payload.size() + padding));
+  packet.push_back(static_cast<std::uint8_t>(padding));
+  packet.insert(packet.end(), payload.begin(), payload.end());
+  packet.insert(packet.end(), padding, 0);
+  return packet;
+}
+
+std::vector<std::uint8_t> kexinit_packet(const std::array<std::uint8_t, 16>& cookie, const std::string_view (&lists)[10]) {
+  std::vector<std::uint8_t> payload;
+  payload.push_back(kSshMsgKexInit);
+  payload.insert(payload.end(), cookie.begin(), cookie.end());
+  for (const auto list : lists) {
+    append_be32(payload, static_cast<std::uint32_t>(list.size()));
+    payload.insert(payload.end(), list.begin(), list.end());
+  }
+  payload.push_back(0);         // first_kex_packet_follows = FALSE
+  append_be32(payload, 0);      // reserved
+  return frame_packet(payload);
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> build_ssh_kexinit(const std::array<std::uint8_t, 16>& cookie) {
   // Modern first, legacy last: a 2008 embedded dropbear and OpenSSH 9 must both find a match,
   // otherwise the server disconnects before we learn anything else.
@@ -184,26 +251,24 @@ std::vector<std::uint8_t> build_ssh_kexinit(const std::array<std::uint8_t, 16>& 
       "",
       "",
   };
-  std::vector<std::uint8_t> payload;
-  payload.push_back(kSshMsgKexInit);
-  payload.insert(payload.end(), cookie.begin(), cookie.end());
-  for (const auto list : lists) {
-    append_be32(payload, static_cast<std::uint32_t>(list.size()));
-    payload.insert(payload.end(), list.begin(), list.end());
-  }
-  payload.push_back(0);         // first_kex_packet_follows = FALSE
-  append_be32(payload, 0);      // reserved
+  return kexinit_packet(cookie, lists);
+}
 
-  // RFC 4253 §6: 4 <= padding <= 255 and the packet (length field included) a multiple of 8.
-  std::size_t padding = 8 - (4 + 1 + payload.size()) % 8;
-  if (padding < 4) padding += 8;
-  std::vector<std::uint8_t> packet;
-  packet.reserve(4 + 1 + payload.size() + padding);
-  append_be32(packet, static_cast<std::uint32_t>(1 + payload.size() + padding));
-  packet.push_back(static_cast<std::uint8_t>(padding));
-  packet.insert(packet.end(), payload.begin(), payload.end());
-  packet.insert(packet.end(), padding, 0);
-  return packet;
+std::vector<std::uint8_t> build_ssh_kexinit_for(const SshKexInit& server, std::string_view kex,
+                                                const std::array<std::uint8_t, 16>& cookie) {
+  const std::string hk = join(server.server_host_key_algorithms), ec = join(server.encryption_c2s),
+                    es = join(server.encryption_s2c), mc = join(server.mac_c2s), ms = join(server.mac_s2c),
+                    cc = join(server.compression_c2s), cs = join(server.compression_s2c);
+  const std::string_view lists[10] = {kex, hk, ec, es, mc, ms, cc, cs, "", ""};
+  return kexinit_packet(cookie, lists);
+}
+
+std::vector<std::uint8_t> build_ssh_gex_request(std::uint32_t min, std::uint32_t n, std::uint32_t max) {
+  std::vector<std::uint8_t> payload{kSshMsgKexDhGexRequest};
+  append_be32(payload, min);
+  append_be32(payload, n);
+  append_be32(payload, max);
+  return frame_packet(payload);
 }
 
 Parse parse_ssh_ident(Bytes in, SshIdent& out, std::size_t& consumed) noexcept {
@@ -254,42 +319,23 @@ Parse parse_ssh_ident(Bytes in, SshIdent& out, std::size_t& consumed) noexcept {
 Parse parse_ssh_kexinit(Bytes in, SshKexInit& out, std::size_t& consumed) noexcept {
   out = SshKexInit{};
   consumed = 0;
-  std::size_t pos = 0;
-  std::size_t skipped = 0;
-  while (true) {
-    const Bytes rest = in.subspan(pos);
-    // Each field is judged as soon as it has arrived, so a hostile length is refused before
-    // anything waits for (or buffers) the bytes it announces.
-    if (rest.size() < 4) return Parse::need_more;
-    const std::size_t packet_length = load_be32(rest, 0);
-    if (packet_length > kSshMaxPacketLength || packet_length < 2) return Parse::invalid;
-    if (rest.size() < 5) return Parse::need_more;
-    const std::size_t padding_length = rest[4];
-    if (padding_length + 1 >= packet_length) return Parse::invalid;  // no message byte left
-    if (rest.size() < 6) return Parse::need_more;
-    const std::uint8_t msg = rest[5];
-    if (msg != kSshMsgKexInit && msg != kSshMsgIgnore && msg != kSshMsgDebug) return Parse::invalid;
-    if (msg != kSshMsgKexInit && skipped == kSshMaxSkippedPackets) return Parse::invalid;
-    if (rest.size() < 4 + packet_length) return Parse::need_more;
-    if (msg != kSshMsgKexInit) {
-      ++skipped;
-      pos += 4 + packet_length;
-      continue;
-    }
-    const Bytes payload = rest.subspan(5, packet_length - padding_length - 1);
-    try {
-      if (!decode_kexinit(payload, out)) {
-        out = SshKexInit{};
-        return Parse::invalid;
-      }
-    } catch (...) {  // std::bad_alloc: the lists are bounded by the 35000-byte packet
+  static constexpr std::uint8_t wanted[] = {kSshMsgKexInit};
+  Bytes payload;
+  std::size_t end = 0, skipped = 0;
+  const Parse st = next_packet(in, wanted, payload, end, skipped);
+  if (st != Parse::done) return st;
+  try {
+    if (!decode_kexinit(payload, out)) {
       out = SshKexInit{};
       return Parse::invalid;
     }
-    out.skipped_packets = skipped;
-    consumed = pos + 4 + packet_length;
-    return Parse::done;
+  } catch (...) {  // std::bad_alloc: the lists are bounded by the 35000-byte packet
+    out = SshKexInit{};
+    return Parse::invalid;
   }
+  out.skipped_packets = skipped;
+  consumed = end;
+  return Parse::done;
 }
 
 std::vector<Observation> ssh_observations(const SshResult& result, const Endpoint& endpoint) {
@@ -402,6 +448,70 @@ std::optional<SshHostKey> parse_ssh_host_key(Bytes blob) noexcept {
     return std::nullopt;
   }
   return k;
+}
+
+namespace {
+
+// A positive mpint (RFC 4251 §5) without its leading zero bytes; nullopt for zero or negative.
+std::optional<Bytes> positive_mpint(Bytes m) noexcept {
+  if (m.empty() || (m[0] & 0x80)) return std::nullopt;
+  std::size_t i = 0;
+  while (i < m.size() && m[i] == 0) ++i;
+  if (i == m.size()) return std::nullopt;
+  return m.subspan(i);
+}
+
+bool decode_gex_reply(Bytes payload, SshGexReply& out) {
+  std::size_t at = 1;  // the message number was checked by the caller
+  if (payload[0] == kSshMsgDisconnect) {
+    if (payload.size() < 5) return false;
+    out.disconnected = true;
+    out.reason = load_be32(payload, 1);
+    at = 5;
+    const auto d = read_string(payload, at);
+    if (!d) return false;
+    out.description = std::string(as_text(d->first(std::min<std::size_t>(d->size(), 256))));
+    return true;  // the language tag is not needed
+  }
+  const auto p = read_string(payload, at);
+  const auto g = p ? read_string(payload, at) : std::nullopt;
+  if (!g) return false;
+  const auto pp = positive_mpint(*p);
+  const auto gg = positive_mpint(*g);
+  if (!pp || !gg) return false;
+  const int bits = mpint_bits(*pp);
+  if (bits > kSshMaxGexPrimeBits || (pp->back() & 1) == 0) return false;
+  const bool g_small = gg->size() == 1 && (*gg)[0] < 2;
+  const bool g_below_p = gg->size() < pp->size() ||
+                         (gg->size() == pp->size() && std::lexicographical_compare(gg->begin(), gg->end(), pp->begin(), pp->end()));
+  if (g_small || !g_below_p) return false;
+  out.prime.assign(pp->begin(), pp->end());
+  out.generator.assign(gg->begin(), gg->end());
+  out.prime_bits = bits;
+  return true;
+}
+
+}  // namespace
+
+Parse parse_ssh_gex_reply(Bytes in, SshGexReply& out, std::size_t& consumed) noexcept {
+  out = SshGexReply{};
+  consumed = 0;
+  static constexpr std::uint8_t wanted[] = {kSshMsgKexDhGexGroup, kSshMsgDisconnect};
+  Bytes payload;
+  std::size_t end = 0, skipped = 0;
+  const Parse st = next_packet(in, wanted, payload, end, skipped);
+  if (st != Parse::done) return st;
+  try {
+    if (!decode_gex_reply(payload, out)) {
+      out = SshGexReply{};
+      return Parse::invalid;
+    }
+  } catch (...) {  // std::bad_alloc: p and g are bounded by the 35000-byte packet
+    out = SshGexReply{};
+    return Parse::invalid;
+  }
+  consumed = end;
+  return Parse::done;
 }
 
 std::optional<std::vector<std::uint8_t>> ssh_base64_decode(std::string_view text) {

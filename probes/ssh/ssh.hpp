@@ -72,6 +72,13 @@ inline constexpr std::size_t kSshMaxSkippedPackets = 4;
 inline constexpr std::uint8_t kSshMsgIgnore = 2;
 inline constexpr std::uint8_t kSshMsgDebug = 4;
 inline constexpr std::uint8_t kSshMsgKexInit = 20;
+inline constexpr std::uint8_t kSshMsgDisconnect = 1;
+/// Diffie-Hellman group exchange (RFC 4419 §5).
+inline constexpr std::uint8_t kSshMsgKexDhGexGroup = 31;
+inline constexpr std::uint8_t kSshMsgKexDhGexRequest = 34;
+/// Largest group-exchange prime accepted, in bits (RFC 4419 §3 asks servers for at most 8192;
+/// twice that leaves room and still refuses a hostile 35000-byte "prime").
+inline constexpr int kSshMaxGexPrimeBits = 16384;
 
 /// The server's identification line: "SSH-protoversion-softwareversion SP comments CR LF".
 struct SshIdent {
@@ -141,6 +148,16 @@ std::vector<std::uint8_t> build_ssh_ident();
 /// bytes long; zero padding is acceptable because nothing is encrypted yet.
 std::vector<std::uint8_t> build_ssh_kexinit(const std::array<std::uint8_t, 16>& cookie = {});
 
+/// A client KEXINIT packet (framed as build_ssh_kexinit's) that offers only `kex` as key exchange
+/// and, for everything else, exactly what the server's KEXINIT `server` offered (client-to-server
+/// lists for both directions where they differ), so negotiation can only pick `kex`. Used by the
+/// group-exchange test, as ssh-audit's does.
+std::vector<std::uint8_t> build_ssh_kexinit_for(const SshKexInit& server, std::string_view kex,
+                                                const std::array<std::uint8_t, 16>& cookie = {});
+
+/// One SSH_MSG_KEX_DH_GEX_REQUEST packet (RFC 4419 §3): uint32 min, n, max (bits).
+std::vector<std::uint8_t> build_ssh_gex_request(std::uint32_t min, std::uint32_t n, std::uint32_t max);
+
 // ---- parsers ---------------------------------------------------------------------------------
 
 /// Parses the server's identification, skipping lines sent before it (RFC 4253 §4.2). Lines end
@@ -166,6 +183,26 @@ Parse parse_ssh_ident(Bytes in, SshIdent& out, std::size_t& consumed) noexcept;
 /// the KEXINIT. padding_length < 4 and misaligned packets are accepted: they do not hinder
 /// parsing and a scanner should describe such a server, not refuse it.
 Parse parse_ssh_kexinit(Bytes in, SshKexInit& out, std::size_t& consumed) noexcept;
+
+/// The server's answer to a group-exchange request: SSH_MSG_KEX_DH_GEX_GROUP (RFC 4419 §3: mpint p,
+/// mpint g) or SSH_MSG_DISCONNECT (RFC 4253 §11.1: uint32 reason, string description, string
+/// language), which servers send for a request they refuse (OpenSSH: max below 2048).
+struct SshGexReply {
+  bool disconnected = false;
+  std::uint32_t reason = 0;          ///< disconnect reason code
+  std::string description;           ///< disconnect description, at most 256 bytes kept
+  std::vector<std::uint8_t> prime;   ///< p, big-endian, without leading zero bytes
+  std::vector<std::uint8_t> generator;  ///< g, big-endian, without leading zero bytes
+  int prime_bits = 0;                ///< bits of p
+};
+
+/// Parses the packets the server sends after its KEXINIT once we asked for a group: up to
+/// kSshMaxSkippedPackets IGNORE/DEBUG, then KEX_DH_GEX_GROUP or DISCONNECT (framing as
+/// parse_ssh_kexinit, which must have consumed the server's KEXINIT). invalid when: the framing
+/// is broken; another message comes; p or g is not a positive mpint (RFC 4251 §5: a leading 0x00
+/// only when the top bit is set), p is over kSshMaxGexPrimeBits or even, g < 2 or g >= p; the
+/// payload ends early. On done, `consumed` counts every packet up to and including the answer.
+Parse parse_ssh_gex_reply(Bytes in, SshGexReply& out, std::size_t& consumed) noexcept;
 
 // ---- host keys (RFC 4253 §6.6) -------------------------------------------------------------
 

@@ -5,7 +5,11 @@
 #include "probes/ssh/ssh.hpp"
 #include "probes/ssh/ssh_keys.hpp"
 #include "probes/ssh/ssh_libssh.hpp"
+#include "probes/tls/dh_primes.hpp"
 #include "scanner/pipeline/probe_util.hpp"
+#include "trustscan/safety.hpp"
+
+#include <openssl/rand.h>
 
 #include <map>
 
@@ -132,6 +136,120 @@ net::awaitable<void> analyze_ssh_host_keys(ProbeContext& ctx, std::vector<std::s
                                    static_cast<std::int64_t>(key->bits), detail));
     out.push_back(make_observation(ctx.endpoint, keys::ssh::host_key_sha256_at.with(algorithm), fp, detail));
   }
+}
+
+// ---- Diffie-Hellman group exchange (RFC 4419) ----------------------------------------------------
+
+namespace {
+
+struct GexAsk {
+  std::uint32_t min, n, max;
+};
+// What an ordinary client asks (OpenSSH: 2048/3072-8192 by cipher), then a request for a small
+// prime only (ssh-audit's first request): a server that honours it hands out < 2048-bit groups.
+constexpr GexAsk kGexAsks[] = {{1024, 2048, 8192}, {512, 1024, 1536}};
+constexpr auto kGexExchangeTime = std::chrono::seconds(5);
+
+struct GexAnswer {
+  bool answered = false;  // a GROUP or a DISCONNECT was parsed
+  SshGexReply reply;
+  std::string failure;    // why there is no answer
+};
+
+net::awaitable<GexAnswer> gex_once(ProbeContext& ctx, const SshKexInit& server, const std::string& alg, GexAsk ask) {
+  GexAnswer a;
+  const auto budget = std::min<std::chrono::milliseconds>(kGexExchangeTime, ctx.remaining());
+  if (budget < std::chrono::milliseconds(500)) {
+    a.failure = "the probe's budget ran out";
+    co_return a;
+  }
+  Status st = Status::success;
+  auto s = co_await ctx.dialer().dial(ctx.endpoint, ctx.tls, ctx.device.target.name,
+                                      std::min(ctx.options.connect_timeout, budget), budget, ctx.options.max_reply, st,
+                                      ctx.abort);
+  if (!s) {
+    a.failure = "could not connect (" + std::string(to_string(st)) + ")";
+    co_return a;
+  }
+  std::vector<std::uint8_t> buf;
+  SshIdent ident;
+  std::size_t at = 0;
+  if ((co_await receive_until(*s, buf, [&](Bytes b) { return parse_ssh_ident(b, ident, at); })).first != Parse::done) {
+    a.failure = "no identification line";
+    co_return a;
+  }
+  std::array<std::uint8_t, 16> cookie{};
+  (void)RAND_bytes(cookie.data(), static_cast<int>(cookie.size()));
+  auto hello = build_ssh_ident();
+  const auto kexinit = build_ssh_kexinit_for(server, alg, cookie);
+  hello.insert(hello.end(), kexinit.begin(), kexinit.end());
+  if ((co_await s->send(hello)).status != Status::success) {
+    a.failure = "send failed";
+    co_return a;
+  }
+  SshKexInit theirs;
+  std::size_t used = 0;
+  if ((co_await receive_until(*s, buf, [&](Bytes b) { return parse_ssh_kexinit(b.subspan(at), theirs, used); })).first !=
+      Parse::done) {
+    a.failure = "no KEXINIT";
+    co_return a;
+  }
+  at += used;
+  if ((co_await s->send(build_ssh_gex_request(ask.min, ask.n, ask.max))).status != Status::success) {
+    a.failure = "send failed";
+    co_return a;
+  }
+  const auto [state, rst] =
+      co_await receive_until(*s, buf, [&](Bytes b) { return parse_ssh_gex_reply(b.subspan(at), a.reply, used); });
+  if (state == Parse::done) a.answered = true;
+  else if (state == Parse::invalid) a.failure = "not a KEX_DH_GEX_GROUP";
+  else if (rst == Status::connection_closed) a.failure = "the server closed the connection";
+  else a.failure = "no answer (" + std::string(to_string(rst)) + ")";
+  co_return a;
+}
+
+}  // namespace
+
+net::awaitable<void> analyze_ssh_gex(ProbeContext& ctx, const SshKexInit& server, std::vector<Observation>& out) {
+  std::vector<std::string> algs;
+  for (const char* name : {"diffie-hellman-group-exchange-sha256", "diffie-hellman-group-exchange-sha1"})
+    if (std::find(server.kex_algorithms.begin(), server.kex_algorithms.end(), name) != server.kex_algorithms.end())
+      algs.emplace_back(name);
+  if (algs.empty()) co_return;
+  if (!ctx.options.safety.allows(actions::ssh_gex)) {
+    out.push_back(make_observation(ctx.endpoint, keys::ssh::intrusive_skipped, std::vector<std::string>{std::string(actions::ssh_gex)},
+                                   std::string(actions::ssh_gex) + " " + SafetySelection::not_selected_reason(actions::ssh_gex)));
+    co_return;
+  }
+  std::vector<std::string> groups;
+  std::optional<int> smallest;
+  std::string smallest_text;
+  for (const auto& alg : algs) {
+    for (const auto ask : kGexAsks) {
+      const auto a = co_await gex_once(ctx, server, alg, ask);
+      std::string line = alg + " " + std::to_string(ask.min) + "/" + std::to_string(ask.n) + "/" + std::to_string(ask.max) + ": ";
+      if (!a.answered) {
+        line += "no group (" + a.failure + ")";
+      } else if (a.reply.disconnected) {
+        line += "disconnect (" + printable_excerpt(as_bytes(a.reply.description), 120) + ")";
+      } else {
+        line += std::to_string(a.reply.prime_bits) + "-bit prime";
+        const Bytes p(a.reply.prime.data(), a.reply.prime.size());
+        if (const auto* known = find_well_known_dh_prime(p)) line += " (" + std::string(known->name) + ")";
+        else line += " (sha256 " + dh_prime_sha256(p).substr(0, 16) + ")";
+        if (!smallest || a.reply.prime_bits < *smallest) {
+          smallest = a.reply.prime_bits;
+          smallest_text = line;
+        }
+      }
+      groups.push_back(std::move(line));
+    }
+  }
+  std::string all;
+  for (const auto& g : groups) all += (all.empty() ? "" : "; ") + g;
+  out.push_back(make_observation(ctx.endpoint, keys::ssh::gex_groups, groups, "SSH_MSG_KEX_DH_GEX_REQUEST min/n/max and the answer"));
+  if (smallest)
+    out.push_back(make_observation(ctx.endpoint, keys::ssh::gex_prime_bits, static_cast<std::int64_t>(*smallest), smallest_text));
 }
 
 }  // namespace trustscan

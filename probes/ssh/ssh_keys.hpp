@@ -38,9 +38,18 @@ inline constexpr ObservationKey host_key_bits_at{"ssh.host_key_bits.<algorithm>"
 inline constexpr ObservationKey host_key_sha256_at{"ssh.host_key_sha256.<algorithm>", ValueType::string,
     "that host key's SHA-256 fingerprint, as OpenSSH prints it (\"SHA256:…\", base64 without padding)",
     "probes/ssh/ssh_analyzer.cpp"};
+inline constexpr ObservationKey gex_prime_bits{"ssh.gex.prime_bits", ValueType::integer,
+    "smallest prime (bits) the server sent in SSH_MSG_KEX_DH_GEX_GROUP for any group-exchange request (intrusive: "
+    "--allow ssh.gex)", "probes/ssh/ssh_analyzer.cpp"};
+inline constexpr ObservationKey gex_groups{"ssh.gex.groups", ValueType::list,
+    "one entry per group-exchange request: \"<algorithm> <min>/<n>/<max>: <bits>-bit prime[ (<well-known name>)]\" "
+    "or \": disconnect (<description>)\" or \": no group (<why>)\"", "probes/ssh/ssh_analyzer.cpp"};
+inline constexpr ObservationKey intrusive_skipped{"ssh.intrusive_skipped", ValueType::list,
+    "ids of the intrusive SSH probes the run did not select (\"ssh.gex\"), with why in the evidence",
+    "probes/ssh/ssh_analyzer.cpp"};
 inline constexpr ObservationKey all[] = {
     proto_version, software, product, version, comments, kex_algorithms, host_key_algorithms, ciphers, macs, compression,
-    auth_methods, password_auth, host_key_bits_at, host_key_sha256_at
+    auth_methods, password_auth, host_key_bits_at, host_key_sha256_at, gex_prime_bits, gex_groups, intrusive_skipped
 };
 
 }  // namespace trustscan::keys::ssh

@@ -1,6 +1,7 @@
 // trustscan — internal: what the SSH files that use libssh share (ssh_login.cpp, ssh_analyzer.cpp).
 #pragma once
 
+#include "probes/ssh/ssh.hpp"
 #include "scanner/pipeline/probe_runner.hpp"
 
 #include <libssh/libssh.h>
@@ -27,6 +28,16 @@ net::thread_pool& ssh_pool();
 /// server offers after a "none" request (ssh.auth_methods).
 net::awaitable<void> analyze_ssh_host_keys(ProbeContext& ctx, std::vector<std::string> algorithms,
                                            std::vector<Observation>& out);
+
+/// The Diffie-Hellman group-exchange test (RFC 4419; ssh-audit's "gex" test), opt-in as action
+/// ssh.gex: for each diffie-hellman-group-exchange-sha256/-sha1 the server's KEXINIT `server`
+/// offers, two connections, each: identification, a KEXINIT offering only that key exchange (and
+/// the server's own other lists), one SSH_MSG_KEX_DH_GEX_REQUEST (1024/2048/8192, then 512/1024/1536),
+/// then the server's SSH_MSG_KEX_DH_GEX_GROUP (or disconnect); the connection is closed there
+/// (nothing past the group is sent, nothing is encrypted). Each exchange: 5 s and the probe's
+/// byte cap. Records ssh.gex.groups and ssh.gex.prime_bits; when the action is not selected and a
+/// group exchange is offered, ssh.intrusive_skipped instead.
+net::awaitable<void> analyze_ssh_gex(ProbeContext& ctx, const SshKexInit& server, std::vector<Observation>& out);
 
 /// "password,keyboard-interactive,publickey": libssh's SSH_AUTH_METHOD_* bits by name.
 std::string ssh_method_names(int methods);

@@ -37,6 +37,8 @@ net::awaitable<void> probe_ssh(ProbeContext& ctx, std::vector<Observation>& out)
   // Host key sizes: one key exchange per host-key type offered (protocol 2 servers only).
   if (result.kexinit && !result.kexinit->server_host_key_algorithms.empty())
     co_await analyze_ssh_host_keys(ctx, result.kexinit->server_host_key_algorithms, out);
+  // The group-exchange primes (opt-in: ssh.gex).
+  if (result.kexinit) co_await analyze_ssh_gex(ctx, *result.kexinit, out);
   if (ctx.handoff) ctx.handoff->login_surface = true;
 }
 

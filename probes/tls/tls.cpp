@@ -285,6 +285,8 @@ bool parse_server_key_exchange(Bytes body, ServerFlight& out) {
     case TlsKex::dhe_psk:
       if (!r.vec16(a) || !r.vec16(b) || !r.vec16(c) || bit_length(a) == 0) return false;
       out.dh_prime_bits = bit_length(a);
+      while (!a.empty() && a[0] == 0) a = a.subspan(1);
+      out.dh_prime.assign(a.begin(), a.end());
       break;
     case TlsKex::ecdh:
     case TlsKex::ecdhe:

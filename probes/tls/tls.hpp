@@ -294,6 +294,8 @@ struct ServerFlight {
   bool server_key_exchange = false;
   /// DHE/DH_anon/DHE_PSK: bit length of the prime p (leading zero bytes ignored).
   std::optional<std::uint32_t> dh_prime_bits;
+  /// The same prime p, big-endian without leading zero bytes (named by find_well_known_dh_prime).
+  std::vector<std::uint8_t> dh_prime;
   /// ECDHE/ECDH_anon/ECDHE_PSK named curve (name via named_group_name).
   std::optional<std::uint16_t> ecdhe_curve;
   bool ecdhe_explicit_curve = false;         ///< explicit_prime/char2 curve parameters

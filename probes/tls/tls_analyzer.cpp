@@ -20,6 +20,7 @@
 #include "probes/ftp/ftp.hpp"
 #include "scanner/config/compromised_keys.hpp"
 #include "scanner/pipeline/probe_util.hpp"
+#include "probes/tls/dh_primes.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_chain.hpp"
 #include "probes/tls/tls_suites.hpp"
@@ -277,7 +278,10 @@ bool EnumeratedSuites::take(const ServerFlight& flight, std::vector<std::uint16_
   supported = true;
   accepted.push_back(picked);
   remaining.erase(it);
-  if (flight.dh_prime_bits) dh_bits = dh_bits ? std::min(*dh_bits, *flight.dh_prime_bits) : *flight.dh_prime_bits;
+  if (flight.dh_prime_bits && (!dh_bits || *flight.dh_prime_bits < *dh_bits)) {
+    dh_bits = *flight.dh_prime_bits;
+    dh_prime = describe_dh_prime(Bytes(flight.dh_prime.data(), flight.dh_prime.size()));
+  }
   if (flight.ecdhe_curve) curves.insert(*flight.ecdhe_curve);
   if (chain.empty() && !flight.certificates.empty()) {
     chain = flight.certificates;
@@ -289,7 +293,10 @@ bool EnumeratedSuites::take(const ServerFlight& flight, std::vector<std::uint16_
 }
 
 void EnumerationSummary::add(const EnumeratedSuites& r, const std::string& name, bool before_13, bool ems_applies) {
-  if (r.dh_bits) dh_bits = dh_bits ? std::min(*dh_bits, *r.dh_bits) : *r.dh_bits;
+  if (r.dh_bits && (!dh_bits || *r.dh_bits < *dh_bits)) {
+    dh_bits = *r.dh_bits;
+    dh_prime = r.dh_prime;
+  }
   curves.insert(r.curves.begin(), r.curves.end());
   if (chain.empty() && !r.chain.empty()) {
     chain = r.chain;
@@ -308,7 +315,7 @@ void EnumerationSummary::add(const EnumeratedSuites& r, const std::string& name,
 }
 
 void EnumerationSummary::observations(const Endpoint& ep, std::vector<Observation>& out) const {
-  key_exchange_observations(ep, dh_bits, curves, out);
+  key_exchange_observations(ep, dh_bits, curves, out, dh_prime);
   if (renegotiation_checked)
     out.push_back(make_observation(ep, keys::tls::secure_renegotiation, secure_renegotiation, "RFC 5746 renegotiation_info in the ServerHello"));
   if (ems_checked)
@@ -317,8 +324,11 @@ void EnumerationSummary::observations(const Endpoint& ep, std::vector<Observatio
 }
 
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
-                               std::vector<Observation>& out) {
+                               std::vector<Observation>& out, const std::string& dh_prime) {
   if (dh_bits) out.push_back(make_observation(ep, keys::tls::dh_bits, static_cast<std::int64_t>(*dh_bits), "smallest DHE prime seen"));
+  if (dh_bits && !dh_prime.empty())
+    out.push_back(make_observation(ep, keys::tls::dh_prime, dh_prime,
+                                   "the " + std::to_string(*dh_bits) + "-bit DHE prime of ServerKeyExchange, by name when well known"));
   if (curves.empty()) return;
   std::vector<std::string> names;
   std::int64_t smallest = 0;

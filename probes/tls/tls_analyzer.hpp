@@ -53,10 +53,11 @@ net::awaitable<void> analyze_tls(ProbeContext& ctx, std::vector<Observation>& ou
 void certificate_observations(ProbeContext& ctx, const std::vector<std::vector<std::uint8_t>>& chain, std::size_t sent,
                               const std::string& how, std::vector<Observation>& out);
 
-/// tls.dh_bits (the smallest DHE prime seen) and tls.ecdhe_curves / tls.ecdhe_bits (the groups
-/// chosen for ECDHE, the smallest's size); nothing for what was not seen.
+/// tls.dh_bits (the smallest DHE prime seen), tls.dh_prime (that prime, describe_dh_prime; when
+/// given) and tls.ecdhe_curves / tls.ecdhe_bits (the groups chosen for ECDHE, the smallest's size);
+/// nothing for what was not seen.
 void key_exchange_observations(const Endpoint& ep, std::optional<std::uint32_t> dh_bits, const std::set<std::uint16_t>& curves,
-                               std::vector<Observation>& out);
+                               std::vector<Observation>& out, const std::string& dh_prime = {});
 
 /// What the ServerHellos of one version's suite enumeration showed, TLS and DTLS alike
 /// (tls_analyzer.cpp, probes/dtls/dtls_probe.cpp): the suites accepted in the order found, the
@@ -65,6 +66,7 @@ struct EnumeratedSuites {
   bool supported = false;
   std::vector<std::uint16_t> accepted;
   std::optional<std::uint32_t> dh_bits;  // smallest seen
+  std::string dh_prime;                  // that prime: describe_dh_prime (probes/tls/dh_primes.hpp)
   std::set<std::uint16_t> curves;
   std::vector<std::vector<std::uint8_t>> chain;  // as sent, DER, leaf first (TLS <= 1.2)
   std::size_t chain_sent = 0;                     // certificates listed, kept or not
@@ -82,6 +84,7 @@ struct EnumeratedSuites {
 /// version it applies to.
 struct EnumerationSummary {
   std::optional<std::uint32_t> dh_bits;
+  std::string dh_prime;  // the smallest prime's name or digest
   std::set<std::uint16_t> curves;
   std::vector<std::vector<std::uint8_t>> chain;
   std::size_t chain_sent = 0;

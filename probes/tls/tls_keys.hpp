@@ -20,6 +20,9 @@ inline constexpr ObservationKey weak_ciphers{"tls.weak_ciphers", ValueType::list
     "\"<version> <suite> (<why>)\" for NULL/EXPORT/anon/RC4/DES/3DES/IDEA/RC2/MD5 suites", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey forward_secrecy{"tls.forward_secrecy", ValueType::boolean,
     "an (EC)DHE suite was accepted; absent when no suite was", "probes/tls/tls_analyzer.cpp"};
+inline constexpr ObservationKey dh_prime{"tls.dh_prime", ValueType::string,
+    "the smallest DHE prime's name when it is a published one (\"RFC 2409 Oakley group 2\", \"RFC 7919 ffdhe2048\"…: "
+    "probes/tls/dh_primes.cpp), else \"sha256:\" and the prime's SHA-256 in hex", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey dh_bits{"tls.dh_bits", ValueType::integer,
     "smallest DHE prime seen, in bits", "probes/tls/tls_analyzer.cpp"};
 inline constexpr ObservationKey ecdhe_curves{"tls.ecdhe_curves", ValueType::list,
@@ -124,7 +127,7 @@ inline constexpr ObservationKey intrusive_skipped{"tls.intrusive_skipped", Value
     "ids of the intrusive TLS probes the run did not select (\"tls.heartbleed\"…), with why in the evidence",
     "probes/tls/tls_vuln_analyzer.cpp"};
 inline constexpr ObservationKey all[] = {
-    versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, ecdhe_curves, ecdhe_bits,
+    versions, ciphers_at, cipher_order_at, preferred_at, weak_ciphers, forward_secrecy, dh_bits, dh_prime, ecdhe_curves, ecdhe_bits,
     secure_renegotiation, fallback_scsv, compression, starttls, cert_subject, cert_issuer, cert_not_before, cert_not_after,
     cert_expired, cert_not_yet_valid, cert_self_signed, cert_signature, cert_key_type, cert_key_bits, cert_name_match,
     cert_verified, cert_verify_error, cert_verify_message, cert_chain_length, cert_chain_complete, cert_chain_sha256,

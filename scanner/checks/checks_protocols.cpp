@@ -17,6 +17,7 @@
 #include "probes/ssh/ssh_keys.hpp"
 #include "probes/tls/tls_keys.hpp"
 #include "scanner/credentials/credential_keys.hpp"
+#include "trustscan/safety.hpp"
 
 #include <cstdio>
 #include <functional>
@@ -216,6 +217,50 @@ Verdict judge_ssh_terrapin(const DeviceFacts& d, const Endpoint& ep) {
                    {kex, ciphers});
   if (!cbc.empty() && !etm.empty()) v.cite(macs);
   return v;
+}
+
+// ssh.gex.prime: the smallest prime a diffie-hellman-group-exchange server handed out (RFC 4419;
+// ssh-audit's gex test), against the SSH policy's gex_prime_bits. Opt-in (action ssh.gex): not
+// tested when the run did not allow it.
+Verdict judge_ssh_gex(const DeviceFacts& d, const Endpoint& ep) {
+  const auto* kex = d.at(ep, keys::ssh::kex_algorithms);
+  if (!kex || !std::holds_alternative<std::vector<std::string>>(kex->value)) return untested("the server's KEXINIT was not received");
+  std::vector<std::string> gex;
+  for (const auto& a : std::get<std::vector<std::string>>(kex->value))
+    if (a == "diffie-hellman-group-exchange-sha256" || a == "diffie-hellman-group-exchange-sha1") gex.push_back(a);
+  if (gex.empty())
+    return verdict(CheckStatus::pass, "no diffie-hellman-group-exchange key exchange offered: the server picks no prime", {kex});
+  const auto* bits = d.at(ep, keys::ssh::gex_prime_bits);
+  const auto* groups = d.at(ep, keys::ssh::gex_groups);
+  if (!bits || !std::holds_alternative<std::int64_t>(bits->value)) {
+    if (const auto* skipped = d.at(ep, keys::ssh::intrusive_skipped);
+        skipped && std::holds_alternative<std::vector<std::string>>(skipped->value)) {
+      const auto& ids = std::get<std::vector<std::string>>(skipped->value);
+      if (std::find(ids.begin(), ids.end(), std::string(actions::ssh_gex)) != ids.end())
+        return untested(joined(gex) + " offered; the group-exchange test " + SafetySelection::not_selected_reason(actions::ssh_gex),
+                        "opt_in:--safety intrusive");
+    }
+    auto v = untested(groups ? "no group-exchange request got a group" : "the group-exchange test did not run");
+    v.cite(groups);
+    return v;
+  }
+  const auto& policy = policy_of(d);
+  if (!policy.ssh) return untested("the crypto policy (" + policy.name() + ") has no SSH rules", "not_in_policy");
+  const auto& file = *policy.ssh;
+  const auto& limit = file.ssh->min_gex_prime_bits;
+  if (!limit) return untested("the SSH policy (" + file.id + ") sets no group-exchange prime size", "not_in_policy");
+  const auto b = std::get<std::int64_t>(bits->value);
+  if (b < limit.value) {
+    auto v = verdict(CheckStatus::fail,
+                     "the server sent a " + std::to_string(b) + "-bit group-exchange prime, below the " + std::to_string(limit.value) +
+                         " bits of " + cite_rule(file, limit.source) + (limit.why.empty() ? "" : ": " + limit.why),
+                     {bits, groups});
+    return v;
+  }
+  return verdict(CheckStatus::pass,
+                 "smallest group-exchange prime " + std::to_string(b) + " bits, at least the " + std::to_string(limit.value) +
+                     " bits of " + cite_rule(file, limit.source),
+                 {bits, groups});
 }
 
 Verdict judge_snmp(const DeviceFacts& d, const Endpoint& ep) {
@@ -622,6 +667,8 @@ void add_protocol_checks(std::vector<std::unique_ptr<Check>>& out) {
       judge_ssh}));
   out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
       "ssh.terrapin", {"ssh"}, judge_ssh_terrapin}));
+  out.push_back(std::make_unique<EndpointCheck>(EndpointRule{
+      "ssh.gex.prime", {"ssh"}, judge_ssh_gex}));
 }
 
 }  // namespace trustscan

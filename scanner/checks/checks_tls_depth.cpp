@@ -7,7 +7,8 @@
 //   tls.ems                    RFC 7627 extended master secret (triple handshake, CVE-2014-1295)
 //   tls.cert.compromised_key   the certificate's key is a published firmware key (CWE-321)
 //   tls.attacks.known          the preconditions of named attacks on the versions and suites
-//                              accepted: DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4, CRIME
+//                              accepted: DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM (export, < 1024
+//                              bits, or a 1024-bit common prime), RC4, CRIME; LUCKY13 named, not judged
 //
 // and what the intrusive probes saw (run only when selected: --safety intrusive or --allow ID;
 // not_tested "opt_in:--safety intrusive" otherwise):
@@ -253,10 +254,37 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
     if (!hits.empty()) found.push_back(std::string(a.name) + " (" + a.ids + "): " + a.what + ": " + comma(hits, 3));
   }
   const auto* dh = d.at(ep, keys::tls::dh_bits);
+  const auto* prime = d.at(ep, keys::tls::dh_prime);
+  const auto* prime_name = prime ? std::get_if<std::string>(&prime->value) : nullptr;
+  // A published prime (not "sha256:…", see probes/tls/dh_primes.hpp) is shared with every server
+  // that uses it: at 1024 bits, one precomputation breaks them all (the Logjam paper's "common
+  // prime"; testssl.sh's LOGJAM-common_primes).
+  const bool common = prime_name && !prime_name->starts_with("sha256:");
   if (const auto* bits = dh ? std::get_if<std::int64_t>(&dh->value) : nullptr; bits && *bits < 1024) {
-    found.push_back("LOGJAM (CVE-2015-4000, CWE-327): a " + std::to_string(*bits) + "-bit DH group");
+    found.push_back("LOGJAM (CVE-2015-4000, CWE-327): a " + std::to_string(*bits) + "-bit DH group" +
+                    (common ? " (common prime: " + *prime_name + ")" : ""));
     cite(dh);
+    if (common) cite(prime);
+  } else if (bits && *bits == 1024 && common) {
+    found.push_back("LOGJAM (CVE-2015-4000, CWE-327): a 1024-bit common DH prime (" + *prime_name +
+                    "), shared with every server that uses it: one precomputation breaks them all");
+    cite(dh);
+    cite(prime);
   }
+  // LUCKY13 (CVE-2013-0169) is a timing side channel of a CBC implementation's MAC check: CBC
+  // suites at TLS 1.2 or lower are its precondition, which testssl.sh reports as "potentially
+  // vulnerable"; whether the implementation is constant-time no accepted suite shows. Named in the
+  // summary, never a failure.
+  std::vector<std::string> lucky;
+  for (const auto& [version, names] : suites) {
+    if (version == "TLSv1.3") continue;
+    for (const auto& n : *names)
+      if (const auto* s = suite_named(n); s && cbc(*s)) lucky.push_back(version + " " + n);
+  }
+  const std::string lucky_note =
+      lucky.empty() ? ""
+                    : "; LUCKY13 precondition only (CVE-2013-0169, CWE-203: CBC suites at TLS 1.2 or lower: " + comma(lucky, 3) +
+                          "), a timing side channel of the implementation that the suites cannot show: not judged";
   const auto* compression = d.at(ep, keys::tls::compression);
   if (flag(d, ep, keys::tls::compression).value_or(false)) {
     found.push_back("CRIME (CVE-2012-4929, CWE-310): TLS compression (DEFLATE) accepted");
@@ -264,23 +292,24 @@ Verdict judge_attacks(const DeviceFacts& d, const Endpoint& ep) {
   }
   if (found.empty()) {
     if (dh) proof.push_back(dh);
+    if (prime) proof.push_back(prime);
     if (compression) proof.push_back(compression);
     if (v->dtls)
       return verdict(CheckStatus::pass,
                      "no precondition of SWEET32, FREAK or LOGJAM in the DTLS versions and suites accepted" +
                          std::string(compression ? ", nor of CRIME (DEFLATE refused)" : " (CRIME not tested: no compression answer)") +
                          "; DROWN, POODLE and BEAST need SSLv2, SSLv3 or TLS 1.0, which DTLS has no counterpart of (DTLS 1.0 "
-                         "is TLS 1.1), and RC4 is forbidden in DTLS (RFC 6347 §4.1.2.2) and was not offered" + v->over(),
+                         "is TLS 1.1), and RC4 is forbidden in DTLS (RFC 6347 §4.1.2.2) and was not offered" + lucky_note + v->over(),
                      proof);
     return verdict(CheckStatus::pass,
                    "no precondition of DROWN, POODLE, BEAST, SWEET32, FREAK, LOGJAM, RC4 or CRIME in the versions and suites "
-                   "accepted",
+                   "accepted" + lucky_note,
                    proof);
   }
   cited.insert(cited.begin(), v->obs);
   std::string summary = "known attacks apply: ";
   for (std::size_t i = 0; i < found.size(); ++i) summary += (i ? "; " : "") + found[i];
-  return verdict(CheckStatus::fail, summary + v->over(), cited);
+  return verdict(CheckStatus::fail, summary + lucky_note + v->over(), cited);
 }
 
 // ---- the intrusive probes ---------------------------------------------------------------------

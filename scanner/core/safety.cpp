@@ -48,6 +48,11 @@ const std::vector<SafetyAction>& safety_actions() {
        "one client-initiated renegotiation after a full TLS 1.2 handshake (CVE-2011-1473): one extra handshake; "
        "repeating it to exhaust the device would be dos, and is not done",
        ""},
+      {actions::ssh_gex, SafetyClass::intrusive,
+       "up to 4 SSH Diffie-Hellman group-exchange requests (RFC 4419), one per connection, two per "
+       "diffie-hellman-group-exchange algorithm offered (1024/2048/8192 and a small 512/1024/1536): each makes the "
+       "server pick a prime and, in OpenSSH, compute its DH key; the key exchange is abandoned after the group",
+       ""},
   };
   return list;
 }

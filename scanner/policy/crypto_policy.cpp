@@ -119,7 +119,7 @@ TlsRules parse_tls(const std::string& origin, const YAML::Node& n) {
 
 SshRules parse_ssh(const std::string& origin, const YAML::Node& n) {
   if (!n.IsMap()) yaml_fail(origin, n, "'ssh' must be a mapping");
-  only_keys(origin, n, {"kex", "host_keys", "ciphers", "macs", "host_key_sizes"}, "ssh");
+  only_keys(origin, n, {"kex", "host_keys", "ciphers", "macs", "host_key_sizes", "gex_prime_bits"}, "ssh");
   SshRules s;
   if (n["kex"]) s.kex = parse_name_rules(origin, n["kex"], "ssh.kex");
   if (n["host_keys"]) s.host_keys = parse_name_rules(origin, n["host_keys"], "ssh.host_keys");
@@ -133,6 +133,7 @@ SshRules parse_ssh(const std::string& origin, const YAML::Node& n) {
       s.min_host_key_bits[type] = parse_limit(origin, kv.second, "ssh.host_key_sizes." + type, "min");
     }
   }
+  if (const auto g = n["gex_prime_bits"]) s.min_gex_prime_bits = parse_limit(origin, g, "ssh.gex_prime_bits", "min");
   return s;
 }
 

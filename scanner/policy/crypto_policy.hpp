@@ -64,6 +64,8 @@ struct SshRules {
   NameRules macs;
   /// Smallest host key per key type: "rsa", "dsa", "ecdsa", "ed25519" (as ssh_host_key_type names them).
   std::map<std::string, Limit> min_host_key_bits;
+  /// Smallest prime a diffie-hellman-group-exchange server may send (RFC 4419; ssh.gex.prime_bits).
+  Limit min_gex_prime_bits;
 };
 
 /// One policy file as loaded.

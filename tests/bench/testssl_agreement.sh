@@ -27,7 +27,8 @@
 #     Heartbleed, CCS injection, ROBOT  heartbleed, CCS, ROBOT     a check found at run time (*)
 #     POODLE (SSL), SWEET32, FREAK,     POODLE_SSL, SWEET32, ...   tls.attacks.known (the attack
 #     LOGJAM, DROWN, BEAST, RC4, CRIME  ..., RC4, CRIME_TLS          named in its finding or not)
-#     LUCKY13                           LUCKY13                    (no trustscan check)
+#     LUCKY13                           LUCKY13                    tls.attacks.known (named as a
+#                                                                  precondition, never a failure)
 #     extended master secret            TLS_extensions (#23)       tls.extended_master_secret
 #     certificate key                   cert_keySize               tls.cert.key_type/key_bits
 #     negotiated key exchange           cipher_negotiated          tls.preferred/groups/dh_bits
@@ -318,7 +319,11 @@ def rows_for(f, ts):
         if jid == "LOGJAM" and tt[0] == "no" and kex and o.get("tls.dh_bits"):
             tt = ("no", f"not named (DH {o['tls.dh_bits']} bits: tls.kex.weak {kex.get('status')})")
         add(f"{name} ({jid})" if name != jid else name, tl, tt)
-    add("LUCKY13", vuln_verdict(f, "LUCKY13"), (None, "no check"))
+    r = ts["res"].get("tls.attacks.known")
+    lucky = (None, "no result") if r is None else \
+        ("yes", "named as a precondition (CVE-2013-0169), not judged") if "LUCKY13 precondition" in r.get("summary", "") else \
+        ("no", "not named")
+    add("LUCKY13", vuln_verdict(f, "LUCKY13"), lucky)
 
     ext = f.get("TLS_extensions", ("", None))[1]
     # Extensions only a TLS <= 1.2 ServerHello carries (renegotiation info, EC point formats, EMS,

@@ -116,6 +116,12 @@ const std::map<std::string, Build>& flawed_devices() {
          observe(d, tcp(22), "ssh.macs", VS{"hmac-sha2-256"});
          return d;
        }},
+      {"ssh.gex.prime", [] {
+         auto d = with(tcp(22), "ssh");
+         observe(d, tcp(22), "ssh.kex_algorithms", VS{"diffie-hellman-group-exchange-sha256"});
+         observe(d, tcp(22), "ssh.gex.prime_bits", std::int64_t{1024});
+         return d;
+       }},
       {"dev.liveness", [] { auto d = with(tcp(80), "http"); observe(d, tcp(80), "probe.liveness", std::string("silent")); return d; }},
       {"svc.info_disclosure", [] { auto d = with(udp(53), "dns"); observe(d, udp(53), "dns.version_bind", std::string("9.18.1")); return d; }},
       {"cred.blank", [] {

@@ -359,6 +359,41 @@ TEST_CASE("ssh.terrapin: ChaCha20 or CBC with EtM, without strict kex, is CVE-20
             .status == CheckStatus::fail);
 }
 
+TEST_CASE("ssh.gex.prime: the smallest group-exchange prime against the policy, opt-in") {
+  const VS gex{"curve25519-sha256", "diffie-hellman-group-exchange-sha256"};
+  const auto dev = [&](std::shared_ptr<const CryptoPolicy> p) {
+    return ssh_device(std::move(p), gex, {"ssh-ed25519"}, {"aes128-ctr"}, {"hmac-sha2-256"});
+  };
+  // Not allowed to run: not tested, and the reason names the opt-in.
+  auto skipped = dev(nullptr);
+  observe(skipped, tcp(22), "ssh.intrusive_skipped", VS{"ssh.gex"});
+  const auto s = one("ssh.gex.prime", skipped);
+  CHECK(s.status == CheckStatus::not_tested);
+  CHECK(s.reason == "opt_in:--safety intrusive");
+  CHECK(s.summary.find("--allow ssh.gex") != std::string::npos);
+  // A 1024-bit prime fails the baseline with the rule's source; 2048 passes.
+  auto small = dev(nullptr);
+  observe(small, tcp(22), "ssh.gex.prime_bits", std::int64_t{1024});
+  observe(small, tcp(22), "ssh.gex.groups", VS{"diffie-hellman-group-exchange-sha256 512/1024/1536: 1024-bit prime (RFC 2409 Oakley group 2)"});
+  const auto f = one("ssh.gex.prime", small);
+  CHECK(f.status == CheckStatus::fail);
+  CHECK(f.summary.find("1024-bit group-exchange prime, below the 2048 bits of SSH current guidance, RFC 8270 §4") != std::string::npos);
+  auto ok = dev(nullptr);
+  observe(ok, tcp(22), "ssh.gex.prime_bits", std::int64_t{2048});
+  CHECK(one("ssh.gex.prime", ok).status == CheckStatus::pass);
+  // No group exchange offered: no prime to judge.
+  const auto none = one("ssh.gex.prime", ssh_device(nullptr, {"curve25519-sha256"}, {"ssh-ed25519"}, {"aes128-ctr"}, {"hmac-sha2-256"}));
+  CHECK(none.status == CheckStatus::pass);
+  // A policy without a group-exchange rule does not judge it.
+  auto bsi = dev(policy({"bsi-tr-02102-4"}));
+  observe(bsi, tcp(22), "ssh.gex.prime_bits", std::int64_t{1024});
+  CHECK(one("ssh.gex.prime", bsi).reason == "not_in_policy");
+  // Allowed but no group came back: inconclusive, not a pass.
+  auto silent = dev(nullptr);
+  observe(silent, tcp(22), "ssh.gex.groups", VS{"diffie-hellman-group-exchange-sha256 1024/2048/8192: no group (no KEXINIT)"});
+  CHECK(one("ssh.gex.prime", silent).status == CheckStatus::not_tested);
+}
+
 TEST_CASE("golden-unit pinning: the observed configuration as a policy passes itself and fails on drift") {
   const auto golden = modern_openssl(nullptr);
   auto with_ssh = golden;

@@ -128,6 +128,55 @@ TEST_CASE("tls.attacks.known: each attack from the facts, with its CVE") {
   CHECK(partial.status == CheckStatus::not_tested);
 }
 
+TEST_CASE("tls.attacks.known: LOGJAM names a 1024-bit common prime, not a private one") {
+  auto attacks = [](std::initializer_list<std::pair<const char*, Value>> obs) { return one("tls.attacks.known", tls_device(obs)); };
+  const auto oakley = attacks({{"tls.versions", VS{"TLSv1.2"}},
+                               {"tls.ciphers.TLSv1.2", VS{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"}},
+                               {"tls.dh_bits", std::int64_t{1024}},
+                               {"tls.dh_prime", std::string("RFC 2409 Oakley group 2")}});
+  CHECK(oakley.status == CheckStatus::fail);
+  CHECK(oakley.summary.find("LOGJAM (CVE-2015-4000, CWE-327): a 1024-bit common DH prime (RFC 2409 Oakley group 2)") != std::string::npos);
+  CHECK(oakley.evidence.size() == 3);  // versions, dh_bits, dh_prime
+  // The same size with a prime of its own (only its hash known): no common prime, no LOGJAM.
+  CHECK(attacks({{"tls.versions", VS{"TLSv1.2"}},
+                 {"tls.ciphers.TLSv1.2", VS{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"}},
+                 {"tls.dh_bits", std::int64_t{1024}},
+                 {"tls.dh_prime", std::string("sha256:" + std::string(64, 'a'))}})
+            .status == CheckStatus::pass);
+  // A well-known prime above 1024 bits (RFC 7919 ffdhe2048): not LOGJAM's.
+  CHECK(attacks({{"tls.versions", VS{"TLSv1.2"}},
+                 {"tls.ciphers.TLSv1.2", VS{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"}},
+                 {"tls.dh_bits", std::int64_t{2048}},
+                 {"tls.dh_prime", std::string("RFC 7919 ffdhe2048")}})
+            .status == CheckStatus::pass);
+  // Below 1024 bits the common prime is named too.
+  const auto group1 = attacks({{"tls.versions", VS{"TLSv1.2"}},
+                               {"tls.ciphers.TLSv1.2", VS{"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"}},
+                               {"tls.dh_bits", std::int64_t{768}},
+                               {"tls.dh_prime", std::string("RFC 2409 Oakley group 1")}});
+  CHECK(group1.summary.find("a 768-bit DH group (common prime: RFC 2409 Oakley group 1)") != std::string::npos);
+}
+
+TEST_CASE("tls.attacks.known: LUCKY13 is named as a precondition, never a failure") {
+  auto attacks = [](std::initializer_list<std::pair<const char*, Value>> obs) { return one("tls.attacks.known", tls_device(obs)); };
+  // CBC at TLS 1.2 only: still a pass, with LUCKY13 named and not judged.
+  const auto cbc = attacks({{"tls.versions", VS{"TLSv1.2", "TLSv1.3"}},
+                            {"tls.ciphers.TLSv1.2", VS{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}},
+                            {"tls.ciphers.TLSv1.3", VS{"TLS_AES_128_GCM_SHA256"}}});
+  CHECK(cbc.status == CheckStatus::pass);
+  CHECK(cbc.summary.find("LUCKY13 precondition only (CVE-2013-0169, CWE-203: CBC suites at TLS 1.2 or lower: TLSv1.2 "
+                         "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA)") != std::string::npos);
+  CHECK(cbc.summary.find("not judged") != std::string::npos);
+  // AEAD only: no LUCKY13 note.
+  const auto gcm = attacks({{"tls.versions", VS{"TLSv1.2"}}, {"tls.ciphers.TLSv1.2", VS{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}}});
+  CHECK(gcm.status == CheckStatus::pass);
+  CHECK(gcm.summary.find("LUCKY13") == std::string::npos);
+  // With a real failure (BEAST at TLS 1.0) the note follows the attacks.
+  const auto beast = attacks({{"tls.versions", VS{"TLSv1.0"}}, {"tls.ciphers.TLSv1.0", VS{"TLS_RSA_WITH_AES_128_CBC_SHA"}}});
+  CHECK(beast.status == CheckStatus::fail);
+  CHECK(beast.summary.find("BEAST (CVE-2011-3389") < beast.summary.find("LUCKY13 precondition only"));
+}
+
 #include "scanner/config/compromised_keys.hpp"
 #include "trustscan/profile.hpp"
 

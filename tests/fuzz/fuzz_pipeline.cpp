@@ -84,12 +84,14 @@ constexpr const char* kKeys[] = {
     "client.credentials.cleartext", "client.sensitive.cleartext", "client.cleartext.protocol", "client.ntp.server",
     "client.ntp.version", "probe.http.status", "probe.tls.status",
     "tls.heartbleed", "tls.ccs_injection", "tls.robot", "tls.client_renegotiation", "tls.intrusive_skipped",
+    "tls.dh_prime", "ssh.gex.prime_bits", "ssh.gex.groups", "ssh.intrusive_skipped",
 };
 constexpr std::size_t kKeyCount = sizeof(kKeys) / sizeof(kKeys[0]);
 
 // Strings the checks compare against, so a fuzzer reaches their branches without guessing them.
 constexpr const char* kWords[] = {
     "", "http", "https", "telnet", "ssh", "ftp", "tftp", "mqtt", "mqtts", "snmp", "upnp", "ssdp", "rtsp", "ntp",
+    "diffie-hellman-group-exchange-sha256", "ssh.gex", "RFC 2409 Oakley group 2",
     "coap", "dns", "mdns", "dhcp", "syslog", "vnc", "rdp", "adb", "gdbserver", "smb", "unknown",
     "SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", "1.99", "2.0", "1.5",
     "https://192.0.2.1/", "http://192.0.2.1/login", "/admin", "Basic", "Digest", "Bearer", "NTLM",

@@ -1,5 +1,6 @@
 // libFuzzer harness for probes/ssh.hpp. The input is what an SSH server sends from the start of
-// the connection: identification (after optional other lines), then binary packets; the same
+// the connection: identification (after optional other lines), then binary packets (the KEXINIT,
+// then a group-exchange answer: KEX_DH_GEX_GROUP or DISCONNECT, RFC 4419); the same
 // bytes are also read as a host public key blob and as its base64 text (the host-key analyzer). Seeds in
 // corpus/ssh/ are real captures (OpenSSH 9.2p1, Dropbear 2022.83).
 //
@@ -7,6 +8,7 @@
 // caps respected, and incremental consistency (a prefix is never done unless it holds the whole
 // message, and then gives the same answer as the full input).
 #include "probes/ssh/ssh.hpp"
+#include "probes/tls/dh_primes.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +26,27 @@ void check_kex(const SshKexInit& k) {
       if (n.empty() || n.size() > kSshMaxNameLength) __builtin_trap();
     }
   }
+}
+
+void check_gex(Bytes in, std::size_t split) {
+  SshGexReply g;
+  std::size_t used = 0;
+  const Parse r = parse_ssh_gex_reply(in, g, used);
+  if (r == Parse::done) {
+    if (used == 0 || used > in.size()) __builtin_trap();
+    if (!g.disconnected) {
+      if (g.prime_bits <= 0 || g.prime_bits > kSshMaxGexPrimeBits || g.prime.empty() || g.prime[0] == 0 ||
+          (g.prime.back() & 1) == 0 || g.generator.empty())
+        __builtin_trap();
+      (void)describe_dh_prime(Bytes(g.prime.data(), g.prime.size()));
+    }
+    if (g.description.size() > 256) __builtin_trap();
+  }
+  SshGexReply pg;
+  std::size_t pused = 0;
+  const Parse pr = parse_ssh_gex_reply(in.first(std::min(split, in.size())), pg, pused);
+  if (pr == Parse::done && (r != Parse::done || pused != used || pg.prime != g.prime)) __builtin_trap();
+  if (r == Parse::done && split >= used && pr != Parse::done) __builtin_trap();
 }
 
 }  // namespace
@@ -45,6 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (kex_used > size - used) __builtin_trap();
       check_kex(kex);
       result.kexinit = kex;
+      const std::size_t after = used + kex_used;
+      check_gex(in.subspan(after), split > after ? split - after : 0);
     }
     (void)ssh_observations(result, Endpoint{});
   }
@@ -71,6 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     __builtin_trap();
   }
   if (k == Parse::done && split >= used && pk != Parse::done) __builtin_trap();
+  check_gex(in, split);
 
   // The same bytes as a host public key blob (RFC 4253 §6.6), and as its base64 text.
   if (const auto key = parse_ssh_host_key(in)) {

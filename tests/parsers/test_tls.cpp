@@ -10,6 +10,7 @@
 //   dh1024.pem       `openssl dhparam -out dh1024.pem 1024`
 // The bytes are embedded as hex strings (two characters per byte) to keep this file readable;
 // the same replies, untrimmed, are the seeds in tests/fuzz/corpus/tls/.
+#include "probes/tls/dh_primes.hpp"
 #include "probes/tls/tls.hpp"
 #include "probes/tls/tls_suites.hpp"
 
@@ -812,6 +813,10 @@ TEST_CASE("tls flight: OpenSSL TLS 1.0 DHE-RSA with a 1024-bit group") {
   CHECK(f.version == TlsVersion::tls1_0);
   CHECK(f.server_hello->cipher_suite == 0x0033);
   CHECK(f.dh_prime_bits == 1024u);
+  // The prime itself, as sent: `openssl dhparam 1024` made a prime of its own, in no RFC.
+  REQUIRE(f.dh_prime.size() == 128);
+  CHECK(f.dh_prime[0] >= 0x80);
+  CHECK(describe_dh_prime(Bytes(f.dh_prime.data(), f.dh_prime.size())).starts_with("sha256:"));
   CHECK_FALSE(f.ecdhe_curve);
   CHECK_FALSE(f.ske_signature_algorithm);  // TLS 1.0: MD5+SHA1, no algorithm field
   CHECK(f.certificate_count == 1);

@@ -75,7 +75,8 @@ TEST_CASE("a raw printer port is sent nothing unless --probe-printers") {
     const auto j = nlohmann::json::parse(testsupport::read_text(path));
     CHECK(j["manifest"]["safety"]["classes"] == nlohmann::json::array({"safe", "intrusive"}));
     CHECK(j["manifest"]["safety"]["actions"] == nlohmann::json::array({"printer.hello", "snmp.write", "tls.heartbleed",
-                                                                       "tls.ccs_injection", "tls.robot", "tls.renegotiation"}));
+                                                                       "tls.ccs_injection", "tls.robot", "tls.renegotiation",
+                                                                       "ssh.gex"}));
   }
   SUBCASE("--allow printer.hello: that action alone") {
     const auto r = testsupport::cli({"scan", "127.0.0.9", "-p", "9100", "-q", "--no-creds", "--allow", "printer.hello", "-o", path});

@@ -25,6 +25,9 @@ TEST_CASE("safety: every catalog action has a unique dotted id, a class beyond s
   // The attack-shaped TLS probes (issue 17) are intrusive: one try each, nothing repeated to exhaust.
   for (const auto id : {actions::tls_heartbleed, actions::tls_ccs_injection, actions::tls_robot, actions::tls_renegotiation})
     CHECK(find_safety_action(id)->cls == SafetyClass::intrusive);
+  // The SSH group-exchange requests cost the server a DH key each: intrusive, not safe.
+  CHECK(find_safety_action(actions::ssh_gex)->cls == SafetyClass::intrusive);
+  CHECK(SafetySelection::not_selected_reason(actions::ssh_gex) == "not selected: intrusive (--safety intrusive, --allow ssh.gex)");
 }
 
 TEST_CASE("safety: a selection allows its classes' actions and single actions, nothing else") {

@@ -3,6 +3,11 @@
 // the strict key exchange) behind tcpserver. Each verdict is asserted under each shipped SSH
 // policy where they differ, and a golden-unit policy pinned from a real scan fails on drift.
 //
+// Group exchange (ssh.gex, RFC 4419): OpenSSH 9.2 clamps every request to 2048..8192 bits
+// (DH_GRP_MIN, kexgexs.c) and refuses one whose max is below 2048, whatever its ModuliFile holds,
+// so it cannot be made to send a small prime; Debian 12's python3-paramiko (2.12) server honours a
+// request down to 1024 bits from its moduli file, so it is the real server that hands one out.
+//
 // Terrapin: the installed openssh-server (9.2p1-2+deb12u2 and later) and dropbear-bin
 // (2022.83-1+deb12u1 and later) both send kex-strict-s-v00@openssh.com; tinysshd 20230101-1 does
 // not and offers only chacha20-poly1305@openssh.com, so it is the real vulnerable server here.
@@ -18,6 +23,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <openssl/bn.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -117,6 +123,25 @@ std::optional<std::int64_t> int_of(const Scan& s, const std::string& key) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// One /etc/ssh/moduli line (ssh-keygen -M screen format: safe prime, Miller-Rabin tested, size
+// field one less than the bits) for an RFC prime OpenSSL carries, generator 2.
+std::string sshd_moduli_line(BIGNUM* (*rfc_prime)(BIGNUM*)) {
+  BIGNUM* p = rfc_prime(nullptr);
+  REQUIRE(p);
+  char* hex = BN_bn2hex(p);
+  const std::string line = "20240101000000 2 6 100 " + std::to_string(BN_num_bits(p) - 1) + " 2 " + hex + "\n";
+  OPENSSL_free(hex);
+  BN_free(p);
+  return line;
+}
+
+bool paramiko_missing() {
+  if (std::system("/usr/bin/python3 -c 'import paramiko' >/dev/null 2>&1") == 0) return false;
+  MESSAGE("python3-paramiko not installed (setup.sh TEST_DEPS)");
+  return true;
+}
+
 
 }  // namespace
 
@@ -295,4 +320,60 @@ TEST_CASE("golden-unit pinning end to end: policy from a real scan passes the un
     CHECK(contains(r.err, pinned + ":4: ssh.kex.allow.names must be a non-empty list"));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   }
+}
+
+TEST_CASE("group exchange on Debian 12 sshd: opt-in, and OpenSSH never hands out a prime below 2048 bits") {
+  if (sshd_missing()) return;
+  const auto dir = host_keys("-sshd-gex");
+  constexpr std::uint16_t kPort = 22922;
+  // Only RFC 3526 group 14 (2048 bits) in the moduli file: the one prime it can send.
+  { std::ofstream(dir + "/moduli") << sshd_moduli_line(BN_get_rfc3526_prime_2048); }
+  const auto sshd = start_sshd(dir, kPort, "KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256\nModuliFile " + dir + "/moduli\n");
+  // Without --allow ssh.gex: not tested, with the opt-in as reason.
+  {
+    const auto s = scan(kPort);
+    const auto* g = result(s, "ssh.gex.prime");
+    REQUIRE(g);
+    CHECK((*g)["status"] == "not_tested");
+    CHECK((*g)["reason"] == "opt_in:--safety intrusive");
+    CHECK(list_of(s, "ssh.intrusive_skipped") == std::vector<std::string>{"ssh.gex"});
+    CHECK_FALSE(int_of(s, "ssh.gex.prime_bits"));
+  }
+  const auto s = scan(kPort, {"--allow", "ssh.gex"});
+  const auto groups = list_of(s, "ssh.gex.groups");
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0] == "diffie-hellman-group-exchange-sha256 1024/2048/8192: 2048-bit prime (RFC 3526 group 14)");
+  // The small request (max 1536 < DH_GRP_MIN): OpenSSH closes the connection ("DH GEX group out
+  // of range" in its log, no SSH_MSG_DISCONNECT) rather than answer.
+  CHECK(groups[1] == "diffie-hellman-group-exchange-sha256 512/1024/1536: no group (the server closed the connection)");
+  CHECK(int_of(s, "ssh.gex.prime_bits") == 2048);
+  const auto* g = result(s, "ssh.gex.prime");
+  REQUIRE(g);
+  CHECK((*g)["status"] == "pass");
+  CHECK(contains((*g)["summary"], "smallest group-exchange prime 2048 bits, at least the 2048 bits of SSH current guidance, RFC 8270 §4"));
+}
+
+TEST_CASE("group exchange on a paramiko server with 1024-bit primes: ssh.gex.prime fails, naming RFC 2409 Oakley group 2") {
+  if (sshd_missing() || paramiko_missing()) return;
+  const auto dir = host_keys("-paramiko-gex");
+  constexpr std::uint16_t kPort = 22923;
+  {
+    std::ofstream m(dir + "/moduli");
+    m << sshd_moduli_line(BN_get_rfc2409_prime_1024) << sshd_moduli_line(BN_get_rfc3526_prime_2048);
+  }
+  testsupport::Process server({"/usr/bin/python3", std::string(TRUSTSCAN_SOURCE_DIR) + "/tests/support/paramiko_server.py",
+                               std::to_string(kPort), dir + "/rsa", dir + "/moduli"},
+                              dir + "/paramiko.log");
+  REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kSshdHost, kPort, 10s), testsupport::read_text(dir + "/paramiko.log"));
+  const auto s = scan(kPort, {"--allow", "ssh.gex"});
+  const auto groups = list_of(s, "ssh.gex.groups");
+  REQUIRE(groups.size() == 4);  // -sha256 and -sha1, two requests each
+  CHECK(groups[0] == "diffie-hellman-group-exchange-sha256 1024/2048/8192: 2048-bit prime (RFC 3526 group 14)");
+  CHECK(groups[1] == "diffie-hellman-group-exchange-sha256 512/1024/1536: 1024-bit prime (RFC 2409 Oakley group 2)");
+  CHECK(groups[3] == "diffie-hellman-group-exchange-sha1 512/1024/1536: 1024-bit prime (RFC 2409 Oakley group 2)");
+  CHECK(int_of(s, "ssh.gex.prime_bits") == 1024);
+  const auto* g = result(s, "ssh.gex.prime");
+  REQUIRE(g);
+  CHECK((*g)["status"] == "fail");
+  CHECK(contains((*g)["summary"], "the server sent a 1024-bit group-exchange prime, below the 2048 bits of SSH current guidance, RFC 8270 §4"));
 }

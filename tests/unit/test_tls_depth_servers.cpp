@@ -21,8 +21,10 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <openssl/bn.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -182,4 +184,73 @@ TEST_CASE("TLS depth on real servers: renegotiation, EMS, fallback SCSV, groups,
     CHECK(status(s, 14451, "tls.attacks.known") == "pass");
     CHECK(status(s, 14454, "tls.attacks.known") == "pass");
   }
+}
+
+// LOGJAM's common prime and LUCKY13's precondition on real OpenSSL servers (TLS 1.2, DHE-RSA):
+//   14455 -dhparam RFC 2409 Oakley group 2 (the prime written from OpenSSL's own copy through
+//         `openssl asn1parse -genconf`), AES-GCM only: LOGJAM (common prime), no LUCKY13
+//   14456 -dhparam a 1024-bit prime of its own (p and g of `openssl dhparam -dsaparam 1024`, fast,
+//         rewritten as PKCS#3 DH parameters: s_server ignores X9.42 ones and falls back to
+//         ffdhe2048), AES-GCM and AES-CBC: no LOGJAM (the prime is shared with no one), LUCKY13
+//         named, still a pass
+// @SECLEVEL=0: Debian's OpenSSL otherwise refuses a 1024-bit group.
+TEST_CASE("TLS DHE prime on real servers: LOGJAM names the common RFC 2409 prime, not a private one") {
+  const auto dir = testsupport::temp_path("-tlsdhprime");
+  const std::string d = dir + "/";
+  const std::string oakley2_hex = [] {
+    BIGNUM* p = BN_get_rfc2409_prime_1024(nullptr);
+    char* hex = BN_bn2hex(p);
+    std::string h = hex;
+    OPENSSL_free(hex);
+    BN_free(p);
+    return h;
+  }();
+  REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  std::ofstream(d + "dh.cnf") << "asn1=SEQUENCE:dh\n[dh]\np=INTEGER:0x" << oakley2_hex << "\ng=INTEGER:2\n";
+  const std::string cmd =
+      "cd " + dir + " && openssl asn1parse -genconf dh.cnf -out dh.der >/dev/null && openssl dhparam -inform DER -in dh.der -out oakley2.pem"
+      " 2>/dev/null && openssl dhparam -dsaparam -out x942.pem 1024 2>/dev/null && openssl asn1parse -in x942.pem | awk -F: "
+      "'/INTEGER/ {n++; if (n == 1) p = $NF; if (n == 2) g = $NF} END {print \"asn1=SEQUENCE:dh\\n[dh]\\np=INTEGER:0x\" p "
+      "\"\\ng=INTEGER:0x\" g}' > own.cnf && openssl asn1parse -genconf own.cnf -out own.der >/dev/null && openssl dhparam -inform DER"
+      " -in own.der -out private.pem 2>/dev/null && openssl req -x509 -newkey rsa:2048 -nodes"
+      " -subj /CN=device -days 2 -keyout rsa.key -out rsa.pem 2>/dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto server = [&](int port, const std::string& dh, const std::string& ciphers) {
+    return std::make_unique<testsupport::Process>(
+        std::vector<std::string>{"openssl", "s_server", "-quiet", "-www", "-no-CAfile", "-no-CApath", "-no-CAstore", "-cert", d + "rsa.pem",
+                                 "-key", d + "rsa.key", "-tls1_2", "-cipher", ciphers + ":@SECLEVEL=0", "-dhparam", d + dh, "-accept",
+                                 std::string(kDepthHost) + ":" + std::to_string(port)},
+        d + "server" + std::to_string(port) + ".log");
+  };
+  const auto common = server(14455, "oakley2.pem", "DHE-RSA-AES128-GCM-SHA256");
+  const auto own = server(14456, "private.pem", "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-SHA");
+  for (const int port : {14455, 14456})
+    REQUIRE_MESSAGE(testsupport::wait_for_listener_at(kDepthHost, static_cast<std::uint16_t>(port), 5s),
+                    testsupport::read_text(d + "server" + std::to_string(port) + ".log"));
+  const auto run = testsupport::cli({"scan", kDepthHost, "-p", "14455,14456", "-q", "--no-creds", "-o", d + "report.json"});
+  REQUIRE_MESSAGE((run.code == 0 || run.code == 1), run.err);
+  const auto j = nlohmann::json::parse(testsupport::read_text(d + "report.json"));
+  std::map<int, std::map<std::string, nlohmann::json>> facts, results;
+  for (const auto& o : j["devices"][0]["observations"])
+    if (o.contains("port")) facts[o["port"].get<int>()][o["key"].get<std::string>()] = o["value"];
+  for (const auto& r : j["devices"][0]["results"])
+    if (r.contains("port")) results[r["port"].get<int>()][r["check"].get<std::string>()] = r;
+
+  CHECK(facts[14455]["tls.dh_bits"] == 1024);
+  CHECK(facts[14455]["tls.dh_prime"] == "RFC 2409 Oakley group 2");
+  const auto& a = results[14455]["tls.attacks.known"];
+  CHECK(a["status"] == "fail");
+  CHECK(a["summary"].get<std::string>().find("LOGJAM (CVE-2015-4000, CWE-327): a 1024-bit common DH prime (RFC 2409 Oakley group 2)") !=
+        std::string::npos);
+  CHECK(a["summary"].get<std::string>().find("LUCKY13") == std::string::npos);
+
+  CHECK(facts[14456]["tls.dh_bits"] == 1024);
+  const std::string own_prime = facts[14456]["tls.dh_prime"];
+  CHECK(own_prime.starts_with("sha256:"));
+  const auto& b = results[14456]["tls.attacks.known"];
+  CHECK(b["status"] == "pass");
+  CHECK(b["summary"].get<std::string>().find("LUCKY13 precondition only (CVE-2013-0169") != std::string::npos);
+  CHECK(b["summary"].get<std::string>().find("TLS_DHE_RSA_WITH_AES_128_CBC_SHA") != std::string::npos);
+  // The 1024-bit size itself is tls.kex.weak's, under the default policy, either way.
+  CHECK(results[14456]["tls.kex.weak"]["status"] == "fail");
 }
