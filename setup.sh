@@ -19,6 +19,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-2}
 BUILD_DEPS=(cmake ninja-build g++ pkg-config libboost-dev libssl-dev libpcap-dev libtins-dev
             libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libssh-dev
             libnghttp2-dev  # HPACK decoding of HTTP/2 in captures (probes/http/http2.cpp)
+            zlib1g-dev      # gzip-compressed captures in replay (scanner/replay/replay.cpp)
             ieee-data   # MAC vendors for id.mac_oui (read at run time from /usr/share/ieee-data)
             help2man)   # the man page, generated from --help-all at build time (docs/install.md)
 # What the tests need beyond the build: clang + its runtime for the fuzzers, iproute2 for the

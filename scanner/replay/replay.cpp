@@ -31,6 +31,7 @@
 #include "probes/passive/passive_keys.hpp"
 
 #include <pcap/pcap.h>
+#include <zlib.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -1000,74 +1001,176 @@ struct PcapCloser {
   void operator()(pcap_t* p) const { pcap_close(p); }
 };
 
-// One capture file, opened once and read once from its start (a FIFO or a pipe cannot be
-// rewound): its first four bytes tell pcapng (read by PcapngReader) from classic pcap (read by
-// libpcap through a FILE* that hands those four bytes back first).
-struct Capture {
-  std::unique_ptr<pcap_t, PcapCloser> pcap;  // classic pcap
-  int fd = -1;                               // pcapng
-  std::vector<std::uint8_t> head;            // bytes already read from fd
-  Capture() = default;
-  Capture(Capture&& o) noexcept : pcap(std::move(o.pcap)), fd(std::exchange(o.fd, -1)), head(std::move(o.head)) {}
-  Capture& operator=(Capture&&) = delete;
-  ~Capture() {
-    if (fd >= 0) ::close(fd);
+// A capture's bytes, read once from the start (a FIFO or a pipe cannot be rewound): straight
+// from the descriptor, or inflated on the way when the file is gzip (RFC 1952: `tcpdump -w - |
+// gzip`, rotated captures, published datasets; several members in a row are read one after the
+// other, as gzip -d does). Bytes pushed back (`unread`) come first. Memory is bounded: one input
+// chunk; what is inflated goes straight into the caller's buffer.
+class CaptureStream {
+ public:
+  explicit CaptureStream(int fd) : fd_(fd) {}
+  CaptureStream(const CaptureStream&) = delete;
+  CaptureStream& operator=(const CaptureStream&) = delete;
+  ~CaptureStream() {
+    if (gzip_) inflateEnd(&z_);
+    if (fd_ >= 0) ::close(fd_);
   }
+
+  /// Inflates what follows (the bytes pushed back included) from here on.
+  bool start_gzip() {
+    in_ = std::move(pending_);
+    pending_.clear();
+    pos_ = 0;
+    z_ = z_stream{};
+    if (inflateInit2(&z_, 15 + 16) != Z_OK) return false;  // 15 + 16: a gzip header and trailer
+    z_.next_in = in_.data();
+    z_.avail_in = static_cast<uInt>(in_.size());
+    gzip_ = true;
+    return true;
+  }
+
+  /// Bytes already read, handed back before anything else.
+  void unread(std::vector<std::uint8_t> bytes) {
+    pending_ = std::move(bytes);
+    pos_ = 0;
+  }
+
+  /// Like read(2): bytes read, 0 at the end, -1 with errno (EINTR passes through; EIO when the
+  /// gzip data is corrupt: `error()` says why).
+  ssize_t read(void* out, std::size_t size) {
+    auto* buf = static_cast<unsigned char*>(out);
+    if (pos_ < pending_.size()) {
+      const std::size_t k = std::min(size, pending_.size() - pos_);
+      std::memcpy(buf, pending_.data() + pos_, k);
+      pos_ += k;
+      return static_cast<ssize_t>(k);
+    }
+    if (!gzip_) return ::read(fd_, buf, size);
+    if (failed_) {
+      errno = EIO;
+      return -1;
+    }
+    z_.next_out = buf;
+    z_.avail_out = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
+    while (z_.avail_out == static_cast<uInt>(std::min<std::size_t>(size, 1u << 30))) {
+      if (z_.avail_in == 0 && !input_eof_) {
+        in_.resize(kInChunk);
+        const auto n = ::read(fd_, in_.data(), in_.size());
+        if (n < 0) return -1;  // errno from read(2), EINTR included
+        in_.resize(static_cast<std::size_t>(n));
+        input_eof_ = n == 0;
+        z_.next_in = in_.data();
+        z_.avail_in = static_cast<uInt>(in_.size());
+      }
+      if (z_.avail_in == 0 && input_eof_) {
+        if (!member_ended_) error_ = "the gzip data ends before its last member does";
+        return 0;
+      }
+      const int r = inflate(&z_, Z_NO_FLUSH);
+      if (r == Z_STREAM_END) {
+        member_ended_ = true;
+        inflateReset(&z_);  // another member may follow (concatenated gzip files)
+      } else if (r == Z_OK || (r == Z_BUF_ERROR && z_.avail_in == 0)) {
+        if (z_.next_out != buf) member_ended_ = false;
+      } else if (member_ended_ && z_.next_out == buf) {
+        return 0;  // bytes after a complete member that are no gzip member: ignored, as gzip -d does
+      } else {
+        // What was inflated before the damage is handed out first; the next read fails.
+        error_ = std::string("not valid gzip data (zlib: ") + (z_.msg ? z_.msg : "error") + ")";
+        failed_ = true;
+        if (z_.next_out != buf) break;
+        errno = EIO;
+        return -1;
+      }
+    }
+    return static_cast<ssize_t>(z_.next_out - buf);
+  }
+
+  bool gzip() const { return gzip_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  static constexpr std::size_t kInChunk = 256 * 1024;
+  int fd_ = -1;
+  std::vector<std::uint8_t> pending_;
+  std::size_t pos_ = 0;
+  bool gzip_ = false;
+  z_stream z_{};
+  std::vector<std::uint8_t> in_;
+  bool input_eof_ = false;
+  bool member_ended_ = false;
+  bool failed_ = false;
+  std::string error_;
 };
 
-// The FILE* libpcap reads: the bytes already read, then the descriptor.
-struct PeekedFd {
-  int fd = -1;
-  std::vector<std::uint8_t> head;
-  std::size_t pos = 0;
+// One capture file: its first four bytes (after gzip's inflation when the file is gzip) tell
+// pcapng (read by PcapngReader from the stream) from classic pcap (read by libpcap through a
+// FILE* over the same stream, those four bytes handed back first).
+struct Capture {
+  std::unique_ptr<pcap_t, PcapCloser> pcap;  // classic pcap (owns the stream through its FILE*)
+  std::unique_ptr<CaptureStream> stream;      // pcapng
+  const CaptureStream* source = nullptr;      // the bytes either reader reads (for their errors)
+  std::string name;
 };
 
-ssize_t peeked_read(void* cookie, char* buf, std::size_t size) {
-  auto* p = static_cast<PeekedFd*>(cookie);
-  std::size_t k = 0;
-  while (p->pos < p->head.size() && k < size) buf[k++] = static_cast<char>(p->head[p->pos++]);
-  if (k > 0) return static_cast<ssize_t>(k);
-  return ::read(p->fd, buf, size);
+ssize_t stream_read(void* cookie, char* buf, std::size_t size) { return static_cast<CaptureStream*>(cookie)->read(buf, size); }
+
+int stream_close(void* cookie) {
+  delete static_cast<CaptureStream*>(cookie);
+  return 0;
 }
 
-int peeked_close(void* cookie) {
-  auto* p = static_cast<PeekedFd*>(cookie);
-  ::close(p->fd);
-  delete p;
-  return 0;
+// The first `n` bytes of `s` (fewer at its end), read through it.
+std::vector<std::uint8_t> stream_head(CaptureStream& s, std::size_t n) {
+  std::vector<std::uint8_t> head(n);
+  std::size_t got = 0;
+  while (got < head.size()) {
+    const auto k = s.read(head.data() + got, head.size() - got);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    got += static_cast<std::size_t>(k);
+  }
+  head.resize(got);
+  return head;
 }
 
 Capture open_capture(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(path + ": cannot read (" + std::strerror(errno) + ")");
-  std::vector<std::uint8_t> head(4);
-  std::size_t got = 0;
-  while (got < head.size()) {
-    const auto n = ::read(fd, head.data() + got, head.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
+  auto stream = std::make_unique<CaptureStream>(fd);
+  auto head = stream_head(*stream, 4);
+  if (head.size() >= 2 && head[0] == 0x1f && head[1] == 0x8b) {  // gzip (RFC 1952 section 2.3.1)
+    stream->unread(std::move(head));
+    if (!stream->start_gzip()) throw InputError(path + ": cannot inflate (zlib)");
+    head = stream_head(*stream, 4);
+    if (head.size() < 4 && !stream->error().empty()) throw InputError(path + ": " + stream->error());
   }
-  head.resize(got);
+  const bool pcapng = head.size() == 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D && head[3] == 0x0A;
+  stream->unread(std::move(head));
   Capture c;
-  if (got == 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D && head[3] == 0x0A) {
-    c.fd = fd;
-    c.head = std::move(head);
+  c.name = path;
+  c.source = stream.get();
+  if (pcapng) {
+    c.stream = std::move(stream);
     return c;
   }
-  auto* cookie = new PeekedFd{fd, std::move(head), 0};
-  FILE* f = ::fopencookie(cookie, "r", cookie_io_functions_t{peeked_read, nullptr, nullptr, peeked_close});
+  const bool gz = stream->gzip();
+  auto* cookie = stream.release();
+  FILE* f = ::fopencookie(cookie, "r", cookie_io_functions_t{stream_read, nullptr, nullptr, stream_close});
   if (f == nullptr) {
-    peeked_close(cookie);
+    stream_close(cookie);
     throw InputError(path + ": cannot read");
   }
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, err);
   if (!p) {
+    const std::string inflate_error = c.source->error();  // before fclose frees the stream
     std::fclose(f);
+    if (!inflate_error.empty()) throw InputError(path + ": " + inflate_error);
     std::string e = err;
     std::replace(e.begin(), e.end(), '\n', ' ');
-    throw InputError(path + ": not a capture trustscan can read (pcap or pcapng): " + e);
+    throw InputError(path + ": not a capture trustscan can read (pcap or pcapng" + (gz ? ", gzip-compressed" : "") +
+                     "): " + e);
   }
   c.pcap.reset(p);
   return c;
@@ -1081,7 +1184,7 @@ template <class Frame>
 std::string read_pcapng(Capture& c, Frame&& frame) {
   constexpr std::size_t kChunk = 1 << 20;
   PcapngReader reader;
-  std::vector<std::uint8_t> buf = std::move(c.head);
+  std::vector<std::uint8_t> buf;
   std::size_t pos = 0;
   std::uint64_t offset = 0;  // of buf[pos] in the file
   bool eof = false;
@@ -1102,12 +1205,13 @@ std::string read_pcapng(Capture& c, Frame&& frame) {
     pos = 0;
     const auto had = buf.size();
     buf.resize(had + kChunk);
-    const auto n = ::read(c.fd, buf.data() + had, kChunk);
+    const auto n = c.stream->read(buf.data() + had, kChunk);
     if (n < 0 && errno == EINTR) {
       buf.resize(had);
       if (!frame.still_running()) return {};
       continue;
     }
+    if (!c.stream->error().empty()) return c.stream->error() + " (after byte " + std::to_string(offset + had) + " of the capture)";
     buf.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     eof = n <= 0;
   }
@@ -1178,9 +1282,10 @@ std::vector<DeviceReport> replay_captures(const std::vector<std::string>& files,
     }
     if (options.stop && *options.stop) stats.interrupted = true;  // also a read the signal cut short
     if (stats.interrupted) break;
-    if (rc == PCAP_ERROR) {
+    const std::string& source_error = captures[i].source->error();  // gzip data corrupt or cut short
+    if (rc == PCAP_ERROR || !source_error.empty()) {
       stats.truncated = true;
-      std::string e = pcap_geterr(p);
+      std::string e = source_error.empty() ? std::string(pcap_geterr(p)) : source_error;
       std::replace(e.begin(), e.end(), '\n', ' ');
       stats.warning = files[i] + ": capture cut short after " + std::to_string(stats.packets) + " packets (" + e +
                       "); the analysis covers what was read";

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <zlib.h>
 #include <set>
 #include <sstream>
 
@@ -696,4 +697,86 @@ TEST_CASE("replay: MQTT over WebSocket gives its CONNECT's credentials, and only
   CHECK(obs2.count("client.http.request"));
   CHECK_MESSAGE(!obs2.count("client.http.upgrade"), obs2["client.http.upgrade"].dump());
   CHECK(!obs2.count("client.credentials.cleartext"));
+}
+
+namespace {
+
+// `bytes` gzip-compressed (RFC 1952) by zlib, as gzip(1) writes it.
+std::string gzip_bytes(const std::string& bytes) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, bytes.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string gz_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+}  // namespace
+
+TEST_CASE("replay: gzip-compressed pcap and pcapng give the report of the plain file, in one or several members") {
+  for (const std::string name : {"http-firmware.pcap", "http-firmware.pcapng", "multi-interface.pcapng"}) {
+    CAPTURE(name);
+    const auto plain = gz_file_bytes(kPcaps + name);
+    const auto want = normalised(replay({kPcaps + name}));
+    const auto gz = temp_path(".pcap.gz");
+    std::ofstream(gz, std::ios::binary) << gzip_bytes(plain);
+    auto got = normalised(replay({gz}));
+    CHECK(got["devices"] == want["devices"]);
+    CHECK(got["complete"] == true);
+    // Two members in a row (gzip a b > c; or rotated pieces concatenated), and trailing zeros
+    // after the last one (gzip -d ignores them too).
+    const auto half = plain.size() / 2;
+    std::ofstream(gz, std::ios::binary) << gzip_bytes(plain.substr(0, half)) + gzip_bytes(plain.substr(half)) +
+                                               std::string(16, '\0');
+    got = normalised(replay({gz}));
+    CHECK(got["devices"] == want["devices"]);
+    CHECK(got["complete"] == true);
+    std::remove(gz.c_str());
+  }
+}
+
+TEST_CASE("replay: a gzip file cut short or corrupt is a partial report with the reason, not gzip at all one clear error") {
+  const auto plain = gz_file_bytes(kPcaps + "ftp-download.pcap");
+  const auto packed = gzip_bytes(plain);
+  const auto gz = temp_path(".pcap.gz");
+  const auto out = temp_path(".json");
+  for (const bool ng : {false, true}) {
+    CAPTURE(ng);
+    const auto source = ng ? gzip_bytes(gz_file_bytes(kPcaps + "http-firmware.pcapng")) : packed;
+    // Cut: the deflate stream ends before its trailer.
+    std::ofstream(gz, std::ios::binary) << source.substr(0, source.size() * 2 / 3);
+    auto r = cli({"replay", gz, "-q", "-o", out});
+    CHECK((r.code == 0 || r.code == 1));
+    CHECK(r.err.find("capture cut short") != std::string::npos);
+    CHECK(json::parse(std::ifstream(out))["complete"] == false);
+    // Corrupt: bytes near the end of the deflate data overwritten (the packets before them are
+    // still read).
+    std::string bad = source;
+    const std::size_t at = bad.size() * 9 / 10;
+    for (std::size_t i = at; i < at + 32 && i < bad.size() - 8; ++i) bad[i] = static_cast<char>(0xff);
+    std::ofstream(gz, std::ios::binary) << bad;
+    r = cli({"replay", gz, "-q", "-o", out});
+    CAPTURE(r.err);
+    CHECK((r.code == 0 || r.code == 1));
+    CHECK(r.err.find("gzip") != std::string::npos);
+    CHECK(json::parse(std::ifstream(out))["complete"] == false);
+  }
+  // gzip of something that is no capture: one line, exit 2, naming gzip.
+  std::ofstream(gz, std::ios::binary) << gzip_bytes("not a capture, just text\n");
+  const auto r = cli({"replay", gz});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err.find("gzip-compressed") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  std::remove(gz.c_str());
+  std::remove(out.c_str());
 }
