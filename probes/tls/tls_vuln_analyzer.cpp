@@ -35,6 +35,9 @@ constexpr std::size_t kVulnCap = kTlsMaxFlight + 2 * (kTlsMaxRecordLength + 5);
 constexpr std::chrono::milliseconds kVulnWait = 3000ms;
 // The wait for an alert to the early ChangeCipherSpec (testssl.sh waits 2 s too).
 constexpr std::chrono::milliseconds kCcsWait = 2000ms;
+// A close sooner than this after the second ChangeCipherSpec is an answer to it; later, silence
+// went before it and it says nothing (an idle timeout).
+constexpr std::chrono::milliseconds kPromptClose = 1000ms;
 
 std::string tlsva_hex(Bytes b) {
   std::string out;
@@ -159,14 +162,18 @@ net::awaitable<void> tlsva_ccs(ProbeContext& ctx, const TlsVulnTarget& t, const 
     // testssl.sh read as vulnerable. Any other alert or a close is a refusal; silence again,
     // or records that are no alert, judge nothing (a stack that waits for Finished, or a hung
     // device, is silent too, and neither peer calls silence vulnerable).
+    // A close counts as a refusal only when it is prompt: a close after seconds of silence is a
+    // device's idle timeout as likely as an answer to the record.
     std::vector<std::uint8_t> more;
     if ((co_await h->session->send(ccs)).status != Status::success) co_return;
+    const auto sent = std::chrono::steady_clock::now();
     const auto second = co_await tlsva_answer(ctx, *h->session, more, kVulnWait);
+    const bool prompt = std::chrono::steady_clock::now() - sent < kPromptClose;
     detail += "; a second ChangeCipherSpec got " + tlsva_describe(second);
     if (second.state == Parse::done && second.reply.alert) {
       const auto d = second.reply.alert->description;
       vulnerable = d == 20 || d == 21;
-    } else if (second.status != Status::connection_closed) {
+    } else if (second.status != Status::connection_closed || !prompt) {
       co_return;
     }
   }
