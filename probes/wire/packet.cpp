@@ -417,6 +417,39 @@ const char* encap_name(Encap e) noexcept {
   return "?";
 }
 
+namespace {
+
+/// An 802.11 frame (IEEE 802.11-2020 section 9.2.3): an unprotected data frame's LLC/SNAP
+/// payload by its EtherType; anything else is a non-IP frame.
+Parse decode_80211(Bytes in, DecodedPacket& out) noexcept {
+  if (in.size() < 10) return Parse::invalid;
+  const std::uint8_t fc0 = in[0], fc1 = in[1];
+  if ((fc0 & 0x03) != 0) return Parse::invalid;  // protocol version 0 only
+  const unsigned type = (fc0 >> 2) & 0x03, subtype = fc0 >> 4;
+  if (type != 2) return Parse::done;                 // management, control, extension
+  if (in.size() < 24) return Parse::invalid;
+  const bool to_ds = fc1 & 0x01, from_ds = fc1 & 0x02, is_protected = fc1 & 0x40, order = fc1 & 0x80;
+  const bool qos = subtype & 0x08;
+  std::size_t hdr = 24 + (to_ds && from_ds ? 6 : 0) + (qos ? 2 : 0) + (qos && order ? 4 : 0);
+  if (in.size() < hdr) return Parse::invalid;
+  const std::uint8_t* p = in.data();
+  // Addresses by the DS bits (table 9-30): destination, then source.
+  const std::uint8_t* da = to_ds ? p + 16 : p + 4;
+  const std::uint8_t* sa = !from_ds ? p + 10 : (to_ds ? p + 24 : p + 16);
+  out.has_dst_mac = out.has_src_mac = true;
+  std::memcpy(out.dst_mac.data(), da, 6);
+  std::memcpy(out.src_mac.data(), sa, 6);
+  if ((subtype & 0x04) != 0 || is_protected) return Parse::done;  // no data, or encrypted
+  const Bytes body = in.subspan(hdr);
+  // LLC/SNAP (RFC 1042; 802.1H's bridge tunnel OUI 0000F8 for AppleTalk/IPX-era EtherTypes)
+  if (body.size() < 8 || body[0] != 0xaa || body[1] != 0xaa || body[2] != 0x03 || body[3] != 0 || body[4] != 0 ||
+      (body[5] != 0 && body[5] != 0xf8))
+    return Parse::done;
+  return decode_ethertype(be16(body.data() + 6), body.subspan(8), out);
+}
+
+}  // namespace
+
 Parse decode_packet(std::uint32_t linktype, Bytes frame, DecodedPacket& out) noexcept {
   out = DecodedPacket{};
   const std::uint8_t* p = frame.data();
@@ -457,6 +490,15 @@ Parse decode_packet(std::uint32_t linktype, Bytes frame, DecodedPacket& out) noe
       return decode_ppp(frame, out);
     case linktype::ppp_ether:
       return decode_ethertype(kEtherPppoeSession, frame, out);
+    case linktype::ieee802_11:
+      return decode_80211(frame, out);
+    case linktype::ieee802_11_radiotap: {
+      // version 0, pad, length (little-endian, the whole radiotap header), present bitmaps…
+      if (frame.size() < 8 || p[0] != 0) return Parse::invalid;
+      const std::size_t len = p[2] | (std::size_t{p[3]} << 8);
+      if (len < 8 || len > frame.size()) return Parse::invalid;
+      return decode_80211(frame.subspan(len), out);
+    }
     default:
       return Parse::invalid;
   }

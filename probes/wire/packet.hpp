@@ -16,6 +16,13 @@
 //   113     LINUX_SLL      Linux cooked v1 (`tcpdump -i any` before libpcap 1.10)
 //   228, 229 IPV4 / IPV6   bare IPv4 / IPv6
 //   276     LINUX_SLL2     Linux cooked v2 (`tcpdump -i any` with libpcap >= 1.10)
+//   105     IEEE802_11     802.11 frames (IEEE 802.11-2020 section 9.2): data frames that are not
+//                          protected (an open network, or a capture decrypted by Wireshark and
+//                          exported), after their QoS and HT control fields, with an LLC/SNAP
+//                          header (AA AA 03, OUI 000000 or 0000F8) carrying the EtherType; the
+//                          source address is the sender's by the ToDS/FromDS bits. Management,
+//                          control, null-data and protected frames are non-IP frames (done).
+//   127     RADIOTAP       802.11 after a radiotap header (its own length field, little-endian)
 //
 // Encapsulations are taken off, so the fields describe the innermost packet: the flow the checks
 // see is the inner one and the device is the inner address. At most kMaxEncapsulations layers
@@ -83,6 +90,8 @@ inline constexpr std::uint32_t linux_sll = 113;
 inline constexpr std::uint32_t ipv4 = 228;
 inline constexpr std::uint32_t ipv6 = 229;
 inline constexpr std::uint32_t linux_sll2 = 276;
+inline constexpr std::uint32_t ieee802_11 = 105;
+inline constexpr std::uint32_t ieee802_11_radiotap = 127;
 }  // namespace linktype
 
 /// IP protocol numbers the decoder interprets.
@@ -131,8 +140,8 @@ const char* encap_name(Encap e) noexcept;
 /// only as long as that frame's buffer. `decode_packet` resets every field first.
 struct DecodedPacket {
   // ---- link layer ----
-  bool has_src_mac = false;  ///< Ethernet, and SLL/SLL2 when the sender address is 6 bytes
-  bool has_dst_mac = false;  ///< Ethernet only (cooked captures do not record the destination)
+  bool has_src_mac = false;  ///< Ethernet and 802.11, and SLL/SLL2 when the sender address is 6 bytes
+  bool has_dst_mac = false;  ///< Ethernet and 802.11 (cooked captures do not record the destination)
   MacAddress src_mac{};
   MacAddress dst_mac{};
   std::uint16_t ethertype = 0;   ///< after VLAN tags; 0 for 802.3 frames and IP-only link types

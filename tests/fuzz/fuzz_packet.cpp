@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                              linktype::linux_sll, linktype::ipv4,   linktype::ipv6,
                                              linktype::linux_sll2, 147,
                                              linktype::ppp,       linktype::ppp_hdlc, linktype::ppp_ether,
-                                             linktype::c_hdlc};
+                                             linktype::c_hdlc,    linktype::ieee802_11, linktype::ieee802_11_radiotap};
   const std::uint32_t lt = kTypes[data[0] % (sizeof kTypes / sizeof kTypes[0])];
   const Bytes frame(data + 1, size - 1);
   DecodedPacket p;

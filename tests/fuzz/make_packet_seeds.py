@@ -5,7 +5,7 @@ takes off (probes/wire/packet.hpp), written into tests/fuzz/corpus/packet/tunnel
 Each seed is one byte choosing the link type (the index into fuzz_packet.cpp's kTypes) and a frame:
 the tunnel captures of pcaps/ (made by pcaps/make_tunnels.sh) as they are, and the device's HTTP
 GET of pcaps/http-firmware.pcap wrapped in the encapsulations no capture holds (MPLS, PPPoE, PPP,
-Cisco HDLC, ERSPAN, PPTP GRE, IPv4 in IPv6), the headers built here as in tests/parsers/test_packet.cpp."""
+Cisco HDLC, ERSPAN, PPTP GRE, IPv4 in IPv6, 802.11 QoS data with and without radiotap), the headers built here as in tests/parsers/test_packet.cpp."""
 import os
 import struct
 import sys
@@ -13,7 +13,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PCAPS = os.path.join(HERE, "..", "..", "pcaps")
 OUT = os.path.join(HERE, "corpus", "packet")
-EN10MB, PPP, PPP_HDLC, PPP_ETHER, C_HDLC = 1, 11, 12, 13, 14  # kTypes indices
+EN10MB, PPP, PPP_HDLC, PPP_ETHER, C_HDLC, IEEE802_11, RADIOTAP = 1, 11, 12, 13, 14, 15, 16  # kTypes indices
 
 
 def frames(name):
@@ -52,6 +52,10 @@ def main():
     seeds["pppoe"] = bytes([EN10MB]) + ether(0x8864) + pppoe
     seeds["ppp-ether"] = bytes([PPP_ETHER]) + pppoe
     seeds["ppp"] = bytes([PPP]) + b"\xff\x03\x00\x21" + ip
+    wifi = b"\x88\x01\x00\x00" + bytes.fromhex("02005e10fafe" "001a1110fa0a" "02005e10fa02") + b"\x10\x00\x00\x00" + \
+        b"\xaa\xaa\x03\x00\x00\x00\x08\x00" + ip
+    seeds["ieee802-11"] = bytes([IEEE802_11]) + wifi
+    seeds["radiotap"] = bytes([RADIOTAP]) + b"\x00\x00\x08\x00\x00\x00\x00\x00" + wifi
     seeds["ppp-hdlc-pfc"] = bytes([PPP_HDLC]) + b"\x21" + ip
     seeds["c-hdlc-mpls"] = bytes([C_HDLC]) + b"\x0f\x00\x88\x47" + bottom + ip
     seeds["erspan2"] = bytes([EN10MB]) + ether(0x0800) + ipv4(47, b"\x10\x00\x88\xbe" + struct.pack("!I", 3) +

@@ -776,3 +776,63 @@ TEST_CASE("packet: IP in IP, IPv6 in IP, and the nesting bound") {
   CHECK(m.src_mac == kDevMac);
   check_prefixes(linktype::en10mb, mixed);
 }
+
+TEST_CASE("packet: 802.11 data frames by their DS bits, and what is not read") {
+  // An IPv4/UDP DNS query of pcaps/dns.pcap (its Ethernet header taken off) inside 802.11 frames
+  // written from IEEE 802.11-2020 section 9.2/9.3.2 (field order, table 9-30's addresses).
+  const auto cap = read_pcap("dns.pcap");
+  const auto& eth = cap.frames.at(0).bytes;
+  REQUIRE(eth.size() > 14);
+  const std::vector<std::uint8_t> ip(eth.begin() + 14, eth.end());
+  const std::uint8_t a1[6] = {1, 1, 1, 1, 1, 1}, a2[6] = {2, 2, 2, 2, 2, 2}, a3[6] = {3, 3, 3, 3, 3, 3},
+                     a4[6] = {4, 4, 4, 4, 4, 4};
+  const auto frame = [&](std::uint8_t fc0, std::uint8_t fc1, bool four, bool snap) {
+    std::vector<std::uint8_t> f = {fc0, fc1, 0, 0};
+    for (const auto* a : {a1, a2, a3}) f.insert(f.end(), a, a + 6);
+    f.insert(f.end(), {0, 0});  // sequence control
+    if (four) f.insert(f.end(), a4, a4 + 6);
+    if (fc0 & 0x80) f.insert(f.end(), {0, 0});  // QoS control
+    if (snap) f.insert(f.end(), {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00});
+    f.insert(f.end(), ip.begin(), ip.end());
+    return f;
+  };
+  DecodedPacket p;
+  // ToDS (station to AP): source addr2, destination addr3.
+  auto f = frame(0x08, 0x01, false, true);
+  REQUIRE(decode_packet(linktype::ieee802_11, Bytes(f), p) == Parse::done);
+  CHECK(p.ip_proto == ipproto::udp);
+  CHECK(p.dst_port == 53);
+  CHECK(p.src_mac[0] == 2);
+  CHECK(p.dst_mac[0] == 3);
+  // FromDS (AP to station), QoS data: source addr3, destination addr1.
+  f = frame(0x88, 0x02, false, true);
+  REQUIRE(decode_packet(linktype::ieee802_11, Bytes(f), p) == Parse::done);
+  CHECK(p.dst_port == 53);
+  CHECK(p.src_mac[0] == 3);
+  CHECK(p.dst_mac[0] == 1);
+  // Both bits (a mesh or WDS link): source addr4.
+  f = frame(0x08, 0x03, true, true);
+  REQUIRE(decode_packet(linktype::ieee802_11, Bytes(f), p) == Parse::done);
+  CHECK(p.src_mac[0] == 4);
+  CHECK(p.dst_port == 53);
+  // Protected, no LLC/SNAP, a beacon (management), a null-data frame: non-IP frames.
+  for (const auto& g : {frame(0x08, 0x41, false, true), frame(0x08, 0x01, false, false), frame(0x80, 0x00, false, false),
+                        frame(0x48, 0x01, false, true)}) {
+    REQUIRE(decode_packet(linktype::ieee802_11, Bytes(g), p) == Parse::done);
+    CHECK(p.ip_proto == 0);
+    CHECK(p.payload.empty());
+  }
+  // Radiotap: its length field says where 802.11 starts; a length past the frame is invalid.
+  std::vector<std::uint8_t> rt = {0, 0, 12, 0, 0, 0, 0, 0, 9, 9, 9, 9};
+  f = frame(0x08, 0x01, false, true);
+  rt.insert(rt.end(), f.begin(), f.end());
+  REQUIRE(decode_packet(linktype::ieee802_11_radiotap, Bytes(rt), p) == Parse::done);
+  CHECK(p.dst_port == 53);
+  rt[2] = 0xff;
+  rt[3] = 0xff;
+  CHECK(decode_packet(linktype::ieee802_11_radiotap, Bytes(rt), p) == Parse::invalid);
+  // A frame cut inside its header, and protocol version 1.
+  CHECK(decode_packet(linktype::ieee802_11, Bytes(f.data(), 20), p) == Parse::invalid);
+  f[0] |= 0x01;
+  CHECK(decode_packet(linktype::ieee802_11, Bytes(f), p) == Parse::invalid);
+}

@@ -780,3 +780,60 @@ TEST_CASE("replay: a gzip file cut short or corrupt is a partial report with the
   std::remove(gz.c_str());
   std::remove(out.c_str());
 }
+
+TEST_CASE("replay: 802.11 with radiotap, unprotected data frames, gives what the same exchange over Ethernet gives") {
+  // pcaps/dns.pcap's frames as a Wi-Fi monitor capture shows them (IEEE 802.11-2020 section 9.2):
+  // a radiotap header, a QoS data frame (ToDS from the device, FromDS to it, the AP's BSSID
+  // between), LLC/SNAP, then the same IP packet. The frame with the third query is marked
+  // protected (encrypted on the air): it is not read.
+  auto cap = test::read_pcap("dns.pcap");
+  REQUIRE(cap.linktype == 1);
+  const std::uint8_t device_mac[6] = {0x00, 0x1a, 0x11, 0x10, 0xfa, 0x0a};
+  const std::uint8_t bssid[6] = {0x02, 0x00, 0x5e, 0x10, 0xfa, 0xfe};
+  std::size_t protected_frames = 0;
+  for (auto& f : cap.frames) {
+    const auto& e = f.bytes;
+    REQUIRE(e.size() >= 14);
+    const bool from_device = std::equal(device_mac, device_mac + 6, e.begin() + 6);
+    const std::string text(e.begin(), e.end());
+    const bool hide = text.find("unknown") != std::string::npos && from_device;
+    std::vector<std::uint8_t> w = {0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00};  // radiotap, no fields
+    w.push_back(0x88);                                                                 // QoS data
+    w.push_back(static_cast<std::uint8_t>((from_device ? 0x01 : 0x02) | (hide ? 0x40 : 0)));
+    w.insert(w.end(), {0x00, 0x00});                                                   // duration
+    const auto add = [&](const std::uint8_t* a) { w.insert(w.end(), a, a + 6); };
+    if (from_device) {  // addr1 BSSID (receiver), addr2 SA, addr3 DA
+      add(bssid);
+      add(e.data() + 6);
+      add(e.data());
+    } else {            // addr1 DA, addr2 BSSID (transmitter), addr3 SA
+      add(e.data());
+      add(bssid);
+      add(e.data() + 6);
+    }
+    w.insert(w.end(), {0x10, 0x00, 0x00, 0x00});                        // sequence control, QoS control
+    w.insert(w.end(), {0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, e[12], e[13]});  // LLC/SNAP, EtherType
+    w.insert(w.end(), e.begin() + 14, e.end());
+    f.bytes = std::move(w);
+    protected_frames += hide ? 1 : 0;
+  }
+  REQUIRE(protected_frames == 1);
+  cap.linktype = 127;  // LINKTYPE_IEEE802_11_RADIOTAP
+  const auto path = temp_path(".pcap");
+  test::write_pcap(path, cap);
+  const auto wifi = replay({path});
+  std::remove(path.c_str());
+  const auto wired = replay({kPcaps + "dns.pcap"});
+  const auto values = [](const json& dev, const std::string& key) {
+    std::set<std::string> out;
+    for (const auto& o : dev["observations"])
+      if (o["key"] == key) out.insert(o["value"].dump());
+    return out;
+  };
+  const auto& w = device_at(wifi, kDevice);
+  auto names = values(device_at(wired, kDevice), "client.dns.query");
+  REQUIRE(names.size() == 3);
+  names.erase("\"unknown.example\"");
+  CHECK(values(w, "client.dns.query") == names);
+  CHECK(values(w, "device.mac") == std::set<std::string>{"\"00:1a:11:10:fa:0a\""});
+}
