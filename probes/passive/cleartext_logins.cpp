@@ -49,6 +49,28 @@ bool ftp_verb(std::string_view v) {
          std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
 }
 
+// Walks one FTP control connection: each command line of the client, with its verb (lower
+// case), its argument and its final reply (nullptr when the capture has not got it; 1xx replies
+// skipped, the greeting not paired). `step` returns false to stop. false when a line is not an
+// FTP command (the walk ends there).
+template <class Step>
+bool walk_ftp_commands(Bytes client, Bytes server, Step&& step) {
+  const auto replies = final_replies(server.first(std::min(server.size(), kLoginMaxStream)));
+  const auto commands = split_lines(as_text(client.first(std::min(client.size(), kLoginMaxStream))), false);
+  std::size_t reply = 1;  // replies[0] is the greeting
+  for (const auto cmd_line : commands) {
+    if (cmd_line.empty()) continue;
+    const auto sp = cmd_line.find(' ');
+    const std::string verb = ascii_lower(cmd_line.substr(0, sp));
+    const std::string_view arg = sp == std::string_view::npos ? std::string_view{} : cmd_line.substr(sp + 1);
+    if (!ftp_verb(verb)) return false;
+    const FtpReply* answer = reply < replies.size() ? &replies[reply] : nullptr;
+    ++reply;
+    if (!step(verb, arg, answer)) break;
+  }
+  return true;
+}
+
 // "h1,h2,h3,h4,p1,p2" somewhere in `text` (PORT's argument, PASV's 227 reply: RFC 959 §4.1.2 and
 // §4.2 leave the reply's wording free, so the first run of six comma-separated numbers counts).
 bool ftp_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
@@ -158,23 +180,13 @@ void line_events(std::string_view line, std::vector<Event>& events) {
 Parse parse_ftp_logins(Bytes client, Bytes server, CleartextLogins& out) noexcept {
   out = CleartextLogins{};
   out.protocol = "ftp";
-  const auto replies = final_replies(server.first(std::min(server.size(), kLoginMaxStream)));
-  const auto commands = split_lines(as_text(client.first(std::min(client.size(), kLoginMaxStream))), false);
-  std::size_t reply = 1;  // replies[0] is the greeting
-  for (const auto cmd_line : commands) {
-    if (cmd_line.empty()) continue;
-    const auto sp = cmd_line.find(' ');
-    const std::string verb = ascii_lower(cmd_line.substr(0, sp));
-    const std::string_view arg = sp == std::string_view::npos ? std::string_view{} : cmd_line.substr(sp + 1);
-    if (!ftp_verb(verb)) return out.attempts.empty() ? Parse::invalid : Parse::done;
-    const FtpReply* answer = reply < replies.size() ? &replies[reply] : nullptr;
-    ++reply;
+  const bool ftp = walk_ftp_commands(client, server, [&](const std::string& verb, std::string_view arg, const FtpReply* answer) {
     const auto note = [&](CleartextLogin& a, const char* what) {
       a.detail += std::string(a.detail.empty() ? "" : " / ") + what;
       if (answer) a.detail += " → " + std::string(answer->lines.empty() ? "" : answer->lines.back());
     };
     if (verb == "user") {
-      if (out.attempts.size() >= kLoginMaxAttempts) break;
+      if (out.attempts.size() >= kLoginMaxAttempts) return false;
       CleartextLogin a;
       a.username = capped(arg);
       note(a, ("USER " + a.username).c_str());
@@ -191,26 +203,18 @@ Parse parse_ftp_logins(Bytes client, Bytes server, CleartextLogins& out) noexcep
       }
     } else if (verb == "auth" && answer && answer->code == 234) {
       out.tls_upgraded = true;
-      break;
+      return false;
     }
-  }
+    return true;
+  });
+  if (!ftp && out.attempts.empty()) return Parse::invalid;
   return out.attempts.empty() ? Parse::need_more : Parse::done;
 }
 
 Parse parse_ftp_transfers(Bytes client, Bytes server, std::vector<FtpTransfer>& out) noexcept {
   out.clear();
-  const auto replies = final_replies(server.first(std::min(server.size(), kLoginMaxStream)));
-  const auto commands = split_lines(as_text(client.first(std::min(client.size(), kLoginMaxStream))), false);
-  std::size_t reply = 1;  // replies[0] is the greeting
-  FtpTransfer next;       // where the next transfer's data connection goes
-  for (const auto cmd_line : commands) {
-    if (cmd_line.empty()) continue;
-    const auto sp = cmd_line.find(' ');
-    const std::string verb = ascii_lower(cmd_line.substr(0, sp));
-    const std::string_view arg = sp == std::string_view::npos ? std::string_view{} : cmd_line.substr(sp + 1);
-    if (!ftp_verb(verb)) return out.empty() ? Parse::invalid : Parse::done;
-    const FtpReply* answer = reply < replies.size() ? &replies[reply] : nullptr;
-    ++reply;
+  FtpTransfer next;  // where the next transfer's data connection goes
+  const bool ftp = walk_ftp_commands(client, server, [&](const std::string& verb, std::string_view arg, const FtpReply* answer) {
     const std::string_view answer_text = answer && !answer->lines.empty() ? std::string_view(answer->lines.back()) : "";
     if (verb == "pasv" || verb == "epsv") {
       next = FtpTransfer{};
@@ -226,7 +230,7 @@ Parse parse_ftp_transfers(Bytes client, Bytes server, std::vector<FtpTransfer>& 
       if (!ok || (answer && answer->code >= 400)) next = FtpTransfer{};
     } else if (verb == "retr" || verb == "stor" || verb == "stou" || verb == "appe" || verb == "list" || verb == "nlst" ||
                verb == "mlsd") {
-      if (out.size() >= kFtpMaxTransfers) break;
+      if (out.size() >= kFtpMaxTransfers) return false;
       FtpTransfer t = next;
       t.verb = verb;
       std::transform(t.verb.begin(), t.verb.end(), t.verb.begin(), [](char c) { return char(c - 'a' + 'A'); });
@@ -235,9 +239,11 @@ Parse parse_ftp_transfers(Bytes client, Bytes server, std::vector<FtpTransfer>& 
       out.push_back(std::move(t));
       next = FtpTransfer{};  // a data connection serves one transfer (RFC 959 §3.2)
     } else if (verb == "auth" && answer && answer->code == 234) {
-      break;
+      return false;
     }
-  }
+    return true;
+  });
+  if (!ftp && out.empty()) return Parse::invalid;
   return out.empty() ? Parse::need_more : Parse::done;
 }
 

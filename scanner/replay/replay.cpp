@@ -64,9 +64,10 @@ constexpr std::size_t kMaxBufferedTotal = 64u << 20;  // all flows' kept bytes t
 constexpr std::size_t kMaxQuicConnections = 1024;
 constexpr std::size_t kMaxQuicDatagrams = 32;
 
-std::string endpoint_text(const Address& a, std::uint16_t port) {
-  return a.v6 ? "[" + a.to_string() + "]:" + std::to_string(port) : a.to_string() + ":" + std::to_string(port);
-}
+// An address as a URL or endpoint writes it: IPv6 in brackets (RFC 3986 section 3.2.2).
+std::string host_text(const Address& a) { return a.v6 ? "[" + a.to_string() + "]" : a.to_string(); }
+
+std::string endpoint_text(const Address& a, std::uint16_t port) { return host_text(a) + ":" + std::to_string(port); }
 
 std::string flow_text(const FlowInfo& f) {
   return endpoint_text(f.client, f.client_port) + ">" + endpoint_text(f.server, f.server_port);
@@ -253,8 +254,12 @@ class Analyzer final : public FlowSink {
   bool wanted_client(const FlowInfo& flow) {
     if (!can_be_device(flow.client)) return false;
     if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.client);
-    if (only_addresses_.count(flow.client)) return true;
-    return flow.has_client_mac && only_macs_.count(flow.client_mac);
+    return named_device(flow.client, flow.has_client_mac, flow.client_mac);
+  }
+
+  // Named by --device, by address or MAC.
+  bool named_device(const Address& a, bool has_mac, const MacAddress& mac) const {
+    return only_addresses_.count(a) || (has_mac && only_macs_.count(mac));
   }
 
   // Without --device, the first kMaxDevices clients of the capture are analysed; the others are
@@ -280,7 +285,7 @@ class Analyzer final : public FlowSink {
     if (flow.server_port != 21 && flow.server_port != 22 && flow.server_port != 23 && flow.server_port != 2323)
       return false;
     if (only_addresses_.empty() && only_macs_.empty()) return tracked(flow.server);
-    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
+    return named_device(flow.server, flow.has_server_mac, flow.server_mac);
   }
 
   Device& device(const FlowInfo& flow) {
@@ -353,7 +358,11 @@ class Analyzer final : public FlowSink {
   void dissect(const FlowInfo& flow, const FlowBuffers& b) {
     const auto& up = b.data[0];
     const auto& down = b.data[1];
-    if (flow.ip_proto == ipproto::tcp && up.empty() != down.empty()) remember_one_way(flow, up.empty() ? down : up);
+    // An FTP data connection carries bytes one way, from port 20 (active) or between two
+    // unprivileged ports (passive); other one-way flows are not kept.
+    if (flow.ip_proto == ipproto::tcp && up.empty() != down.empty() &&
+        (flow.client_port == 20 || (flow.client_port >= 1024 && flow.server_port >= 1024)))
+      remember_one_way(flow, up.empty() ? down : up);
     if (up.empty()) return;
     const Bytes c = as_bytes(up), s = as_bytes(down);
     // DNS over TCP: every message carries its length, so a stream joined after a gap (a capture
@@ -769,7 +778,7 @@ class Analyzer final : public FlowSink {
   bool ftp_active_data(const FlowInfo& flow) {
     if (flow.ip_proto != ipproto::tcp || flow.client_port != 20 || !can_be_device(flow.server)) return false;
     if (only_addresses_.empty() && only_macs_.empty()) return devices_.count(flow.server) > 0;
-    return only_addresses_.count(flow.server) || (flow.has_server_mac && only_macs_.count(flow.server_mac));
+    return named_device(flow.server, flow.has_server_mac, flow.server_mac);
   }
 
   void remember_one_way(const FlowInfo& flow, const std::string& data) {
@@ -810,7 +819,7 @@ class Analyzer final : public FlowSink {
   void ftp_transfers(const FlowInfo& flow, Bytes c, Bytes s) {
     std::vector<FtpTransfer> transfers;
     if (parse_ftp_transfers(c, s, transfers) != Parse::done) return;
-    const std::string host = flow.server.v6 ? "[" + flow.server.to_string() + "]" : flow.server.to_string();
+    const std::string host = host_text(flow.server);
     for (const auto& t : transfers) {
       if (t.verb == "LIST" || t.verb == "NLST" || t.verb == "MLSD") continue;
       const std::string url = "ftp://" + host + (t.path.starts_with("/") ? "" : "/") + t.path;
@@ -829,7 +838,7 @@ class Analyzer final : public FlowSink {
   void tftp(const FlowInfo& flow, Bytes payload) {
     TftpRequest r;
     if (parse_tftp_request(payload, r) != Parse::done) return;
-    const std::string host = flow.server.v6 ? "[" + flow.server.to_string() + "]" : flow.server.to_string();
+    const std::string host = host_text(flow.server);
     const std::string url = "tftp://" + host + (r.filename.starts_with("/") ? "" : "/") + r.filename;
     add(flow, keys::client::file_transfer, std::string("tftp ") + (r.write ? "WRQ " : "RRQ ") + url,
         printable_excerpt(payload, 128), "mode " + r.mode);
@@ -1050,9 +1059,10 @@ class CaptureStream {
       errno = EIO;
       return -1;
     }
+    const auto room = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
     z_.next_out = buf;
-    z_.avail_out = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
-    while (z_.avail_out == static_cast<uInt>(std::min<std::size_t>(size, 1u << 30))) {
+    z_.avail_out = room;
+    while (z_.avail_out == room) {  // until something is inflated (or the end, or an error)
       if (z_.avail_in == 0 && !input_eof_) {
         in_.resize(kInChunk);
         const auto n = ::read(fd_, in_.data(), in_.size());
